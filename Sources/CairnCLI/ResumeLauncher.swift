@@ -1,0 +1,120 @@
+import ArgumentParser
+import CairnEngine
+import CairnFormat
+import CairnModel
+import Foundation
+
+/// Rebuilds a run from a checkpoint for `cairn-resume`: continuing it, or replaying it to verify a
+/// later checkpoint.
+public enum ResumeLauncher {
+    public static let creator = "cairn-resume \(CairnVersion.current)"
+
+    /// What the user asked to change on resume.
+    public struct Changes {
+        public var optimization: OptimizationOptions
+        public var allowDifferentData: Bool
+
+        public init(optimization: OptimizationOptions, allowDifferentData: Bool) {
+            self.optimization = optimization
+            self.allowDifferentData = allowDifferentData
+        }
+    }
+
+    /// Loads `path` and returns a trainer ready to continue it.
+    public static func prepare(checkpointPath path: String, data dataOptions: DataOptions, changes: Changes,
+                               output: OutputOptions, directory: String?) throws -> Trainer {
+        let checkpoint = try Checkpoint.load(from: path)
+        var manifest = checkpoint.manifest
+        guard manifest.schema <= 1 else {
+            throw CheckpointError(path: path, "manifest schema \(manifest.schema) is newer than this cairn-resume understands (1); upgrade Cairn")
+        }
+        var options = dataOptions
+        if options.data == nil {
+            options.data = manifest.data.train.first
+            if manifest.data.train.count > 1, options.labels == nil { options.labels = manifest.data.train[1] }
+            if options.val == nil, let validation = manifest.data.validation {
+                options.val = validation.first
+                if validation.count > 1, options.valLabels == nil { options.valLabels = validation[1] }
+            }
+            if options.labelColumn == nil { options.labelColumn = manifest.data.labelColumn }
+        }
+        if options.val == nil, options.valSplit == nil { options.valSplit = manifest.data.validationSplit }
+        if let data = options.data, !FileManager.default.fileExists(atPath: data) {
+            throw DataError(path: data, "no such file (the checkpoint's training data; pass --data FILE)")
+        }
+        let data = try RunData.load(options, task: manifest.task, seed: manifest.hyperparameters.seed,
+                                    preprocessing: manifest.preprocessing)
+        if data.record.fingerprint != manifest.data.fingerprint, !changes.allowDifferentData {
+            throw DataError(path: data.record.train[0], "its samples (\(data.record.fingerprint)) are not the data \(path) was trained on (\(manifest.data.fingerprint)); pass --allow-different-data to continue on it anyway")
+        }
+
+        var notes = [String]()
+        let o = changes.optimization
+        var hyper = manifest.hyperparameters
+        if let epochs = o.epochs, epochs != hyper.epochs { notes.append("epochs \(hyper.epochs) -> \(epochs)"); hyper.epochs = epochs }
+        if let lr = o.lr, lr != hyper.optimizer.learningRate { notes.append("lr \(hyper.optimizer.learningRate) -> \(lr)"); hyper.optimizer.learningRate = lr }
+        if let text = o.schedule, let schedule = ScheduleConfig(parsing: text), schedule != hyper.schedule {
+            notes.append("schedule \(hyper.schedule) -> \(schedule)")
+            hyper.schedule = schedule
+        }
+        if let batch = o.batchSize, batch.value != hyper.batchSize {
+            guard manifest.training.stepInEpoch == 0 else {
+                throw CheckpointError(path: path, "was saved mid-epoch; --batch-size can change only at an epoch boundary (resume from an epoch-NNNN.cairn checkpoint)")
+            }
+            notes.append("batch size \(hyper.batchSize == 0 ? "full" : String(hyper.batchSize)) -> \(batch.value == 0 ? "full" : String(batch.value))")
+            hyper.batchSize = batch.value
+        }
+        if let momentum = o.momentum, momentum != hyper.optimizer.momentum { notes.append("momentum -> \(momentum)"); hyper.optimizer.momentum = momentum }
+        if o.nesterov, !hyper.optimizer.nesterov { notes.append("nesterov on"); hyper.optimizer.nesterov = true }
+        if let wd = o.weightDecay, wd != hyper.optimizer.weightDecay { notes.append("weight decay -> \(wd)"); hyper.optimizer.weightDecay = wd }
+        if let clip = o.clipNorm, clip != hyper.optimizer.clipNorm { notes.append("clip norm -> \(clip)"); hyper.optimizer.clipNorm = clip }
+        var freshOptimizer = false
+        if let kind = o.optimizer, kind != hyper.optimizer.kind {
+            notes.append("optimizer \(hyper.optimizer.kind.rawValue) -> \(kind.rawValue) (fresh state)")
+            printError("notice: switching optimizer from \(hyper.optimizer.kind.rawValue) to \(kind.rawValue); its state starts fresh")
+            hyper.optimizer.kind = kind
+            freshOptimizer = true
+        }
+        manifest.hyperparameters = hyper
+        manifest.creator = creator
+        if manifest.training.epoch >= hyper.epochs, o.epochs == nil {
+            printError("notice: \(path) has already reached its \(hyper.epochs) epochs; pass --epochs TOTAL to train further")
+        }
+
+        let batch = hyper.effectiveBatchSize(trainingCount: data.train.count)
+        let network = try Network(checkpoint: checkpoint, path: path, maxBatch: max(batch, 256))
+        let optimizer = Optimizer(config: hyper.optimizer, parameters: network.parameters)
+        if !freshOptimizer { try optimizer.restore(from: checkpoint, path: path) }
+        guard let words = manifest.training.rngWords, let rng = RandomGenerator(words: words) else {
+            throw CheckpointError(path: path, "training.rng is not a valid generator state")
+        }
+        let folder = directory ?? URL(fileURLWithPath: path).resolvingSymlinksInPath().deletingLastPathComponent().path
+        manifest.training.stopReason = nil
+        let trainer = try Trainer(
+            network: network, optimizer: optimizer, rng: rng, manifest: manifest, order: checkpoint.order,
+            train: data.train, validation: data.validation,
+            policy: CheckpointPolicy(directory: folder, everyEpochs: output.saveEvery, everySteps: output.saveEverySteps, keep: output.keep),
+            writeOptions: RunDriver.writeOptions(level: output.level))
+        if !notes.isEmpty { trainer.pendingNote = "resumed at step \(manifest.training.globalStep): " + notes.joined(separator: ", ") }
+        return trainer
+    }
+
+    /// Replays from `path` to the step of `later` and compares every tensor and the generator state.
+    /// Returns nil when bit-identical, else where the replay first diverges.
+    public static func verify(checkpointPath path: String, against later: String, data: DataOptions,
+                              quiet: Bool) throws -> ReplayComparison {
+        let target = try Checkpoint.load(from: later)
+        // The later checkpoint's target epoch count fixes the schedule's total steps.
+        let optimization = try OptimizationOptions.parse(["--epochs", String(target.manifest.hyperparameters.epochs)])
+        let trainer = try prepare(checkpointPath: path, data: data,
+                                  changes: Changes(optimization: optimization, allowDifferentData: false),
+                                  output: try OutputOptions.parse([]), directory: nil)
+        trainer.savesCheckpoints = false
+        let goal = target.manifest.training.globalStep
+        guard goal >= trainer.manifest.training.globalStep else {
+            throw CheckpointError(path: later, "is at step \(goal), before \(path) (step \(trainer.manifest.training.globalStep))")
+        }
+        _ = try trainer.run(stopAtStep: goal)
+        return ReplayComparison.compare(replay: trainer.snapshot(), target: target, targetPath: later)
+    }
+}

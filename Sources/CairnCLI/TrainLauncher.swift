@@ -1,0 +1,129 @@
+import ArgumentParser
+import CairnEngine
+import CairnFormat
+import CairnModel
+import Foundation
+
+/// Starts a fresh training run from `cairn-train`'s flags.
+public enum TrainLauncher {
+    public static let creator = "cairn-train \(CairnVersion.current)"
+
+    public static func train(data dataOptions: DataOptions, model: ModelOptions, optimization: OptimizationOptions,
+                             output: OutputOptions, seed: UInt64, earlyStop: Int?, metadata: [String: String]) throws {
+        let task = dataOptions.task ?? .classification
+        let data = try RunData.load(dataOptions, task: task, seed: seed)
+        let graph = try makeGraph(model: model, data: data, task: task)
+        let optimizer = OptimizerConfig(
+            kind: optimization.optimizer ?? .momentum,
+            learningRate: optimization.lr ?? 0.05,
+            momentum: optimization.momentum ?? 0.9,
+            nesterov: optimization.nesterov,
+            weightDecay: optimization.weightDecay ?? 0,
+            clipNorm: optimization.clipNorm)
+        let hyperparameters = Hyperparameters(
+            initialization: model.scheme, optimizer: optimizer,
+            schedule: optimization.schedule.flatMap(ScheduleConfig.init(parsing:)) ?? .constant,
+            batchSize: optimization.batchSize?.value ?? 32, epochs: optimization.epochs ?? 30, seed: seed,
+            earlyStopPatience: earlyStop)
+        if model.scheme.isSymmetric {
+            printError("warning: --init \(model.scheme) starts every unit of a layer identical; gradient descent keeps them identical (cairn-audit finds such units)")
+        }
+        let directory = try runDirectory(output.out, data: data)
+        let batch = hyperparameters.effectiveBatchSize(trainingCount: data.train.count)
+        let network = try Network(graph: graph, maxBatch: max(batch, 256))
+        var rng = RandomGenerator(seed: seed)
+        network.initialize(hyperparameters.initialization, rng: &rng)
+        let blas = BLASLibrary.current.description
+        var allMetadata = metadata
+        allMetadata["blas"] = blas
+        let manifest = CheckpointManifest(
+            creator: creator, task: task, graph: graph, hyperparameters: hyperparameters, data: data.record,
+            preprocessing: data.preprocessing, training: TrainingState(rng: rng.words), history: [], metadata: allMetadata)
+        let trainer = try Trainer(
+            network: network, optimizer: Optimizer(config: optimizer, parameters: network.parameters), rng: rng,
+            manifest: manifest, order: [], train: data.train, validation: data.validation,
+            policy: CheckpointPolicy(directory: directory, everyEpochs: output.saveEvery, everySteps: output.saveEverySteps, keep: output.keep),
+            writeOptions: RunDriver.writeOptions(level: output.level))
+        if output.verbose {
+            printError("blas: \(blas)")
+            printError("data: \(data.record.train.joined(separator: ", ")): \(data.train.count) training, \(data.validation?.count ?? 0) validation samples, \(data.loaded.width) features, fingerprint \(data.record.fingerprint)")
+            printError("model: \(graph.nodes.map { $0.name }.joined(separator: " -> ")), \(network.parameters.reduce(0) { $0 + $1.values.count }) parameters")
+            printError("run folder: \(directory)")
+        }
+        try trainer.saveInitial()
+        try RunDriver.drive(trainer, output: output, tool: "cairn-train", blas: blas)
+    }
+
+    /// The graph from `--model` or the perceptron flags, checked against the data.
+    static func makeGraph(model: ModelOptions, data: RunData, task: TrainingTask) throws -> GraphSpec {
+        let outputs = data.record.outputs
+        var graph: GraphSpec
+        if let path = model.model {
+            let bytes: Data
+            do { bytes = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+                throw DataError(path: path, "cannot be read (\(describe(error)))")
+            }
+            do {
+                graph = try JSONDecoder().decode(GraphSpec.self, from: bytes)
+            } catch let error as DecodingError {
+                throw DataError(path: path, "is not a layer graph: \(ManifestError.describe(error))")
+            }
+            // An input node without a size takes the data's width.
+            for i in graph.nodes.indices where graph.nodes[i].kind == .input && graph.nodes[i].size == nil {
+                graph.nodes[i].size = data.loaded.width
+            }
+            do { try graph.validate() } catch { throw DataError(path: path, "\(error)") }
+            guard graph.inputWidth == data.loaded.width else {
+                throw DataError(path: path, "the graph's input takes \(graph.inputWidth) features, the data has \(data.loaded.width)")
+            }
+            let widths = try graph.validate()
+            let produced = widths[graph.output!.name]!
+            guard produced == outputs || (task == .classification && produced > outputs) else {
+                throw DataError(path: path, "the graph outputs \(produced) values, the data needs \(outputs) (\(task == .classification ? "classes" : "targets"))")
+            }
+            if task == .classification, !graph.hasSoftmaxHead {
+                throw DataError(path: path, "a classification graph must end in a softmax node")
+            }
+            if task == .regression, graph.hasSoftmaxHead {
+                throw DataError(path: path, "a regression graph must not end in softmax")
+            }
+        } else {
+            graph = GraphSpec.perceptron(inputs: data.loaded.width, hidden: try model.hiddenWidths(), outputs: outputs,
+                                         activation: model.activationKind, alpha: model.alpha, dropout: model.dropout,
+                                         classification: task == .classification)
+            try graph.validate()
+        }
+        return graph
+    }
+
+    /// `--out`, or `runs/<data name>-<UTC time>`; refuses a folder that already holds a run.
+    static func runDirectory(_ out: String?, data: RunData) throws -> String {
+        let directory: String
+        if let out {
+            directory = out
+        } else {
+            let stem = URL(fileURLWithPath: data.record.train[0]).deletingPathExtension().lastPathComponent
+            let formatter = DateFormatter()
+            formatter.dateFormat = "yyyyMMdd-HHmmss"
+            formatter.timeZone = TimeZone(identifier: "UTC")
+            directory = "runs/\(stem)-\(formatter.string(from: Date()))"
+        }
+        for name in [CheckpointPolicy.latestName, CheckpointPolicy.initialName] {
+            let existing = (directory as NSString).appendingPathComponent(name)
+            if FileManager.default.fileExists(atPath: existing) {
+                throw DataError(path: directory, "already holds a run (\(name)); continue it with cairn-resume \(existing) or choose another --out")
+            }
+        }
+        do {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        } catch {
+            throw DataError(path: directory, "cannot create the run folder (\(describe(error)))")
+        }
+        return directory
+    }
+}
+
+/// Cairn's version, written into every checkpoint's `creator`.
+public enum CairnVersion {
+    public static let current = "0.1.0"
+}

@@ -1,0 +1,76 @@
+/// A table of samples in memory: features row-major `[count, width]` as Float, and either integer
+/// class labels or real-valued regression targets.
+public struct Dataset: Sendable {
+    /// Where the samples came from (a path, or a description), for messages.
+    public var source: String
+    /// Row-major features, `count * width` values.
+    public var features: [Float]
+    /// Features per sample.
+    public var width: Int
+    /// What the samples are trained toward.
+    public var targets: DatasetTargets
+
+    public init(source: String, features: [Float], width: Int, targets: DatasetTargets) {
+        self.source = source
+        self.features = features
+        self.width = width
+        self.targets = targets
+    }
+
+    /// The number of samples.
+    public var count: Int { width == 0 ? 0 : features.count / width }
+
+    /// The samples at `indices`, in that order.
+    public func subset(_ indices: [Int], source: String? = nil) -> Dataset {
+        var rows = [Float]()
+        rows.reserveCapacity(indices.count * width)
+        features.withUnsafeBufferPointer { all in
+            for i in indices { rows.append(contentsOf: all[(i * width)..<((i + 1) * width)]) }
+        }
+        let picked: DatasetTargets
+        switch targets {
+        case .labels(let labels): picked = .labels(indices.map { labels[$0] })
+        case .values(let values, let columns):
+            var out = [Float]()
+            out.reserveCapacity(indices.count * columns)
+            for i in indices { out.append(contentsOf: values[(i * columns)..<((i + 1) * columns)]) }
+            picked = .values(out, columns: columns)
+        }
+        return Dataset(source: source ?? self.source, features: rows, width: width, targets: picked)
+    }
+}
+
+/// The training targets of a `Dataset`.
+public enum DatasetTargets: Sendable, Equatable {
+    /// Class ids, 0-based.
+    case labels([Int32])
+    /// Row-major real targets, `columns` per sample.
+    case values([Float], columns: Int)
+
+    /// The number of classes (largest label + 1), or the number of target columns.
+    public var outputWidth: Int {
+        switch self {
+        case .labels(let labels): return Int(labels.max() ?? -1) + 1
+        case .values(_, let columns): return columns
+        }
+    }
+}
+
+/// Why a data file cannot be used. The description is one line naming the file, the place and the cause.
+public struct DataError: Error, CustomStringConvertible, Equatable, Sendable {
+    public var path: String
+    /// 1-based line for text files, when known.
+    public var line: Int?
+    public var reason: String
+
+    public init(path: String, line: Int? = nil, _ reason: String) {
+        self.path = path
+        self.line = line
+        self.reason = reason
+    }
+
+    public var description: String {
+        if let line { return "\(path): line \(line): \(reason)" }
+        return "\(path): \(reason)"
+    }
+}

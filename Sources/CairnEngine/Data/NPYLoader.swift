@@ -1,0 +1,141 @@
+import Foundation
+
+/// Reads NumPy's `.npy` format (versions 1-3): C-order arrays of float32, float64, (u)int8/16/32/64
+/// and bool, either byte order.
+public enum NPYLoader {
+    /// A decoded array: its shape and values as Float.
+    public struct Array: Sendable {
+        public var shape: [Int]
+        public var values: [Float]
+    }
+
+    public static let maximumFileSize = 8 << 30
+
+    /// Loads features (rank 1 or more; rank 1 means one feature per sample) and a labels file.
+    public static func load(features: String, labels: String) throws -> Dataset {
+        let x = try read(path: features)
+        let y = try read(path: labels)
+        let count = x.shape.first ?? 1
+        guard y.shape.count == 1, y.shape[0] == count else {
+            throw DataError(path: labels, "has labels of shape \(y.shape), expected [\(count)] to match \(features)")
+        }
+        var ids = [Int32]()
+        ids.reserveCapacity(count)
+        for (i, v) in y.values.enumerated() {
+            guard v >= 0, v == v.rounded(), v < 1_000_000 else {
+                throw DataError(path: labels, "label \(i) (\(v)) is not a class id")
+            }
+            ids.append(Int32(v))
+        }
+        let width = x.shape.count <= 1 ? 1 : x.shape.dropFirst().reduce(1, *)
+        return Dataset(source: features, features: x.values, width: width, targets: .labels(ids))
+    }
+
+    public static func read(path: String) throws -> Array {
+        try decode(try readFile(path, limit: maximumFileSize), path: path)
+    }
+
+    static func decode(_ data: Data, path: String) throws -> Array {
+        let bytes = [UInt8](data)
+        let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
+        guard bytes.count >= 10, Swift.Array(bytes[0..<6]) == magic else {
+            throw DataError(path: path, "is not a .npy file (bad magic)")
+        }
+        let major = bytes[6]
+        let headerLength: Int
+        let headerStart: Int
+        switch major {
+        case 1:
+            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
+            headerStart = 10
+        case 2, 3:
+            guard bytes.count >= 12 else { throw DataError(path: path, "is truncated in its .npy header") }
+            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
+            headerStart = 12
+        default:
+            throw DataError(path: path, "has unsupported .npy version \(major)")
+        }
+        guard headerLength <= 1 << 20, headerStart + headerLength <= bytes.count else {
+            throw DataError(path: path, "has a .npy header length \(headerLength) beyond the file")
+        }
+        guard let header = String(bytes: bytes[headerStart..<(headerStart + headerLength)], encoding: .utf8) else {
+            throw DataError(path: path, "has a .npy header that is not text")
+        }
+        let descr = try field("descr", in: header, path: path)
+        let fortran = try field("fortran_order", in: header, path: path)
+        let shapeText = try field("shape", in: header, path: path)
+        guard fortran.hasPrefix("False") else { throw DataError(path: path, "is in Fortran order; save it with C order") }
+        let dtype = descr.trimmingCharacters(in: CharacterSet(charactersIn: "'\" "))
+        guard dtype.count >= 2, let kind = dtype.dropFirst().first,
+              let size = Int(dtype.dropFirst(2)) else { throw DataError(path: path, "has unknown dtype '\(dtype)'") }
+        let order = dtype.first!
+        let bigEndian = order == ">"
+        guard order == "<" || order == ">" || order == "|" || order == "=" else {
+            throw DataError(path: path, "has unknown byte order in dtype '\(dtype)'")
+        }
+        let supported: Set<String> = ["f4", "f8", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "b1"]
+        guard supported.contains("\(kind)\(size)") else { throw DataError(path: path, "has unsupported dtype '\(dtype)'") }
+        let inner = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "() "))
+        var shape = [Int]()
+        for part in inner.split(separator: ",") {
+            let t = part.trimmingCharacters(in: .whitespaces)
+            if t.isEmpty { continue }
+            guard let d = Int(t), d >= 0 else { throw DataError(path: path, "has a bad shape \(shapeText)") }
+            shape.append(d)
+        }
+        var count = 1
+        for d in shape {
+            let (p, o) = count.multipliedReportingOverflow(by: d)
+            guard !o, p <= bytes.count else { throw DataError(path: path, "declares shape \(shape), more than the file holds") }
+            count = p
+        }
+        let start = headerStart + headerLength
+        guard bytes.count - start == count * size else {
+            throw DataError(path: path, "holds \(bytes.count - start) data bytes, but shape \(shape) of \(dtype) needs \(count * size)")
+        }
+        var values = [Float](repeating: 0, count: count)
+        bytes.withUnsafeBytes { raw in
+            let body = UnsafeRawBufferPointer(rebasing: raw[start...])
+            for i in 0..<count {
+                let o = i * size
+                func u<T: FixedWidthInteger>(_: T.Type) -> T {
+                    let v = body.loadUnaligned(fromByteOffset: o, as: T.self)
+                    return bigEndian ? T(bigEndian: v) : T(littleEndian: v)
+                }
+                switch (kind, size) {
+                case ("f", 4): values[i] = Float(bitPattern: u(UInt32.self))
+                case ("f", 8): values[i] = Float(Double(bitPattern: u(UInt64.self)))
+                case ("i", 1): values[i] = Float(Int8(bitPattern: body[o]))
+                case ("i", 2): values[i] = Float(u(Int16.self))
+                case ("i", 4): values[i] = Float(u(Int32.self))
+                case ("i", 8): values[i] = Float(u(Int64.self))
+                case ("u", 1), ("b", 1): values[i] = Float(body[o])
+                case ("u", 2): values[i] = Float(u(UInt16.self))
+                case ("u", 4): values[i] = Float(u(UInt32.self))
+                default: values[i] = Float(u(UInt64.self))
+                }
+            }
+        }
+        if let bad = values.firstIndex(where: { !$0.isFinite }) {
+            throw DataError(path: path, "element \(bad) is not a finite number")
+        }
+        return Array(shape: shape, values: values)
+    }
+
+    /// The text after `'key':` in a .npy header dictionary, up to the next top-level comma.
+    private static func field(_ key: String, in header: String, path: String) throws -> String {
+        guard let range = header.range(of: "'\(key)':") else {
+            throw DataError(path: path, "has a .npy header without '\(key)'")
+        }
+        var depth = 0
+        var out = ""
+        for ch in header[range.upperBound...] {
+            if ch == "(" { depth += 1 }
+            if ch == ")" { depth -= 1; if depth == 0 { out.append(ch); break } }
+            if ch == ",", depth == 0 { break }
+            if ch == "}" { break }
+            out.append(ch)
+        }
+        return out.trimmingCharacters(in: .whitespaces)
+    }
+}

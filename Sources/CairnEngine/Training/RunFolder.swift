@@ -1,0 +1,50 @@
+import Foundation
+
+/// A run's folder of checkpoints: the links that name the newest and best ones, and pruning.
+public struct RunFolder: Sendable {
+    public var path: String
+
+    public init(path: String) {
+        self.path = path
+    }
+
+    /// Points the symbolic link `name` at `target` (a file in the same folder) atomically: a new link is
+    /// made under a temporary name and renamed over the old one, so the link always names a complete file.
+    public func pointLink(_ name: String, at target: String) throws {
+        let linkPath = (path as NSString).appendingPathComponent(name)
+        let temporary = (path as NSString).appendingPathComponent(".\(name).\(getpid()).tmp")
+        unlink(temporary)
+        guard symlink(target, temporary) == 0 else {
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: linkPath,
+                NSLocalizedDescriptionKey: "\(linkPath): cannot create link (\(String(cString: strerror(errno))))"])
+        }
+        guard rename(temporary, linkPath) == 0 else {
+            let message = String(cString: strerror(errno))
+            unlink(temporary)
+            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: linkPath,
+                NSLocalizedDescriptionKey: "\(linkPath): cannot replace link (\(message))"])
+        }
+        let directory = open(path, O_RDONLY)
+        if directory >= 0 {
+            fsync(directory)
+            close(directory)
+        }
+    }
+
+    /// The periodic checkpoints in the folder (`epoch-*.cairn`), oldest first.
+    public func periodicCheckpoints() -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
+        return names.compactMap { name in CheckpointPolicy.order(ofFileName: name).map { (name, $0) } }
+            .sorted { $0.1 < $1.1 }
+            .map(\.0)
+    }
+
+    /// Removes periodic checkpoints beyond the newest `keepNewest`, except those named in `alsoKeep`.
+    public func prune(keepNewest: Int, alsoKeep: [String]) {
+        let all = periodicCheckpoints()
+        guard all.count > keepNewest else { return }
+        for name in all.dropLast(keepNewest) where !alsoKeep.contains(name) {
+            unlink((path as NSString).appendingPathComponent(name))
+        }
+    }
+}

@@ -1,0 +1,71 @@
+/// How a run trains, stored in the manifest under `"hyperparameters"`.
+public struct Hyperparameters: Codable, Equatable, Sendable {
+    public var initialization: InitScheme
+    public var optimizer: OptimizerConfig
+    public var schedule: ScheduleConfig
+    /// Samples per step; 0 means the whole training set (full-batch gradient descent).
+    public var batchSize: Int
+    /// The epoch count the run trains to.
+    public var epochs: Int
+    public var seed: UInt64
+    /// Stop after this many epochs without a better validation loss; nil for never.
+    public var earlyStopPatience: Int?
+
+    public init(initialization: InitScheme, optimizer: OptimizerConfig, schedule: ScheduleConfig, batchSize: Int,
+                epochs: Int, seed: UInt64, earlyStopPatience: Int?) {
+        self.initialization = initialization
+        self.optimizer = optimizer
+        self.schedule = schedule
+        self.batchSize = batchSize
+        self.epochs = epochs
+        self.seed = seed
+        self.earlyStopPatience = earlyStopPatience
+    }
+
+    /// The batch size for a training set of `count` samples (full batch resolved).
+    public func effectiveBatchSize(trainingCount count: Int) -> Int {
+        batchSize <= 0 ? max(count, 1) : min(batchSize, max(count, 1))
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case initialization = "init", optimizer, schedule, batchSize = "batch_size", epochs, seed
+        case earlyStopPatience = "early_stop_patience"
+    }
+}
+
+/// Where a run's data came from, stored in the manifest under `"data"`.
+public struct DataRecord: Codable, Equatable, Sendable {
+    /// The training data file(s) as given on the command line.
+    public var train: [String]
+    /// A validation file, if one was given.
+    public var validation: [String]?
+    /// The fraction of the training file held out for validation (0 when a file or none is used).
+    public var validationSplit: Double
+    /// The label column specification (`--label-column`), nil for the default.
+    public var labelColumn: String?
+    /// `fnv1a64:...` of the whole training file's samples as loaded (before the split and preprocessing).
+    public var fingerprint: String
+    public var features: Int
+    /// Classes (classification) or target columns (regression).
+    public var outputs: Int
+    public var trainCount: Int
+    public var validationCount: Int
+
+    public init(train: [String], validation: [String]?, validationSplit: Double, labelColumn: String?, fingerprint: String,
+                features: Int, outputs: Int, trainCount: Int, validationCount: Int) {
+        self.train = train
+        self.validation = validation
+        self.validationSplit = validationSplit
+        self.labelColumn = labelColumn
+        self.fingerprint = fingerprint
+        self.features = features
+        self.outputs = outputs
+        self.trainCount = trainCount
+        self.validationCount = validationCount
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case train, validation, validationSplit = "validation_split", labelColumn = "label_column", fingerprint
+        case features, outputs, trainCount = "train_count", validationCount = "validation_count"
+    }
+}

@@ -1,0 +1,44 @@
+import ArgumentParser
+import CairnCLI
+
+@main
+struct CairnResume: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "cairn-resume",
+        abstract: "Continue a checkpoint exactly as if training had never stopped.",
+        discussion: """
+        Rebuilds the model, optimiser, random generator, data order and history from CHECKPOINT and trains \
+        on to --epochs (default: the run's own target), writing into the checkpoint's run folder. With \
+        --verify LATER.cairn, replays from CHECKPOINT to LATER's step and checks the replay is bit-identical \
+        (exit 0) or says where it first diverges (exit 1). Exit status 2: unreadable file or bad data; 64: usage.
+        """)
+
+    @Argument(help: "The checkpoint to continue (e.g. runs/x/latest.cairn).")
+    var checkpoint: String
+
+    @OptionGroup(title: "Data (default: the files the checkpoint was trained on)") var data: DataOptions
+    @OptionGroup(title: "Changes of course (recorded in the history)") var optimization: OptimizationOptions
+    @OptionGroup(title: "Checkpoints and output") var output: OutputOptions
+
+    @Flag(name: .customLong("allow-different-data"), help: "Continue even if the data's fingerprint differs from the checkpoint's.")
+    var allowDifferentData = false
+
+    @Option(help: "Replay up to this later checkpoint of the same run and compare bit for bit.")
+    var verify: String?
+
+    func run() throws {
+        try runReportingErrors(tool: "cairn-resume") {
+            if let verify {
+                let comparison = try ResumeLauncher.verify(checkpointPath: checkpoint, against: verify, data: data, quiet: output.quiet)
+                try ReplayReport.print(comparison, from: checkpoint, to: verify, json: output.json)
+                if !comparison.isIdentical { throw ExitCode(ExitStatus.found.rawValue) }
+                return
+            }
+            let trainer = try ResumeLauncher.prepare(
+                checkpointPath: checkpoint, data: data,
+                changes: .init(optimization: optimization, allowDifferentData: allowDifferentData),
+                output: output, directory: output.out)
+            try RunDriver.drive(trainer, output: output, tool: "cairn-resume", blas: BLASLibrary.currentDescription)
+        }
+    }
+}

@@ -1,0 +1,112 @@
+@testable import CairnEngine
+import CairnModel
+import Foundation
+import Testing
+
+@Suite struct DataLoaderTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static func fixture(_ name: String) -> String { root.appendingPathComponent("Fixtures/datasets/\(name)").path }
+
+    func parse(_ text: String, labelColumn: String? = nil, task: TrainingTask = .classification) throws -> Dataset {
+        try CSVLoader(labelColumn: labelColumn, task: task).parse(Data(text.utf8), path: "t.csv")
+    }
+
+    @Test func digitsCSVLoads() throws {
+        let digits = try CSVLoader().load(path: Self.fixture("digits.csv"))
+        #expect(digits.count == 1797)
+        #expect(digits.width == 64)
+        #expect(digits.targets.outputWidth == 10)
+        #expect(digits.features.max() == 16)
+    }
+
+    @Test func idxMatchesCSV() throws {
+        let csv = try CSVLoader().load(path: Self.fixture("digits.csv"))
+        let idx = try IDXLoader.load(images: Self.fixture("digits-images.idx"), labels: Self.fixture("digits-labels.idx"))
+        #expect(idx.features == csv.features)
+        #expect(idx.targets == csv.targets)
+        #expect(idx.fingerprint == csv.fingerprint)
+    }
+
+    @Test func headerIsDetectedAndLabelColumnChosen() throws {
+        let withHeader = try parse("a,label,b\n1,2,3\n4,0,6\n")
+        #expect(withHeader.features == [1, 3, 4, 6])
+        #expect(withHeader.targets == .labels([2, 0]))
+        let noHeader = try parse("2,1,3\n0,4,6\n")
+        #expect(noHeader.targets == .labels([2, 0]))
+        let byIndex = try parse("1,2,3\n4,0,6\n", labelColumn: "1")
+        #expect(byIndex.targets == .labels([2, 0]))
+        let regression = try parse("x,y1,y2\n1,2,3\n4,5,6\n", labelColumn: "y1,y2", task: .regression)
+        #expect(regression.targets == .values([2, 3, 5, 6], columns: 2))
+        #expect(regression.features == [1, 4])
+    }
+
+    @Test(arguments: [
+        ("a,label\n1,2\n3\n", "line 3: has 1 cells, expected 2 (ragged row)"),
+        ("a,label\n1,x\n", "line 2: column 2: 'x' is not a number"),
+        ("a,label\n1,nan\n", "line 2: column 2: nan is not a finite number"),
+        ("a,label\n1,-1\n", "line 2: label -1.0 is not a class id"),
+        ("a,label\n1,1.5\n", "label 1.5 is not a class id"),
+        ("a,label\n", "has a header but no data rows"),
+        ("", "has no data rows"),
+    ])
+    func badCSVFailsWithLineAndCause(text: String, message: String) {
+        #expect { try parse(text) } throws: { error in
+            "\(error)".hasPrefix("t.csv: ") && "\(error)".contains(message)
+        }
+    }
+
+    @Test func missingFileIsNamed() {
+        #expect { try CSVLoader().load(path: "/nonexistent/data.csv") } throws: { "\($0)" == "/nonexistent/data.csv: no such file" }
+    }
+
+    @Test func hostileIDXHeadersAreRejected() {
+        // Declares 2^31 x 2^31 elements in a 20-byte file.
+        let bytes: [UInt8] = [0, 0, 8, 2, 0x80, 0, 0, 0, 0x80, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8]
+        #expect(throws: DataError.self) { try IDXLoader.decode(Data(bytes), path: "x.idx") }
+        #expect(throws: DataError.self) { try IDXLoader.decode(Data([0, 0, 8]), path: "x.idx") }
+        #expect(throws: DataError.self) { try IDXLoader.decode(Data([1, 2, 3, 4, 5]), path: "x.idx") }
+    }
+
+    @Test func npyRoundTripsThroughNumpyLayout() throws {
+        let header = "{'descr': '<f4', 'fortran_order': False, 'shape': (2, 3), }"
+        var padded = header
+        while (10 + padded.count + 1) % 64 != 0 { padded += " " }
+        padded += "\n"
+        var bytes: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(padded.count & 0xFF), UInt8(padded.count >> 8)]
+        bytes += Array(padded.utf8)
+        for v: Float in [1, 2, 3, 4, 5, 6] { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes += $0 } }
+        let array = try NPYLoader.decode(Data(bytes), path: "x.npy")
+        #expect(array.shape == [2, 3])
+        #expect(array.values == [1, 2, 3, 4, 5, 6])
+        let truncated = Data(bytes.dropLast(2))
+        #expect { try NPYLoader.decode(truncated, path: "x.npy") } throws: { "\($0)".contains("needs 24") }
+    }
+
+    @Test func stratifiedSplitIsSeededAndBalanced() throws {
+        let digits = try CSVLoader().load(path: Self.fixture("digits.csv"))
+        let a = digits.stratifiedSplit(fraction: 0.2, seed: 1)
+        let b = digits.stratifiedSplit(fraction: 0.2, seed: 1)
+        let c = digits.stratifiedSplit(fraction: 0.2, seed: 2)
+        #expect(a.train == b.train && a.validation == b.validation)
+        #expect(a.validation != c.validation)
+        #expect(Set(a.train).isDisjoint(with: a.validation))
+        #expect(a.train.count + a.validation.count == 1797)
+        #expect(abs(a.validation.count - 360) <= 5)
+        guard case .labels(let labels) = digits.targets else { Issue.record("labels expected"); return }
+        for k in Int32(0)..<10 {
+            let inClass = labels.filter { $0 == k }.count
+            let held = a.validation.filter { labels[$0] == k }.count
+            #expect(abs(Double(held) - Double(inClass) * 0.2) <= 1)
+        }
+    }
+
+    @Test func preprocessingStandardizes() {
+        let features: [Float] = [1, 10, 3, 10, 5, 10]
+        let p = Preprocessing.fitted(to: features, width: 2, scale: 0.5)
+        var x = features
+        p.apply(to: &x, width: 2)
+        #expect(abs(x[0] + x[2] + x[4]) < 1e-5)
+        #expect(x[1] == 0 && x[3] == 0)  // a constant column keeps std 1
+        #expect(p.standardDeviation[1] == 1)
+    }
+}
