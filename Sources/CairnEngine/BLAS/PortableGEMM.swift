@@ -1,0 +1,136 @@
+/// A blocked, packed single-precision GEMM in plain Swift: the fallback when no BLAS library is
+/// present. Single-threaded (so trivially deterministic), same contract as `GEMM.multiply`.
+///
+/// Blocks of `op(B)` (`depthBlock x columnBlock`) and of `op(A)` (`rowBlock x depthBlock`) are packed
+/// into contiguous, zero-padded panels, so transposes cost nothing in the inner loop; a 4 x 32
+/// micro-kernel keeps eight `SIMD16<Float>` accumulators in registers. The k-sum of every element of
+/// `C` runs in a fixed order.
+public enum PortableGEMM {
+    static let depthBlock = 256
+    static let columnBlock = 512
+    static let rowBlock = 64
+    static let kernelRows = 4
+    static let kernelColumns = 32
+
+    public static func multiply(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+                                alpha: Float, a: UnsafePointer<Float>, lda: Int,
+                                b: UnsafePointer<Float>, ldb: Int,
+                                beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        guard m > 0, n > 0 else { return }
+        scale(c: c, m: m, n: n, ldc: ldc, beta: beta)
+        guard k > 0, alpha != 0 else { return }
+        let packB = UnsafeMutablePointer<Float>.allocate(capacity: depthBlock * columnBlock)
+        let packA = UnsafeMutablePointer<Float>.allocate(capacity: rowBlock * depthBlock)
+        defer {
+            packB.deallocate()
+            packA.deallocate()
+        }
+        var column = 0
+        while column < n {
+            let columns = min(columnBlock, n - column)
+            let paddedColumns = (columns + kernelColumns - 1) / kernelColumns * kernelColumns
+            var depth = 0
+            while depth < k {
+                let depths = min(depthBlock, k - depth)
+                // Pack op(B)[depth..., column...] as depths rows of paddedColumns.
+                for p in 0..<depths {
+                    let row = packB + p * paddedColumns
+                    for j in 0..<columns {
+                        row[j] = transposeB ? b[(column + j) * ldb + depth + p] : b[(depth + p) * ldb + column + j]
+                    }
+                    for j in columns..<paddedColumns { row[j] = 0 }
+                }
+                var rowStart = 0
+                while rowStart < m {
+                    let rows = min(rowBlock, m - rowStart)
+                    let paddedRows = (rows + kernelRows - 1) / kernelRows * kernelRows
+                    // Pack op(A)[rowStart..., depth...] as depth-major groups of kernelRows rows.
+                    for i in 0..<paddedRows {
+                        for p in 0..<depths {
+                            let value: Float
+                            if i < rows {
+                                let r = rowStart + i, q = depth + p
+                                value = transposeA ? a[q * lda + r] : a[r * lda + q]
+                            } else {
+                                value = 0
+                            }
+                            packA[(i / kernelRows) * kernelRows * depths + p * kernelRows + i % kernelRows] = value
+                        }
+                    }
+                    var i = 0
+                    while i < rows {
+                        var j = 0
+                        while j < columns {
+                            kernel(packA: packA + (i / kernelRows) * kernelRows * depths,
+                                   packB: packB + j, strideB: paddedColumns, depth: depths, alpha: alpha,
+                                   c: c + (rowStart + i) * ldc + column + j, ldc: ldc,
+                                   rows: min(kernelRows, rows - i), columns: min(kernelColumns, columns - j))
+                            j += kernelColumns
+                        }
+                        i += kernelRows
+                    }
+                    rowStart += rows
+                }
+                depth += depths
+            }
+            column += columns
+        }
+    }
+
+    private static func scale(c: UnsafeMutablePointer<Float>, m: Int, n: Int, ldc: Int, beta: Float) {
+        if beta == 1 { return }
+        for i in 0..<m {
+            let row = c + i * ldc
+            if beta == 0 {
+                row.update(repeating: 0, count: n)
+            } else {
+                for j in 0..<n { row[j] *= beta }
+            }
+        }
+    }
+
+    /// `C[rows, columns] += alpha * Apanel * Bpanel` for one 4 x 32 tile (edges stored partially).
+    @inline(__always)
+    private static func kernel(packA: UnsafePointer<Float>, packB: UnsafePointer<Float>, strideB: Int,
+                               depth: Int, alpha: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
+                               rows: Int, columns: Int) {
+        var c00 = SIMD16<Float>(), c01 = SIMD16<Float>()
+        var c10 = SIMD16<Float>(), c11 = SIMD16<Float>()
+        var c20 = SIMD16<Float>(), c21 = SIMD16<Float>()
+        var c30 = SIMD16<Float>(), c31 = SIMD16<Float>()
+        var pa = packA
+        var pb = UnsafeRawPointer(packB)
+        let rowBytes = strideB * MemoryLayout<Float>.stride
+        for _ in 0..<depth {
+            let b0 = pb.loadUnaligned(as: SIMD16<Float>.self)
+            let b1 = pb.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
+            let a0 = SIMD16<Float>(repeating: pa[0]), a1 = SIMD16<Float>(repeating: pa[1])
+            let a2 = SIMD16<Float>(repeating: pa[2]), a3 = SIMD16<Float>(repeating: pa[3])
+            c00.addProduct(a0, b0); c01.addProduct(a0, b1)
+            c10.addProduct(a1, b0); c11.addProduct(a1, b1)
+            c20.addProduct(a2, b0); c21.addProduct(a2, b1)
+            c30.addProduct(a3, b0); c31.addProduct(a3, b1)
+            pa += kernelRows
+            pb += rowBytes
+        }
+        store(c00, c01, row: c, alpha: alpha, columns: columns)
+        if rows > 1 { store(c10, c11, row: c + ldc, alpha: alpha, columns: columns) }
+        if rows > 2 { store(c20, c21, row: c + 2 * ldc, alpha: alpha, columns: columns) }
+        if rows > 3 { store(c30, c31, row: c + 3 * ldc, alpha: alpha, columns: columns) }
+    }
+
+    @inline(__always)
+    private static func store(_ low: SIMD16<Float>, _ high: SIMD16<Float>, row: UnsafeMutablePointer<Float>,
+                              alpha: Float, columns: Int) {
+        if columns == kernelColumns {
+            let raw = UnsafeMutableRawPointer(row)
+            let old0 = raw.loadUnaligned(as: SIMD16<Float>.self)
+            let old1 = raw.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
+            raw.storeBytes(of: old0 + alpha * low, as: SIMD16<Float>.self)
+            raw.storeBytes(of: old1 + alpha * high, toByteOffset: 64, as: SIMD16<Float>.self)
+        } else {
+            for j in 0..<min(columns, 16) { row[j] += alpha * low[j] }
+            if columns > 16 { for j in 16..<columns { row[j] += alpha * high[j - 16] } }
+        }
+    }
+}

@@ -1,0 +1,71 @@
+import CairnModel
+
+extension Network {
+    /// Propagates the gradient of the last node's output (or, for a softmax head, of its input, which
+    /// the fused loss wrote) back through the graph, writing every parameter's `gradient`.
+    func backward(batch: Int, training: Bool) {
+        for position in stride(from: nodes.count - 1, through: 0, by: -1) {
+            let node = nodes[position]
+            guard node.needsGradient, node.kind != .softmax else { continue }
+            let g = UnsafePointer(gradients[position])
+            let count = batch * node.width
+            if node.kind == .dense {
+                denseBackward(node, outputGradient: g, batch: batch)
+                continue
+            }
+            for edge in node.firstEdge ..< node.firstEdge + node.edgeCount {
+                let source = edgeSources[edge]
+                guard nodes[source].needsGradient else { continue }
+                let d = gradients[source]
+                let accumulate = edgeAccumulates[edge]
+                switch node.kind {
+                case .relu:
+                    ElementwiseKernels.leakyReLUBackward(x: values(of: source), outputGradient: g, inputGradient: d,
+                                                         count: count, alpha: 0, accumulate: accumulate)
+                case .leakyRelu:
+                    ElementwiseKernels.leakyReLUBackward(x: values(of: source), outputGradient: g, inputGradient: d,
+                                                         count: count, alpha: node.alpha, accumulate: accumulate)
+                case .tanh, .sigmoid:
+                    ElementwiseKernels.smoothBackward(tanh: node.kind == .tanh, y: outputs[position], outputGradient: g,
+                                                      inputGradient: d, count: count, accumulate: accumulate)
+                case .dropout where training && node.rate > 0:
+                    ElementwiseKernels.multiply(g, masks[position], into: d, count: count, accumulate: accumulate)
+                case .identity, .dropout, .add:
+                    ElementwiseKernels.scaledCopy(g, into: d, count: count, scale: edgeScales[edge],
+                                                  accumulate: accumulate)
+                case .input, .dense, .softmax:
+                    break
+                }
+            }
+        }
+    }
+
+    /// `dW = dY^T X`, `db = column sums of dY`, `dX (+)= dY W`.
+    private func denseBackward(_ node: CompiledNode, outputGradient g: UnsafePointer<Float>, batch: Int) {
+        let weight = parameters[node.weightIndex], bias = parameters[node.weightIndex + 1]
+        let source = edgeSources[node.firstEdge]
+        let fanIn = nodes[source].width, units = node.width
+        let x = values(of: source)
+        weight.gradient.withUnsafeMutableBufferPointer { dw in
+            precondition(dw.count == units * fanIn, "\(weight.name) gradient has the wrong size")
+            GEMM.multiply(transposeA: true, transposeB: false, m: units, n: fanIn, k: batch,
+                          alpha: 1, a: g, lda: units, b: x, ldb: fanIn, beta: 0, c: dw.baseAddress!, ldc: fanIn)
+        }
+        bias.gradient.withUnsafeMutableBufferPointer { db in
+            precondition(db.count == units, "\(bias.name) gradient has the wrong size")
+            let db = db.baseAddress!
+            db.update(from: g, count: units)
+            for r in 1 ..< max(batch, 1) {
+                let row = g + r * units
+                for j in 0..<units { db[j] += row[j] }
+            }
+        }
+        guard nodes[source].needsGradient else { return }
+        let accumulate = edgeAccumulates[node.firstEdge]
+        weight.values.withUnsafeBufferPointer { w in
+            GEMM.multiply(transposeA: false, transposeB: false, m: batch, n: fanIn, k: units,
+                          alpha: 1, a: g, lda: units, b: w.baseAddress!, ldb: fanIn,
+                          beta: accumulate ? 1 : 0, c: gradients[source], ldc: fanIn)
+        }
+    }
+}

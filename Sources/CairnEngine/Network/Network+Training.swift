@@ -1,0 +1,49 @@
+import CairnModel
+
+extension Network {
+    /// One training step on `batch` rows (`1...maxBatch`): forward in training mode (dropout masks
+    /// drawn from `rng`, see `forward`), the loss (fused softmax cross-entropy, or squared error),
+    /// backward, then `optimizer.step`. Returns the batch's mean loss (NaN passes through).
+    /// Allocates nothing at steady state.
+    @discardableResult
+    public func trainStep(inputs: UnsafeBufferPointer<Float>, targets: Targets, batch: Int, optimizer: Optimizer,
+                          learningRate: Float, rng: inout RandomGenerator) -> Double {
+        let loss = lossAndGradients(inputs: inputs, targets: targets, batch: batch, training: true, rng: &rng)
+        optimizer.step(parameters, learningRate: learningRate)
+        return loss
+    }
+
+    /// Forward and backward on `batch` rows (`1...maxBatch`): leaves the gradient of the mean loss in
+    /// every parameter's `gradient` and returns the mean loss. With `training` false dropout is off
+    /// and `rng` is not touched.
+    public func lossAndGradients(inputs: UnsafeBufferPointer<Float>, targets: Targets, batch: Int, training: Bool,
+                                 rng: inout RandomGenerator) -> Double {
+        precondition(inputs.count >= batch * inputWidth, "fewer inputs than batch rows x input width")
+        forward(inputs.baseAddress!, batch: batch, training: training, rng: &rng)
+        let sum = lossSum(targets: targets, batch: batch, gradientScale: 1 / Float(batch)).loss
+        backward(batch: batch, training: training)
+        return sum / Double(batch)
+    }
+
+    /// The mean loss over `count` rows and, for classifiers, the fraction classified correctly
+    /// (argmax of the probabilities equals the label). Runs in chunks of `maxBatch`, dropout off.
+    public func evaluate(inputs: UnsafeBufferPointer<Float>, targets: Targets, count: Int) -> (loss: Double, accuracy: Double?) {
+        precondition(inputs.count >= count * inputWidth, "fewer inputs than rows x input width")
+        guard count > 0 else { return (.nan, task == .classification ? .nan : nil) }
+        var rng = RandomGenerator(seed: 0)  // unused: dropout is off
+        var total = 0.0
+        var correct = 0
+        var start = 0
+        while start < count {
+            let rows = min(maxBatch, count - start)
+            forward(inputs.baseAddress! + start * inputWidth, batch: rows, training: false, rng: &rng)
+            let part = lossSum(targets: targets.rows(from: start, count: rows, width: outputWidth), batch: rows,
+                               gradientScale: nil)
+            total += part.loss
+            correct += part.correct
+            start += rows
+        }
+        let accuracy: Double? = task == .classification ? Double(correct) / Double(count) : nil
+        return (total / Double(count), accuracy)
+    }
+}

@@ -1,0 +1,170 @@
+import CairnModel
+
+/// A network built from a layer graph: parameters, preallocated workspaces for up to `maxBatch` rows,
+/// and forward and backward passes for every node kind.
+///
+/// A graph whose last node is `softmax` is a classifier (targets `.labels`, softmax cross-entropy);
+/// any other graph is a regressor (targets `.values`, squared error `|e|^2 / 2` per sample). Batch
+/// losses are means over samples.
+///
+/// Given the same inputs, parameters, random state and BLAS thread count, every pass is
+/// bit-identical: reductions run in a fixed order and the only threads are BLAS's.
+public final class Network {
+    /// The largest `maxBatch` a network accepts.
+    public static let maximumBatch = 1 << 20
+    /// The most floats all workspaces together may take (4 GiB).
+    public static let maximumWorkspace = 1 << 30
+
+    public let graph: GraphSpec
+    /// Classification or regression, from the graph's last node.
+    public let task: Task
+    /// The largest batch the workspaces hold.
+    public let maxBatch: Int
+    /// The trainable tensors in graph order; for each dense node its weight, then its bias.
+    public let parameters: [Parameter]
+
+    let nodes: [CompiledNode]
+    let inputIndex: Int
+    let edgeSources: [Int]
+    let edgeScales: [Float]
+    /// Whether an edge's backward contribution adds to its source's gradient (true) or overwrites it
+    /// (false: the first contribution in reverse graph order).
+    let edgeAccumulates: [Bool]
+    /// Per node: output values, gradient (nodes that need one), dropout mask (dropout nodes).
+    let outputs: [UnsafeMutablePointer<Float>]
+    let gradients: [UnsafeMutablePointer<Float>]
+    let masks: [UnsafeMutablePointer<Float>]
+    /// One allocation backs every workspace.
+    private let workspace: UnsafeMutablePointer<Float>
+    /// The caller's input rows during a pass.
+    var currentInput: UnsafePointer<Float>
+
+    public var inputWidth: Int { nodes[inputIndex].width }
+    public var outputWidth: Int { nodes[nodes.count - 1].width }
+
+    /// Validates the graph (throwing its `GraphError`), creates the parameters (zero; call
+    /// `initialize`) and preallocates workspaces for up to `maxBatch` rows.
+    public init(graph: GraphSpec, maxBatch: Int) throws {
+        let widths = try graph.validate()
+        guard maxBatch >= 1, maxBatch <= Self.maximumBatch else { throw EngineError.invalidMaxBatch(maxBatch) }
+        self.graph = graph
+        self.maxBatch = maxBatch
+        self.task = graph.hasSoftmaxHead ? .classification : .regression
+
+        var index: [String: Int] = [:]
+        var compiled: [CompiledNode] = []
+        var sources: [Int] = [], scales: [Float] = []
+        var parameters: [Parameter] = []
+        var input = 0
+        for (position, spec) in graph.nodes.enumerated() {
+            index[spec.name] = position
+            if spec.kind == .input { input = position }
+            let width = widths[spec.name]!
+            var weightIndex = -1
+            if spec.kind == .dense {
+                let fanIn = widths[spec.inputs[0]]!
+                weightIndex = parameters.count
+                parameters.append(Parameter(name: spec.name + ".weight", node: spec.name, shape: [width, fanIn]))
+                parameters.append(Parameter(name: spec.name + ".bias", node: spec.name, shape: [width]))
+            }
+            let firstEdge = sources.count
+            for (slot, source) in spec.inputs.enumerated() {
+                sources.append(index[source]!)
+                scales.append(spec.kind == .add ? (spec.scales?[slot] ?? 1) : 1)
+            }
+            let needs = spec.kind == .dense || spec.inputs.contains { compiled[index[$0]!].needsGradient }
+            compiled.append(CompiledNode(kind: spec.kind, width: width, firstEdge: firstEdge,
+                                         edgeCount: spec.inputs.count, weightIndex: weightIndex,
+                                         alpha: spec.alpha ?? 0.01, rate: spec.rate ?? 0,
+                                         needsGradient: needs, reachesLoss: false,
+                                         hasMask: spec.kind == .dropout))
+        }
+        // Which nodes reach the loss, and which backward contribution to each node comes first.
+        var accumulates = [Bool](repeating: false, count: sources.count)
+        var written = [Bool](repeating: false, count: compiled.count)
+        compiled[compiled.count - 1].reachesLoss = true
+        for position in stride(from: compiled.count - 1, through: 0, by: -1) where compiled[position].reachesLoss {
+            let node = compiled[position]
+            for edge in node.firstEdge ..< node.firstEdge + node.edgeCount {
+                let source = sources[edge]
+                compiled[source].reachesLoss = true
+                guard compiled[source].needsGradient else { continue }
+                accumulates[edge] = written[source]
+                written[source] = true
+            }
+        }
+        for position in compiled.indices where !compiled[position].reachesLoss {
+            compiled[position].needsGradient = false
+        }
+
+        var total = 0
+        for node in compiled {
+            let (rows, overflow) = node.width.multipliedReportingOverflow(by: maxBatch)
+            let copies = 1 + (node.needsGradient ? 1 : 0) + (node.hasMask ? 1 : 0)
+            guard !overflow, rows <= Self.maximumWorkspace else { throw EngineError.workspaceTooLarge(elements: Int.max) }
+            total += rows * copies
+            guard total <= Self.maximumWorkspace else { throw EngineError.workspaceTooLarge(elements: total) }
+        }
+        let base = UnsafeMutablePointer<Float>.allocate(capacity: max(total, 1))
+        base.initialize(repeating: 0, count: max(total, 1))
+        var cursor = base
+        func take(_ wanted: Bool, _ count: Int) -> UnsafeMutablePointer<Float> {
+            guard wanted else { return base }
+            defer { cursor += count }
+            return cursor
+        }
+        outputs = compiled.map { take(true, $0.width * maxBatch) }
+        gradients = compiled.map { take($0.needsGradient, $0.width * maxBatch) }
+        masks = compiled.map { take($0.hasMask, $0.width * maxBatch) }
+
+        self.workspace = base
+        self.nodes = compiled
+        self.inputIndex = input
+        self.edgeSources = sources
+        self.edgeScales = scales
+        self.edgeAccumulates = accumulates
+        self.parameters = parameters
+        self.currentInput = UnsafePointer(base)
+    }
+
+    deinit {
+        workspace.deallocate()
+    }
+
+    /// The parameter with this name (`"dense1.weight"`), if any.
+    public func parameter(named name: String) -> Parameter? {
+        parameters.first { $0.name == name }
+    }
+
+    /// Replaces parameter values by name (e.g. from a checkpoint). Every name must exist and every
+    /// array must have the parameter's element count; nothing changes when one does not.
+    public func load(values: [String: [Float]]) throws {
+        for (name, array) in values {
+            guard let parameter = parameter(named: name) else { throw EngineError.unknownParameter(name) }
+            guard array.count == parameter.count else {
+                throw EngineError.parameterMismatch(name: name, expected: parameter.count, actual: array.count)
+            }
+        }
+        for (name, array) in values { parameter(named: name)!.values = array }
+    }
+
+    /// The output for `batch` rows (row-major `[batch, inputWidth]`), row-major `[batch, outputWidth]`:
+    /// probabilities for classifiers, the last node's values otherwise. Dropout is off. Any batch
+    /// size: rows are run in chunks of `maxBatch`.
+    public func predict(_ inputs: UnsafeBufferPointer<Float>, batch: Int) -> [Float] {
+        precondition(batch >= 0 && inputs.count >= batch * inputWidth, "predict: fewer inputs than batch rows")
+        let width = outputWidth
+        let last = nodes.count - 1
+        var rng = RandomGenerator(seed: 0)  // unused: dropout is off outside training
+        return [Float](unsafeUninitializedCapacity: batch * width) { result, initialized in
+            var start = 0
+            while start < batch {
+                let rows = min(maxBatch, batch - start)
+                forward(inputs.baseAddress! + start * inputWidth, batch: rows, training: false, rng: &rng)
+                (result.baseAddress! + start * width).initialize(from: outputs[last], count: rows * width)
+                start += rows
+            }
+            initialized = batch * width
+        }
+    }
+}

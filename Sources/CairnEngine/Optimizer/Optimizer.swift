@@ -1,0 +1,130 @@
+import CairnModel
+
+/// Applies `OptimizerConfig`'s update rule to a network's parameters.
+///
+/// One `step`: (1) if `clipNorm` is set, the global L2 norm of all non-frozen gradients is computed
+/// (in Double, parameters in order) and, when it exceeds `clipNorm`, every gradient is used scaled by
+/// `clipNorm / norm` (the stored gradients are not changed); (2) weight decay: L2 (`g += wd * w`)
+/// for sgd, momentum and adam, decoupled (`w -= lr * wd * w` before the Adam step) for adamw;
+/// (3) the rule:
+/// - sgd: `w -= lr * g`
+/// - momentum: `v = mu * v + g`; `w -= lr * v`, or with Nesterov `w -= lr * (g + mu * v)`
+/// - adam/adamw (t = step count after this step): `m = b1 m + (1 - b1) g`; `v = b2 v + (1 - b2) g^2`;
+///   `w -= lr * (m / (1 - b1^t)) / (sqrt(v / (1 - b2^t)) + eps)`
+///
+/// Frozen parameters are skipped entirely. The optimizer's whole state is `slots()` plus `stepCount`.
+public final class Optimizer {
+    public let config: OptimizerConfig
+    /// Steps taken so far (Adam's bias correction uses it).
+    public internal(set) var stepCount: Int
+    /// Parameter names and element counts this optimizer was built for, in order.
+    let names: [String]
+    let shapes: [[Int]]
+    /// The first moment / momentum buffer per parameter (empty for sgd).
+    var firstMoments: [[Float]]
+    /// Adam's second moment per parameter (empty otherwise).
+    var secondMoments: [[Float]]
+
+    public init(config: OptimizerConfig, parameters: [Parameter]) {
+        self.config = config
+        self.stepCount = 0
+        self.names = parameters.map(\.name)
+        self.shapes = parameters.map(\.shape)
+        let usesFirst = config.kind != .sgd
+        let usesSecond = config.kind == .adam || config.kind == .adamw
+        firstMoments = parameters.map { [Float](repeating: 0, count: usesFirst ? $0.count : 0) }
+        secondMoments = parameters.map { [Float](repeating: 0, count: usesSecond ? $0.count : 0) }
+    }
+
+    /// One update of `parameters` (the same parameters, in the same order, as at `init`) from their
+    /// current gradients.
+    public func step(_ parameters: [Parameter], learningRate: Float) {
+        precondition(parameters.count == names.count, "optimizer built for \(names.count) parameters, given \(parameters.count)")
+        stepCount += 1
+        let clipScale = clippingScale(parameters)
+        let decay = config.weightDecay
+        for (index, parameter) in parameters.enumerated() where !parameter.isFrozen {
+            precondition(parameter.count == shapes[index].reduce(1, *) && parameter.gradient.count == parameter.count,
+                         "parameter \(parameter.name) changed size")
+            let gradient = parameter.gradient
+            let count = parameter.count
+            gradient.withUnsafeBufferPointer { g in
+                parameter.values.withUnsafeMutableBufferPointer { w in
+                    let g = g.baseAddress!, w = w.baseAddress!
+                    switch config.kind {
+                    case .sgd:
+                        for i in 0..<count {
+                            let gi = g[i] * clipScale + decay * w[i]
+                            w[i] -= learningRate * gi
+                        }
+                    case .momentum:
+                        let mu = config.momentum, nesterov = config.nesterov
+                        firstMoments[index].withUnsafeMutableBufferPointer { v in
+                            let v = v.baseAddress!
+                            for i in 0..<count {
+                                let gi = g[i] * clipScale + decay * w[i]
+                                let vi = mu * v[i] + gi
+                                v[i] = vi
+                                w[i] -= learningRate * (nesterov ? gi + mu * vi : vi)
+                            }
+                        }
+                    case .adam, .adamw:
+                        adamUpdate(index: index, g: g, w: w, count: count, clipScale: clipScale, learningRate: learningRate)
+                    }
+                }
+            }
+        }
+    }
+
+    private func adamUpdate(index: Int, g: UnsafePointer<Float>, w: UnsafeMutablePointer<Float>, count: Int,
+                            clipScale: Float, learningRate: Float) {
+        let b1 = config.beta1, b2 = config.beta2, eps = config.epsilon
+        let decoupled = config.kind == .adamw
+        let l2 = decoupled ? 0 : config.weightDecay
+        let shrink = decoupled ? learningRate * config.weightDecay : 0
+        let correction1 = 1 - Float(Double(b1).power(stepCount))
+        let correction2 = 1 - Float(Double(b2).power(stepCount))
+        firstMoments[index].withUnsafeMutableBufferPointer { m in
+            secondMoments[index].withUnsafeMutableBufferPointer { v in
+                let m = m.baseAddress!, v = v.baseAddress!
+                for i in 0..<count {
+                    if decoupled { w[i] -= shrink * w[i] }
+                    let gi = g[i] * clipScale + l2 * w[i]
+                    let mi = b1 * m[i] + (1 - b1) * gi
+                    let vi = b2 * v[i] + (1 - b2) * gi * gi
+                    m[i] = mi
+                    v[i] = vi
+                    w[i] -= learningRate * (mi / correction1) / ((vi / correction2).squareRoot() + eps)
+                }
+            }
+        }
+    }
+
+    /// 1, or `clipNorm / norm` when the global gradient norm exceeds `clipNorm`.
+    private func clippingScale(_ parameters: [Parameter]) -> Float {
+        guard let limit = config.clipNorm else { return 1 }
+        var sum = 0.0
+        for parameter in parameters where !parameter.isFrozen {
+            parameter.gradient.withUnsafeBufferPointer { g in
+                var partial: Float = 0
+                for value in g { partial += value * value }
+                sum += Double(partial)
+            }
+        }
+        let norm = sum.squareRoot()
+        return norm > Double(limit) ? Float(Double(limit) / norm) : 1
+    }
+}
+
+extension Double {
+    /// `self` to a non-negative integer power, by repeated squaring (exact order, no libm).
+    fileprivate func power(_ exponent: Int) -> Double {
+        var result = 1.0, base = self, e = exponent
+        while e > 0 {
+            if e & 1 == 1 { result *= base }
+            base *= base
+            e >>= 1
+        }
+        return result
+    }
+}

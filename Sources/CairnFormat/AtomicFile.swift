@@ -1,0 +1,105 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Foundation
+
+#if canImport(Glibc)
+private let systemWrite = Glibc.write
+#else
+private let systemWrite = Darwin.write
+#endif
+
+/// A temporary file beside a target path, written sequentially and renamed over the target on commit
+/// (fsync file, rename, fsync directory). Owns the descriptor; removes the temporary file unless committed.
+final class AtomicFile {
+    let targetPath: String
+    let temporaryPath: String
+    private var descriptor: Int32
+    private(set) var position: Int64 = 0
+    private let faults: FaultInjection?
+    private var finished = false
+
+    init(targetPath: String, faults: FaultInjection?) throws {
+        self.targetPath = targetPath
+        self.faults = faults
+        let url = URL(fileURLWithPath: targetPath)
+        let directory = url.deletingLastPathComponent().path
+        let random = String(UInt64.random(in: 0...UInt64.max), radix: 16)
+        temporaryPath = directory + "/." + url.lastPathComponent + ".tmp-\(getpid())-" + random
+        descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard descriptor >= 0 else {
+            throw AtomicFile.error(targetPath, "cannot create temporary file \(temporaryPath)")
+        }
+    }
+
+    deinit {
+        discard()
+    }
+
+    static func error(_ path: String, _ what: String, errno code: Int32 = errno) -> CairnError {
+        CairnError(path: path, kind: .io("\(what): \(String(cString: strerror(code)))"))
+    }
+
+    func write(_ bytes: UnsafeRawBufferPointer) throws {
+        var remaining = bytes
+        if let budget = faults?.byteBudget, position + Int64(bytes.count) > budget {
+            let allowed = Int(max(0, budget - position))
+            remaining = UnsafeRawBufferPointer(rebasing: bytes[0..<allowed])
+            try writeAll(remaining)
+            throw AtomicFile.error(targetPath, "write to \(temporaryPath) failed (fault injection)", errno: ENOSPC)
+        }
+        try writeAll(remaining)
+    }
+
+    private func writeAll(_ bytes: UnsafeRawBufferPointer) throws {
+        var offset = 0
+        while offset < bytes.count {
+            let written = systemWrite(descriptor, bytes.baseAddress! + offset, bytes.count - offset)
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw AtomicFile.error(targetPath, "write to \(temporaryPath) failed")
+            }
+            offset += written
+            position += Int64(written)
+        }
+    }
+
+    func write(_ bytes: [UInt8]) throws {
+        try bytes.withUnsafeBytes { try write($0) }
+    }
+
+    /// fsync, close, rename over the target, fsync the directory.
+    func commit() throws {
+        if faults?.failSync == true {
+            throw AtomicFile.error(targetPath, "fsync of \(temporaryPath) failed (fault injection)", errno: EIO)
+        }
+        guard fsync(descriptor) == 0 else { throw AtomicFile.error(targetPath, "fsync of \(temporaryPath) failed") }
+        let closed = close(descriptor)
+        descriptor = -1
+        guard closed == 0 else { throw AtomicFile.error(targetPath, "close of \(temporaryPath) failed") }
+        if faults?.failRename == true {
+            throw AtomicFile.error(targetPath, "rename of \(temporaryPath) failed (fault injection)", errno: EIO)
+        }
+        guard rename(temporaryPath, targetPath) == 0 else { throw AtomicFile.error(targetPath, "rename of \(temporaryPath) failed") }
+        finished = true
+        let directory = URL(fileURLWithPath: targetPath).deletingLastPathComponent().path
+        let directoryDescriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
+        guard directoryDescriptor >= 0 else { throw AtomicFile.error(targetPath, "cannot open directory \(directory) to fsync it") }
+        defer { close(directoryDescriptor) }
+        guard fsync(directoryDescriptor) == 0 else { throw AtomicFile.error(targetPath, "fsync of directory \(directory) failed") }
+    }
+
+    /// Closes and removes the temporary file (no-op after a successful commit).
+    func discard() {
+        if descriptor >= 0 {
+            close(descriptor)
+            descriptor = -1
+        }
+        if !finished {
+            unlink(temporaryPath)
+            finished = true
+        }
+    }
+}

@@ -1,0 +1,154 @@
+import Foundation
+
+/// Writes a `.cairn` file tensor by tensor, then atomically replaces `path` on `commit`.
+///
+/// Memory stays bounded by a window of `2 * threads` chunks, whatever the model size. Chunks of a window
+/// are compressed in parallel and appended in order, so the file's bytes do not depend on `threads`.
+/// Until `commit` succeeds the target is untouched; a failure or `abort` removes the temporary file.
+/// Not thread-safe: call it from one thread at a time.
+public final class CairnWriter {
+    /// The file this writer will replace.
+    public let path: String
+    public let options: WriteOptions
+    private var file: AtomicFile?
+    private var tensors: [TensorInfo] = []
+    private var names = Set<String>()
+    private var encoders: [ChunkEncoder] = []
+
+    /// Opens a temporary file beside `path` and writes the header.
+    public init(path: String, options: WriteOptions = WriteOptions()) throws {
+        try options.validate(path: path)
+        self.path = path
+        self.options = options
+        let file = try AtomicFile(targetPath: path, faults: options.faultInjection)
+        self.file = file
+        do {
+            try file.write(FileHeader(version: .current).encoded())
+        } catch {
+            abort()
+            throw error
+        }
+    }
+
+    deinit {
+        abort()
+    }
+
+    /// Appends a tensor held in a `Tensor`.
+    public func write(name: String, role: TensorRole, tensor: Tensor) throws {
+        try tensor.bytes.withUnsafeBytes { try write(name: name, role: role, dtype: tensor.dtype, shape: tensor.shape, bytes: $0) }
+    }
+
+    /// Appends a tensor from caller-owned bytes (row-major, little-endian), without copying the whole tensor.
+    public func write(name: String, role: TensorRole, dtype: DType, shape: [Int], bytes: UnsafeRawBufferPointer) throws {
+        guard let file else {
+            throw CairnError(path: path, kind: .invalidArgument("writer already committed or aborted"), tensor: name)
+        }
+        try checkArguments(name: name, dtype: dtype, shape: shape, byteCount: bytes.count)
+        let elementsPerChunk = max(1, options.chunkSize / dtype.byteSize)
+        let chunkBytes = elementsPerChunk * dtype.byteSize
+        let chunkCount = (bytes.count + chunkBytes - 1) / chunkBytes
+        var statistics = StatisticsAccumulator()
+        var chunks: [ChunkInfo] = []
+        chunks.reserveCapacity(chunkCount)
+        do {
+            var first = 0
+            while first < chunkCount {
+                let window = prepareEncoders(count: min(windowSize, chunkCount - first), capacity: chunkBytes)
+                let level = options.level, shuffle = options.shuffle
+                parallelFor(window.count) { slot in
+                    let start = (first + slot) * chunkBytes
+                    let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<min(start + chunkBytes, bytes.count)])
+                    window[slot].encode(raw, dtype: dtype, level: level, shuffle: shuffle)
+                }
+                for encoder in window {
+                    var info = encoder.info
+                    info.offset = file.position
+                    try file.write(encoder.storedBytes)
+                    chunks.append(info)
+                    statistics.merge(encoder.statistics)
+                }
+                first += window.count
+            }
+        } catch {
+            abort()
+            throw error
+        }
+        names.insert(name)
+        tensors.append(TensorInfo(name: name, dtype: dtype, shape: shape, role: role,
+                                  statistics: statistics.statistics, chunks: chunks))
+    }
+
+    /// Writes the manifest (a UTF-8 JSON object), the directory and the footer, then fsyncs the file,
+    /// renames it over `path` and fsyncs the directory. On failure the temporary file is removed.
+    public func commit(manifest: Data) throws {
+        guard let file else { throw CairnError(path: path, kind: .invalidArgument("writer already committed or aborted")) }
+        guard Int64(manifest.count) <= FormatLimits.maxManifestBytes else {
+            throw CairnError(path: path, kind: .limitExceeded("manifest of \(manifest.count) bytes (limit \(FormatLimits.maxManifestBytes))"))
+        }
+        guard ManifestCheck.isJSONObject(manifest) else {
+            throw CairnError(path: path, kind: .invalidArgument("manifest is not a UTF-8 JSON object"))
+        }
+        do {
+            let indexOffset = file.position
+            var index = ByteWriter()
+            SectionHeader(kind: SectionHeader.Kind.manifest.rawValue, flags: SectionHeader.requiredFlag, length: Int64(manifest.count)).encode(into: &index)
+            index.append(contentsOf: [UInt8](manifest))
+            let directory = TensorDirectory.encode(tensors)
+            SectionHeader(kind: SectionHeader.Kind.tensorDirectory.rawValue, flags: SectionHeader.requiredFlag, length: Int64(directory.count)).encode(into: &index)
+            index.append(contentsOf: directory)
+            guard Int64(index.count) <= FormatLimits.maxIndexBytes else {
+                throw CairnError(path: path, kind: .limitExceeded("index of \(index.count) bytes (limit \(FormatLimits.maxIndexBytes))"))
+            }
+            try file.write(index.bytes)
+            let footer = FileFooter(indexOffset: indexOffset, indexLength: Int64(index.count),
+                                    indexCRC32: CRC32.checksum(index.bytes), version: .current)
+            try file.write(footer.encoded())
+            try file.commit()
+            self.file = nil
+        } catch {
+            abort()
+            throw error
+        }
+    }
+
+    /// Removes the temporary file and leaves the target untouched. Safe to call more than once.
+    public func abort() {
+        file?.discard()
+        file = nil
+    }
+
+    // MARK: - Helpers
+
+    private var windowSize: Int { max(1, options.threads) * 2 }
+
+    private func checkArguments(name: String, dtype: DType, shape: [Int], byteCount: Int) throws {
+        let nameBytes = name.utf8.count
+        guard nameBytes > 0, nameBytes <= FormatLimits.maxNameBytes else {
+            throw CairnError(path: path, kind: .invalidArgument("tensor name of \(nameBytes) bytes (must be 1...\(FormatLimits.maxNameBytes))"), tensor: name)
+        }
+        guard !names.contains(name) else {
+            throw CairnError(path: path, kind: .invalidArgument("a tensor of that name was already written"), tensor: name)
+        }
+        guard let count = Tensor.checkedElementCount(shape) else {
+            throw CairnError(path: path, kind: .invalidArgument("shape \(shape) (negative dimension, rank above \(FormatLimits.maxRank) or too many elements)"), tensor: name)
+        }
+        guard byteCount == count * dtype.byteSize else {
+            throw CairnError(path: path, kind: .invalidArgument("\(byteCount) bytes for shape \(shape) of \(dtype.name) (expected \(count * dtype.byteSize))"), tensor: name)
+        }
+    }
+
+    private func prepareEncoders(count: Int, capacity: Int) -> ArraySlice<ChunkEncoder> {
+        if encoders.first.map({ $0.capacity < capacity }) ?? false { encoders.removeAll() }
+        while encoders.count < count { encoders.append(ChunkEncoder(capacity: capacity)) }
+        return encoders[0..<count]
+    }
+
+    private func parallelFor(_ count: Int, _ body: (Int) -> Void) {
+        if options.threads <= 1 || count <= 1 {
+            for index in 0..<count { body(index) }
+        } else {
+            DispatchQueue.concurrentPerform(iterations: count, execute: body)
+        }
+    }
+}

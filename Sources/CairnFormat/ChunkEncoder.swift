@@ -1,0 +1,105 @@
+import CZlib
+import Foundation
+
+/// Encodes one chunk: statistics, raw CRC, optional shuffle, then per plane the cheapest of stored,
+/// Huffman-only deflate and LZ77 deflate (chosen from the plane's byte entropy, so the choice is cheap
+/// and depends only on the bytes). Owns its scratch buffers; one encoder per in-flight chunk.
+final class ChunkEncoder {
+    private var planes: UnsafeMutableRawBufferPointer
+    private var output: UnsafeMutableRawBufferPointer
+    /// After `encode`: the stored bytes are `output[0..<storedLength]`.
+    private(set) var storedLength = 0
+    private(set) var info = ChunkInfo(offset: 0, storedLength: 0, rawLength: 0, crc32: 0, storedCRC32: 0, filter: .none, planes: [])
+    private(set) var statistics = StatisticsAccumulator()
+
+    /// Planes whose estimated Huffman size is above this fraction of their raw size are stored raw untried.
+    static let storeAboveEstimatedRatio = 0.985
+    /// Planes with entropy below this (bits per byte) get LZ77 deflate: long runs, where matching pays.
+    static let lz77BelowEntropy = 2.0
+
+    init(capacity: Int) {
+        planes = UnsafeMutableRawBufferPointer.allocate(byteCount: max(capacity, 1), alignment: 16)
+        output = UnsafeMutableRawBufferPointer.allocate(byteCount: max(capacity, 1), alignment: 16)
+    }
+
+    deinit {
+        planes.deallocate()
+        output.deallocate()
+    }
+
+    var capacity: Int { output.count }
+
+    var storedBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: output[0..<storedLength]) }
+
+    func encode(_ raw: UnsafeRawBufferPointer, dtype: DType, level: Int, shuffle: Bool) {
+        precondition(raw.count <= capacity && raw.count > 0 && raw.count % dtype.byteSize == 0)
+        statistics = StatisticsAccumulator(dtype: dtype, bytes: raw)
+        let rawCRC = CRC32.checksum(raw)
+        var encodedPlanes: [PlaneInfo] = []
+        var filter = ChunkFilter.none
+        storedLength = 0
+        if level > 0 {
+            let planeCount = shuffle ? dtype.byteSize : 1
+            let source: UnsafeRawBufferPointer
+            if planeCount > 1 {
+                ByteShuffle.shuffle(raw, elementSize: planeCount, into: planes)
+                source = UnsafeRawBufferPointer(planes)
+                filter = .shuffle
+            } else {
+                source = raw
+            }
+            let planeLength = raw.count / planeCount
+            for plane in 0..<planeCount {
+                let bytes = UnsafeRawBufferPointer(rebasing: source[(plane * planeLength)..<((plane + 1) * planeLength)])
+                encodedPlanes.append(encodePlane(bytes, level: level))
+            }
+        }
+        if encodedPlanes.allSatisfy({ $0.codec == .stored }) {
+            // Nothing shrank (or level 0): the chunk is stored raw, unfiltered.
+            filter = .none
+            encodedPlanes = [PlaneInfo(codec: .stored, storedLength: Int64(raw.count))]
+            output.copyMemory(from: raw)
+            storedLength = raw.count
+        }
+        let storedCRC = CRC32.checksum(storedBytes)
+        info = ChunkInfo(offset: 0, storedLength: Int64(storedLength), rawLength: Int64(raw.count), crc32: rawCRC,
+                         storedCRC32: storedCRC, filter: filter, planes: encodedPlanes)
+    }
+
+    /// Appends one plane's encoding at `output[storedLength...]`.
+    private func encodePlane(_ plane: UnsafeRawBufferPointer, level: Int) -> PlaneInfo {
+        let destination = UnsafeMutableRawBufferPointer(rebasing: output[storedLength..<(storedLength + plane.count)])
+        let entropy = Self.entropy(plane)
+        var codec = PlaneCodec.stored
+        var length = plane.count
+        if entropy / 8 < Self.storeAboveEstimatedRatio {
+            let useLZ77 = entropy < Self.lz77BelowEntropy
+            // Room for one byte less than raw: a plane that does not shrink is stored.
+            let room = UnsafeMutableRawBufferPointer(rebasing: destination[0..<(plane.count - 1)])
+            if let compressed = Deflate.compress(plane, into: room, level: Int32(level),
+                                                 strategy: useLZ77 ? Z_DEFAULT_STRATEGY : Z_HUFFMAN_ONLY) {
+                codec = useLZ77 ? .deflate : .deflateHuffman
+                length = compressed
+            }
+        }
+        if codec == .stored { destination.copyMemory(from: plane) }
+        storedLength += length
+        return PlaneInfo(codec: codec, storedLength: Int64(length))
+    }
+
+    /// Shannon entropy of the bytes, in bits per byte.
+    static func entropy(_ bytes: UnsafeRawBufferPointer) -> Double {
+        guard bytes.count > 0 else { return 0 }
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { histogram -> Double in
+            histogram.initialize(repeating: 0)
+            for byte in bytes { histogram[Int(byte)] &+= 1 }
+            let total = Double(bytes.count)
+            var bits = 0.0
+            for count in histogram where count > 0 {
+                let p = Double(count) / total
+                bits -= p * log2(p)
+            }
+            return bits
+        }
+    }
+}

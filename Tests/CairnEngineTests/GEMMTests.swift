@@ -1,0 +1,102 @@
+import Testing
+@testable import CairnEngine
+
+@Suite("GEMM")
+struct GEMMTests {
+    typealias Multiply = (Bool, Bool, Int, Int, Int, Float, UnsafePointer<Float>, Int,
+                          UnsafePointer<Float>, Int, Float, UnsafeMutablePointer<Float>, Int) -> Void
+
+    static let shapes: [(m: Int, n: Int, k: Int)] = [(1, 1, 1), (3, 5, 7), (17, 33, 65), (70, 45, 300), (5, 530, 9), (129, 31, 2)]
+    static let transposes: [(Bool, Bool)] = [(false, false), (false, true), (true, false), (true, true)]
+
+    /// Checks `multiply` against a Double reference on padded (lda > minimum) operands with alpha and beta.
+    static func check(_ multiply: Multiply) {
+        var rng = RandomGenerator(seed: 7)
+        for shape in shapes {
+            for (ta, tb) in transposes {
+                let (m, n, k) = shape
+                let aRows = ta ? k : m, aCols = ta ? m : k, lda = aCols + 3
+                let bRows = tb ? n : k, bCols = tb ? k : n, ldb = bCols + 1
+                let ldc = n + 2
+                let a = (0 ..< aRows * lda).map { _ in rng.nextUniform() * 2 - 1 }
+                let b = (0 ..< bRows * ldb).map { _ in rng.nextUniform() * 2 - 1 }
+                var c = (0 ..< m * ldc).map { _ in rng.nextUniform() * 2 - 1 }
+                let alpha: Float = 0.75, beta: Float = 0.5
+                var expected = [Double](repeating: 0, count: m * ldc)
+                var scale = [Double](repeating: 0, count: m * ldc)
+                for i in 0..<m {
+                    for j in 0..<n {
+                        var sum = 0.0, magnitude = 0.0
+                        for p in 0..<k {
+                            let x = Double(ta ? a[p * lda + i] : a[i * lda + p])
+                            let y = Double(tb ? b[j * ldb + p] : b[p * ldb + j])
+                            sum += x * y
+                            magnitude += abs(x * y)
+                        }
+                        expected[i * ldc + j] = Double(alpha) * sum + Double(beta) * Double(c[i * ldc + j])
+                        scale[i * ldc + j] = magnitude + 1
+                    }
+                }
+                let untouched = c
+                a.withUnsafeBufferPointer { a in
+                    b.withUnsafeBufferPointer { b in
+                        c.withUnsafeMutableBufferPointer { c in
+                            multiply(ta, tb, m, n, k, alpha, a.baseAddress!, lda, b.baseAddress!, ldb, beta, c.baseAddress!, ldc)
+                        }
+                    }
+                }
+                var worst = 0.0
+                for i in 0..<m {
+                    for j in 0..<ldc {
+                        let index = i * ldc + j
+                        if j >= n {
+                            #expect(c[index] == untouched[index], "padding written at \(i),\(j)")
+                        } else {
+                            worst = max(worst, abs(Double(c[index]) - expected[index]) / scale[index])
+                        }
+                    }
+                }
+                #expect(worst < 1e-5, "m \(m) n \(n) k \(k) transA \(ta) transB \(tb): relative error \(worst)")
+            }
+        }
+    }
+
+    @Test func portableMatchesReference() {
+        Self.check { PortableGEMM.multiply(transposeA: $0, transposeB: $1, m: $2, n: $3, k: $4, alpha: $5, a: $6, lda: $7,
+                                           b: $8, ldb: $9, beta: $10, c: $11, ldc: $12) }
+    }
+
+    @Test func engineGEMMMatchesReference() {
+        Self.check { GEMM.multiply(transposeA: $0, transposeB: $1, m: $2, n: $3, k: $4, alpha: $5, a: $6, lda: $7,
+                                   b: $8, ldb: $9, beta: $10, c: $11, ldc: $12) }
+    }
+
+    @Test func betaZeroIgnoresNaNInOutput() {
+        let a: [Float] = [1, 2], b: [Float] = [3, 4]
+        var c: [Float] = [.nan]
+        PortableGEMM.multiply(transposeA: false, transposeB: false, m: 1, n: 1, k: 2, alpha: 1, a: a, lda: 2, b: b, ldb: 1,
+                              beta: 0, c: &c, ldc: 1)
+        #expect(c == [11])
+    }
+
+    @Test func systemOpenBLASIsFoundAndDescribed() throws {
+        // This machine has Debian's libopenblas0-pthread; elsewhere the portable path is fine.
+        guard let library = BLASLibrary.current else {
+            #expect(BLASLibrary.activeDescription == "portable Swift GEMM")
+            return
+        }
+        #expect(library.description.contains("(\(library.path))"))
+        if library.configuration?.hasPrefix("OpenBLAS") == true {
+            #expect(library.description.hasPrefix("OpenBLAS "))
+            #expect(library.coreName != nil)
+        }
+    }
+
+    @Test func cpuFlagsAreParsed() {
+        let text = "processor\t: 0\nflags\t\t: fpu sse2 avx avx2 avx512f avx512bw\nbugs\t\t: spectre\n"
+        let full = CPUFeatures(cpuinfo: text), avx2 = CPUFeatures(cpuinfo: "flags : sse2 avx2"), none = CPUFeatures(cpuinfo: "")
+        #expect(full.hasAVX2 && full.hasAVX512F)
+        #expect(avx2.hasAVX2 && !avx2.hasAVX512F)
+        #expect(!none.hasAVX2 && !none.hasAVX512F)
+    }
+}

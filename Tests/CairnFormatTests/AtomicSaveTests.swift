@@ -1,0 +1,66 @@
+import CairnFormat
+import Foundation
+import Testing
+
+@Suite struct AtomicSaveTests {
+    static let tensor = Tensor(shape: [1000], floats: TestSupport.weights(count: 1000, seed: 21))
+
+    static func entries(_ directory: URL) throws -> [String] {
+        try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
+    }
+
+    @Test(arguments: [FaultInjection(byteBudget: 0), FaultInjection(byteBudget: 100), FaultInjection(byteBudget: 3000),
+                      FaultInjection(failSync: true), FaultInjection(failRename: true)])
+    func injectedFailureLeavesOldFileAndNoTemporary(fault: FaultInjection) throws {
+        let directory = try TestSupport.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("model.cairn")
+        let old = try TestSupport.write([("old", Tensor(shape: [1], floats: [1]))], to: url)
+        var options = WriteOptions(chunkSize: 512)
+        options.faultInjection = fault
+        let error = try #require(throws: CairnError.self) {
+            let writer = try CairnWriter(path: url.path, options: options)
+            try writer.write(name: "new", role: .parameter, tensor: Self.tensor)
+            try writer.commit(manifest: Data("{}".utf8))
+        }
+        guard case .io(let message) = error.kind else {
+            Issue.record("expected an I/O error, got \(error)")
+            return
+        }
+        #expect(message.contains("fault injection"))
+        #expect(try [UInt8](Data(contentsOf: url)) == old)
+        #expect(try Self.entries(directory) == ["model.cairn"])
+    }
+
+    @Test func abortAndDeinitRemoveTheTemporaryFile() throws {
+        let directory = try TestSupport.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("model.cairn")
+        let writer = try CairnWriter(path: url.path)
+        try writer.write(name: "w", role: .parameter, tensor: Self.tensor)
+        #expect(try Self.entries(directory).count == 1)
+        writer.abort()
+        #expect(try Self.entries(directory).isEmpty)
+        do {
+            let abandoned = try CairnWriter(path: url.path)
+            try abandoned.write(name: "w", role: .parameter, tensor: Self.tensor)
+        }
+        #expect(try Self.entries(directory).isEmpty)
+    }
+
+    @Test func commitReplacesTheOldFile() throws {
+        let directory = try TestSupport.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("model.cairn")
+        try TestSupport.write([("old", Tensor(shape: [1], floats: [1]))], to: url)
+        try TestSupport.write([("new", Self.tensor)], to: url)
+        let reader = try CairnReader(path: url.path)
+        #expect(reader.tensors.map(\.name) == ["new"])
+        #expect(try Self.entries(directory) == ["model.cairn"])
+    }
+
+    @Test func missingDirectoryIsAnIOError() throws {
+        let error = try #require(throws: CairnError.self) { try CairnWriter(path: "/nonexistent-dir-\(UUID())/m.cairn") }
+        guard case .io = error.kind else { Issue.record("expected io, got \(error)"); return }
+    }
+}
