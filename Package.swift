@@ -10,6 +10,7 @@ let package = Package(
         .library(name: "CairnModel", targets: ["CairnModel"]),
         .library(name: "CairnEngine", targets: ["CairnEngine"]),
         .executable(name: "cairn-train", targets: ["cairn-train"]),
+        .executable(name: "cairn-resume", targets: ["cairn-resume"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -33,6 +34,11 @@ let package = Package(
 
         // MARK: - Executables
         .executableTarget(name: "cairn-train", dependencies: [
+            "CairnCLI",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .executableTarget(name: "cairn-resume", dependencies: [
             "CairnCLI",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),

@@ -30,7 +30,7 @@ public struct ReplayComparison: Sendable {
             if actual.shape != expected.shape {
                 return result("tensor \(expected.name): shape \(actual.shape) vs \(expected.shape)")
             }
-            if let index = zip(actual.values, expected.values).firstIndex(where: { $0.0.bitPattern != $0.1.bitPattern }) {
+            if let index = actual.values.indices.first(where: { actual.values[$0].bitPattern != expected.values[$0].bitPattern }) {
                 let maxDifference = zip(actual.values, expected.values).map { abs($0.0 - $0.1) }.max() ?? 0
                 return result("tensor \(expected.name): element \(index) is \(actual.values[index]) in the replay, \(expected.values[index]) in \(targetPath) (largest difference \(maxDifference))")
             }

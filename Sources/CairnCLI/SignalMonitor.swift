@@ -10,7 +10,7 @@ public final class SignalMonitor: @unchecked Sendable {
 
     public init() {
         for signo in [SIGINT, SIGTERM] {
-            signal(signo, SIG_IGN)
+            Glibc.signal(signo, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: signo, queue: queue)
             source.setEventHandler { [weak self] in self?.receive(signo) }
             source.resume()

@@ -33,7 +33,7 @@ public enum TrainLauncher {
         let network = try Network(graph: graph, maxBatch: max(batch, 256))
         var rng = RandomGenerator(seed: seed)
         network.initialize(hyperparameters.initialization, rng: &rng)
-        let blas = BLASLibrary.current.description
+        let blas = BLASLibrary.activeDescription
         var allMetadata = metadata
         allMetadata["blas"] = blas
         let manifest = CheckpointManifest(

@@ -68,7 +68,7 @@ public struct ManifestError: Error, CustomStringConvertible, Sendable {
     public var reason: String
     public var description: String { "manifest: \(reason)" }
 
-    static func describe(_ error: DecodingError) -> String {
+    public static func describe(_ error: DecodingError) -> String {
         func path(_ keys: [CodingKey]) -> String {
             keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
         }

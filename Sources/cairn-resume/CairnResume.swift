@@ -38,7 +38,7 @@ struct CairnResume: ParsableCommand {
                 checkpointPath: checkpoint, data: data,
                 changes: .init(optimization: optimization, allowDifferentData: allowDifferentData),
                 output: output, directory: output.out)
-            try RunDriver.drive(trainer, output: output, tool: "cairn-resume", blas: BLASLibrary.currentDescription)
+            try RunDriver.drive(trainer, output: output, tool: "cairn-resume")
         }
     }
 }

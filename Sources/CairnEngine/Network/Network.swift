@@ -17,7 +17,7 @@ public final class Network {
 
     public let graph: GraphSpec
     /// Classification or regression, from the graph's last node.
-    public let task: Task
+    public let task: TrainingTask
     /// The largest batch the workspaces hold.
     public let maxBatch: Int
     /// The trainable tensors in graph order; for each dense node its weight, then its bias.

@@ -200,7 +200,7 @@ public final class Trainer {
         order = []
         let record = EpochRecord(epoch: state.epoch, step: state.globalStep, trainLoss: trainLoss,
                                  validationLoss: validationLoss, validationAccuracy: validationAccuracy,
-                                 learningRate: Double(learningRate), seconds: seconds, note: pendingNote)
+                                 learningRate: Double("\(learningRate)") ?? Double(learningRate), seconds: seconds, note: pendingNote)
         pendingNote = nil
         manifest.history.append(record)
         var outcome: TrainingOutcome?
