@@ -83,6 +83,8 @@ public enum ResumeLauncher {
 
         let batch = hyper.effectiveBatchSize(trainingCount: data.train.count)
         let network = try Network(checkpoint: checkpoint, path: path, maxBatch: max(batch, 256))
+        let frozen = Set(hyper.frozen ?? [])
+        for parameter in network.parameters where frozen.contains(parameter.node) { parameter.isFrozen = true }
         let optimizer = Optimizer(config: hyper.optimizer, parameters: network.parameters)
         if !freshOptimizer { try optimizer.restore(from: checkpoint, path: path) }
         guard let words = manifest.training.rngWords, let rng = RandomGenerator(words: words) else {

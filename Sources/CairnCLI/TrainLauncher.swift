@@ -9,10 +9,22 @@ public enum TrainLauncher {
     public static let creator = "cairn-train \(CairnVersion.current)"
 
     public static func train(data dataOptions: DataOptions, model: ModelOptions, optimization: OptimizationOptions,
-                             output: OutputOptions, seed: UInt64, earlyStop: Int?, metadata: [String: String]) throws {
-        let task = dataOptions.task ?? .classification
+                             output: OutputOptions, transfer: TransferOptions, seed: UInt64, earlyStop: Int?,
+                             metadata: [String: String]) throws {
+        let source = try transfer.initFrom.map { try Checkpoint.load(from: $0) }
+        let task = source?.manifest.task ?? dataOptions.task ?? .classification
+        if let source, let asked = dataOptions.task, asked != source.manifest.task {
+            throw CheckpointError(path: transfer.initFrom!, "is a \(source.manifest.task.rawValue) model; --task \(asked.rawValue) does not fit it")
+        }
         let data = try RunData.load(dataOptions, task: task, seed: seed)
-        let graph = try makeGraph(model: model, data: data, task: task)
+        var graph: GraphSpec
+        var newHead: String?
+        if let source, let path = transfer.initFrom {
+            (graph, newHead) = try transfer.graph(from: source, path: path)
+            try checkGraph(graph, fits: data, task: task, source: path)
+        } else {
+            graph = try makeGraph(model: model, data: data, task: task)
+        }
         let optimizer = OptimizerConfig(
             kind: optimization.optimizer ?? .momentum,
             learningRate: optimization.lr ?? 0.05,
@@ -24,7 +36,8 @@ public enum TrainLauncher {
             initialization: model.scheme, optimizer: optimizer,
             schedule: optimization.schedule.flatMap(ScheduleConfig.init(parsing:)) ?? .constant,
             batchSize: optimization.batchSize?.value ?? 32, epochs: optimization.epochs ?? 30, seed: seed,
-            earlyStopPatience: earlyStop)
+            earlyStopPatience: earlyStop, frozen: transfer.frozenNodes.isEmpty ? nil : transfer.frozenNodes,
+            initializedFrom: transfer.initFrom)
         if model.scheme.isSymmetric {
             printError("warning: --init \(model.scheme) starts every unit of a layer identical; gradient descent keeps them identical (cairn-audit finds such units)")
         }
@@ -33,6 +46,10 @@ public enum TrainLauncher {
         let network = try Network(graph: graph, maxBatch: max(batch, 256))
         var rng = RandomGenerator(seed: seed)
         network.initialize(hyperparameters.initialization, rng: &rng)
+        if let source, let path = transfer.initFrom {
+            try network.loadParameters(from: source, path: path, skipping: newHead.map { [$0] } ?? [])
+        }
+        try transfer.freeze(network)
         let blas = BLASLibrary.activeDescription
         var allMetadata = metadata
         allMetadata["blas"] = blas
@@ -72,21 +89,7 @@ public enum TrainLauncher {
             for i in graph.nodes.indices where graph.nodes[i].kind == .input && graph.nodes[i].size == nil {
                 graph.nodes[i].size = data.loaded.width
             }
-            do { try graph.validate() } catch { throw DataError(path: path, "\(error)") }
-            guard graph.inputWidth == data.loaded.width else {
-                throw DataError(path: path, "the graph's input takes \(graph.inputWidth) features, the data has \(data.loaded.width)")
-            }
-            let widths = try graph.validate()
-            let produced = widths[graph.output!.name]!
-            guard produced == outputs || (task == .classification && produced > outputs) else {
-                throw DataError(path: path, "the graph outputs \(produced) values, the data needs \(outputs) (\(task == .classification ? "classes" : "targets"))")
-            }
-            if task == .classification, !graph.hasSoftmaxHead {
-                throw DataError(path: path, "a classification graph must end in a softmax node")
-            }
-            if task == .regression, graph.hasSoftmaxHead {
-                throw DataError(path: path, "a regression graph must not end in softmax")
-            }
+            try checkGraph(graph, fits: data, task: task, source: path)
         } else {
             graph = GraphSpec.perceptron(inputs: data.loaded.width, hidden: try model.hiddenWidths(), outputs: outputs,
                                          activation: model.activationKind, alpha: model.alpha, dropout: model.dropout,
@@ -96,7 +99,29 @@ public enum TrainLauncher {
         return graph
     }
 
-    /// `--out`, or `runs/<data name>-<UTC time>`; refuses a folder that already holds a run.
+    /// Checks that a graph is valid and fits the data's width, classes or targets; `source` names the
+    /// file the graph came from in errors.
+    static func checkGraph(_ graph: GraphSpec, fits data: RunData, task: TrainingTask, source path: String) throws {
+        let outputs = data.record.outputs
+        let widths: [String: Int]
+        do { widths = try graph.validate() } catch { throw DataError(path: path, "\(error)") }
+        guard graph.inputWidth == data.loaded.width else {
+            throw DataError(path: path, "the graph's input takes \(graph.inputWidth) features, the data has \(data.loaded.width)")
+        }
+        let produced = widths[graph.output!.name]!
+        guard produced == outputs || (task == .classification && produced > outputs) else {
+            throw DataError(path: path, "the graph outputs \(produced) values, the data needs \(outputs) (\(task == .classification ? "classes; replace the head with --new-head \(outputs)" : "targets"))")
+        }
+        if task == .classification, !graph.hasSoftmaxHead {
+            throw DataError(path: path, "a classification graph must end in a softmax node")
+        }
+        if task == .regression, graph.hasSoftmaxHead {
+            throw DataError(path: path, "a regression graph must not end in softmax")
+        }
+    }
+
+    /// `--out`, or `runs/<data name>-<UTC time>`; refuses a folder that already holds a run. The folder is
+    /// created by the first save, so a run that fails before it leaves nothing behind.
     static func runDirectory(_ out: String?, data: RunData) throws -> String {
         let directory: String
         if let out {
@@ -113,11 +138,6 @@ public enum TrainLauncher {
             if FileManager.default.fileExists(atPath: existing) {
                 throw DataError(path: directory, "already holds a run (\(name)); continue it with cairn-resume \(existing) or choose another --out")
             }
-        }
-        do {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        } catch {
-            throw DataError(path: directory, "cannot create the run folder (\(describe(error)))")
         }
         return directory
     }

@@ -10,9 +10,15 @@ public struct Hyperparameters: Codable, Equatable, Sendable {
     public var seed: UInt64
     /// Stop after this many epochs without a better validation loss; nil for never.
     public var earlyStopPatience: Int?
+    /// Nodes whose parameters never change (transfer learning); nil or empty for none.
+    public var frozen: [String]?
+    /// The checkpoint whose weights this run started from (`--init-from`), if any.
+    public var initializedFrom: String?
 
     public init(initialization: InitScheme, optimizer: OptimizerConfig, schedule: ScheduleConfig, batchSize: Int,
-                epochs: Int, seed: UInt64, earlyStopPatience: Int?) {
+                epochs: Int, seed: UInt64, earlyStopPatience: Int?, frozen: [String]? = nil, initializedFrom: String? = nil) {
+        self.frozen = frozen
+        self.initializedFrom = initializedFrom
         self.initialization = initialization
         self.optimizer = optimizer
         self.schedule = schedule
@@ -29,7 +35,7 @@ public struct Hyperparameters: Codable, Equatable, Sendable {
 
     private enum CodingKeys: String, CodingKey {
         case initialization = "init", optimizer, schedule, batchSize = "batch_size", epochs, seed
-        case earlyStopPatience = "early_stop_patience"
+        case earlyStopPatience = "early_stop_patience", frozen, initializedFrom = "initialized_from"
     }
 }
 

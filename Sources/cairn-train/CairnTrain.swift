@@ -17,6 +17,7 @@ struct CairnTrain: ParsableCommand {
     @OptionGroup(title: "Model") var model: ModelOptions
     @OptionGroup(title: "Optimisation") var optimization: OptimizationOptions
     @OptionGroup(title: "Checkpoints and output") var output: OutputOptions
+    @OptionGroup(title: "Transfer learning") var transfer: TransferOptions
 
     @Option(help: "Seed of the run's random generator (initialisation, split, shuffling, dropout).")
     var seed: UInt64 = 0
@@ -39,7 +40,7 @@ struct CairnTrain: ParsableCommand {
                 return (String(parts[0]), parts.count > 1 ? String(parts[1]) : "")
             }, uniquingKeysWith: { _, last in last })
             try TrainLauncher.train(data: data, model: model, optimization: optimization, output: output,
-                                    seed: seed, earlyStop: earlyStop, metadata: metadata)
+                                    transfer: transfer, seed: seed, earlyStop: earlyStop, metadata: metadata)
         }
     }
 }
