@@ -91,6 +91,9 @@ public final class Trainer {
     @discardableResult
     public func saveInitial(observer: TrainingObserver? = nil) throws -> String {
         let path = try write(fileName: CheckpointPolicy.initialName)
+        // Until the first periodic save, the run resumes from its initial weights.
+        try RunFolder(path: policy.directory).pointLink(CheckpointPolicy.latestName, at: CheckpointPolicy.initialName)
+        lastCheckpoint = path
         observer?.checkpointSaved(path: path, reason: .initial)
         return path
     }
@@ -104,6 +107,7 @@ public final class Trainer {
     public func run(observer: TrainingObserver? = nil, stopAtStep: Int? = nil,
                     shouldStop: () -> Bool = { false }) throws -> TrainingOutcome {
         if let stopAtStep, manifest.training.globalStep >= stopAtStep { return .reachedStep }
+        if savesCheckpoints { RunFolder(path: policy.directory).removeStaleTemporaries() }
         let count = train.count
         let batch = hyperparameters.effectiveBatchSize(trainingCount: count)
         let steps = stepsPerEpoch
