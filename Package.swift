@@ -43,6 +43,10 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // MARK: - Benchmarks
+        /// Times CairnFormat save/load on a checkpoint prepared by `Benchmarks/format/run.py`.
+        .executableTarget(name: "cairn-bench-format", dependencies: ["CairnFormat"], path: "Benchmarks/format/Sources"),
+
         // MARK: - Tests
         .testTarget(name: "CairnFormatTests", dependencies: ["CairnFormat"]),
         .testTarget(name: "CairnModelTests", dependencies: ["CairnModel"]),

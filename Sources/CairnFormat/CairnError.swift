@@ -66,12 +66,30 @@ public struct CairnError: Error, CustomStringConvertible, Sendable, Equatable {
 }
 
 extension CairnError.Kind {
+    /// The case name (`checksumMismatch`, `truncated`, ...), as used in the spec and in JSON output.
+    public var name: String {
+        switch self {
+        case .notFound: return "notFound"
+        case .io: return "io"
+        case .truncated: return "truncated"
+        case .badMagic: return "badMagic"
+        case .unsupportedVersion: return "unsupportedVersion"
+        case .checksumMismatch: return "checksumMismatch"
+        case .limitExceeded: return "limitExceeded"
+        case .malformed: return "malformed"
+        case .shapeMismatch: return "shapeMismatch"
+        case .noSuchTensor: return "noSuchTensor"
+        case .invalidArgument: return "invalidArgument"
+        case .unsupportedFeature: return "unsupportedFeature"
+        }
+    }
+
     /// The cause, as the end of a sentence.
     var explanation: String {
         switch self {
         case .notFound: return "file not found"
         case .io(let message): return "I/O error: \(message)"
-        case .truncated: return "file truncated (it ends inside a structure it declares)"
+        case .truncated: return "file truncated (it ends before a structure it declares, or has no footer)"
         case .badMagic: return "not a Cairn file (bad magic number)"
         case .unsupportedVersion(let major, let minor):
             return "unsupported format version \(major).\(minor) (this reader reads major version \(FormatVersion.current.major))"

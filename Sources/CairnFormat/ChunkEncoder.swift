@@ -13,7 +13,7 @@ final class ChunkEncoder {
     private(set) var statistics = StatisticsAccumulator()
 
     /// Planes whose estimated Huffman size is above this fraction of their raw size are stored raw untried.
-    static let storeAboveEstimatedRatio = 0.985
+    static let storeAboveEstimatedRatio = 0.98
     /// Planes with entropy below this (bits per byte) get LZ77 deflate: long runs, where matching pays.
     static let lz77BelowEntropy = 2.0
 

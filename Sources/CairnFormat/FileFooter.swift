@@ -37,7 +37,8 @@ struct FileFooter: Equatable {
         let start = fileSize - Int64(size)
         guard bytes.count == size else { throw CairnError(path: path, kind: .truncated, offset: max(0, start)) }
         guard Array(bytes[32..<40]) == endMagic else {
-            throw CairnError(path: path, kind: .badMagic, offset: start + 32)
+            // The header magic was fine: a missing end magic means the file was cut short (or never finished).
+            throw CairnError(path: path, kind: .truncated, offset: start + 32)
         }
         guard CRC32.checksum(Array(bytes[0..<28])) == bytes.withUnsafeBytes({ UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 28, as: UInt32.self)) }) else {
             throw CairnError(path: path, kind: .checksumMismatch, offset: start + 28)

@@ -64,6 +64,9 @@ enum TensorDirectory {
             }
             tensors.append(info)
         }
+        guard cursor.remaining == 0 else {
+            throw cursor.error(.malformed("\(cursor.remaining) bytes after the last directory entry"))
+        }
         guard nextChunkOffset == dataRegion.upperBound else {
             throw CairnError(path: path, kind: .malformed("chunks end at byte \(nextChunkOffset) but the data region ends at \(dataRegion.upperBound) (unaccounted bytes)"), offset: nextChunkOffset)
         }
