@@ -67,8 +67,14 @@ public enum HistoryFiles {
     /// Writes both files into `directory` (each atomically).
     public static func write(_ history: [EpochRecord], to directory: String, title: String) throws {
         let folder = URL(fileURLWithPath: directory)
-        try Data(csv(history).utf8).write(to: folder.appendingPathComponent("history.csv"), options: .atomic)
-        try Data(svg(history, title: title).utf8).write(to: folder.appendingPathComponent("curves.svg"), options: .atomic)
+        for (name, text) in [("history.csv", csv(history)), ("curves.svg", svg(history, title: title))] {
+            let url = folder.appendingPathComponent(name)
+            do {
+                try Data(text.utf8).write(to: url, options: .atomic)
+            } catch {
+                throw CheckpointError(path: url.path, "cannot be written (\(describe(error)))")
+            }
+        }
     }
 
     private static func escape(_ text: String) -> String {

@@ -91,3 +91,4 @@ import Testing
         #expect(allowed.status == 0, "\(allowed.stderr)")
     }
 }
+

@@ -57,3 +57,15 @@ struct ToolRunner {
         return path
     }
 }
+
+extension ToolRunner {
+    /// Runs a shell command line and returns its exit status (output discarded).
+    static func shell(_ command: String) throws -> Int32 {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: "/bin/sh")
+        process.arguments = ["-c", command + " >/dev/null 2>&1"]
+        try process.run()
+        process.waitUntilExit()
+        return process.terminationStatus
+    }
+}

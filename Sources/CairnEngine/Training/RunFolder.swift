@@ -1,3 +1,4 @@
+import CairnModel
 import Foundation
 
 /// A run's folder of checkpoints: the links that name the newest and best ones, and pruning.
@@ -8,6 +9,20 @@ public struct RunFolder: Sendable {
         self.path = path
     }
 
+    /// Creates the folder and any missing parents; errors name the folder and the system's reason.
+    public func create() throws {
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
+            guard isDirectory.boolValue else { throw CheckpointError(path: path, "exists and is not a folder") }
+            return
+        }
+        let parent = (path as NSString).deletingLastPathComponent
+        if !parent.isEmpty, parent != path { try RunFolder(path: parent).create() }
+        guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
+            throw CheckpointError(path: path, "cannot create the run folder (\(String(cString: strerror(errno))))")
+        }
+    }
+
     /// Points the symbolic link `name` at `target` (a file in the same folder) atomically: a new link is
     /// made under a temporary name and renamed over the old one, so the link always names a complete file.
     public func pointLink(_ name: String, at target: String) throws {
@@ -15,14 +30,12 @@ public struct RunFolder: Sendable {
         let temporary = (path as NSString).appendingPathComponent(".\(name).\(getpid()).tmp")
         unlink(temporary)
         guard symlink(target, temporary) == 0 else {
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: linkPath,
-                NSLocalizedDescriptionKey: "\(linkPath): cannot create link (\(String(cString: strerror(errno))))"])
+            throw CheckpointError(path: linkPath, "cannot create link (\(String(cString: strerror(errno))))")
         }
         guard rename(temporary, linkPath) == 0 else {
             let message = String(cString: strerror(errno))
             unlink(temporary)
-            throw CocoaError(.fileWriteUnknown, userInfo: [NSFilePathErrorKey: linkPath,
-                NSLocalizedDescriptionKey: "\(linkPath): cannot replace link (\(message))"])
+            throw CheckpointError(path: linkPath, "cannot replace link (\(message))")
         }
         let directory = open(path, O_RDONLY)
         if directory >= 0 {

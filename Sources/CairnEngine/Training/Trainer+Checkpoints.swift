@@ -20,7 +20,7 @@ extension Trainer {
 
     /// Writes the run's checkpoint as `fileName` in the run folder, atomically; returns its path.
     func write(fileName: String) throws -> String {
-        try FileManager.default.createDirectory(atPath: policy.directory, withIntermediateDirectories: true)
+        try RunFolder(path: policy.directory).create()
         let path = (policy.directory as NSString).appendingPathComponent(fileName)
         try snapshot().save(to: path, options: writeOptions)
         return path
