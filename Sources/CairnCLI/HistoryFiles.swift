@@ -17,7 +17,7 @@ public enum HistoryFiles {
 
     /// A self-contained SVG chart: losses on the left axis, validation accuracy on the right.
     public static func svg(_ history: [EpochRecord], title: String) -> String {
-        let width = 720.0, height = 400.0, left = 60.0, right = 60.0, top = 40.0, bottom = 50.0
+        let width = 720.0, height = 420.0, left = 60.0, right = 60.0, top = 40.0, bottom = 76.0
         let plotW = width - left - right, plotH = height - top - bottom
         let epochs = history.map { Double($0.epoch) }
         let losses = history.flatMap { [$0.trainLoss] + ($0.validationLoss.map { [$0] } ?? []) }.filter { $0.isFinite }
@@ -48,8 +48,9 @@ public enum HistoryFiles {
             let e = minEpoch + (maxEpoch - minEpoch) * Double(i) / Double(max(ticks - 1, 1))
             svg += "<text x=\"\(x(e))\" y=\"\(top + plotH + 18)\" text-anchor=\"middle\">\(Int(e.rounded()))</text>\n"
         }
-        svg += "<text x=\"\(left + plotW / 2)\" y=\"\(height - 10)\" text-anchor=\"middle\">epoch</text>\n"
+        svg += "<text x=\"\(left + plotW / 2)\" y=\"\(top + plotH + 36)\" text-anchor=\"middle\">epoch</text>\n"
         svg += "<text x=\"16\" y=\"\(top + plotH / 2)\" transform=\"rotate(-90 16 \(top + plotH / 2))\" text-anchor=\"middle\">loss</text>\n"
+        svg += "<text x=\"\(width - 14)\" y=\"\(top + plotH / 2)\" transform=\"rotate(90 \(width - 14) \(top + plotH / 2))\" text-anchor=\"middle\">validation accuracy</text>\n"
         let series: [(String, String, [(Double, Double)])] = [
             ("train loss", "#1f77b4", history.filter { $0.trainLoss.isFinite }.map { (x(Double($0.epoch)), yLoss($0.trainLoss)) }),
             ("validation loss", "#ff7f0e", history.compactMap { r in r.validationLoss.flatMap { $0.isFinite ? (x(Double(r.epoch)), yLoss($0)) : nil } }),
@@ -57,9 +58,9 @@ public enum HistoryFiles {
         ]
         for (index, (name, color, points)) in series.enumerated() where !points.isEmpty {
             svg += "<path d=\"\(path(points))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
-            let lx = left + 10 + Double(index) * 170
-            svg += "<line x1=\"\(lx)\" y1=\"\(top + 12)\" x2=\"\(lx + 20)\" y2=\"\(top + 12)\" stroke=\"\(color)\" stroke-width=\"2\"/>"
-            svg += "<text x=\"\(lx + 26)\" y=\"\(top + 16)\">\(name)</text>\n"
+            let lx = left + 60 + Double(index) * 170, ly = height - 14
+            svg += "<line x1=\"\(lx)\" y1=\"\(ly - 4)\" x2=\"\(lx + 20)\" y2=\"\(ly - 4)\" stroke=\"\(color)\" stroke-width=\"2\"/>"
+            svg += "<text x=\"\(lx + 26)\" y=\"\(ly)\">\(name)</text>\n"
         }
         return svg + "</svg>\n"
     }

@@ -30,6 +30,9 @@ struct CairnTrain: ParsableCommand {
 
     func validate() throws {
         if let earlyStop, earlyStop < 1 { throw ValidationError("--early-stop must be at least 1") }
+        if earlyStop != nil, data.val == nil, data.valSplit == 0 {
+            throw ValidationError("--early-stop watches the validation loss; it needs --val FILE or a --val-split above 0")
+        }
         for item in meta where !item.contains("=") { throw ValidationError("--meta takes KEY=VALUE, got '\(item)'") }
     }
 

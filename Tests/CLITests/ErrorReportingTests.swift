@@ -92,3 +92,33 @@ import Testing
     }
 }
 
+
+extension ErrorReportingTests {
+    @Test func newerMajorVersionFailsClearly() throws {
+        let folder = ToolRunner.temporaryFolder("major")
+        #expect(try ToolRunner.run("cairn-train", ["--epochs", "1", "--out", "\(folder)/run", "--quiet"]).status == 0)
+        var bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: "\(folder)/run/latest.cairn")))
+        // Header: magic (8), major u16 at 8, minor u16 at 10, CRC-32 of [0, 12) at 12. Make it major 2.
+        bytes[8] = 2
+        let crc = CRC32.checksum(bytes[0..<12])
+        for i in 0..<4 { bytes[12 + i] = UInt8(truncatingIfNeeded: crc >> (8 * UInt32(i))) }
+        try Data(bytes).write(to: URL(fileURLWithPath: "\(folder)/v2.cairn"))
+        try expectFailure("cairn-resume", ["\(folder)/v2.cairn"], status: 2, mentions: ["\(folder)/v2.cairn", "version 2"])
+    }
+
+    @Test func earlyStopNeedsValidation() throws {
+        try expectFailure("cairn-train", ["--early-stop", "3", "--val-split", "0"], status: 64, mentions: ["--early-stop"])
+    }
+}
+
+/// CRC-32 (zlib's polynomial), computed bitwise: the test does not borrow the library's.
+enum CRC32 {
+    static func checksum<C: Collection>(_ bytes: C) -> UInt32 where C.Element == UInt8 {
+        var crc: UInt32 = 0xFFFF_FFFF
+        for byte in bytes {
+            crc ^= UInt32(byte)
+            for _ in 0..<8 { crc = (crc >> 1) ^ (0xEDB8_8320 & (0 &- (crc & 1))) }
+        }
+        return ~crc
+    }
+}
