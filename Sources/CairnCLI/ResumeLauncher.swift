@@ -92,10 +92,12 @@ public enum ResumeLauncher {
         }
         let folder = directory ?? URL(fileURLWithPath: path).resolvingSymlinksInPath().deletingLastPathComponent().path
         manifest.training.stopReason = nil
+        let policy = output.policy(directory: folder, base: manifest.checkpointing ?? CheckpointingRecord())
+        manifest.checkpointing = CheckpointingRecord(everyEpochs: policy.everyEpochs, everySteps: policy.everySteps, keep: policy.keep)
         let trainer = try Trainer(
             network: network, optimizer: optimizer, rng: rng, manifest: manifest, order: checkpoint.order,
             train: data.train, validation: data.validation,
-            policy: CheckpointPolicy(directory: folder, everyEpochs: output.saveEvery, everySteps: output.saveEverySteps, keep: output.keep),
+            policy: policy,
             writeOptions: RunDriver.writeOptions(level: output.level))
         if !notes.isEmpty { trainer.pendingNote = "resumed at step \(manifest.training.globalStep): " + notes.joined(separator: ", ") }
         return trainer

@@ -53,13 +53,15 @@ public enum TrainLauncher {
         let blas = BLASLibrary.activeDescription
         var allMetadata = metadata
         allMetadata["blas"] = blas
+        let policy = output.policy(directory: directory)
         let manifest = CheckpointManifest(
             creator: creator, task: task, graph: graph, hyperparameters: hyperparameters, data: data.record,
-            preprocessing: data.preprocessing, training: TrainingState(rng: rng.words), history: [], metadata: allMetadata)
+            preprocessing: data.preprocessing, training: TrainingState(rng: rng.words), history: [], metadata: allMetadata,
+            checkpointing: CheckpointingRecord(everyEpochs: policy.everyEpochs, everySteps: policy.everySteps, keep: policy.keep))
         let trainer = try Trainer(
             network: network, optimizer: Optimizer(config: optimizer, parameters: network.parameters), rng: rng,
             manifest: manifest, order: [], train: data.train, validation: data.validation,
-            policy: CheckpointPolicy(directory: directory, everyEpochs: output.saveEvery, everySteps: output.saveEverySteps, keep: output.keep),
+            policy: policy,
             writeOptions: RunDriver.writeOptions(level: output.level))
         if output.verbose {
             printError("blas: \(blas)")

@@ -1,4 +1,5 @@
 import ArgumentParser
+import CairnEngine
 import CairnModel
 
 /// The model flags of `cairn-train`.
@@ -122,14 +123,14 @@ public struct OutputOptions: ParsableArguments {
     @Option(help: "Run folder for checkpoints (cairn-train default: runs/<data>-<time>; cairn-resume default: the checkpoint's folder).")
     public var out: String?
 
-    @Option(name: .customLong("save-every"), help: "Save a checkpoint every N epochs (0: only at the end).")
-    public var saveEvery: Int = 1
+    @Option(name: .customLong("save-every"), help: "Save a checkpoint every N epochs (0: only at the end). Default 1; cairn-resume: the run's own.")
+    public var saveEvery: Int?
 
-    @Option(name: .customLong("save-every-steps"), help: "Also save every N optimiser steps, mid-epoch included (0: never).")
-    public var saveEverySteps: Int = 0
+    @Option(name: .customLong("save-every-steps"), help: "Also save every N optimiser steps, mid-epoch included (0: never). Default 0; cairn-resume: the run's own.")
+    public var saveEverySteps: Int?
 
-    @Option(help: "Keep the K newest checkpoints plus the best by validation loss (0: keep all).")
-    public var keep: Int = 3
+    @Option(help: "Keep the K newest checkpoints plus the best by validation loss (0: keep all). Default 3; cairn-resume: the run's own.")
+    public var keep: Int?
 
     @Option(help: "Compression level 0 (stored) to 9.")
     public var level: Int?
@@ -145,8 +146,14 @@ public struct OutputOptions: ParsableArguments {
 
     public init() {}
 
+    /// The checkpoint policy for a run folder: these flags over `base` (a resumed run's own policy).
+    public func policy(directory: String, base: CheckpointingRecord = CheckpointingRecord()) -> CheckpointPolicy {
+        CheckpointPolicy(directory: directory, everyEpochs: saveEvery ?? base.everyEpochs,
+                         everySteps: saveEverySteps ?? base.everySteps, keep: keep ?? base.keep)
+    }
+
     public mutating func validate() throws {
-        guard saveEvery >= 0, saveEverySteps >= 0, keep >= 0 else {
+        guard (saveEvery ?? 0) >= 0, (saveEverySteps ?? 0) >= 0, (keep ?? 0) >= 0 else {
             throw ValidationError("--save-every, --save-every-steps and --keep take numbers >= 0")
         }
         if let level, !(0...9).contains(level) { throw ValidationError("--level must be from 0 to 9") }

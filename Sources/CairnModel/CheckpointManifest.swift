@@ -17,12 +17,16 @@ public struct CheckpointManifest: Codable, Equatable, Sendable {
     public var preprocessing: Preprocessing
     public var training: TrainingState
     public var history: [EpochRecord]
+    /// The run's checkpoint policy (absent in files not written by a training run).
+    public var checkpointing: CheckpointingRecord?
     /// Free-form string metadata (the BLAS library used, the host, user `--meta KEY=VALUE`).
     public var metadata: [String: String]
 
     public init(schema: Int = 1, creator: String, created: String = CheckpointManifest.now(), task: TrainingTask,
                 graph: GraphSpec, hyperparameters: Hyperparameters, data: DataRecord, preprocessing: Preprocessing,
-                training: TrainingState, history: [EpochRecord], metadata: [String: String]) {
+                training: TrainingState, history: [EpochRecord], metadata: [String: String],
+                checkpointing: CheckpointingRecord? = nil) {
+        self.checkpointing = checkpointing
         self.schema = schema
         self.creator = creator
         self.created = created

@@ -75,3 +75,21 @@ public struct DataRecord: Codable, Equatable, Sendable {
         case features, outputs, trainCount = "train_count", validationCount = "validation_count"
     }
 }
+
+/// When a run saves checkpoints (`--save-every`, `--save-every-steps`, `--keep`), stored in the
+/// manifest under `"checkpointing"` so a resumed run keeps its own policy.
+public struct CheckpointingRecord: Codable, Equatable, Sendable {
+    public var everyEpochs: Int
+    public var everySteps: Int
+    public var keep: Int
+
+    public init(everyEpochs: Int = 1, everySteps: Int = 0, keep: Int = 3) {
+        self.everyEpochs = everyEpochs
+        self.everySteps = everySteps
+        self.keep = keep
+    }
+
+    private enum CodingKeys: String, CodingKey {
+        case everyEpochs = "every_epochs", everySteps = "every_steps", keep
+    }
+}
