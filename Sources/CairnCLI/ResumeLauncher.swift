@@ -77,6 +77,12 @@ public enum ResumeLauncher {
         }
         manifest.hyperparameters = hyper
         manifest.creator = creator
+        let blas = BLASLibrary.activeDescription
+        if let trained = manifest.metadata["blas"], trained != blas {
+            printError("notice: \(path) was trained with \(trained), this machine runs \(blas); the continuation will not be bit-identical to an uninterrupted run")
+            notes.append("BLAS \(trained) -> \(blas)")
+            manifest.metadata["blas"] = blas
+        }
         if manifest.training.epoch >= hyper.epochs, o.epochs == nil {
             printError("notice: \(path) has already reached its \(hyper.epochs) epochs; pass --epochs TOTAL to train further")
         }
