@@ -7,8 +7,10 @@ import Foundation
 final class ChunkEncoder {
     private var planes: UnsafeMutableRawBufferPointer
     private var output: UnsafeMutableRawBufferPointer
-    /// After `encode`: the stored bytes are `output[0..<storedLength]`.
+    /// After `encode`: the stored bytes are `output[0..<storedLength]`, or the caller's raw bytes when
+    /// the chunk is stored raw (no copy).
     private(set) var storedLength = 0
+    private var storedRaw: UnsafeRawBufferPointer?
     private(set) var info = ChunkInfo(offset: 0, storedLength: 0, rawLength: 0, crc32: 0, storedCRC32: 0, filter: .none, planes: [])
     private(set) var statistics = StatisticsAccumulator()
 
@@ -29,7 +31,8 @@ final class ChunkEncoder {
 
     var capacity: Int { output.count }
 
-    var storedBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: output[0..<storedLength]) }
+    /// Valid until the next `encode` and while the raw bytes passed to `encode` are alive.
+    var storedBytes: UnsafeRawBufferPointer { storedRaw ?? UnsafeRawBufferPointer(rebasing: output[0..<storedLength]) }
 
     func encode(_ raw: UnsafeRawBufferPointer, dtype: DType, level: Int, shuffle: Bool) {
         precondition(raw.count <= capacity && raw.count > 0 && raw.count % dtype.byteSize == 0)
@@ -38,6 +41,7 @@ final class ChunkEncoder {
         var encodedPlanes: [PlaneInfo] = []
         var filter = ChunkFilter.none
         storedLength = 0
+        storedRaw = nil
         if level > 0 {
             let planeCount = shuffle ? dtype.byteSize : 1
             let source: UnsafeRawBufferPointer
@@ -58,10 +62,10 @@ final class ChunkEncoder {
             // Nothing shrank (or level 0): the chunk is stored raw, unfiltered.
             filter = .none
             encodedPlanes = [PlaneInfo(codec: .stored, storedLength: Int64(raw.count))]
-            output.copyMemory(from: raw)
+            storedRaw = raw
             storedLength = raw.count
         }
-        let storedCRC = CRC32.checksum(storedBytes)
+        let storedCRC = storedRaw == nil ? CRC32.checksum(storedBytes) : rawCRC
         info = ChunkInfo(offset: 0, storedLength: Int64(storedLength), rawLength: Int64(raw.count), crc32: rawCRC,
                          storedCRC32: storedCRC, filter: filter, planes: encodedPlanes)
     }
