@@ -17,8 +17,9 @@ struct StatisticsAccumulator: Sendable {
 
     /// Summarises `bytes`, a whole number of `dtype` elements.
     init(dtype: DType, bytes: UnsafeRawBufferPointer) {
+        self.init()
         switch dtype {
-        case .f32: scan(bytes, UInt32.self) { Double(Float(bitPattern: $0)) }
+        case .f32: self = StatisticsAccumulator(float32: bytes)
         case .f64: scan(bytes, UInt64.self) { Double(bitPattern: $0) }
         case .f16: scan(bytes, UInt16.self) { Double(HalfConversion.floatFromHalf($0)) }
         case .bf16: scan(bytes, UInt16.self) { Double(HalfConversion.floatFromBFloat16($0)) }
