@@ -9,7 +9,10 @@ Command line:
         also compare each file's tensors with EXPECT.json: {file name: {"manifest": {...},
         "order": [names in file order], "tensors": {name: {"dtype": "f32", "shape": [...], "role": "parameter",
         "values": [...] (numbers; "nan", "inf", "-inf" for non-finite) or "sha256": hex of the raw bytes}}}}
-Exit status: 0 when every file is sound (and matches), 1 when a file is damaged or differs, 2 on usage errors.
+    python3 Formats/reference_reader.py --expect-errors Fixtures/corrupt/expected-errors.json Fixtures/corrupt/*.cairn
+        every file must be rejected with the error kind the table names ({file name: {"kind": ...}})
+Exit status: 0 when every file is sound (and matches), or with --expect-errors when every file fails as
+expected; 1 otherwise; 2 on usage errors.
 
 Library:
     manifest, tensors = read_file(path)        # tensors: {name: numpy array}; verifies every CRC
@@ -378,8 +381,32 @@ def compare(path, f, tensors, expected):
     return problems
 
 
+def check_errors(paths, table):
+    status = 0
+    for path in paths:
+        want = table.get(os.path.basename(path), {}).get("kind")
+        try:
+            f = CairnFile(path)
+            f.verify()
+            got, message = None, "no error"
+        except CairnFormatError as exc:
+            got, message = exc.kind, str(exc)
+        ok = want is not None and got == want
+        print(f"{'ok  ' if ok else 'FAIL'} {path}: expected {want}, got {message}")
+        status |= 0 if ok else 1
+    return status
+
+
 def main(argv):
     args, expect = list(argv), None
+    if "--expect-errors" in args:
+        i = args.index("--expect-errors")
+        if i + 1 >= len(args) or len(args) < 3:
+            print("usage: reference_reader.py --expect-errors TABLE.json FILE...", file=sys.stderr)
+            return 2
+        table = json.load(open(args[i + 1]))
+        del args[i:i + 2]
+        return check_errors(args, table)
     if "--expect" in args:
         i = args.index("--expect")
         if i + 1 >= len(args):

@@ -36,6 +36,7 @@ def main():
     ap.add_argument("--dir", default="/dev/shm/cairn_format_bench")
     ap.add_argument("--out", default="/tmp/cairn_format_bench.json")
     ap.add_argument("--peers", default=",".join(PEERS))
+    ap.add_argument("--variants", default="random,const", help="random: N(0,0.02) weights + Adam; const: 0.01 weights, zero Adam")
     ap.add_argument("--binary", default=os.path.join(ROOT, ".build/release/cairn-bench-format"))
     a = ap.parse_args()
     os.environ["BENCH_D"] = str(a.d)
@@ -44,17 +45,24 @@ def main():
     from _common import make_checkpoint
     os.makedirs(a.dir, exist_ok=True)
     results = []
+    for variant in a.variants.split(","):
+        results += run_variant(a, variant, make_checkpoint)
+    json.dump(results, open(a.out, "w"), indent=1)
+
+
+def run_variant(a, variant, make_checkpoint):
+    results = []
     # peers (io_bench regenerates the same source data from the same seed)
     peer_out = os.path.join(a.dir, "peers.json")
     if a.peers:
         if os.path.exists(peer_out):
             os.unlink(peer_out)
-        subprocess.run([sys.executable, os.path.join(SHARED, "io_bench.py"), "--reps", str(a.reps), "--variants", "random",
+        subprocess.run([sys.executable, os.path.join(SHARED, "io_bench.py"), "--reps", str(a.reps), "--variants", variant,
                         "--methods", a.peers, "--dir", a.dir, "--src-dir", a.dir, "--out", peer_out], check=True)
         results += json.load(open(peer_out))
     # cairn
     src = os.path.join(a.dir, "cairn_src.f32")
-    ck = make_checkpoint("random")
+    ck = make_checkpoint(variant)
     with open(src, "wb") as f:
         for v in ck.values():
             f.write(memoryview(v).cast("B"))
@@ -66,11 +74,14 @@ def main():
         if p.returncode or not line:
             print(f"cairn level {level} FAILED\n{p.stderr[-2000:]}")
             continue
-        results.append(json.loads(line[0][7:]))
+        r = json.loads(line[0][7:])
+        r["variant"] = variant
+        results.append(r)
     os.unlink(src)
     os.unlink(src + ".json")
-    json.dump(results, open(a.out, "w"), indent=1)
+    print(f"\n=== variant {variant}")
     report(results)
+    return results
 
 
 def report(results):

@@ -60,8 +60,8 @@ public struct CairnError: Error, CustomStringConvertible, Sendable, Equatable {
         if let chunk { position = "chunk \(chunk)" }
         if let offset { position += (position.isEmpty ? "" : " ") + "at byte \(offset)" }
         if !position.isEmpty { place.append(position) }
-        let prefix = place.isEmpty ? "\(path): " : "\(path): \(place.joined(separator: ", ")): "
-        return prefix + kind.explanation
+        let subject = ([path.isEmpty ? nil : path] + [place.isEmpty ? nil : place.joined(separator: ", ")]).compactMap { $0 }
+        return (subject + [kind.explanation]).joined(separator: ": ")
     }
 }
 

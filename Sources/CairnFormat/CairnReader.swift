@@ -87,7 +87,7 @@ public final class CairnReader: @unchecked Sendable {
         }
         return try [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
             let output = UnsafeMutableRawBufferPointer(buffer)
-            let errors = forEachChunkInWindows(chunks.count) { decoder, position in
+            let errors = forEachChunk(chunks.count) { decoder, position in
                 let chunk = chunks[position]
                 let target = UnsafeMutableRawBufferPointer(rebasing: output[starts[position]..<(starts[position] + Int(chunk.rawLength))])
                 return decoder.decode(chunk, index: range.lowerBound + position, tensor: name, from: source, into: target, checkStored: false)
@@ -112,7 +112,7 @@ public final class CairnReader: @unchecked Sendable {
             errors.append(CairnError(path: path, kind: .io("\(error)")))
         }
         for info in tensors {
-            errors += forEachChunkInWindows(info.chunks.count) { decoder, position in
+            errors += forEachChunk(info.chunks.count) { decoder, position in
                 decoder.verify(info.chunks[position], index: position, tensor: info.name, from: source)
             }
         }
@@ -126,26 +126,39 @@ public final class CairnReader: @unchecked Sendable {
         return info
     }
 
-    /// Runs `body` over `count` chunks, a window of `2 * threads` at a time in parallel, and returns the
-    /// errors in chunk order.
-    private func forEachChunkInWindows(_ count: Int, _ body: (ChunkDecoder, Int) -> CairnError?) -> [CairnError] {
-        let window = max(1, threads) * 2
-        let decoders = (0..<min(window, count)).map { _ in ChunkDecoder() }
-        var errors: [CairnError] = []
-        var results = [CairnError?](repeating: nil, count: decoders.count)
-        var first = 0
-        while first < count {
-            let width = min(window, count - first)
-            results.withUnsafeMutableBufferPointer { slots in
-                if width == 1 {
-                    slots[0] = body(decoders[0], first)
-                } else {
-                    DispatchQueue.concurrentPerform(iterations: width) { slot in slots[slot] = body(decoders[slot], first + slot) }
+    /// Runs `body` over `count` chunks on all cores (work-stealing, no barrier between chunks) and
+    /// returns the errors in chunk order. Decoders come from a pool, so scratch memory is bounded by the
+    /// number of chunks in flight, not by the tensor.
+    private func forEachChunk(_ count: Int, _ body: (ChunkDecoder, Int) -> CairnError?) -> [CairnError] {
+        guard count > 0 else { return [] }
+        let pool = DecoderPool()
+        var results = [CairnError?](repeating: nil, count: count)
+        results.withUnsafeMutableBufferPointer { slots in
+            if count == 1 || threads <= 1 {
+                let decoder = pool.take()
+                for index in 0..<count { slots[index] = body(decoder, index) }
+            } else {
+                DispatchQueue.concurrentPerform(iterations: count) { index in
+                    let decoder = pool.take()
+                    slots[index] = body(decoder, index)
+                    pool.put(decoder)
                 }
             }
-            errors += results[0..<width].compactMap { $0 }
-            first += width
         }
-        return errors
+        return results.compactMap { $0 }
+    }
+}
+
+/// Chunk decoders shared by the threads of one read (taken and returned under a lock).
+private final class DecoderPool: @unchecked Sendable {
+    private let lock = NSLock()
+    private var free: [ChunkDecoder] = []
+
+    func take() -> ChunkDecoder {
+        lock.withLock { free.popLast() } ?? ChunkDecoder()
+    }
+
+    func put(_ decoder: ChunkDecoder) {
+        lock.withLock { free.append(decoder) }
     }
 }

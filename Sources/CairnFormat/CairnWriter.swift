@@ -13,7 +13,8 @@ public final class CairnWriter {
     private var file: AtomicFile?
     private var tensors: [TensorInfo] = []
     private var names = Set<String>()
-    private var encoders: [ChunkEncoder] = []
+    private var encoders: [[ChunkEncoder]] = [[], []]
+    private let writeQueue = DispatchQueue(label: "cairn.writer")
 
     /// Opens a temporary file beside `path` and writes the header.
     public init(path: String, options: WriteOptions = WriteOptions()) throws {
@@ -51,26 +52,41 @@ public final class CairnWriter {
         var statistics = StatisticsAccumulator()
         var chunks: [ChunkInfo] = []
         chunks.reserveCapacity(chunkCount)
-        do {
-            var first = 0
-            while first < chunkCount {
-                let window = prepareEncoders(count: min(windowSize, chunkCount - first), capacity: chunkBytes)
-                let level = options.level, shuffle = options.shuffle
-                parallelFor(window.count) { slot in
-                    let start = (first + slot) * chunkBytes
-                    let raw = UnsafeRawBufferPointer(rebasing: bytes[start..<min(start + chunkBytes, bytes.count)])
-                    window[slot].encode(raw, dtype: dtype, level: level, shuffle: shuffle)
-                }
-                for encoder in window {
-                    var info = encoder.info
-                    info.offset = file.position
-                    try file.write(encoder.storedBytes)
-                    chunks.append(info)
-                    statistics.merge(encoder.statistics)
-                }
-                first += window.count
+        // Window k is written on `writeQueue` while window k + 1 is compressed (two encoder sets).
+        let writes = DispatchGroup()
+        let writeError = FirstError()
+        var nextOffset = file.position
+        var first = 0
+        var set = 0
+        while first < chunkCount {
+            let window = prepareEncoders(set: set, count: min(windowSize, chunkCount - first), capacity: chunkBytes)
+            let level = options.level, shuffle = options.shuffle, start = first
+            parallelFor(window.count) { slot in
+                let begin = (start + slot) * chunkBytes
+                let raw = UnsafeRawBufferPointer(rebasing: bytes[begin..<min(begin + chunkBytes, bytes.count)])
+                window[slot].encode(raw, dtype: dtype, level: level, shuffle: shuffle)
             }
-        } catch {
+            writes.wait()
+            if writeError.value != nil { break }
+            for encoder in window {
+                var info = encoder.info
+                info.offset = nextOffset
+                nextOffset += info.storedLength
+                chunks.append(info)
+                statistics.merge(encoder.statistics)
+            }
+            writeQueue.async(group: writes) {
+                do {
+                    for encoder in window { try file.write(encoder.storedBytes) }
+                } catch {
+                    writeError.record(error)
+                }
+            }
+            first += window.count
+            set ^= 1
+        }
+        writes.wait()
+        if let error = writeError.value {
             abort()
             throw error
         }
@@ -138,10 +154,10 @@ public final class CairnWriter {
         }
     }
 
-    private func prepareEncoders(count: Int, capacity: Int) -> ArraySlice<ChunkEncoder> {
-        if encoders.first.map({ $0.capacity < capacity }) ?? false { encoders.removeAll() }
-        while encoders.count < count { encoders.append(ChunkEncoder(capacity: capacity)) }
-        return encoders[0..<count]
+    private func prepareEncoders(set: Int, count: Int, capacity: Int) -> ArraySlice<ChunkEncoder> {
+        if encoders[set].first.map({ $0.capacity < capacity }) ?? false { encoders[set].removeAll() }
+        while encoders[set].count < count { encoders[set].append(ChunkEncoder(capacity: capacity)) }
+        return encoders[set][0..<count]
     }
 
     private func parallelFor(_ count: Int, _ body: (Int) -> Void) {
@@ -150,5 +166,17 @@ public final class CairnWriter {
         } else {
             DispatchQueue.concurrentPerform(iterations: count, execute: body)
         }
+    }
+}
+
+/// The first error reported from another thread (guarded by a lock).
+private final class FirstError: @unchecked Sendable {
+    private let lock = NSLock()
+    private var stored: Error?
+
+    var value: Error? { lock.withLock { stored } }
+
+    func record(_ error: Error) {
+        lock.withLock { if stored == nil { stored = error } }
     }
 }

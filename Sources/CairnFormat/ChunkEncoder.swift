@@ -7,8 +7,10 @@ import Foundation
 final class ChunkEncoder {
     private var planes: UnsafeMutableRawBufferPointer
     private var output: UnsafeMutableRawBufferPointer
-    /// After `encode`: the stored bytes are `output[0..<storedLength]`.
+    /// After `encode`: the stored bytes are `output[0..<storedLength]`, or the caller's raw bytes when
+    /// the chunk is stored raw (no copy).
     private(set) var storedLength = 0
+    private var storedRaw: UnsafeRawBufferPointer?
     private(set) var info = ChunkInfo(offset: 0, storedLength: 0, rawLength: 0, crc32: 0, storedCRC32: 0, filter: .none, planes: [])
     private(set) var statistics = StatisticsAccumulator()
 
@@ -29,7 +31,8 @@ final class ChunkEncoder {
 
     var capacity: Int { output.count }
 
-    var storedBytes: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: output[0..<storedLength]) }
+    /// Valid until the next `encode` and while the raw bytes passed to `encode` are alive.
+    var storedBytes: UnsafeRawBufferPointer { storedRaw ?? UnsafeRawBufferPointer(rebasing: output[0..<storedLength]) }
 
     func encode(_ raw: UnsafeRawBufferPointer, dtype: DType, level: Int, shuffle: Bool) {
         precondition(raw.count <= capacity && raw.count > 0 && raw.count % dtype.byteSize == 0)
@@ -38,6 +41,7 @@ final class ChunkEncoder {
         var encodedPlanes: [PlaneInfo] = []
         var filter = ChunkFilter.none
         storedLength = 0
+        storedRaw = nil
         if level > 0 {
             let planeCount = shuffle ? dtype.byteSize : 1
             let source: UnsafeRawBufferPointer
@@ -58,10 +62,10 @@ final class ChunkEncoder {
             // Nothing shrank (or level 0): the chunk is stored raw, unfiltered.
             filter = .none
             encodedPlanes = [PlaneInfo(codec: .stored, storedLength: Int64(raw.count))]
-            output.copyMemory(from: raw)
+            storedRaw = raw
             storedLength = raw.count
         }
-        let storedCRC = CRC32.checksum(storedBytes)
+        let storedCRC = storedRaw == nil ? CRC32.checksum(storedBytes) : rawCRC
         info = ChunkInfo(offset: 0, storedLength: Int64(storedLength), rawLength: Int64(raw.count), crc32: rawCRC,
                          storedCRC32: storedCRC, filter: filter, planes: encodedPlanes)
     }
@@ -69,15 +73,17 @@ final class ChunkEncoder {
     /// Appends one plane's encoding at `output[storedLength...]`.
     private func encodePlane(_ plane: UnsafeRawBufferPointer, level: Int) -> PlaneInfo {
         let destination = UnsafeMutableRawBufferPointer(rebasing: output[storedLength..<(storedLength + plane.count)])
-        let entropy = Self.entropy(plane)
+        let (entropy, distinct) = Self.entropy(plane)
         var codec = PlaneCodec.stored
         var length = plane.count
         if entropy / 8 < Self.storeAboveEstimatedRatio {
             let useLZ77 = entropy < Self.lz77BelowEntropy
+            // A constant plane is one long run: Z_RLE (distance-1 matches) gets level 6's ratio several
+            // times faster. Other low-entropy planes get full LZ77; the rest Huffman-only coding.
+            let strategy = !useLZ77 ? Z_HUFFMAN_ONLY : distinct == 1 ? Z_RLE : Z_DEFAULT_STRATEGY
             // Room for one byte less than raw: a plane that does not shrink is stored.
             let room = UnsafeMutableRawBufferPointer(rebasing: destination[0..<(plane.count - 1)])
-            if let compressed = Deflate.compress(plane, into: room, level: Int32(level),
-                                                 strategy: useLZ77 ? Z_DEFAULT_STRATEGY : Z_HUFFMAN_ONLY) {
+            if let compressed = Deflate.compress(plane, into: room, level: Int32(level), strategy: strategy) {
                 codec = useLZ77 ? .deflate : .deflateHuffman
                 length = compressed
             }
@@ -87,19 +93,37 @@ final class ChunkEncoder {
         return PlaneInfo(codec: codec, storedLength: Int64(length))
     }
 
-    /// Shannon entropy of the bytes, in bits per byte.
-    static func entropy(_ bytes: UnsafeRawBufferPointer) -> Double {
-        guard bytes.count > 0 else { return 0 }
-        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 256) { histogram -> Double in
-            histogram.initialize(repeating: 0)
-            for byte in bytes { histogram[Int(byte)] &+= 1 }
+    /// Shannon entropy of the bytes, in bits per byte, and the number of distinct byte values.
+    static func entropy(_ bytes: UnsafeRawBufferPointer) -> (bits: Double, distinct: Int) {
+        guard bytes.count > 0 else { return (0, 0) }
+        // Four interleaved histograms: consecutive equal bytes do not wait on one counter.
+        return withUnsafeTemporaryAllocation(of: Int.self, capacity: 1024) { counts -> (Double, Int) in
+            counts.initialize(repeating: 0)
+            let base = counts.baseAddress!
+            var index = 0
+            while index &+ 4 <= bytes.count {
+                let word = bytes.loadUnaligned(fromByteOffset: index, as: UInt32.self)
+                base[Int(word & 0xFF)] &+= 1
+                base[256 &+ Int((word >> 8) & 0xFF)] &+= 1
+                base[512 &+ Int((word >> 16) & 0xFF)] &+= 1
+                base[768 &+ Int(word >> 24)] &+= 1
+                index &+= 4
+            }
+            while index < bytes.count {
+                base[Int(bytes[index])] &+= 1
+                index &+= 1
+            }
             let total = Double(bytes.count)
             var bits = 0.0
-            for count in histogram where count > 0 {
+            var distinct = 0
+            for value in 0..<256 {
+                let count = base[value] &+ base[256 &+ value] &+ base[512 &+ value] &+ base[768 &+ value]
+                guard count > 0 else { continue }
+                distinct += 1
                 let p = Double(count) / total
                 bits -= p * log2(p)
             }
-            return bits
+            return (bits, distinct)
         }
     }
 }

@@ -17,8 +17,9 @@ struct StatisticsAccumulator: Sendable {
 
     /// Summarises `bytes`, a whole number of `dtype` elements.
     init(dtype: DType, bytes: UnsafeRawBufferPointer) {
+        self.init()
         switch dtype {
-        case .f32: scan(bytes, UInt32.self) { Double(Float(bitPattern: $0)) }
+        case .f32: self = StatisticsAccumulator(float32: bytes)
         case .f64: scan(bytes, UInt64.self) { Double(bitPattern: $0) }
         case .f16: scan(bytes, UInt16.self) { Double(HalfConversion.floatFromHalf($0)) }
         case .bf16: scan(bytes, UInt16.self) { Double(HalfConversion.floatFromBFloat16($0)) }
@@ -38,7 +39,9 @@ struct StatisticsAccumulator: Sendable {
         guard count > 0 else { return }
         let first = Bits(littleEndian: bytes.loadUnaligned(as: Bits.self))
         firstBits = UInt64(first)
-        var sum = 0.0, low = Double.infinity, high = -Double.infinity
+        // One pass, shifted by the first finite value K: mean = K + S1/n, M2 = S2 - S1^2/n.
+        var shift = 0.0, shiftSet = false
+        var sum = 0.0, squares = 0.0, low = Double.infinity, high = -Double.infinity
         var finite = 0, nans = 0, infinities = 0, zeros = 0
         var equal = true
         for index in 0..<count {
@@ -46,8 +49,14 @@ struct StatisticsAccumulator: Sendable {
             equal = equal && bits == first
             let x = value(bits)
             if x.isFinite {
+                if !shiftSet {
+                    shift = x
+                    shiftSet = true
+                }
                 finite &+= 1
-                sum += x
+                let d = x - shift
+                sum += d
+                squares += d * d
                 low = Swift.min(low, x)
                 high = Swift.max(high, x)
                 if x == 0 { zeros &+= 1 }
@@ -57,14 +66,8 @@ struct StatisticsAccumulator: Sendable {
                 infinities &+= 1
             }
         }
-        let average = finite > 0 ? sum / Double(finite) : 0
-        var squares = 0.0
-        if finite > 0 {
-            for index in 0..<count {
-                let x = value(Bits(littleEndian: bytes.loadUnaligned(fromByteOffset: index &* stride, as: Bits.self)))
-                if x.isFinite { squares += (x - average) * (x - average) }
-            }
-        }
+        let average = finite > 0 ? shift + sum / Double(finite) : 0
+        if finite > 0 { squares = Swift.max(0, squares - sum * sum / Double(finite)) }
         finiteCount = Int64(finite)
         mean = average
         sumOfSquaredDeviations = squares

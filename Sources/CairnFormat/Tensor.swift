@@ -80,7 +80,7 @@ public struct Tensor: Sendable, Equatable {
 
     /// Every element as `Float` (f16/bf16 exactly, integers by value, bool as 0/1).
     public func floats() -> [Float] {
-        if dtype == .f32 { return decoded { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: $1 * 4, as: UInt32.self)) }.map(Float.init(bitPattern:)) }
+        if dtype == .f32 { return mapElements { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: $1 * 4, as: UInt32.self)) }.map(Float.init(bitPattern:)) }
         return mapElements { Float(elementAsDouble($0, $1)) }
     }
 
@@ -108,10 +108,6 @@ public struct Tensor: Sendable, Equatable {
     /// The i64 bit patterns as `UInt64` (inverse of `init(shape:uint64s:)`); other dtypes via `int64s()`.
     public func uint64s() -> [UInt64] {
         int64s().map { UInt64(bitPattern: $0) }
-    }
-
-    private func decoded<T>(_ element: (UnsafeRawBufferPointer, Int) -> T) -> [T] {
-        mapElements(element)
     }
 
     private func mapElements<T>(_ element: (UnsafeRawBufferPointer, Int) -> T) -> [T] {

@@ -95,7 +95,8 @@ import Testing
         try writer.write(name: "a", role: .buffer, tensor: tensor)
         #expect(throws: CairnError.self) { try writer.write(name: "a", role: .buffer, tensor: tensor) }
         #expect(throws: CairnError.self) { try writer.write(name: "", role: .buffer, tensor: tensor) }
-        #expect(throws: CairnError.self) { try Tensor(dtype: .f32, shape: [3], bytes: [0, 0, 0, 0]) }
+        let sizeError = try #require(throws: CairnError.self) { try Tensor(dtype: .f32, shape: [3], bytes: [0, 0, 0, 0]) }
+        #expect(sizeError.description == "invalid argument: 4 bytes for 3 elements of f32 (expected 12)")
         #expect(throws: CairnError.self) { try CairnWriter(path: directory.appendingPathComponent("y.cairn").path, options: WriteOptions(level: 10)) }
         writer.abort()
         #expect(throws: CairnError.self) { try writer.write(name: "b", role: .buffer, tensor: tensor) }

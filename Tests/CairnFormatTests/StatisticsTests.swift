@@ -31,6 +31,20 @@ import Testing
         #expect(abs(direct.mean - mean) < 1e-12)
     }
 
+    /// The f32 fast path (blocks of four) agrees with the generic path used for f64 on the same values.
+    @Test(arguments: [0, 1, 3, 4, 5, 17, 1001])
+    func float32FastPathMatchesGenericPath(count: Int) throws {
+        var floats = TestSupport.weights(count: count, seed: UInt64(count))
+        if count > 10 { floats[7] = .nan; floats[9] = -.infinity; floats[count - 1] = 0 }
+        let single = Tensor(shape: [count], floats: floats).bytes.withUnsafeBytes { TensorStatistics(dtype: .f32, bytes: $0) }
+        let double = Tensor(shape: [count], doubles: floats.map(Double.init)).bytes.withUnsafeBytes { TensorStatistics(dtype: .f64, bytes: $0) }
+        #expect(single.min == double.min && single.max == double.max)
+        #expect(single.nanCount == double.nanCount && single.infinityCount == double.infinityCount && single.zeroCount == double.zeroCount)
+        #expect(single.allEqual == double.allEqual)
+        #expect(abs(single.mean - double.mean) <= 1e-12 * max(1e-3, abs(double.mean)))
+        #expect(abs(single.standardDeviation - double.standardDeviation) <= 1e-9 * max(1e-6, double.standardDeviation))
+    }
+
     @Test func integerAndBoolStatisticsUseValues() throws {
         let ints = try savedStatistics(Tensor(shape: [4], int64s: [-5, 0, 5, 10]), chunkSize: 8)
         #expect(ints.min == -5 && ints.max == 10 && ints.mean == 2.5 && ints.zeroCount == 1 && ints.nanCount == 0)

@@ -1,0 +1,57 @@
+import CairnFormat
+import Foundation
+import Testing
+
+/// Cross-checks the Swift writer against the Python reference reader (written from the spec alone).
+@Suite struct ReferenceReaderTests {
+    /// The first `python3` on PATH.
+    static let python: String = {
+        let paths = (ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin").split(separator: ":")
+        return paths.map { "\($0)/python3" }.first { FileManager.default.isExecutableFile(atPath: $0) } ?? "/usr/bin/python3"
+    }()
+
+    static var pythonWithNumpy: Bool {
+        guard FileManager.default.isExecutableFile(atPath: python) else { return false }
+        return (try? run([python, "-c", "import numpy"]).status) == 0
+    }
+
+    static func run(_ arguments: [String]) throws -> (status: Int32, output: String) {
+        let process = Process()
+        process.executableURL = URL(fileURLWithPath: arguments[0])
+        process.arguments = Array(arguments.dropFirst())
+        let pipe = Pipe()
+        process.standardOutput = pipe
+        process.standardError = pipe
+        try process.run()
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return (process.terminationStatus, String(decoding: data, as: UTF8.self))
+    }
+
+    /// CI: `CAIRN_EXPORT_DIR=/tmp/cairn-export swift test --filter ReferenceReaderTests`, then
+    /// `python3 Formats/reference_reader.py --expect /tmp/cairn-export/expected.json /tmp/cairn-export/*.cairn`.
+    @Test(.enabled(if: ProcessInfo.processInfo.environment["CAIRN_EXPORT_DIR"] != nil))
+    func exportFreshFiles() throws {
+        let directory = URL(fileURLWithPath: ProcessInfo.processInfo.environment["CAIRN_EXPORT_DIR"]!)
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        try GoldenFixtures.write(to: directory)
+    }
+
+    @Test(.enabled(if: pythonWithNumpy))
+    func referenceReaderAcceptsFreshFilesAndRejectsDamage() throws {
+        let directory = try TestSupport.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        try GoldenFixtures.write(to: directory)
+        let reader = TestSupport.packageRoot.appendingPathComponent("Formats/reference_reader.py").path
+        let files = try FileManager.default.contentsOfDirectory(atPath: directory.path).filter { $0.hasSuffix(".cairn") }.sorted()
+        let result = try Self.run([Self.python, reader, "--expect", directory.appendingPathComponent("expected.json").path]
+                                  + files.map { directory.appendingPathComponent($0).path })
+        #expect(result.status == 0, "\(result.output)")
+        let damaged = directory.appendingPathComponent("golden-multichunk.cairn")
+        var bytes = [UInt8](try Data(contentsOf: damaged))
+        bytes[100] ^= 4
+        try Data(bytes).write(to: damaged)
+        let failure = try Self.run([Self.python, reader, damaged.path])
+        #expect(failure.status == 1 && failure.output.contains("checksumMismatch"), "\(failure.output)")
+    }
+}
