@@ -47,6 +47,20 @@ public enum DatasetTargets: Sendable, Equatable {
     /// Row-major real targets, `columns` per sample.
     case values([Float], columns: Int)
 
+    /// Class ids from label values read as numbers; each must be a whole number from 0 (below a
+    /// million). `path` names the labels file in errors.
+    public static func classIDs(_ values: [Float], path: String) throws -> [Int32] {
+        var ids = [Int32]()
+        ids.reserveCapacity(values.count)
+        for (i, v) in values.enumerated() {
+            guard v >= 0, v == v.rounded(), v < 1_000_000 else {
+                throw DataError(path: path, "label \(i) (\(v)) is not a class id")
+            }
+            ids.append(Int32(v))
+        }
+        return ids
+    }
+
     /// The number of classes (largest label + 1), or the number of target columns.
     public var outputWidth: Int {
         switch self {

@@ -23,14 +23,7 @@ public enum IDXLoader {
         guard let count = x.dimensions.first, count == y.dimensions[0] else {
             throw DataError(path: labels, "has \(y.dimensions[0]) labels but \(images) has \(x.dimensions.first ?? 0) samples")
         }
-        var ids = [Int32]()
-        ids.reserveCapacity(count)
-        for (i, v) in y.values.enumerated() {
-            guard v >= 0, v == v.rounded(), v < 1_000_000 else {
-                throw DataError(path: labels, "label \(i) (\(v)) is not a class id")
-            }
-            ids.append(Int32(v))
-        }
+        let ids = try DatasetTargets.classIDs(y.values, path: labels)
         let width = x.dimensions.dropFirst().reduce(1, *)
         return Dataset(source: images, features: x.values, width: width, targets: .labels(ids))
     }

@@ -19,14 +19,7 @@ public enum NPYLoader {
         guard y.shape.count == 1, y.shape[0] == count else {
             throw DataError(path: labels, "has labels of shape \(y.shape), expected [\(count)] to match \(features)")
         }
-        var ids = [Int32]()
-        ids.reserveCapacity(count)
-        for (i, v) in y.values.enumerated() {
-            guard v >= 0, v == v.rounded(), v < 1_000_000 else {
-                throw DataError(path: labels, "label \(i) (\(v)) is not a class id")
-            }
-            ids.append(Int32(v))
-        }
+        let ids = try DatasetTargets.classIDs(y.values, path: labels)
         let width = x.shape.count <= 1 ? 1 : x.shape.dropFirst().reduce(1, *)
         return Dataset(source: features, features: x.values, width: width, targets: .labels(ids))
     }
