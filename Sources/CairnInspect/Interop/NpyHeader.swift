@@ -107,7 +107,7 @@ public struct NpyHeader: Sendable, Equatable {
         guard let dtype = dtype(descr: descr) else {
             throw InteropError(path: path, item: item, .unsupported("NumPy dtype '\(descr)' has no Cairn equivalent"))
         }
-        guard TensorEntry.checkedElementCount(shape) != nil else { throw fail("shape \(shape) is negative, above rank 8 or too large") }
+        guard Tensor.checkedElementCount(shape) != nil else { throw fail("shape \(shape) is negative, above rank 8 or too large") }
         var header = NpyHeader(dtype: dtype, shape: shape)
         header.dataOffset = total
         return header

@@ -81,7 +81,7 @@ public struct SafetensorsHeader: Sendable, Equatable {
             }
             guard let shapeValues = fields["shape"] as? [Any] else { throw malformed(name, "no shape array") }
             let shape = shapeValues.compactMap(integer)
-            guard shape.count == shapeValues.count, let count = TensorEntry.checkedElementCount(shape) else {
+            guard shape.count == shapeValues.count, let count = Tensor.checkedElementCount(shape) else {
                 throw malformed(name, "shape \(shapeValues) is not a list of at most 8 non-negative integers of at most 2^56 elements")
             }
             guard let offsets = fields["data_offsets"] as? [Any], offsets.count == 2,

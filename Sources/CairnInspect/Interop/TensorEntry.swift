@@ -26,18 +26,4 @@ public struct TensorEntry: Sendable, Equatable {
         let slots = [".momentum", ".adam_m", ".adam_v"]
         return slots.contains { name.hasSuffix($0) } ? .optimizerSlot : .parameter
     }
-
-    /// The element count of `shape`, or nil when a dimension is negative, the rank is above 8 or the
-    /// count overflows 2^56 elements (the `.cairn` limits).
-    public static func checkedElementCount(_ shape: [Int]) -> Int? {
-        guard shape.count <= 8 else { return nil }
-        var count = 1
-        for dimension in shape {
-            guard dimension >= 0 else { return nil }
-            let (product, overflow) = count.multipliedReportingOverflow(by: dimension)
-            guard !overflow, product <= 1 << 56 else { return nil }
-            count = product
-        }
-        return count
-    }
 }
