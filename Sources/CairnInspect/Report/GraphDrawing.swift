@@ -41,7 +41,7 @@ public enum GraphDrawing {
         var rows = [[Int]](repeating: [], count: layerCount)
         for (index, layer) in layerOf.enumerated() { rows[layer].append(index) }
         let rowWidths = rows.map { row in row.reduce(0.0) { $0 + widths[$1] } + columnGap * Double(max(row.count - 1, 0)) }
-        let canvasWidth = (rowWidths.max() ?? 0) + 2 * margin + 80
+        let canvasWidth = (rowWidths.max() ?? 0) + 2 * margin + 120
         let canvasHeight = Double(layerCount) * (boxHeight + rowGap) - rowGap + 2 * margin + 24
         var x = [Double](repeating: 0, count: nodes.count), y = x
         for (layer, row) in rows.enumerated() {
@@ -64,9 +64,15 @@ public enum GraphDrawing {
                 guard let from = indexByName[input] else { continue }
                 let x1 = x[from], y1 = y[from] + boxHeight, x2 = x[index], y2 = y[index]
                 if layerOf[index] - layerOf[from] > 1 {
-                    let bend = max(widths[from], widths[index]) / 2 + 30
+                    // Leave the source's right side, pass right of every box in the layers skipped, enter the
+                    // target's right side. A cubic with both control points at cx peaks at (x1 + x2) / 8 + 0.75 cx.
+                    let skipped = nodes.indices.filter { layerOf[$0] > layerOf[from] && layerOf[$0] < layerOf[index] }
+                    let sx = x[from] + widths[from] / 2, sy = y[from] + boxHeight / 2
+                    let tx = x[index] + widths[index] / 2, ty = y[index] + boxHeight / 2
+                    let rightEdge = (skipped.map { x[$0] + widths[$0] / 2 } + [sx, tx]).max()!
+                    let cx = (rightEdge + 18 - (sx + tx) / 8) / 0.75
                     svg.append(String(format: "<path d=\"M%.1f,%.1f C%.1f,%.1f %.1f,%.1f %.1f,%.1f\" fill=\"none\" stroke=\"#555\" stroke-width=\"1.4\" marker-end=\"url(#arrow)\"/>",
-                                      x1, y1, x1 + bend, y1 + rowGap, x2 + bend, y2 - rowGap, x2, y2))
+                                      sx, sy, cx, sy, cx, ty, tx, ty))
                 } else {
                     svg.append(String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\" stroke-width=\"1.4\" marker-end=\"url(#arrow)\"/>", x1, y1, x2, y2))
                 }
