@@ -40,6 +40,9 @@ struct CairnConvertCommand: ParsableCommand {
     @Option(help: "Import: classification (inferred MLP ends in softmax) or regression (no softmax).")
     var task: TrainingTask?
 
+    @Flag(help: "npz output: write ZIP64 records even when the archive does not need them (for testing readers).")
+    var zip64 = false
+
     @Flag(help: "Replace OUTPUT if it exists.")
     var force = false
 
@@ -70,6 +73,7 @@ struct CairnConvertCommand: ParsableCommand {
             options.parametersOnly = parametersOnly
             options.activation = activation
             options.task = task
+            options.forceZip64 = zip64
             try ConvertLauncher.convert(input: input, output: output, options: options, modelPath: model,
                                         force: force, json: json, quiet: quiet)
         }

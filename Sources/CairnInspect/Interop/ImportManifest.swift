@@ -17,8 +17,8 @@ import Foundation
 ///   `graph` is `--model`'s graph, else the `graph` string of the input's metadata if it fits the
 ///   tensors, else an inferred MLP (`GraphInference`); `graph` and `task` are absent when none of these
 ///   works (a notice says why). `task` is `--task`, else `classification` when the graph ends in
-///   softmax, else `regression`. `metadata` holds the input's `__metadata__` strings (except the
-///   `cairn_*` keys). Roles: `cairn_roles` when present, else by name (`TensorEntry.importedRole`).
+///   softmax, else `regression`. `metadata` holds the input's `__metadata__` strings (see
+///   `importedMetadata`). Roles: `cairn_roles` when present, else by name (`TensorEntry.importedRole`).
 public struct ImportManifest {
     public var manifest: Data
     public var entries: [TensorEntry]
@@ -66,7 +66,7 @@ public struct ImportManifest {
         }
         var object: [String: Any] = [
             "creator": options.creator, "created": CheckpointManifest.now(), "source": sourcePath,
-            "source_format": sourceFormat.rawValue, "metadata": sourceMetadata.filter { !$0.key.hasPrefix("cairn_") },
+            "source_format": sourceFormat.rawValue, "metadata": importedMetadata(sourceMetadata),
         ]
         if let graph {
             let encoder = JSONEncoder()
@@ -75,5 +75,23 @@ public struct ImportManifest {
         }
         return ImportManifest(manifest: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]),
                               entries: entries, graphOrigin: origin, notices: notices)
+    }
+
+    /// The `metadata` strings of an imported file: the input's `__metadata__` without the keys Cairn's
+    /// export uses for other manifest parts (`cairn_*`, `graph`, `task`); a `metadata` key holding a JSON
+    /// object of strings is merged in; `creator` and `created` become `source_creator`, `source_created`.
+    static func importedMetadata(_ source: [String: String]) -> [String: String] {
+        var result: [String: String] = [:]
+        for (key, value) in source where !key.hasPrefix("cairn_") && !["graph", "task", "metadata"].contains(key) {
+            result[key == "creator" || key == "created" ? "source_" + key : key] = value
+        }
+        if let text = source["metadata"] {
+            if let inner = (try? JSONSerialization.jsonObject(with: Data(text.utf8))) as? [String: String] {
+                result.merge(inner, uniquingKeysWith: { first, _ in first })
+            } else {
+                result["metadata"] = text
+            }
+        }
+        return result
     }
 }
