@@ -9,7 +9,7 @@ Data: _common.make_checkpoint('random') from ../shared/bench (N(0,0.02) weights 
   2. cairn-convert in.safetensors -> out.cairn   (import: compresses, so compare with 1);
   3. cairn-convert out.cairn -> back.safetensors (export: decompresses);
   4. cairn-convert out.cairn -> back.npz, and back.npz -> again.cairn.
-Files go to --dir (default /dev/shm). Checks that back.safetensors holds the same tensors as in.safetensors.
+Steps are interleaved --reps times (default 3); medians are printed. Files go to --dir (default /dev/shm). Checks that back.safetensors holds the same tensors as in.safetensors.
 
 Run from the package root:
     swift build -c release --product cairn-convert && swift build -c release --product cairn-bench-format
@@ -19,6 +19,7 @@ import argparse
 import json
 import os
 import re
+import statistics
 import subprocess
 import sys
 
@@ -40,6 +41,7 @@ def timed(command):
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--d", type=int, default=2368)
+    ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--dir", default="/dev/shm/cairn_convert_bench")
     ap.add_argument("--bin", default=os.path.join(ROOT, ".build/release"))
     ap.add_argument("--shared", default=os.environ.get("CAIRN_SHARED_BENCH", "/work/shared/bench"))
@@ -65,20 +67,24 @@ def main():
     del tensors
 
     mb = total / 1e6
-    rows = []
-    seconds, rss, out = timed([os.path.join(a.bin, "cairn-bench-format"), source, a.dir, "6", "1"])
-    save_s = json.loads(out.split("RESULT ", 1)[1])["save_s"][0]
-    rows.append(("CairnWriter save from memory (container save speed)", save_s, rss))
     convert = os.path.join(a.bin, "cairn-convert")
     paths = {name: os.path.join(a.dir, name) for name in ["out.cairn", "back.safetensors", "back.npz", "again.cairn"]}
-    for label, source_path, target in [("safetensors -> cairn", st_in, "out.cairn"), ("cairn -> safetensors", paths["out.cairn"], "back.safetensors"),
-                                       ("cairn -> npz", paths["out.cairn"], "back.npz"), ("npz -> cairn", paths["back.npz"], "again.cairn")]:
-        seconds, rss, _ = timed([convert, source_path, paths[target], "--force", "--quiet"])
-        rows.append((f"cairn-convert {label}", seconds, rss))
+    steps = [("safetensors -> cairn", st_in, "out.cairn"), ("cairn -> safetensors", paths["out.cairn"], "back.safetensors"),
+             ("cairn -> npz", paths["out.cairn"], "back.npz"), ("npz -> cairn", paths["back.npz"], "again.cairn")]
+    samples = {label: [] for label in ["save"] + [step[0] for step in steps]}
+    for _ in range(a.reps):  # interleaved, so a busy moment on a shared machine hits every step alike
+        seconds, rss, out = timed([os.path.join(a.bin, "cairn-bench-format"), source, a.dir, "6", "1"])
+        samples["save"].append((json.loads(out.split("RESULT ", 1)[1])["save_s"][0], rss))
+        for label, source_path, target in steps:
+            samples[label].append(timed([convert, source_path, paths[target], "--force", "--quiet"])[:2])
+    save_s = statistics.median(s for s, _ in samples["save"])
+    rows = [("CairnWriter save from memory (container save speed)", save_s, max(r for _, r in samples["save"]))]
+    rows += [(f"cairn-convert {label}", statistics.median(s for s, _ in samples[label]), max(r for _, r in samples[label]))
+             for label, _, _ in steps]
 
     print(f"data: {len(load_file(st_in))} float32 tensors, {mb:.0f} MB, largest tensor {largest / 2**20:.1f} MiB; "
           f"cairn file {os.path.getsize(paths['out.cairn']) / 1e6:.0f} MB; {os.cpu_count()} cores")
-    print(f"{'step':58} {'seconds':>8} {'MB/s':>8} {'vs save':>8} {'peak RSS MiB':>13}")
+    print(f"{'step (median of ' + str(a.reps) + ', peak RSS: largest)':58} {'seconds':>8} {'MB/s':>8} {'vs save':>8} {'peak RSS MiB':>13}")
     for label, seconds, rss in rows:
         print(f"{label:58} {seconds:8.2f} {mb / seconds:8.0f} {save_s / seconds:8.2f} {rss:13.0f}")
     original, back = load_file(st_in), load_file(paths["back.safetensors"])

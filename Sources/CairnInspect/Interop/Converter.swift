@@ -65,11 +65,12 @@ public enum Converter {
             }
         }
         var bytes: Int64 = 0
+        var scratch: [UInt8] = []
         do {
             for index in indices {
-                let data = try source.load(index)
-                try data.withUnsafeBytes { try sink.write(entries[index], bytes: $0) }
-                bytes += Int64(data.count)
+                let range = try source.load(index, into: &scratch)
+                try scratch.withUnsafeBytes { try sink.write(entries[index], bytes: UnsafeRawBufferPointer(rebasing: $0[range])) }
+                bytes += Int64(range.count)
             }
             try sink.commit()
         } catch {

@@ -7,8 +7,24 @@ public protocol TensorSource {
     var path: String { get }
     /// The tensors, in file order.
     var entries: [TensorEntry] { get }
-    /// Reads tensor `index` of `entries`: exactly `entries[index].byteCount` bytes, row-major, little-endian.
-    func load(_ index: Int) throws -> [UInt8]
+    /// Reads tensor `index` of `entries` into `scratch` (grown when too small, otherwise reused, so a
+    /// conversion does not fault in fresh memory for every tensor) and returns the range of `scratch` that
+    /// holds its `entries[index].byteCount` bytes, row-major, little-endian.
+    func load(_ index: Int, into scratch: inout [UInt8]) throws -> Range<Int>
+}
+
+extension TensorSource {
+    /// Tensor `index`'s bytes in a new array.
+    public func load(_ index: Int) throws -> [UInt8] {
+        var scratch: [UInt8] = []
+        let range = try load(index, into: &scratch)
+        return range == scratch.indices ? scratch : Array(scratch[range])
+    }
+}
+
+/// Grows `scratch` to at least `count` bytes (keeping it when large enough).
+func reserve(_ scratch: inout [UInt8], _ count: Int) {
+    if scratch.count < count { scratch = [UInt8](repeating: 0, count: count) }
 }
 
 /// The tensors of a `.cairn` file (its manifest is kept for the conversion's metadata).
@@ -22,8 +38,9 @@ public struct CairnTensorSource: TensorSource {
         entries = reader.tensors.map { TensorEntry(name: $0.name, dtype: $0.dtype, shape: $0.shape, role: $0.role) }
     }
 
-    public func load(_ index: Int) throws -> [UInt8] {
-        try reader.read(entries[index].name).bytes
+    public func load(_ index: Int, into scratch: inout [UInt8]) throws -> Range<Int> {
+        scratch = try reader.read(entries[index].name).bytes
+        return scratch.indices
     }
 }
 
@@ -39,9 +56,12 @@ public struct SafetensorsSource: TensorSource {
         header = try SafetensorsHeader.read(file)
     }
 
-    public func load(_ index: Int) throws -> [UInt8] {
+    public func load(_ index: Int, into scratch: inout [UInt8]) throws -> Range<Int> {
         let item = header.items[index]
-        return try file.read(count: item.entry.byteCount, at: item.offset)
+        let count = item.entry.byteCount
+        reserve(&scratch, count)
+        try scratch.withUnsafeMutableBytes { try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<count]), at: item.offset) }
+        return 0..<count
     }
 }
 
@@ -80,16 +100,14 @@ public struct NpzSource: TensorSource {
         self.entries = entries
     }
 
-    public func load(_ index: Int) throws -> [UInt8] {
-        let member = members[index]
-        var contents = try [UInt8](unsafeUninitializedCapacity: Int(member.uncompressedSize)) { buffer, initialized in
-            try archive.extract(member, into: UnsafeMutableRawBufferPointer(buffer), in: file)
-            initialized = Int(member.uncompressedSize)
-        }
-        guard try NpyHeader.decode(Array(contents.prefix(headers[index].dataOffset)), path: path, item: member.name) == headers[index] else {
+    public func load(_ index: Int, into scratch: inout [UInt8]) throws -> Range<Int> {
+        let member = members[index], header = headers[index]
+        let count = Int(member.uncompressedSize)
+        reserve(&scratch, count)
+        try scratch.withUnsafeMutableBytes { try archive.extract(member, into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<count]), in: file) }
+        guard try NpyHeader.decode(Array(scratch[0..<header.dataOffset]), path: path, item: member.name) == header else {
             throw InteropError(path: path, item: member.name, .malformed("npy header changed between reads"))
         }
-        contents.removeSubrange(0..<headers[index].dataOffset)  // in place: no second copy of the tensor
-        return contents
+        return header.dataOffset..<count
     }
 }
