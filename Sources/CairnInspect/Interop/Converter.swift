@@ -2,8 +2,9 @@ import CairnFormat
 import CairnModel
 import Foundation
 
-/// Converts between `.cairn`, `.safetensors` and `.npz`, streaming tensor by tensor: memory holds one
-/// tensor (plus the container's chunk window), whatever the model size. The output is written to a
+/// Converts between `.cairn`, `.safetensors` and `.npz`, streaming tensor by tensor: memory holds the
+/// tensor being written and the next one being read (plus the container's chunk window), whatever the
+/// model size. The output is written to a
 /// temporary file and renamed into place only when complete.
 ///
 /// Metadata: `.cairn` -> safetensors stores the manifest's `graph`, `task`, `creator`, `created` and
@@ -65,12 +66,10 @@ public enum Converter {
             }
         }
         var bytes: Int64 = 0
-        var scratch: [UInt8] = []
         do {
-            for index in indices {
-                let range = try source.load(index, into: &scratch)
-                try scratch.withUnsafeBytes { try sink.write(entries[index], bytes: UnsafeRawBufferPointer(rebasing: $0[range])) }
-                bytes += Int64(range.count)
+            try TensorPrefetcher(source: source).forEach(indices) { index, data in
+                try sink.write(entries[index], bytes: data)
+                bytes += Int64(data.count)
             }
             try sink.commit()
         } catch {
