@@ -53,6 +53,22 @@ import Testing
         #expect(roles.contains("dense1.weight.momentum=optimizer") && roles.contains("dense1.weight=parameter"))
     }
 
+    @Test func damagedLastTensorFailsWithoutLeavingOutput() throws {
+        let folder = ToolRunner.temporaryFolder("convert-damaged")
+        let reader = try CairnReader(path: Self.checkpoint)
+        let last = try #require(reader.tensors.last)
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: Self.checkpoint))
+        bytes[Int(try #require(last.chunks.first).offset) + 1] ^= 0x01
+        try bytes.write(to: URL(fileURLWithPath: "\(folder)/damaged.cairn"))
+        for output in ["out.safetensors", "out.npz"] {
+            let result = try ToolRunner.run("cairn-convert", ["\(folder)/damaged.cairn", "\(folder)/\(output)"])
+            #expect(result.status == 2)
+            #expect(result.stderr.contains("\(folder)/damaged.cairn: tensor \(last.name)"), "\(result.stderr)")
+            #expect(result.stderr.split(separator: "\n").count == 1)
+        }
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["damaged.cairn"])
+    }
+
     @Test func givenModelAndRegression() throws {
         let folder = ToolRunner.temporaryFolder("convert-given")
         let graph = #"{"nodes":[{"name":"input","kind":"input","size":4},{"name":"0","kind":"dense","inputs":["input"],"units":3},{"name":"t","kind":"tanh","inputs":["0"]},{"name":"2","kind":"dense","inputs":["t"],"units":2}]}"#

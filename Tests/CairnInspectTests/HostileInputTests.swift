@@ -67,6 +67,21 @@ import Testing
         #expect(TestFiles.contents(folder).allSatisfy { !$0.hasPrefix(".") })
     }
 
+    @Test func damageInTheLastMemberRemovesThePartlyWrittenOutput() throws {
+        let folder = TestFiles.folder("late-damage")
+        try TestFiles.writeAllDTypes(to: "\(folder)/in.cairn", shape: [64])
+        _ = try Converter.convert(input: "\(folder)/in.cairn", output: "\(folder)/good.npz")
+        let directoryOffset = try ZipArchive.read(ReadOnlyFile(path: "\(folder)/good.npz")).directoryOffset
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: "\(folder)/good.npz"))
+        bytes[Int(directoryOffset) - 3] ^= 0x80  // the last member's data: found only after eight tensors were written
+        try bytes.write(to: URL(fileURLWithPath: "\(folder)/late.npz"))
+        for output in ["out.cairn", "out.safetensors"] {
+            let error = try #require(throws: InteropError.self) { try Converter.convert(input: "\(folder)/late.npz", output: "\(folder)/\(output)") }
+            #expect(error.description.contains("t.bool.npy") && error.description.contains("CRC-32 mismatch"), "\(error)")
+        }
+        #expect(TestFiles.contents(folder) == ["good.npz", "in.cairn", "late.npz"])
+    }
+
     @Test func npzMemberSizeDisagreesWithItsHeader() throws {
         let folder = TestFiles.folder("npz-size")
         let output = try AtomicOutputFile(path: "\(folder)/short.npz")
