@@ -3,7 +3,10 @@ import CairnCLI
 import CairnInspect
 import CairnModel
 
-extension NodeKind: ExpressibleByArgument {}
+extension NodeKind: ExpressibleByArgument {
+    /// The kinds `--activation` accepts.
+    public static var allValueStrings: [String] { [relu, leakyRelu, tanh, sigmoid, identity].map(\.rawValue) }
+}
 
 @main
 struct CairnConvertCommand: ParsableCommand {
@@ -31,13 +34,13 @@ struct CairnConvertCommand: ParsableCommand {
     @Flag(name: .customLong("parameters-only"), help: "Export only tensors of role parameter (to .safetensors or .npz).")
     var parametersOnly = false
 
-    @Option(help: "Import: the layer graph (JSON, Formats/graph-v1.schema.json) to record instead of inferring one.")
+    @Option(help: ArgumentHelp("Import: the layer graph (JSON, Formats/graph-v1.schema.json) to record instead of inferring one.", valueName: "graph.json"))
     var model: String?
 
-    @Option(help: "Import: the activation between the dense layers of an inferred MLP (relu, leaky-relu, tanh, sigmoid, identity).")
+    @Option(help: "Import: the activation between the dense layers of an inferred MLP.")
     var activation: NodeKind = .relu
 
-    @Option(help: "Import: classification (inferred MLP ends in softmax) or regression (no softmax).")
+    @Option(help: "Import: classification (an inferred MLP ends in softmax) or regression (no softmax).")
     var task: TrainingTask?
 
     @Flag(help: "npz output: write ZIP64 records even when the archive does not need them (for testing readers).")

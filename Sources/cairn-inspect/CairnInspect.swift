@@ -20,16 +20,16 @@ struct CairnInspectCommand: ParsableCommand {
     @Flag(help: "Check every chunk's checksums and every structural rule; exit 1 if anything is damaged.")
     var verify = false
 
-    @Option(help: "Show statistics and values of one tensor.")
+    @Option(help: ArgumentHelp("Show statistics and values of one tensor.", valueName: "name"))
     var tensor: String?
 
-    @Option(help: "With --tensor: the flat element range START:END to print (default 0:16).")
+    @Option(help: ArgumentHelp("With --tensor: the flat (row-major) element range to print.", valueName: "start:end"))
     var slice = "0:16"
 
-    @Option(help: "With --tensor: also write the tensor as a NumPy .npy file.")
+    @Option(help: ArgumentHelp("With --tensor: also write the tensor as a NumPy .npy file.", valueName: "out.npy"))
     var npy: String?
 
-    @Option(help: "Print the layer graph as Graphviz DOT or a standalone SVG (dot|svg).")
+    @Option(help: "Print the layer graph as Graphviz DOT or a standalone SVG.")
     var graph: InspectLauncher.GraphFormat?
 
     @Flag(help: "Print JSON instead of text.")
