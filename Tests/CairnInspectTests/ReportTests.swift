@@ -69,3 +69,12 @@ import Testing
         #expect(json.contains("\"nan\"") && json.contains("\"inf\""))
     }
 }
+
+@Suite struct ForeignManifestTests {
+    @Test func fieldsOfOtherTypesDoNotHideTheRest() throws {
+        let folder = TestFiles.folder("foreign")
+        try TestFiles.writeAllDTypes(to: "\(folder)/f.cairn", shape: [2], manifest: #"{"creator": "someone", "metadata": {"n": 3}, "graph": 7}"#)
+        let report = InspectionReport(reader: try CairnReader(path: "\(folder)/f.cairn"))
+        #expect(report.creator == "someone" && report.metadata == nil && report.graph == nil && report.manifestKind == .other)
+    }
+}

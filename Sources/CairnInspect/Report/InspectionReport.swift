@@ -97,13 +97,27 @@ public struct InspectionReport: Codable, Sendable {
         case rawBytes = "raw_bytes", storedBytes = "stored_bytes", metadata, training, history
     }
 
-    /// The parts of a manifest that a model-only file may also have.
+    /// The parts of a manifest that a model-only file may also have; each is nil when absent or of
+    /// another type, without failing the others.
     private struct ModelPart: Decodable {
         var creator: String?
         var created: String?
         var task: String?
         var graph: GraphSpec?
         var metadata: [String: String]?
+
+        private enum CodingKeys: String, CodingKey {
+            case creator, created, task, graph, metadata
+        }
+
+        init(from decoder: Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            creator = try? c.decodeIfPresent(String.self, forKey: .creator)
+            created = try? c.decodeIfPresent(String.self, forKey: .created)
+            task = try? c.decodeIfPresent(String.self, forKey: .task)
+            graph = try? c.decodeIfPresent(GraphSpec.self, forKey: .graph)
+            metadata = try? c.decodeIfPresent([String: String].self, forKey: .metadata)
+        }
     }
 
     /// Builds the report of an open file.
