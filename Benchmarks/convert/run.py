@@ -8,7 +8,8 @@ Data: _common.make_checkpoint('random') from ../shared/bench (N(0,0.02) weights 
   1. cairn-bench-format: CairnWriter saving the same tensors from memory (the container's save speed);
   2. cairn-convert in.safetensors -> out.cairn   (import: compresses, so compare with 1);
   3. cairn-convert out.cairn -> back.safetensors (export: decompresses);
-  4. cairn-convert out.cairn -> back.npz, and back.npz -> again.cairn.
+  4. cairn-convert out.cairn -> back.npz, and back.npz -> again.cairn;
+  5. cairn-inspect out.cairn (index only) and cairn-inspect --verify out.cairn (every chunk).
 Steps are interleaved --reps times (default 3); medians are printed. Files go to --dir (default /dev/shm). Checks that back.safetensors holds the same tensors as in.safetensors.
 
 Run from the package root:
@@ -77,10 +78,14 @@ def main():
         samples["save"].append((json.loads(out.split("RESULT ", 1)[1])["save_s"][0], rss))
         for label, source_path, target in steps:
             samples[label].append(timed([convert, source_path, paths[target], "--force", "--quiet"])[:2])
+        for label, extra in [("cairn-inspect (summary)", []), ("cairn-inspect --verify", ["--verify"])]:
+            samples.setdefault(label, []).append(timed([os.path.join(a.bin, "cairn-inspect"), paths["out.cairn"], *extra])[:2])
     save_s = statistics.median(s for s, _ in samples["save"])
     rows = [("CairnWriter save from memory (container save speed)", save_s, max(r for _, r in samples["save"]))]
     rows += [(f"cairn-convert {label}", statistics.median(s for s, _ in samples[label]), max(r for _, r in samples[label]))
              for label, _, _ in steps]
+    rows += [(label, statistics.median(s for s, _ in samples[label]), max(r for _, r in samples[label]))
+             for label in ["cairn-inspect (summary)", "cairn-inspect --verify"]]
 
     print(f"data: {len(load_file(st_in))} float32 tensors, {mb:.0f} MB, largest tensor {largest / 2**20:.1f} MiB; "
           f"cairn file {os.path.getsize(paths['out.cairn']) / 1e6:.0f} MB; {os.cpu_count()} cores")
