@@ -48,6 +48,14 @@ import Testing
         #expect(TestFiles.contents(folder) == ["\(name).safetensors"])
     }
 
+    @Test func emptyTensorsSharingAnOffsetAreFine() throws {
+        let folder = TestFiles.folder("empty")
+        let header = #"{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [0], "data_offsets": [0, 0]}, "c": {"dtype": "I8", "shape": [0, 3], "data_offsets": [8, 8]}}"#
+        try Data(TestFiles.safetensors(header, buffer: [UInt8](repeating: 7, count: 8))).write(to: URL(fileURLWithPath: "\(folder)/e.safetensors"))
+        #expect(try Converter.convert(input: "\(folder)/e.safetensors", output: "\(folder)/e.cairn").tensors == 3)
+        #expect(try TestFiles.read("\(folder)/e.cairn")["c"]?.1 == [0, 3])
+    }
+
     @Test func truncatedNpzAndDamagedMember() throws {
         let folder = TestFiles.folder("hostile-npz")
         try TestFiles.writeAllDTypes(to: "\(folder)/in.cairn", shape: [64])

@@ -97,8 +97,9 @@ public struct SafetensorsHeader: Sendable, Equatable {
             items.append(Item(entry: TensorEntry(name: name, dtype: dtype, shape: shape, role: TensorEntry.importedRole(forName: name)),
                               offset: bufferStart + Int64(begin)))
         }
-        items.sort { ($0.offset, $0.entry.name) < ($1.offset, $1.entry.name) }
-        for (previous, next) in zip(items, items.dropFirst()) where next.offset < previous.offset + Int64(previous.entry.byteCount) {
+        items.sort { ($0.offset, $0.entry.byteCount, $0.entry.name) < ($1.offset, $1.entry.byteCount, $1.entry.name) }
+        let filled = items.filter { $0.entry.byteCount > 0 }  // empty tensors occupy no bytes and overlap nothing
+        for (previous, next) in zip(filled, filled.dropFirst()) where next.offset < previous.offset + Int64(previous.entry.byteCount) {
             throw malformed(next.entry.name, "data overlaps tensor \(previous.entry.name)")
         }
         return SafetensorsHeader(items: items, metadata: metadata)
