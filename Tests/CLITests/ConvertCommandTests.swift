@@ -114,3 +114,15 @@ import Testing
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == [name])
     }
 }
+
+extension ConvertCommandTests {
+    @Test func classificationNeedsASoftmaxHead() throws {
+        let folder = ToolRunner.temporaryFolder("convert-task")
+        try #"{"nodes":[{"name":"input","kind":"input","size":4},{"name":"0","kind":"dense","inputs":["input"],"units":3},{"name":"t","kind":"tanh","inputs":["0"]},{"name":"2","kind":"dense","inputs":["t"],"units":2}]}"#
+            .write(toFile: "\(folder)/g.json", atomically: true, encoding: .utf8)
+        let result = try ToolRunner.run("cairn-convert", ["Fixtures/interop/torch-sequential.safetensors", "\(folder)/m.cairn",
+                                                          "--model", "\(folder)/g.json", "--task", "classification"])
+        #expect(result.status == 2 && result.stderr.contains("needs a graph that ends in softmax"), "\(result.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["g.json"])
+    }
+}

@@ -49,6 +49,9 @@ public struct ImportManifest {
         var origin = "none"
         if let given = options.graph {
             try GraphInference.check(given, against: entries, path: sourcePath)
+            if options.task == .classification && !given.hasSoftmaxHead {
+                throw InteropError(path: sourcePath, .invalidModel("--task classification needs a graph that ends in softmax"))
+            }
             graph = given
             origin = "given"
         } else if let text = sourceMetadata["graph"], let stored = try? JSONDecoder().decode(GraphSpec.self, from: Data(text.utf8)),

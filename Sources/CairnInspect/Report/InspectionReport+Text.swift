@@ -49,6 +49,8 @@ extension InspectionReport {
                          + (training.stopReason.map { ", stopped: \($0)" } ?? ""))
             lines.append("  optimizer \(training.optimizer), learning rate \(F.number(training.learningRate)) (schedule \(training.schedule)), "
                          + "batch size \(training.batchSize == 0 ? "full" : String(training.batchSize)), seed \(training.seed)")
+            lines.append("  data \(training.data.joined(separator: ", ")): \(F.grouped(training.trainCount)) training, "
+                         + "\(F.grouped(training.validationCount)) validation samples")
             if let best = training.bestEpoch, let loss = training.bestValidationLoss {
                 lines.append("  best validation loss \(F.number(loss, digits: 5)) at epoch \(best)")
             }

@@ -51,11 +51,15 @@ public struct InspectionReport: Codable, Sendable {
         public var stopReason: String?
         public var bestEpoch: Int?
         public var bestValidationLoss: Double?
+        /// The training data files, and the samples used for training and validation.
+        public var data: [String]
+        public var trainCount: Int
+        public var validationCount: Int
 
         private enum CodingKeys: String, CodingKey {
             case epoch, globalStep = "global_step", stepInEpoch = "step_in_epoch", optimizer, learningRate = "learning_rate"
             case schedule, batchSize = "batch_size", seed, stopReason = "stop_reason", bestEpoch = "best_epoch"
-            case bestValidationLoss = "best_validation_loss"
+            case bestValidationLoss = "best_validation_loss", data, trainCount = "train_count", validationCount = "validation_count"
         }
     }
 
@@ -177,5 +181,8 @@ extension InspectionReport.Training {
         stopReason = manifest.training.stopReason
         bestEpoch = manifest.training.bestEpoch
         bestValidationLoss = manifest.training.bestValidationLoss
+        data = manifest.data.train
+        trainCount = manifest.data.trainCount
+        validationCount = manifest.data.validationCount
     }
 }
