@@ -70,6 +70,26 @@ import Testing
         #expect(TensorEntry.importedRole(forName: "adam_v") == .parameter)
     }
 
+    @Test func halfTypesFromTheSafetensorsLibraryKeepTheirBits() throws {
+        let folder = TestFiles.folder("half")
+        _ = try Converter.convert(input: TestFiles.fixture("Fixtures/interop/half-types.safetensors"), output: "\(folder)/h.cairn")
+        let tensors = try TestFiles.read("\(folder)/h.cairn")
+        func bits(_ words: [UInt16]) -> [UInt8] { words.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] } }
+        #expect(tensors["bf16"]?.0 == .bf16 && tensors["bf16"]?.1 == [2, 3])
+        #expect(tensors["bf16"]?.2 == bits([0x3F80, 0xC000, 0x7FC1, 0xFF80, 0x0001, 0x8000]))
+        #expect(tensors["f16"]?.0 == .f16)
+        #expect(tensors["f16"]?.2 == bits([0x3C00, 0xC000, 0x7E01, 0xFC00, 0x0001, 0x8000]))
+        _ = try Converter.convert(input: "\(folder)/h.cairn", output: "\(folder)/h.safetensors")
+        let original = try SafetensorsSource(path: TestFiles.fixture("Fixtures/interop/half-types.safetensors"))
+        let again = try SafetensorsSource(path: "\(folder)/h.safetensors")
+        #expect(original.entries.sorted { $0.name < $1.name } == again.entries.sorted { $0.name < $1.name })
+        for name in ["bf16", "f16"] {
+            let a = try original.load(try #require(original.entries.firstIndex { $0.name == name }))
+            let b = try again.load(try #require(again.entries.firstIndex { $0.name == name }))
+            #expect(a == b)
+        }
+    }
+
     @Test func numpyWrittenArchivesImport() throws {
         let folder = TestFiles.folder("numpy")
         for name in ["numpy-savez-compressed", "numpy-savez"] {
