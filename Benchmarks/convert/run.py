@@ -5,7 +5,8 @@ container's own save speed measured in the same run.
 Data: _common.make_checkpoint('random') from ../shared/bench (N(0,0.02) weights + Adam m and v, float32),
 6 blocks of DxD + D; --d 2368 (default) gives ~404 MB, largest tensor 22 MB. Steps, each timed with
 /usr/bin/time -v (wall clock, peak RSS):
-  1. cairn-bench-format: CairnWriter saving the same tensors from memory (the container's save speed);
+  1. cairn-bench-format: CairnWriter saving the same tensors from memory (the container's save speed,
+     timed inside the process; conversions are timed the same way, by their --json "seconds");
   2. cairn-convert in.safetensors -> out.cairn   (import: compresses, so compare with 1);
   3. cairn-convert out.cairn -> back.safetensors (export: decompresses);
   4. cairn-convert out.cairn -> back.npz, and back.npz -> again.cairn;
@@ -73,11 +74,14 @@ def main():
     steps = [("safetensors -> cairn", st_in, "out.cairn"), ("cairn -> safetensors", paths["out.cairn"], "back.safetensors"),
              ("cairn -> npz", paths["out.cairn"], "back.npz"), ("npz -> cairn", paths["back.npz"], "again.cairn")]
     samples = {label: [] for label in ["save"] + [step[0] for step in steps]}
+    walls = {}
     for _ in range(a.reps):  # interleaved, so a busy moment on a shared machine hits every step alike
         seconds, rss, out = timed([os.path.join(a.bin, "cairn-bench-format"), source, a.dir, "6", "1"])
         samples["save"].append((json.loads(out.split("RESULT ", 1)[1])["save_s"][0], rss))
-        for label, source_path, target in steps:
-            samples[label].append(timed([convert, source_path, paths[target], "--force", "--quiet"])[:2])
+        for label, source_path, target in steps:  # the tool's own timing (--json "seconds"), like save_s: no process start
+            wall, rss, out = timed([convert, source_path, paths[target], "--force", "--json"])
+            samples[label].append((json.loads(out)["seconds"], rss))
+            walls.setdefault(label, []).append(wall)
         for label, extra in [("cairn-inspect (summary)", []), ("cairn-inspect --verify", ["--verify"])]:
             samples.setdefault(label, []).append(timed([os.path.join(a.bin, "cairn-inspect"), paths["out.cairn"], *extra])[:2])
     save_s = statistics.median(s for s, _ in samples["save"])
@@ -94,6 +98,8 @@ def main():
         print(f"{label:58} {seconds:8.2f} {mb / seconds:8.0f} {save_s / seconds:8.2f} {rss:13.0f}")
     original, back = load_file(st_in), load_file(paths["back.safetensors"])
     same = set(original) == set(back) and all(original[k].tobytes() == back[k].tobytes() for k in original)
+    print("conversion wall-clock medians (process start included): "
+          + ", ".join(f"{label} {statistics.median(values):.2f} s" for label, values in walls.items()))
     print(f"round trip safetensors -> cairn -> safetensors bit-exact: {same}")
     for path in [source, source + ".json", st_in, *paths.values()]:
         os.remove(path)
