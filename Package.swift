@@ -11,6 +11,9 @@ let package = Package(
         .library(name: "CairnEngine", targets: ["CairnEngine"]),
         .executable(name: "cairn-train", targets: ["cairn-train"]),
         .executable(name: "cairn-resume", targets: ["cairn-resume"]),
+        .library(name: "CairnInspect", targets: ["CairnInspect"]),
+        .executable(name: "cairn-inspect", targets: ["cairn-inspect"]),
+        .executable(name: "cairn-convert", targets: ["cairn-convert"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -26,9 +29,12 @@ let package = Package(
         .target(name: "CairnModel", dependencies: ["CairnFormat"]),
         /// Math and training: BLAS, layers, losses, optimisers, data, trainer.
         .target(name: "CairnEngine", dependencies: ["CairnModel"]),
+        /// Looking inside and converting checkpoints: reports, verification, graph drawings, safetensors/npz/npy.
+        .target(name: "CairnInspect", dependencies: ["CairnModel"]),
         /// Shared command-line pieces: option groups, progress, output, exit codes.
         .target(name: "CairnCLI", dependencies: [
             "CairnEngine",
+            "CairnInspect",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -43,6 +49,16 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        .executableTarget(name: "cairn-inspect", dependencies: [
+            "CairnCLI",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        .executableTarget(name: "cairn-convert", dependencies: [
+            "CairnCLI",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
         // MARK: - Benchmarks
         /// Times CairnFormat save/load on a checkpoint prepared by `Benchmarks/format/run.py`.
         .executableTarget(name: "cairn-bench-format", dependencies: ["CairnFormat"], path: "Benchmarks/format/Sources"),
@@ -51,6 +67,7 @@ let package = Package(
         .testTarget(name: "CairnFormatTests", dependencies: ["CairnFormat"]),
         .testTarget(name: "CairnModelTests", dependencies: ["CairnModel"]),
         .testTarget(name: "CairnEngineTests", dependencies: ["CairnEngine"]),
+        .testTarget(name: "CairnInspectTests", dependencies: ["CairnInspect"]),
         .testTarget(name: "CLITests", dependencies: ["CairnCLI"]),
     ],
     swiftLanguageModes: [.v5]

@@ -31,7 +31,7 @@ public struct Tensor: Sendable, Equatable {
 
     /// The element count of `shape`, or nil when a dimension is negative, the rank is above the format's
     /// limit or the count overflows the format's element limit.
-    static func checkedElementCount(_ shape: [Int]) -> Int? {
+    public static func checkedElementCount(_ shape: [Int]) -> Int? {
         guard shape.count <= FormatLimits.maxRank else { return nil }
         var count = 1
         for dimension in shape {

@@ -1,0 +1,113 @@
+import CairnFormat
+import Foundation
+
+/// A file whose tensors are listed up front and read one at a time, so a conversion holds at most one
+/// tensor in memory.
+public protocol TensorSource {
+    var path: String { get }
+    /// The tensors, in file order.
+    var entries: [TensorEntry] { get }
+    /// Reads tensor `index` of `entries` into `scratch` (grown when too small, otherwise reused, so a
+    /// conversion does not fault in fresh memory for every tensor) and returns the range of `scratch` that
+    /// holds its `entries[index].byteCount` bytes, row-major, little-endian.
+    func load(_ index: Int, into scratch: inout [UInt8]) throws -> Range<Int>
+}
+
+extension TensorSource {
+    /// Tensor `index`'s bytes in a new array.
+    public func load(_ index: Int) throws -> [UInt8] {
+        var scratch: [UInt8] = []
+        let range = try load(index, into: &scratch)
+        return range == scratch.indices ? scratch : Array(scratch[range])
+    }
+}
+
+/// Grows `scratch` to at least `count` bytes (keeping it when large enough).
+func reserve(_ scratch: inout [UInt8], _ count: Int) {
+    if scratch.count < count { scratch = [UInt8](repeating: 0, count: count) }
+}
+
+/// The tensors of a `.cairn` file (its manifest is kept for the conversion's metadata).
+public struct CairnTensorSource: TensorSource {
+    public let reader: CairnReader
+    public var path: String { reader.path }
+    public let entries: [TensorEntry]
+
+    public init(path: String) throws {
+        reader = try CairnReader(path: path)
+        entries = reader.tensors.map { TensorEntry(name: $0.name, dtype: $0.dtype, shape: $0.shape, role: $0.role) }
+    }
+
+    public func load(_ index: Int, into scratch: inout [UInt8]) throws -> Range<Int> {
+        scratch = try reader.read(entries[index].name).bytes
+        return scratch.indices
+    }
+}
+
+/// The tensors of a safetensors file, in the order of their data.
+public struct SafetensorsSource: TensorSource {
+    public let file: ReadOnlyFile
+    public let header: SafetensorsHeader
+    public var path: String { file.path }
+    public var entries: [TensorEntry] { header.items.map(\.entry) }
+
+    public init(path: String) throws {
+        file = try ReadOnlyFile(path: path)
+        header = try SafetensorsHeader.read(file)
+    }
+
+    public func load(_ index: Int, into scratch: inout [UInt8]) throws -> Range<Int> {
+        let item = header.items[index]
+        let count = item.entry.byteCount
+        reserve(&scratch, count)
+        try scratch.withUnsafeMutableBytes { try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<count]), at: item.offset) }
+        return 0..<count
+    }
+}
+
+/// The arrays of an `.npz` archive (stored or deflated `.npy` members; the `.npy` suffix is dropped
+/// from the names, as `np.load` does).
+public struct NpzSource: TensorSource {
+    public let file: ReadOnlyFile
+    public let archive: ZipArchive
+    private let headers: [NpyHeader]
+    private let members: [ZipArchive.Member]
+    public var path: String { file.path }
+    public let entries: [TensorEntry]
+
+    public init(path: String) throws {
+        file = try ReadOnlyFile(path: path)
+        archive = try ZipArchive.read(file)
+        var headers: [NpyHeader] = [], members: [ZipArchive.Member] = [], entries: [TensorEntry] = []
+        for member in archive.members where !member.name.hasSuffix("/") {
+            var prefix = try archive.prefix(of: member, limit: 4096, in: file)
+            if let needed = NpyHeader.requiredPrefix(prefix), needed > prefix.count, needed <= NpyHeader.maximumHeaderBytes + 12 {
+                prefix = try archive.prefix(of: member, limit: needed, in: file)
+            }
+            let header = try NpyHeader.decode(prefix, path: path, item: member.name)
+            let name = member.name.hasSuffix(".npy") ? String(member.name.dropLast(4)) : member.name
+            let entry = TensorEntry(name: name, dtype: header.dtype, shape: header.shape, role: TensorEntry.importedRole(forName: name))
+            guard member.uncompressedSize == Int64(header.dataOffset) + Int64(entry.byteCount) else {
+                throw InteropError(path: path, item: member.name, .malformed(
+                    "npy member holds \(member.uncompressedSize) bytes, header \(header.dataOffset) + shape \(header.shape) of \(NpyHeader.descr(header.dtype)) needs \(header.dataOffset + entry.byteCount)"))
+            }
+            headers.append(header)
+            members.append(member)
+            entries.append(entry)
+        }
+        self.headers = headers
+        self.members = members
+        self.entries = entries
+    }
+
+    public func load(_ index: Int, into scratch: inout [UInt8]) throws -> Range<Int> {
+        let member = members[index], header = headers[index]
+        let count = Int(member.uncompressedSize)
+        reserve(&scratch, count)
+        try scratch.withUnsafeMutableBytes { try archive.extract(member, into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<count]), in: file) }
+        guard try NpyHeader.decode(Array(scratch[0..<header.dataOffset]), path: path, item: member.name) == header else {
+            throw InteropError(path: path, item: member.name, .malformed("npy header changed between reads"))
+        }
+        return header.dataOffset..<count
+    }
+}
