@@ -39,6 +39,12 @@ public enum ResumeLauncher {
             if options.labelColumn == nil { options.labelColumn = manifest.data.labelColumn }
         }
         if options.val == nil, options.valSplit == nil { options.valSplit = manifest.data.validationSplit }
+        // The bundled fixtures move with the repository: find them where they are now.
+        if let data = options.data, !FileManager.default.fileExists(atPath: data), dataOptions.data == nil,
+           let bundled = DataFiles.bundledDigits(),
+           URL(fileURLWithPath: bundled).lastPathComponent == URL(fileURLWithPath: data).lastPathComponent {
+            options.data = bundled
+        }
         if let data = options.data, !FileManager.default.fileExists(atPath: data) {
             throw DataError(path: data, "no such file (the checkpoint's training data; pass --data FILE)")
         }

@@ -51,8 +51,10 @@ public struct RunData {
         preprocessing.apply(to: &train.features, width: train.width)
         if validation != nil { preprocessing.apply(to: &validation!.features, width: validation!.width) }
         let outputs = max(train.targets.outputWidth, validation?.targets.outputWidth ?? 0)
-        let labelFiles = options.labels.map { [trainPath, $0] } ?? [trainPath]
-        let record = DataRecord(train: labelFiles, validation: options.val.map { v in options.valLabels.map { [v, $0] } ?? [v] },
+        // Absolute paths, so a run resumes from any working directory.
+        func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
+        let labelFiles = ([trainPath] + (options.labels.map { [$0] } ?? [])).map(absolute)
+        let record = DataRecord(train: labelFiles, validation: options.val.map { v in (options.valLabels.map { [v, $0] } ?? [v]).map(absolute) },
                                 validationSplit: split, labelColumn: options.labelColumn, fingerprint: loaded.fingerprint,
                                 features: loaded.width, outputs: outputs, trainCount: train.count,
                                 validationCount: validation?.count ?? 0)
