@@ -37,6 +37,12 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // MARK: - Benchmarks
+        /// Training throughput and GEMM speed on the MNIST-scale workload (`Benchmarks/train/run.py`).
+        .executableTarget(name: "cairn-bench-train", dependencies: ["CairnEngine", "CairnModel"],
+                          path: "Benchmarks/train", exclude: ["run.py", "RESULTS.md"],
+                          sources: ["TrainBenchmark.swift"]),
+
         // MARK: - Tests
         .testTarget(name: "CairnFormatTests", dependencies: ["CairnFormat"]),
         .testTarget(name: "CairnModelTests", dependencies: ["CairnModel"]),

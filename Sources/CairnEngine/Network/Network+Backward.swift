@@ -53,12 +53,7 @@ extension Network {
         }
         bias.gradient.withUnsafeMutableBufferPointer { db in
             precondition(db.count == units, "\(bias.name) gradient has the wrong size")
-            let db = db.baseAddress!
-            db.update(from: g, count: units)
-            for r in 1 ..< max(batch, 1) {
-                let row = g + r * units
-                for j in 0..<units { db[j] += row[j] }
-            }
+            ElementwiseKernels.columnSums(g, rows: batch, width: units, into: db.baseAddress!)
         }
         guard nodes[source].needsGradient else { return }
         let accumulate = edgeAccumulates[node.firstEdge]
