@@ -13,7 +13,8 @@ enum ElementwiseKernels {
     }
 
     static func leakyReLU(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int, alpha: Float) {
-        Lanes.forEachChunk(count) { i, lanes in
+        for i in stride(from: 0, to: count, by: Lanes.width) {
+            let lanes = min(Lanes.width, count - i)
             let v = Lanes.load(x + i, lanes)
             Lanes.store(v.replacing(with: alpha * v, where: v .<= 0), y + i, lanes)
         }
@@ -22,7 +23,8 @@ enum ElementwiseKernels {
     static func leakyReLUBackward(x: UnsafePointer<Float>, outputGradient g: UnsafePointer<Float>,
                                   inputGradient d: UnsafeMutablePointer<Float>, count: Int, alpha: Float,
                                   accumulate: Bool) {
-        Lanes.forEachChunk(count) { i, lanes in
+        for i in stride(from: 0, to: count, by: Lanes.width) {
+            let lanes = min(Lanes.width, count - i)
             let gradient = Lanes.load(g + i, lanes)
             var value = (alpha * gradient).replacing(with: gradient, where: Lanes.load(x + i, lanes) .> 0)
             if accumulate { value += Lanes.load(d + i, lanes) }
@@ -64,7 +66,8 @@ enum ElementwiseKernels {
             d.update(from: g, count: count)
             return
         }
-        Lanes.forEachChunk(count) { i, lanes in
+        for i in stride(from: 0, to: count, by: Lanes.width) {
+            let lanes = min(Lanes.width, count - i)
             var value = scale * Lanes.load(g + i, lanes)
             if accumulate { value += Lanes.load(d + i, lanes) }
             Lanes.store(value, d + i, lanes)
@@ -74,7 +77,8 @@ enum ElementwiseKernels {
     /// `d (+)= g * m`.
     static func multiply(_ g: UnsafePointer<Float>, _ m: UnsafePointer<Float>, into d: UnsafeMutablePointer<Float>,
                          count: Int, accumulate: Bool) {
-        Lanes.forEachChunk(count) { i, lanes in
+        for i in stride(from: 0, to: count, by: Lanes.width) {
+            let lanes = min(Lanes.width, count - i)
             var value = Lanes.load(g + i, lanes) * Lanes.load(m + i, lanes)
             if accumulate { value += Lanes.load(d + i, lanes) }
             Lanes.store(value, d + i, lanes)
@@ -85,7 +89,8 @@ enum ElementwiseKernels {
     static func addToEachRow(_ vector: UnsafePointer<Float>, _ matrix: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
         for r in 0..<rows {
             let row = matrix + r * width
-            Lanes.forEachChunk(width) { j, lanes in
+            for j in stride(from: 0, to: width, by: Lanes.width) {
+                let lanes = min(Lanes.width, width - j)
                 Lanes.store(Lanes.load(row + j, lanes) + Lanes.load(vector + j, lanes), row + j, lanes)
             }
         }
@@ -96,7 +101,8 @@ enum ElementwiseKernels {
         sums.update(from: matrix, count: width)
         for r in 1 ..< max(rows, 1) {
             let row = matrix + r * width
-            Lanes.forEachChunk(width) { j, lanes in
+            for j in stride(from: 0, to: width, by: Lanes.width) {
+                let lanes = min(Lanes.width, width - j)
                 Lanes.store(Lanes.load(sums + j, lanes) + Lanes.load(row + j, lanes), sums + j, lanes)
             }
         }

@@ -1,9 +1,11 @@
 /// Eight-float chunks for the element-wise hot loops: `SIMD8<Float>` loads and stores that are exact
 /// for full chunks and lane-by-lane for the last partial one, so each loop states its formula once
-/// and every element gets the same arithmetic wherever it falls.
+/// and every element gets the same arithmetic wherever it falls. Loops run
+/// `for i in stride(from: 0, to: count, by: Lanes.width)` with `lanes = min(width, count - i)`
+/// (a closure-taking helper was not inlined and cost a call per chunk).
 enum Lanes {
     typealias Vector = SIMD8<Float>
-    static let width = 8
+    static var width: Int { 8 }
 
     @inline(__always)
     static func load(_ pointer: UnsafePointer<Float>, _ lanes: Int) -> Vector {
@@ -24,16 +26,6 @@ enum Lanes {
             UnsafeMutableRawPointer(pointer).storeBytes(of: vector, as: Vector.self)
         } else {
             for lane in 0..<lanes { pointer[lane] = vector[lane] }
-        }
-    }
-
-    /// Calls `body(offset, lanes)` for each chunk of `count` elements in order.
-    @inline(__always)
-    static func forEachChunk(_ count: Int, _ body: (Int, Int) -> Void) {
-        var offset = 0
-        while offset < count {
-            body(offset, min(width, count - offset))
-            offset += width
         }
     }
 }

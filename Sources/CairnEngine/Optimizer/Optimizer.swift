@@ -55,7 +55,8 @@ public final class Optimizer {
                     let g = g.baseAddress!, w = w.baseAddress!
                     switch config.kind {
                     case .sgd:
-                        Lanes.forEachChunk(count) { i, lanes in
+                        for i in stride(from: 0, to: count, by: Lanes.width) {
+                            let lanes = min(Lanes.width, count - i)
                             let wi = Lanes.load(w + i, lanes)
                             let gi = Lanes.load(g + i, lanes) * clipScale + decay * wi
                             Lanes.store(wi - learningRate * gi, w + i, lanes)
@@ -64,7 +65,8 @@ public final class Optimizer {
                         let mu = config.momentum, nesterov = config.nesterov
                         firstMoments[index].withUnsafeMutableBufferPointer { v in
                             let v = v.baseAddress!
-                            Lanes.forEachChunk(count) { i, lanes in
+                            for i in stride(from: 0, to: count, by: Lanes.width) {
+                                let lanes = min(Lanes.width, count - i)
                                 let wi = Lanes.load(w + i, lanes)
                                 let gi = Lanes.load(g + i, lanes) * clipScale + decay * wi
                                 let vi = mu * Lanes.load(v + i, lanes) + gi
@@ -91,7 +93,8 @@ public final class Optimizer {
         firstMoments[index].withUnsafeMutableBufferPointer { m in
             secondMoments[index].withUnsafeMutableBufferPointer { v in
                 let m = m.baseAddress!, v = v.baseAddress!
-                Lanes.forEachChunk(count) { i, lanes in
+                for i in stride(from: 0, to: count, by: Lanes.width) {
+                    let lanes = min(Lanes.width, count - i)
                     var wi = Lanes.load(w + i, lanes)
                     if decoupled { wi -= shrink * wi }
                     let gi = Lanes.load(g + i, lanes) * clipScale + l2 * wi
