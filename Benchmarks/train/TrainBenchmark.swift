@@ -12,7 +12,8 @@ import Darwin
 /// a batch buffer in shuffled order (as the trainer does), last partial batch included. 200 warm-up
 /// steps, then `--reps` timed epochs per batch size; also the engine's GEMM at three shapes.
 ///
-/// Usage: `cairn-bench-train [--batches 32,128,1024] [--reps 3] [--skip-gemm]`. Prints one
+/// Usage: `cairn-bench-train [--batches 32,128,1024] [--reps 3] [--skip-gemm] [--step-gemms]`
+/// (`--step-gemms`: time only the eight GEMMs of one training step, per batch). Prints one
 /// `RESULT {json}` line per measurement on stdout, readable lines on stderr.
 @main
 struct TrainBenchmark {
@@ -30,15 +31,16 @@ struct TrainBenchmark {
     }
 
     static func main() throws {
-        var batches = [32, 128, 1024], reps = 3, gemm = true
+        var batches = [32, 128, 1024], reps = 3, gemm = true, stepGEMMs = false
         var arguments = CommandLine.arguments.dropFirst().makeIterator()
         while let argument = arguments.next() {
             switch argument {
             case "--batches": batches = (arguments.next() ?? "").split(separator: ",").compactMap { Int($0) }
             case "--reps": reps = Int(arguments.next() ?? "") ?? reps
             case "--skip-gemm": gemm = false
+            case "--step-gemms": stepGEMMs = true
             default:
-                fputs("usage: cairn-bench-train [--batches 32,128,1024] [--reps 3] [--skip-gemm]\n", stderr)
+                fputs("usage: cairn-bench-train [--batches 32,128,1024] [--reps 3] [--skip-gemm] [--step-gemms]\n", stderr)
                 exit(64)
             }
         }
@@ -50,6 +52,13 @@ struct TrainBenchmark {
                 fputs("gemm cairn \(m)x\(k)@\(k)x\(n): \((median(gflops) * 10).rounded() / 10) GFLOP/s\n", stderr)
                 print("RESULT {\"kind\": \"gemm\", \"shape\": \"\(m)x\(k) @ \(k)x\(n)\", \"gflops\": \(median(gflops)), \"all\": \(gflops)}")
             }
+        }
+        if stepGEMMs {
+            for batch in batches {
+                let seconds = measureStepGEMMs(batch: batch, reps: reps)
+                fputs("step GEMMs batch \(batch): \(seconds * 1e6) us per step, ceiling \(Int(Double(batch) / seconds)) samples/s\n", stderr)
+            }
+            return
         }
         var rng = RandomGenerator(seed: 0)
         let inputs = (0 ..< samples * features).map { _ in rng.nextUniform() }
@@ -85,6 +94,43 @@ struct TrainBenchmark {
                 }
             }
         }
+    }
+
+    /// The GEMMs of one step of the 784-256-128-10 MLP, with the network's transposes; seconds per step.
+    static func measureStepGEMMs(batch: Int, reps: Int) -> Double {
+        let widths = [784, 256, 128, 10]
+        let size = batch * 784 + 3 * 784 * 256
+        let buffers = (0..<3).map { _ in [Float](repeating: 0.01, count: size) }
+        let a = buffers[0], b = buffers[1]
+        var c = buffers[2]
+        func step() {
+            a.withUnsafeBufferPointer { a in
+                b.withUnsafeBufferPointer { b in
+                    c.withUnsafeMutableBufferPointer { c in
+                        let a = a.baseAddress!, b = b.baseAddress!, c = c.baseAddress!
+                        for layer in 0..<3 {
+                            let fanIn = widths[layer], units = widths[layer + 1]
+                            GEMM.multiply(transposeA: false, transposeB: true, m: batch, n: units, k: fanIn, alpha: 1, a: a, lda: fanIn,
+                                          b: b, ldb: fanIn, beta: 0, c: c, ldc: units)
+                            GEMM.multiply(transposeA: true, transposeB: false, m: units, n: fanIn, k: batch, alpha: 1, a: a, lda: units,
+                                          b: b, ldb: fanIn, beta: 0, c: c, ldc: fanIn)
+                            if layer > 0 {
+                                GEMM.multiply(transposeA: false, transposeB: false, m: batch, n: fanIn, k: units, alpha: 1, a: a,
+                                              lda: units, b: b, ldb: fanIn, beta: 0, c: c, ldc: fanIn)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        for _ in 0..<20 { step() }
+        let iterations = max(10, 20000 / batch)
+        let times = (0..<reps).map { _ in
+            let t0 = now()
+            for _ in 0..<iterations { step() }
+            return (now() - t0) / Double(iterations)
+        }
+        return median(times)
     }
 
     static func measureTraining(batch: Int, reps: Int, inputs: [Float], labels: [Int32]) throws -> [Double] {

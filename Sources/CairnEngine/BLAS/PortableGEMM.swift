@@ -3,7 +3,9 @@
 ///
 /// Blocks of `op(B)` (`depthBlock x columnBlock`) and of `op(A)` (`rowBlock x depthBlock`) are packed
 /// into contiguous, zero-padded panels, so transposes cost nothing in the inner loop; a 4 x 32
-/// micro-kernel keeps eight `SIMD16<Float>` accumulators in registers. The k-sum of every element of
+/// micro-kernel keeps eight `SIMD16<Float>` accumulators in registers. (Multiply and add are kept
+/// separate: `addProduct` is a fused multiply-add, which without FMA in the baseline target becomes a
+/// libm call per lane.) The k-sum of every element of
 /// `C` runs in a fixed order.
 public enum PortableGEMM {
     static let depthBlock = 256
@@ -106,10 +108,10 @@ public enum PortableGEMM {
             let b1 = pb.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
             let a0 = SIMD16<Float>(repeating: pa[0]), a1 = SIMD16<Float>(repeating: pa[1])
             let a2 = SIMD16<Float>(repeating: pa[2]), a3 = SIMD16<Float>(repeating: pa[3])
-            c00.addProduct(a0, b0); c01.addProduct(a0, b1)
-            c10.addProduct(a1, b0); c11.addProduct(a1, b1)
-            c20.addProduct(a2, b0); c21.addProduct(a2, b1)
-            c30.addProduct(a3, b0); c31.addProduct(a3, b1)
+            c00 += a0 * b0; c01 += a0 * b1
+            c10 += a1 * b0; c11 += a1 * b1
+            c20 += a2 * b0; c21 += a2 * b1
+            c30 += a3 * b0; c31 += a3 * b1
             pa += kernelRows
             pb += rowBytes
         }
