@@ -6,7 +6,7 @@ extension Network {
     func backward(batch: Int, training: Bool) {
         for position in stride(from: nodes.count - 1, through: 0, by: -1) {
             let node = nodes[position]
-            guard node.needsGradient, node.kind != .softmax else { continue }
+            guard node.needsGradient else { continue }
             let g = UnsafePointer(gradients[position])
             let count = batch * node.width
             if node.kind == .dense {

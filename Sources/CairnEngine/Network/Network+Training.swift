@@ -3,7 +3,9 @@ import CairnModel
 extension Network {
     /// One training step on `batch` rows (`1...maxBatch`): forward in training mode, the loss (fused
     /// softmax cross-entropy, or squared error `|e|^2 / 2` per row), backward, then `optimizer.step`.
-    /// Returns the batch's mean loss (NaN passes through). Allocates nothing at steady state.
+    /// Returns the batch's mean loss. When it is not finite (NaN or infinite) the optimizer step is
+    /// skipped, so parameters and optimizer state stay those of the last good step for the caller
+    /// to save or inspect. Allocates nothing at steady state.
     ///
     /// Dropout masks come from `rng` in this fixed order: dropout nodes in graph order; for each,
     /// one `rng.nextUniform()` per element of its `[batch, width]` output, row-major; an element is
@@ -13,7 +15,7 @@ extension Network {
     public func trainStep(inputs: UnsafeBufferPointer<Float>, targets: Targets, batch: Int, optimizer: Optimizer,
                           learningRate: Float, rng: inout RandomGenerator) -> Double {
         let loss = lossAndGradients(inputs: inputs, targets: targets, batch: batch, training: true, rng: &rng)
-        optimizer.step(parameters, learningRate: learningRate)
+        if loss.isFinite { optimizer.step(parameters, learningRate: learningRate) }
         return loss
     }
 

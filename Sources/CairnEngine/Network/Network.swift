@@ -96,11 +96,13 @@ public final class Network {
         for position in compiled.indices where !compiled[position].reachesLoss {
             compiled[position].needsGradient = false
         }
+        // The fused loss writes the softmax head's input gradient directly; the head needs none.
+        if compiled[compiled.count - 1].kind == .softmax { compiled[compiled.count - 1].needsGradient = false }
 
         var total = 0
         for node in compiled {
             let (rows, overflow) = node.width.multipliedReportingOverflow(by: maxBatch)
-            let copies = 1 + (node.needsGradient ? 1 : 0) + (node.hasMask ? 1 : 0)
+            let copies = (node.kind == .input ? 0 : 1) + (node.needsGradient ? 1 : 0) + (node.hasMask ? 1 : 0)
             guard !overflow, rows <= Self.maximumWorkspace else { throw EngineError.workspaceTooLarge(elements: Int.max) }
             total += rows * copies
             guard total <= Self.maximumWorkspace else { throw EngineError.workspaceTooLarge(elements: total) }
@@ -113,7 +115,7 @@ public final class Network {
             defer { cursor += count }
             return cursor
         }
-        outputs = compiled.map { take(true, $0.width * maxBatch) }
+        outputs = compiled.map { take($0.kind != .input, $0.width * maxBatch) }  // input: the caller's rows
         gradients = compiled.map { take($0.needsGradient, $0.width * maxBatch) }
         masks = compiled.map { take($0.hasMask, $0.width * maxBatch) }
 
