@@ -8,7 +8,8 @@ import CairnModel
 /// losses are means over samples.
 ///
 /// Given the same inputs, parameters, random state and BLAS thread count, every pass is
-/// bit-identical: reductions run in a fixed order and the only threads are BLAS's.
+/// bit-identical: reductions run in a fixed order and the only threads are BLAS's. A network is not
+/// safe to use from two threads at once: every pass runs in its one set of workspaces.
 public final class Network {
     /// The largest `maxBatch` a network accepts.
     public static let maximumBatch = 1 << 20
