@@ -55,24 +55,11 @@ public final class Optimizer {
                     let g = g.baseAddress!, w = w.baseAddress!
                     switch config.kind {
                     case .sgd:
-                        for i in stride(from: 0, to: count, by: Lanes.width) {
-                            let lanes = min(Lanes.width, count - i)
-                            let wi = Lanes.load(w + i, lanes)
-                            let gi = Lanes.load(g + i, lanes) * clipScale + decay * wi
-                            Lanes.store(wi - learningRate * gi, w + i, lanes)
-                        }
+                        OptimizerKernels.sgd(w: w, g: g, count: count, learningRate: learningRate, clip: clipScale, decay: decay)
                     case .momentum:
-                        let mu = config.momentum, nesterov = config.nesterov
                         firstMoments[index].withUnsafeMutableBufferPointer { v in
-                            let v = v.baseAddress!
-                            for i in stride(from: 0, to: count, by: Lanes.width) {
-                                let lanes = min(Lanes.width, count - i)
-                                let wi = Lanes.load(w + i, lanes)
-                                let gi = Lanes.load(g + i, lanes) * clipScale + decay * wi
-                                let vi = mu * Lanes.load(v + i, lanes) + gi
-                                Lanes.store(vi, v + i, lanes)
-                                Lanes.store(wi - learningRate * (nesterov ? gi + mu * vi : vi), w + i, lanes)
-                            }
+                            OptimizerKernels.momentum(w: w, g: g, v: v.baseAddress!, count: count, learningRate: learningRate,
+                                                      mu: config.momentum, nesterov: config.nesterov, clip: clipScale, decay: decay)
                         }
                     case .adam, .adamw:
                         adamUpdate(index: index, g: g, w: w, count: count, clipScale: clipScale, learningRate: learningRate)
