@@ -16,6 +16,7 @@ public final class Network {
     /// The most floats all workspaces together may take (4 GiB).
     public static let maximumWorkspace = 1 << 30
 
+    /// The graph the network was built from (validated).
     public let graph: GraphSpec
     /// Classification or regression, from the graph's last node.
     public let task: Task
@@ -40,7 +41,9 @@ public final class Network {
     /// The caller's input rows during a pass.
     var currentInput: UnsafePointer<Float>
 
+    /// Features per input row (the input node's size).
     public var inputWidth: Int { nodes[inputIndex].width }
+    /// Values per output row (the last node's width: classes for a classifier).
     public var outputWidth: Int { nodes[nodes.count - 1].width }
 
     /// Validates the graph (throwing its `GraphError`), creates the parameters (zero; call

@@ -14,6 +14,7 @@ import CairnModel
 ///
 /// Frozen parameters are skipped entirely. The optimizer's whole state is `slots()` plus `stepCount`.
 public final class Optimizer {
+    /// The rule and hyperparameters (the learning rate passed to `step` is used, not `config.learningRate`).
     public let config: OptimizerConfig
     /// Steps taken so far (Adam's bias correction uses it).
     public internal(set) var stepCount: Int
@@ -26,6 +27,7 @@ public final class Optimizer {
     /// Adam's second moment per parameter (empty otherwise).
     var secondMoments: [[Float]]
 
+    /// An optimizer for these parameters (names and sizes are fixed here), with zero state.
     public init(config: OptimizerConfig, parameters: [Parameter]) {
         self.config = config
         self.stepCount = 0
