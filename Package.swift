@@ -62,6 +62,10 @@ let package = Package(
         // MARK: - Benchmarks
         /// Times CairnFormat save/load on a checkpoint prepared by `Benchmarks/format/run.py`.
         .executableTarget(name: "cairn-bench-format", dependencies: ["CairnFormat"], path: "Benchmarks/format/Sources"),
+        /// Training throughput and GEMM speed on the MNIST-scale workload (`Benchmarks/train/run.py`).
+        .executableTarget(name: "cairn-bench-train", dependencies: ["CairnEngine", "CairnModel"],
+                          path: "Benchmarks/train", exclude: ["run.py", "RESULTS.md"],
+                          sources: ["TrainBenchmark.swift"]),
 
         // MARK: - Tests
         .testTarget(name: "CairnFormatTests", dependencies: ["CairnFormat"]),

@@ -6,7 +6,8 @@ struct GEMMTests {
     typealias Multiply = (Bool, Bool, Int, Int, Int, Float, UnsafePointer<Float>, Int,
                           UnsafePointer<Float>, Int, Float, UnsafeMutablePointer<Float>, Int) -> Void
 
-    static let shapes: [(m: Int, n: Int, k: Int)] = [(1, 1, 1), (3, 5, 7), (17, 33, 65), (70, 45, 300), (5, 530, 9), (129, 31, 2)]
+    static let shapes: [(m: Int, n: Int, k: Int)] = [(1, 1, 1), (3, 5, 7), (17, 33, 65), (70, 45, 300), (5, 530, 9), (129, 31, 2),
+                                                          (33, 200, 400)]  // the last one runs split across processors
     static let transposes: [(Bool, Bool)] = [(false, false), (false, true), (true, false), (true, true)]
 
     /// Checks `multiply` against a Double reference on padded (lda > minimum) operands with alpha and beta.

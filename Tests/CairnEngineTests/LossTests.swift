@@ -59,6 +59,17 @@ struct LossTests {
             labels.withUnsafeBufferPointer { network.lossAndGradients(inputs: x, targets: .labels($0), batch: 2, training: true, rng: &rng) }
         }
         #expect(loss.isNaN)
+        // A training step with a non-finite loss leaves parameters and optimizer untouched.
+        let optimizer = Optimizer(config: .init(kind: .momentum, learningRate: 0.1), parameters: network.parameters)
+        let before = network.parameters.map(\.values)
+        let stepLoss = x.withUnsafeBufferPointer { x in
+            labels.withUnsafeBufferPointer {
+                network.trainStep(inputs: x, targets: .labels($0), batch: 2, optimizer: optimizer, learningRate: 0.1, rng: &rng)
+            }
+        }
+        #expect(stepLoss.isNaN)
+        #expect(network.parameters.map(\.values) == before)
+        #expect(optimizer.stepCount == 0)
     }
 
     @Test func predictRunsBatchesLargerThanMaxBatch() throws {

@@ -24,6 +24,7 @@ public final class BLASLibrary: CustomStringConvertible, @unchecked Sendable {
                                              Float, UnsafeMutablePointer<Float>?, Int32) -> Void
     private typealias CString = @convention(c) () -> UnsafePointer<CChar>?
     private typealias CInt = @convention(c) () -> Int32
+    private typealias SetCInt = @convention(c) (Int32) -> Void
 
     /// The CBLAS enumeration values used by every CBLAS implementation.
     static let rowMajor: Int32 = 101
@@ -43,17 +44,31 @@ public final class BLASLibrary: CustomStringConvertible, @unchecked Sendable {
     public let sgemm: SGEMM
     /// OpenBLAS's kernel name (`openblas_get_corename`), when the library is OpenBLAS.
     public let coreName: String?
-    /// OpenBLAS's thread count (`openblas_get_num_threads`), when known.
-    public let threadCount: Int?
+    /// OpenBLAS's thread count (`openblas_get_num_threads`), when the library has that function.
+    public var threadCount: Int? { getThreadCount.map { Int($0()) } }
+    private let getThreadCount: CInt?
+    private let setThreadCount: SetCInt?
     /// OpenBLAS's build configuration (`openblas_get_config`), e.g. `OpenBLAS 0.3.21 DYNAMIC_ARCH ...`.
     public let configuration: String?
 
-    private init(path: String, sgemm: SGEMM, coreName: String?, threadCount: Int?, configuration: String?) {
+    private init(path: String, sgemm: SGEMM, coreName: String?, getThreadCount: CInt?, setThreadCount: SetCInt?,
+                 configuration: String?) {
         self.path = path
         self.sgemm = sgemm
         self.coreName = coreName
-        self.threadCount = threadCount
+        self.getThreadCount = getThreadCount
+        self.setThreadCount = setThreadCount
         self.configuration = configuration
+    }
+
+    /// Asks OpenBLAS to use `count` threads from now on (`openblas_set_num_threads`); false when the
+    /// library has no such function. Results are bit-identical for a given thread count; call it
+    /// before training, not between the steps of a run that must be reproducible.
+    @discardableResult
+    public func setThreadCount(_ count: Int) -> Bool {
+        guard let setThreadCount, count >= 1 else { return false }
+        setThreadCount(Int32(clamping: count))
+        return true
     }
 
     public var description: String {
@@ -83,12 +98,11 @@ public final class BLASLibrary: CustomStringConvertible, @unchecked Sendable {
             guard let text = unsafeBitCast(pointer, to: CString.self)() else { return nil }
             return String(cString: text).trimmingTrailingWhitespace()
         }
-        var threads: Int?
-        if let pointer = dlsym(handle, "openblas_get_num_threads") {
-            threads = Int(unsafeBitCast(pointer, to: CInt.self)())
-        }
+        let getThreads = dlsym(handle, "openblas_get_num_threads").map { unsafeBitCast($0, to: CInt.self) }
+        let setThreads = dlsym(handle, "openblas_set_num_threads").map { unsafeBitCast($0, to: SetCInt.self) }
         return BLASLibrary(path: path, sgemm: sgemm, coreName: string("openblas_get_corename"),
-                           threadCount: threads, configuration: string("openblas_get_config"))
+                           getThreadCount: getThreads, setThreadCount: setThreads,
+                           configuration: string("openblas_get_config"))
     }
 
     /// The candidates in search order.

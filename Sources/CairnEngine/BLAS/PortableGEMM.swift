@@ -1,31 +1,68 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+
 /// A blocked, packed single-precision GEMM in plain Swift: the fallback when no BLAS library is
-/// present. Single-threaded (so trivially deterministic), same contract as `GEMM.multiply`.
+/// present. Same contract as `GEMM.multiply`.
 ///
 /// Blocks of `op(B)` (`depthBlock x columnBlock`) and of `op(A)` (`rowBlock x depthBlock`) are packed
 /// into contiguous, zero-padded panels, so transposes cost nothing in the inner loop; a 4 x 32
-/// micro-kernel keeps eight `SIMD16<Float>` accumulators in registers. The k-sum of every element of
-/// `C` runs in a fixed order.
+/// micro-kernel keeps eight `SIMD16<Float>` accumulators in registers. (Multiply and add are kept
+/// separate: `addProduct` is a fused multiply-add, which without FMA in the baseline target becomes a
+/// libm call per lane.)
+///
+/// Large products split the columns of `C` into one contiguous range per processor (up to 8). Every
+/// element of `C` is summed over k in the same fixed order whatever the split, so results are
+/// bit-identical for any processor count.
 public enum PortableGEMM {
     static let depthBlock = 256
     static let columnBlock = 512
     static let rowBlock = 64
     static let kernelRows = 4
     static let kernelColumns = 32
+    /// Products smaller than this many multiply-adds run on the calling thread.
+    static let parallelThreshold = 1 << 21
+    static let workerCount = max(1, min(8, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
 
     public static func multiply(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
                                 alpha: Float, a: UnsafePointer<Float>, lda: Int,
                                 b: UnsafePointer<Float>, ldb: Int,
                                 beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
         guard m > 0, n > 0 else { return }
-        scale(c: c, m: m, n: n, ldc: ldc, beta: beta)
+        let chunks = (n + kernelColumns - 1) / kernelColumns
+        let parts = m * n * max(k, 1) >= parallelThreshold ? min(workerCount, chunks) : 1
+        guard parts > 1 else {
+            multiplyColumns(0, n, transposeA: transposeA, transposeB: transposeB, m: m, k: k, alpha: alpha,
+                            a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            return
+        }
+        DispatchQueue.concurrentPerform(iterations: parts) { part in
+            let start = chunks * part / parts * kernelColumns
+            let end = min(n, chunks * (part + 1) / parts * kernelColumns)
+            multiplyColumns(start, end, transposeA: transposeA, transposeB: transposeB, m: m, k: k, alpha: alpha,
+                            a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+        }
+    }
+
+    /// Columns `start ..< end` of `C`.
+    private static func multiplyColumns(_ start: Int, _ end: Int, transposeA: Bool, transposeB: Bool, m: Int, k: Int,
+                                        alpha: Float, a: UnsafePointer<Float>, lda: Int,
+                                        b: UnsafePointer<Float>, ldb: Int,
+                                        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+        guard end > start else { return }
+        scale(c: c + start, m: m, n: end - start, ldc: ldc, beta: beta)
         guard k > 0, alpha != 0 else { return }
+        let n = end
         let packB = UnsafeMutablePointer<Float>.allocate(capacity: depthBlock * columnBlock)
         let packA = UnsafeMutablePointer<Float>.allocate(capacity: rowBlock * depthBlock)
         defer {
             packB.deallocate()
             packA.deallocate()
         }
-        var column = 0
+        var column = start
         while column < n {
             let columns = min(columnBlock, n - column)
             let paddedColumns = (columns + kernelColumns - 1) / kernelColumns * kernelColumns
@@ -106,10 +143,10 @@ public enum PortableGEMM {
             let b1 = pb.loadUnaligned(fromByteOffset: 64, as: SIMD16<Float>.self)
             let a0 = SIMD16<Float>(repeating: pa[0]), a1 = SIMD16<Float>(repeating: pa[1])
             let a2 = SIMD16<Float>(repeating: pa[2]), a3 = SIMD16<Float>(repeating: pa[3])
-            c00.addProduct(a0, b0); c01.addProduct(a0, b1)
-            c10.addProduct(a1, b0); c11.addProduct(a1, b1)
-            c20.addProduct(a2, b0); c21.addProduct(a2, b1)
-            c30.addProduct(a3, b0); c31.addProduct(a3, b1)
+            c00 += a0 * b0; c01 += a0 * b1
+            c10 += a1 * b0; c11 += a1 * b1
+            c20 += a2 * b0; c21 += a2 * b1
+            c30 += a3 * b0; c31 += a3 * b1
             pa += kernelRows
             pb += rowBytes
         }

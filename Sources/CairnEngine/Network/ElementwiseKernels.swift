@@ -13,19 +13,22 @@ enum ElementwiseKernels {
     }
 
     static func leakyReLU(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int, alpha: Float) {
-        for i in 0..<count {
-            let v = x[i]
-            y[i] = v > 0 ? v : alpha * v
+        for i in stride(from: 0, to: count, by: Lanes.width) {
+            let lanes = min(Lanes.width, count - i)
+            let v = Lanes.load(x + i, lanes)
+            Lanes.store(v.replacing(with: alpha * v, where: v .<= 0), y + i, lanes)
         }
     }
 
     static func leakyReLUBackward(x: UnsafePointer<Float>, outputGradient g: UnsafePointer<Float>,
                                   inputGradient d: UnsafeMutablePointer<Float>, count: Int, alpha: Float,
                                   accumulate: Bool) {
-        if accumulate {
-            for i in 0..<count { d[i] += x[i] > 0 ? g[i] : alpha * g[i] }
-        } else {
-            for i in 0..<count { d[i] = x[i] > 0 ? g[i] : alpha * g[i] }
+        for i in stride(from: 0, to: count, by: Lanes.width) {
+            let lanes = min(Lanes.width, count - i)
+            let gradient = Lanes.load(g + i, lanes)
+            var value = (alpha * gradient).replacing(with: gradient, where: Lanes.load(x + i, lanes) .> 0)
+            if accumulate { value += Lanes.load(d + i, lanes) }
+            Lanes.store(value, d + i, lanes)
         }
     }
 
@@ -59,22 +62,49 @@ enum ElementwiseKernels {
     /// `d (+)= scale * g`.
     static func scaledCopy(_ g: UnsafePointer<Float>, into d: UnsafeMutablePointer<Float>, count: Int,
                            scale: Float, accumulate: Bool) {
-        if accumulate {
-            for i in 0..<count { d[i] += scale * g[i] }
-        } else if scale == 1 {
+        if !accumulate && scale == 1 {
             d.update(from: g, count: count)
-        } else {
-            for i in 0..<count { d[i] = scale * g[i] }
+            return
+        }
+        for i in stride(from: 0, to: count, by: Lanes.width) {
+            let lanes = min(Lanes.width, count - i)
+            var value = scale * Lanes.load(g + i, lanes)
+            if accumulate { value += Lanes.load(d + i, lanes) }
+            Lanes.store(value, d + i, lanes)
         }
     }
 
     /// `d (+)= g * m`.
     static func multiply(_ g: UnsafePointer<Float>, _ m: UnsafePointer<Float>, into d: UnsafeMutablePointer<Float>,
                          count: Int, accumulate: Bool) {
-        if accumulate {
-            for i in 0..<count { d[i] += g[i] * m[i] }
-        } else {
-            for i in 0..<count { d[i] = g[i] * m[i] }
+        for i in stride(from: 0, to: count, by: Lanes.width) {
+            let lanes = min(Lanes.width, count - i)
+            var value = Lanes.load(g + i, lanes) * Lanes.load(m + i, lanes)
+            if accumulate { value += Lanes.load(d + i, lanes) }
+            Lanes.store(value, d + i, lanes)
+        }
+    }
+
+    /// `rows[r] += vector` for each of `rows` rows of `width` (bias add, bias-gradient sums).
+    static func addToEachRow(_ vector: UnsafePointer<Float>, _ matrix: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
+        for r in 0..<rows {
+            let row = matrix + r * width
+            for j in stride(from: 0, to: width, by: Lanes.width) {
+                let lanes = min(Lanes.width, width - j)
+                Lanes.store(Lanes.load(row + j, lanes) + Lanes.load(vector + j, lanes), row + j, lanes)
+            }
+        }
+    }
+
+    /// `sums = column sums of a rows x width matrix`, rows added in order.
+    static func columnSums(_ matrix: UnsafePointer<Float>, rows: Int, width: Int, into sums: UnsafeMutablePointer<Float>) {
+        sums.update(from: matrix, count: width)
+        for r in 1 ..< max(rows, 1) {
+            let row = matrix + r * width
+            for j in stride(from: 0, to: width, by: Lanes.width) {
+                let lanes = min(Lanes.width, width - j)
+                Lanes.store(Lanes.load(sums + j, lanes) + Lanes.load(row + j, lanes), sums + j, lanes)
+            }
         }
     }
 

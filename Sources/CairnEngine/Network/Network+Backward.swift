@@ -6,7 +6,7 @@ extension Network {
     func backward(batch: Int, training: Bool) {
         for position in stride(from: nodes.count - 1, through: 0, by: -1) {
             let node = nodes[position]
-            guard node.needsGradient, node.kind != .softmax else { continue }
+            guard node.needsGradient else { continue }
             let g = UnsafePointer(gradients[position])
             let count = batch * node.width
             if node.kind == .dense {
@@ -53,12 +53,7 @@ extension Network {
         }
         bias.gradient.withUnsafeMutableBufferPointer { db in
             precondition(db.count == units, "\(bias.name) gradient has the wrong size")
-            let db = db.baseAddress!
-            db.update(from: g, count: units)
-            for r in 1 ..< max(batch, 1) {
-                let row = g + r * units
-                for j in 0..<units { db[j] += row[j] }
-            }
+            ElementwiseKernels.columnSums(g, rows: batch, width: units, into: db.baseAddress!)
         }
         guard nodes[source].needsGradient else { return }
         let accumulate = edgeAccumulates[node.firstEdge]

@@ -72,11 +72,7 @@ extension Network {
         }
         bias.values.withUnsafeBufferPointer { b in
             precondition(b.count == units, "\(bias.name) was given the wrong number of values")
-            let b = b.baseAddress!
-            for r in 0..<batch {
-                let row = output + r * units
-                for j in 0..<units { row[j] += b[j] }
-            }
+            ElementwiseKernels.addToEachRow(b.baseAddress!, output, rows: batch, width: units)
         }
     }
 }

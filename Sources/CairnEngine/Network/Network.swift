@@ -8,13 +8,15 @@ import CairnModel
 /// losses are means over samples.
 ///
 /// Given the same inputs, parameters, random state and BLAS thread count, every pass is
-/// bit-identical: reductions run in a fixed order and the only threads are BLAS's.
+/// bit-identical: reductions run in a fixed order and the only threads are BLAS's. A network is not
+/// safe to use from two threads at once: every pass runs in its one set of workspaces.
 public final class Network {
     /// The largest `maxBatch` a network accepts.
     public static let maximumBatch = 1 << 20
     /// The most floats all workspaces together may take (4 GiB).
     public static let maximumWorkspace = 1 << 30
 
+    /// The graph the network was built from (validated).
     public let graph: GraphSpec
     /// Classification or regression, from the graph's last node.
     public let task: TrainingTask
@@ -39,7 +41,9 @@ public final class Network {
     /// The caller's input rows during a pass.
     var currentInput: UnsafePointer<Float>
 
+    /// Features per input row (the input node's size).
     public var inputWidth: Int { nodes[inputIndex].width }
+    /// Values per output row (the last node's width: classes for a classifier).
     public var outputWidth: Int { nodes[nodes.count - 1].width }
 
     /// Validates the graph (throwing its `GraphError`), creates the parameters (zero; call
@@ -96,11 +100,13 @@ public final class Network {
         for position in compiled.indices where !compiled[position].reachesLoss {
             compiled[position].needsGradient = false
         }
+        // The fused loss writes the softmax head's input gradient directly; the head needs none.
+        if compiled[compiled.count - 1].kind == .softmax { compiled[compiled.count - 1].needsGradient = false }
 
         var total = 0
         for node in compiled {
             let (rows, overflow) = node.width.multipliedReportingOverflow(by: maxBatch)
-            let copies = 1 + (node.needsGradient ? 1 : 0) + (node.hasMask ? 1 : 0)
+            let copies = (node.kind == .input ? 0 : 1) + (node.needsGradient ? 1 : 0) + (node.hasMask ? 1 : 0)
             guard !overflow, rows <= Self.maximumWorkspace else { throw EngineError.workspaceTooLarge(elements: Int.max) }
             total += rows * copies
             guard total <= Self.maximumWorkspace else { throw EngineError.workspaceTooLarge(elements: total) }
@@ -113,7 +119,7 @@ public final class Network {
             defer { cursor += count }
             return cursor
         }
-        outputs = compiled.map { take(true, $0.width * maxBatch) }
+        outputs = compiled.map { take($0.kind != .input, $0.width * maxBatch) }  // input: the caller's rows
         gradients = compiled.map { take($0.needsGradient, $0.width * maxBatch) }
         masks = compiled.map { take($0.hasMask, $0.width * maxBatch) }
 

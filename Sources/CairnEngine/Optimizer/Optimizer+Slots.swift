@@ -29,7 +29,7 @@ extension Optimizer {
         guard stepCount >= 0 else { throw EngineError.invalidStepCount(stepCount) }
         var expected = Set<String>()
         for index in names.indices {
-            let count = shapes[index].reduce(1, *)
+            let count = counts[index]
             for suffix in slotSuffixes {
                 let name = names[index] + "." + suffix
                 expected.insert(name)

@@ -14,22 +14,26 @@ import CairnModel
 ///
 /// Frozen parameters are skipped entirely. The optimizer's whole state is `slots()` plus `stepCount`.
 public final class Optimizer {
+    /// The rule and hyperparameters (the learning rate passed to `step` is used, not `config.learningRate`).
     public let config: OptimizerConfig
     /// Steps taken so far (Adam's bias correction uses it).
     public internal(set) var stepCount: Int
     /// Parameter names and element counts this optimizer was built for, in order.
     let names: [String]
     let shapes: [[Int]]
+    let counts: [Int]
     /// The first moment / momentum buffer per parameter (empty for sgd).
     var firstMoments: [[Float]]
     /// Adam's second moment per parameter (empty otherwise).
     var secondMoments: [[Float]]
 
+    /// An optimizer for these parameters (names and sizes are fixed here), with zero state.
     public init(config: OptimizerConfig, parameters: [Parameter]) {
         self.config = config
         self.stepCount = 0
         self.names = parameters.map(\.name)
         self.shapes = parameters.map(\.shape)
+        self.counts = parameters.map(\.count)
         let usesFirst = config.kind != .sgd
         let usesSecond = config.kind == .adam || config.kind == .adamw
         firstMoments = parameters.map { [Float](repeating: 0, count: usesFirst ? $0.count : 0) }
@@ -44,7 +48,7 @@ public final class Optimizer {
         let clipScale = clippingScale(parameters)
         let decay = config.weightDecay
         for (index, parameter) in parameters.enumerated() where !parameter.isFrozen {
-            precondition(parameter.count == shapes[index].reduce(1, *) && parameter.gradient.count == parameter.count,
+            precondition(parameter.count == counts[index] && parameter.gradient.count == counts[index],
                          "parameter \(parameter.name) changed size")
             let gradient = parameter.gradient
             let count = parameter.count
@@ -53,20 +57,11 @@ public final class Optimizer {
                     let g = g.baseAddress!, w = w.baseAddress!
                     switch config.kind {
                     case .sgd:
-                        for i in 0..<count {
-                            let gi = g[i] * clipScale + decay * w[i]
-                            w[i] -= learningRate * gi
-                        }
+                        OptimizerKernels.sgd(w: w, g: g, count: count, learningRate: learningRate, clip: clipScale, decay: decay)
                     case .momentum:
-                        let mu = config.momentum, nesterov = config.nesterov
                         firstMoments[index].withUnsafeMutableBufferPointer { v in
-                            let v = v.baseAddress!
-                            for i in 0..<count {
-                                let gi = g[i] * clipScale + decay * w[i]
-                                let vi = mu * v[i] + gi
-                                v[i] = vi
-                                w[i] -= learningRate * (nesterov ? gi + mu * vi : vi)
-                            }
+                            OptimizerKernels.momentum(w: w, g: g, v: v.baseAddress!, count: count, learningRate: learningRate,
+                                                      mu: config.momentum, nesterov: config.nesterov, clip: clipScale, decay: decay)
                         }
                     case .adam, .adamw:
                         adamUpdate(index: index, g: g, w: w, count: count, clipScale: clipScale, learningRate: learningRate)
@@ -87,14 +82,17 @@ public final class Optimizer {
         firstMoments[index].withUnsafeMutableBufferPointer { m in
             secondMoments[index].withUnsafeMutableBufferPointer { v in
                 let m = m.baseAddress!, v = v.baseAddress!
-                for i in 0..<count {
-                    if decoupled { w[i] -= shrink * w[i] }
-                    let gi = g[i] * clipScale + l2 * w[i]
-                    let mi = b1 * m[i] + (1 - b1) * gi
-                    let vi = b2 * v[i] + (1 - b2) * gi * gi
-                    m[i] = mi
-                    v[i] = vi
-                    w[i] -= learningRate * (mi / correction1) / ((vi / correction2).squareRoot() + eps)
+                for i in stride(from: 0, to: count, by: Lanes.width) {
+                    let lanes = min(Lanes.width, count - i)
+                    var wi = Lanes.load(w + i, lanes)
+                    if decoupled { wi -= shrink * wi }
+                    let gi = Lanes.load(g + i, lanes) * clipScale + l2 * wi
+                    let mi = b1 * Lanes.load(m + i, lanes) + (1 - b1) * gi
+                    let vi = b2 * Lanes.load(v + i, lanes) + (1 - b2) * gi * gi
+                    Lanes.store(mi, m + i, lanes)
+                    Lanes.store(vi, v + i, lanes)
+                    wi -= learningRate * (mi / correction1) / ((vi / correction2).squareRoot() + eps)
+                    Lanes.store(wi, w + i, lanes)
                 }
             }
         }
