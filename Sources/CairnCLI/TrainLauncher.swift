@@ -133,7 +133,15 @@ public enum TrainLauncher {
             let formatter = DateFormatter()
             formatter.dateFormat = "yyyyMMdd-HHmmss"
             formatter.timeZone = TimeZone(identifier: "UTC")
-            directory = "runs/\(stem)-\(formatter.string(from: Date()))"
+            let base = "runs/\(stem)-\(formatter.string(from: Date()))"
+            // Two runs started in the same second get their own folders.
+            var candidate = base
+            var suffix = 2
+            while FileManager.default.fileExists(atPath: candidate) {
+                candidate = "\(base)-\(suffix)"
+                suffix += 1
+            }
+            directory = candidate
         }
         for name in [CheckpointPolicy.latestName, CheckpointPolicy.initialName] {
             let existing = (directory as NSString).appendingPathComponent(name)
