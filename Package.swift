@@ -1,6 +1,14 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
+/// A command-line tool: parses its flags and calls the library layers through CairnCLI.
+func tool(_ name: String) -> Target {
+    .executableTarget(name: name, dependencies: [
+        "CairnCLI",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+    ])
+}
+
 let package = Package(
     name: "Cairn",
     platforms: [.macOS(.v13)],
@@ -38,26 +46,11 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        // MARK: - Executables
-        .executableTarget(name: "cairn-train", dependencies: [
-            "CairnCLI",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-
-        .executableTarget(name: "cairn-resume", dependencies: [
-            "CairnCLI",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-
-        .executableTarget(name: "cairn-inspect", dependencies: [
-            "CairnCLI",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
-
-        .executableTarget(name: "cairn-convert", dependencies: [
-            "CairnCLI",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        // MARK: - Executables (one thin @main each)
+        tool("cairn-train"),
+        tool("cairn-resume"),
+        tool("cairn-inspect"),
+        tool("cairn-convert"),
 
         // MARK: - Benchmarks
         /// Times CairnFormat save/load on a checkpoint prepared by `Benchmarks/format/run.py`.
