@@ -23,6 +23,7 @@ public enum ResumeLauncher {
     /// Loads `path` and returns a trainer ready to continue it.
     public static func prepare(checkpointPath path: String, data dataOptions: DataOptions, changes: Changes,
                                output: OutputOptions, directory: String?) throws -> Trainer {
+        output.applyThreads()
         let checkpoint = try Checkpoint.load(from: path)
         var manifest = checkpoint.manifest
         guard manifest.schema <= 1 else {

@@ -11,6 +11,7 @@ public enum TrainLauncher {
     public static func train(data dataOptions: DataOptions, model: ModelOptions, optimization: OptimizationOptions,
                              output: OutputOptions, transfer: TransferOptions, seed: UInt64, earlyStop: Int?,
                              metadata: [String: String]) throws {
+        output.applyThreads()
         let source = try transfer.initFrom.map { try Checkpoint.load(from: $0) }
         let task = source?.manifest.task ?? dataOptions.task ?? .classification
         if let source, let asked = dataOptions.task, asked != source.manifest.task {

@@ -144,7 +144,18 @@ public struct OutputOptions: ParsableArguments {
     @Flag(help: "More detail on standard error (BLAS library, data, model).")
     public var verbose = false
 
+    @Option(help: "BLAS threads (default: the library's own choice, usually one per core). Bit-identical resume needs the same count.")
+    public var threads: Int?
+
     public init() {}
+
+    /// Applies `--threads` to the BLAS library, with a notice when the library cannot change it.
+    public func applyThreads() {
+        guard let threads else { return }
+        if BLASLibrary.current?.setThreadCount(threads) != true {
+            printError("notice: --threads \(threads) ignored: \(BLASLibrary.activeDescription) has no thread control")
+        }
+    }
 
     /// The checkpoint policy for a run folder: these flags over `base` (a resumed run's own policy).
     public func policy(directory: String, base: CheckpointingRecord = CheckpointingRecord()) -> CheckpointPolicy {
@@ -157,5 +168,6 @@ public struct OutputOptions: ParsableArguments {
             throw ValidationError("--save-every, --save-every-steps and --keep take numbers >= 0")
         }
         if let level, !(0...9).contains(level) { throw ValidationError("--level must be from 0 to 9") }
+        if let threads, threads < 1 || threads > 1024 { throw ValidationError("--threads must be from 1 to 1024") }
     }
 }

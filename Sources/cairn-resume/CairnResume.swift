@@ -28,6 +28,7 @@ struct CairnResume: ParsableCommand {
 
     func run() throws {
         try runReportingErrors(tool: "cairn-resume") {
+            output.applyThreads()
             if let verify {
                 let comparison = try ResumeLauncher.verify(checkpointPath: checkpoint, against: verify, data: data, quiet: output.quiet)
                 try ReplayReport.print(comparison, from: checkpoint, to: verify, json: output.json)
