@@ -7,6 +7,8 @@ import Foundation
 final class ChunkEncoder {
     private var planes: UnsafeMutableRawBufferPointer
     private var output: UnsafeMutableRawBufferPointer
+    /// The byte histogram of the plane being encoded.
+    private var histogram = UnsafeMutableBufferPointer<Int>.allocate(capacity: 256)
     /// After `encode`: the stored bytes are `output[0..<storedLength]`, or the caller's raw bytes when
     /// the chunk is stored raw (no copy).
     private(set) var storedLength = 0
@@ -27,6 +29,7 @@ final class ChunkEncoder {
     deinit {
         planes.deallocate()
         output.deallocate()
+        histogram.deallocate()
     }
 
     var capacity: Int { output.count }
@@ -73,18 +76,22 @@ final class ChunkEncoder {
     /// Appends one plane's encoding at `output[storedLength...]`.
     private func encodePlane(_ plane: UnsafeRawBufferPointer, level: Int) -> PlaneInfo {
         let destination = UnsafeMutableRawBufferPointer(rebasing: output[storedLength..<(storedLength + plane.count)])
-        let (entropy, distinct) = Self.entropy(plane)
+        let (entropy, distinct) = Self.entropy(plane, counts: histogram)
         var codec = PlaneCodec.stored
         var length = plane.count
         if entropy / 8 < Self.storeAboveEstimatedRatio {
-            let useLZ77 = entropy < Self.lz77BelowEntropy
-            // A constant plane is one long run: Z_RLE (distance-1 matches) gets level 6's ratio several
-            // times faster. Other low-entropy planes get full LZ77; the rest Huffman-only coding.
-            let strategy = !useLZ77 ? Z_HUFFMAN_ONLY : distinct == 1 ? Z_RLE : Z_DEFAULT_STRATEGY
             // Room for one byte less than raw: a plane that does not shrink is stored.
             let room = UnsafeMutableRawBufferPointer(rebasing: destination[0..<(plane.count - 1)])
-            if let compressed = Deflate.compress(plane, into: room, level: Int32(level), strategy: strategy) {
-                codec = useLZ77 ? .deflate : .deflateHuffman
+            if entropy < Self.lz77BelowEntropy {
+                // A constant plane is one long run: Z_RLE (distance-1 matches) gets level 6's ratio several
+                // times faster. Other low-entropy planes get full LZ77.
+                let strategy = distinct == 1 ? Z_RLE : Z_DEFAULT_STRATEGY
+                if let compressed = Deflate.compress(plane, into: room, level: Int32(level), strategy: strategy) {
+                    codec = .deflate
+                    length = compressed
+                }
+            } else if let compressed = HuffmanDeflate.compress(plane, counts: UnsafeBufferPointer(histogram), into: room) {
+                codec = .deflateHuffman
                 length = compressed
             }
         }
@@ -94,7 +101,9 @@ final class ChunkEncoder {
     }
 
     /// Shannon entropy of the bytes, in bits per byte, and the number of distinct byte values.
-    static func entropy(_ bytes: UnsafeRawBufferPointer) -> (bits: Double, distinct: Int) {
+    /// The byte histogram is left in `counts` (256 entries).
+    static func entropy(_ bytes: UnsafeRawBufferPointer, counts histogram: UnsafeMutableBufferPointer<Int>) -> (bits: Double, distinct: Int) {
+        histogram.initialize(repeating: 0)
         guard bytes.count > 0 else { return (0, 0) }
         // Four interleaved histograms: consecutive equal bytes do not wait on one counter.
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: 1024) { counts -> (Double, Int) in
@@ -118,6 +127,7 @@ final class ChunkEncoder {
             var distinct = 0
             for value in 0..<256 {
                 let count = base[value] &+ base[256 &+ value] &+ base[512 &+ value] &+ base[768 &+ value]
+                histogram[value] = count
                 guard count > 0 else { continue }
                 distinct += 1
                 let p = Double(count) / total

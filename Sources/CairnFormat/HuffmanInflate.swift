@@ -1,0 +1,164 @@
+/// A fast path for inflating the streams `HuffmanDeflate` writes (and zlib's `Z_HUFFMAN_ONLY` streams
+/// whose codes are short enough): dynamic-Huffman blocks of literals only, decoded with one table
+/// lookup per byte. Anything else (a match, a stored or fixed block, a code longer than `tableBits`, an
+/// incomplete code, a length mismatch, any damage) returns false and the caller inflates with zlib from
+/// the start, so zlib stays the judge of every stream this path does not fully accept. Whatever it
+/// accepts, zlib accepts too and decodes to the same bytes.
+enum HuffmanInflate {
+    static let tableBits = 12
+
+    /// Decodes `source` into exactly `destination.count` bytes using exactly every input byte.
+    static func decompress(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer) -> Bool {
+        guard let input = source.baseAddress, let output = destination.baseAddress, source.count > 0 else { return false }
+        var reader = BitReader(input, count: source.count)
+        var produced = 0
+        var final = false
+        while !final {
+            guard reader.fill(3) else { return false }
+            final = reader.take(1) == 1
+            guard reader.take(2) == 2, let table = readCodes(&reader) else { return false }
+            guard let end = table.withUnsafeBufferPointer({
+                decodeLiterals(&reader, table: $0, output: output.assumingMemoryBound(to: UInt8.self),
+                               from: produced, limit: destination.count)
+            }) else { return false }
+            produced = end
+        }
+        return produced == destination.count && reader.consumedBytes == source.count
+    }
+
+    /// Reads a dynamic block's code lengths; the literal/length decoding table, or nil for anything
+    /// outside the fast path.
+    private static func readCodes(_ reader: inout BitReader) -> [UInt16]? {
+        guard reader.fill(14) else { return nil }
+        let literalCount = Int(reader.take(5)) + 257, distanceCount = Int(reader.take(5)) + 1
+        let lengthCount = Int(reader.take(4)) + 4
+        guard literalCount <= 286, distanceCount <= 30 else { return nil }
+        var lengthLengths = [UInt8](repeating: 0, count: 19)
+        for position in 0..<lengthCount {
+            guard reader.fill(3) else { return nil }
+            lengthLengths[HuffmanDeflate.codeLengthOrder[position]] = UInt8(reader.take(3))
+        }
+        let lengthCode = HuffmanCode(lengths: lengthLengths)
+        guard lengthCode.kraftSum == 1 << 15 else { return nil }
+        let lengthTable = lengthCode.decodingTable(bits: 7)
+        var lengths = [UInt8](repeating: 0, count: literalCount + distanceCount)
+        var index = 0
+        while index < lengths.count {
+            guard reader.fill(14) else { return nil }
+            let entry = lengthTable[Int(reader.peek(7))]
+            reader.skip(Int(entry & 15))
+            let symbol = Int(entry >> 4)
+            var value: UInt8 = 0, repeatCount = 1
+            switch symbol {
+            case 0..<16: value = UInt8(symbol)
+            case 16:
+                guard index > 0 else { return nil }
+                value = lengths[index - 1]
+                repeatCount = 3 + Int(reader.take(2))
+            case 17: repeatCount = 3 + Int(reader.take(3))
+            default: repeatCount = 11 + Int(reader.take(7))
+            }
+            guard index + repeatCount <= lengths.count else { return nil }
+            for _ in 0..<repeatCount {
+                lengths[index] = value
+                index += 1
+            }
+        }
+        let literals = HuffmanCode(lengths: Array(lengths[0..<literalCount]))
+        let distances = HuffmanCode(lengths: Array(lengths[literalCount...]))
+        // zlib accepts a distance code that is complete, empty, or a single code of one bit.
+        let distanceKraft = distances.kraftSum
+        let singleBit = distances.lengths.filter { $0 > 0 } == [1]
+        guard literals.lengths[256] > 0, literals.kraftSum == 1 << 15, Int(literals.lengths.max()!) <= tableBits,
+              distanceKraft == 0 || distanceKraft == 1 << 15 || singleBit else { return nil }
+        return literals.decodingTable(bits: tableBits)
+    }
+
+    /// Decodes literals until end of block; the output position after it, or nil (a match, overflow,
+    /// end of input).
+    private static func decodeLiterals(_ reader: inout BitReader, table: UnsafeBufferPointer<UInt16>,
+                                       output: UnsafeMutablePointer<UInt8>, from start: Int, limit: Int) -> Int? {
+        let mask = UInt64((1 << tableBits) - 1)
+        var position = start
+        // Fast loop: four symbols per refill while 8 input bytes and 4 output bytes remain.
+        while reader.canRefillFast && position &+ 4 <= limit {
+            reader.refillFast()
+            for _ in 0..<4 {
+                let entry = table[Int(reader.buffer & mask)]
+                let symbol = Int(entry >> 4)
+                if symbol >= 256 { return symbol == 256 ? finish(&reader, entry, position) : nil }
+                reader.skip(Int(entry & 15))
+                output[position] = UInt8(truncatingIfNeeded: symbol)
+                position &+= 1
+            }
+        }
+        while true {
+            guard reader.fill(tableBits) || reader.available > 0 else { return nil }
+            let entry = table[Int(reader.buffer & mask)]
+            guard Int(entry & 15) <= reader.available else { return nil }
+            let symbol = Int(entry >> 4)
+            if symbol >= 256 { return symbol == 256 ? finish(&reader, entry, position) : nil }
+            guard position < limit else { return nil }
+            reader.skip(Int(entry & 15))
+            output[position] = UInt8(truncatingIfNeeded: symbol)
+            position &+= 1
+        }
+    }
+
+    @inline(__always) private static func finish(_ reader: inout BitReader, _ entry: UInt16, _ position: Int) -> Int? {
+        guard Int(entry & 15) <= reader.available else { return nil }
+        reader.skip(Int(entry & 15))
+        return position
+    }
+}
+
+/// An LSB-first bit stream over a bounded buffer; never reads past it (bits beyond the end read as 0
+/// and are not `available`).
+struct BitReader {
+    private let input: UnsafeRawPointer
+    private let count: Int
+    private var position = 0
+    private(set) var buffer: UInt64 = 0
+    /// Bits in `buffer` that came from the input.
+    private(set) var available = 0
+
+    init(_ input: UnsafeRawPointer, count: Int) {
+        self.input = input
+        self.count = count
+    }
+
+    /// Whole input bytes used so far (bits held in `buffer` are not used).
+    var consumedBytes: Int { position - available / 8 }
+
+    var canRefillFast: Bool { position &+ 8 <= count }
+
+    /// Tops the buffer up to at least 56 bits with one unaligned load (`canRefillFast`).
+    @inline(__always) mutating func refillFast() {
+        buffer |= UInt64(littleEndian: input.loadUnaligned(fromByteOffset: position, as: UInt64.self)) &<< UInt64(available)
+        position &+= (63 &- available) >> 3
+        available |= 56
+    }
+
+    /// Ensures `bits` bits are available; false at the end of the input.
+    mutating func fill(_ bits: Int) -> Bool {
+        while available <= 56 && position < count {
+            buffer |= UInt64(input.load(fromByteOffset: position, as: UInt8.self)) << UInt64(available)
+            position += 1
+            available += 8
+        }
+        return available >= bits
+    }
+
+    @inline(__always) func peek(_ bits: Int) -> UInt64 { buffer & ((1 << UInt64(bits)) - 1) }
+
+    @inline(__always) mutating func skip(_ bits: Int) {
+        buffer >>= UInt64(bits)
+        available &-= bits
+    }
+
+    @inline(__always) mutating func take(_ bits: Int) -> UInt64 {
+        let value = peek(bits)
+        skip(bits)
+        return value
+    }
+}

@@ -1,0 +1,123 @@
+@testable import CairnFormat
+import CZlib
+import Foundation
+import Testing
+
+/// The Huffman-only deflate writer and the literal-only inflate fast path, against zlib.
+@Suite struct HuffmanTests {
+    /// Bytes with a skewed distribution like a float exponent plane (a few values common, many rare).
+    static func skewed(_ count: Int, seed: UInt64) -> [UInt8] {
+        var state = seed
+        return (0..<count).map { _ in
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            let r = state >> 33
+            return UInt8(truncatingIfNeeded: 0x3C &+ UInt64((r & 0xFFFF).leadingZeroBitCount - 48) &+ ((r >> 20) & 1) << 7)
+        }
+    }
+
+    static func histogram(_ bytes: [UInt8]) -> [Int] {
+        var counts = [Int](repeating: 0, count: 256)
+        for byte in bytes { counts[Int(byte)] += 1 }
+        return counts
+    }
+
+    /// Encodes with `HuffmanDeflate`; nil when it does not fit in `bytes.count - 1`.
+    static func encode(_ bytes: [UInt8]) -> [UInt8]? {
+        var output = [UInt8](repeating: 0, count: max(bytes.count - 1, 0))
+        let counts = histogram(bytes)
+        let length = bytes.withUnsafeBytes { plane in
+            counts.withUnsafeBufferPointer { histogram in
+                output.withUnsafeMutableBytes { HuffmanDeflate.compress(plane, counts: histogram, into: $0) }
+            }
+        }
+        return length.map { Array(output[0..<$0]) }
+    }
+
+    static func zlibInflate(_ stream: [UInt8], count: Int) -> [UInt8]? {
+        var output = [UInt8](repeating: 0, count: count)
+        let failure = stream.withUnsafeBytes { source in output.withUnsafeMutableBytes { Deflate.inflateWithZlib(source, into: $0) } }
+        return failure == nil ? output : nil
+    }
+
+    static func fastInflate(_ stream: [UInt8], count: Int) -> [UInt8]? {
+        var output = [UInt8](repeating: 0, count: count)
+        let accepted = stream.withUnsafeBytes { source in output.withUnsafeMutableBytes { HuffmanInflate.decompress(source, into: $0) } }
+        return accepted ? output : nil
+    }
+
+    static func zlibDeflate(_ bytes: [UInt8], level: Int32, strategy: Int32) -> [UInt8] {
+        var output = [UInt8](repeating: 0, count: Deflate.bound(bytes.count) + 64)
+        let length = bytes.withUnsafeBytes { source in
+            output.withUnsafeMutableBytes { Deflate.compress(source, into: $0, level: level, strategy: strategy) }
+        }
+        return Array(output[0..<length!])
+    }
+
+    @Test(arguments: [1, 2, 3, 100, 4096, 65_537, 262_144])
+    func encoderStreamsInflateWithZlibAndTheFastPath(count: Int) throws {
+        for bytes in [Self.skewed(count, seed: UInt64(count)), [UInt8](repeating: 7, count: count),
+                      (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 7919 >> 3) }] {
+            guard let stream = Self.encode(bytes) else { continue }  // did not shrink: stored
+            #expect(Self.zlibInflate(stream, count: count) == bytes)
+            #expect(Self.fastInflate(stream, count: count) == bytes)
+        }
+    }
+
+    @Test func skewedPlaneCompressesLikeZlibHuffmanOnly() throws {
+        let bytes = Self.skewed(262_144, seed: 3)
+        let ours = try #require(Self.encode(bytes))
+        let zlib = Self.zlibDeflate(bytes, level: 6, strategy: Z_HUFFMAN_ONLY)
+        #expect(Double(ours.count) <= Double(zlib.count) * 1.01)
+    }
+
+    @Test func codeLengthsRespectTheLimitAndStayComplete() {
+        // Fibonacci frequencies force a maximally deep unlimited tree.
+        var fibonacci = [1, 1]
+        while fibonacci.count < 40 { fibonacci.append(fibonacci[fibonacci.count - 1] + fibonacci[fibonacci.count - 2]) }
+        for limit in [7, 12, 15] {
+            let code = HuffmanCode(frequencies: fibonacci + [Int](repeating: 0, count: 10), limit: limit)
+            #expect(Int(code.lengths.max()!) <= limit)
+            #expect(code.kraftSum == 1 << 15)
+            #expect(code.lengths.suffix(10).allSatisfy { $0 == 0 })
+        }
+    }
+
+    @Test func fastPathDeclinesStreamsWithMatchesOrOtherBlockTypes() {
+        let bytes = (0..<50_000).map { UInt8(truncatingIfNeeded: $0 % 251) }
+        for (level, strategy) in [(Int32(6), Z_DEFAULT_STRATEGY), (1, Z_FIXED), (0, Z_DEFAULT_STRATEGY), (6, Z_RLE)] {
+            let stream = Self.zlibDeflate(bytes, level: level, strategy: strategy)
+            #expect(Self.fastInflate(stream, count: bytes.count) == nil)
+            var output = [UInt8](repeating: 0, count: bytes.count)
+            let failure = stream.withUnsafeBytes { source in output.withUnsafeMutableBytes { Deflate.decompress(source, into: $0) } }
+            #expect(failure == nil && output == bytes)
+        }
+    }
+
+    @Test func fastPathAcceptsOnlyWhatZlibAcceptsAndAgrees() throws {
+        // zlib's own Huffman-only streams (several blocks), and ours, damaged in many ways.
+        let bytes = Self.skewed(40_000, seed: 9)
+        let streams = [try #require(Self.encode(bytes)), Self.zlibDeflate(bytes, level: 6, strategy: Z_HUFFMAN_ONLY)]
+        var state: UInt64 = 5
+        // Ours always takes the fast path; zlib's may not (codes longer than the table).
+        #expect(Self.fastInflate(streams[0], count: bytes.count) == bytes)
+        for stream in streams {
+            var variants: [([UInt8], Int)] = [(stream, bytes.count - 1), (stream, bytes.count + 1),
+                                              (Array(stream.dropLast()), bytes.count), (stream + [0], bytes.count)]
+            for _ in 0..<400 {
+                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                var damaged = stream
+                let bit = Int(state >> 33) % min(damaged.count * 8, 800)  // mostly the header
+                damaged[bit / 8] ^= UInt8(1 << (bit % 8))
+                variants.append((damaged, bytes.count))
+            }
+            for (variant, count) in variants {
+                let reference = Self.zlibInflate(variant, count: count)
+                if let fast = Self.fastInflate(variant, count: count) { #expect(fast == reference) }
+                var output = [UInt8](repeating: 0, count: count)
+                let failure = variant.withUnsafeBytes { source in output.withUnsafeMutableBytes { Deflate.decompress(source, into: $0) } }
+                #expect((failure == nil) == (reference != nil))
+                if failure == nil { #expect(output == reference) }
+            }
+        }
+    }
+}
