@@ -74,22 +74,45 @@ enum HuffmanInflate {
         return literals.decodingTable(bits: tableBits)
     }
 
+    /// Entries of the multi-literal table: up to four literals decoded from the next `tableBits` bits,
+    /// `literals | bits << 32 | count << 40`; count 0 when the first symbol is not a literal.
+    static func literalRuns(_ table: UnsafeBufferPointer<UInt16>) -> [UInt64] {
+        let mask = (1 << tableBits) - 1
+        return (0..<(1 << tableBits)).map { index -> UInt64 in
+            var literals: UInt64 = 0, bits = 0, count = 0
+            while count < 4 {
+                let entry = table[(index >> bits) & mask]
+                let length = Int(entry & 15), symbol = Int(entry >> 4)
+                guard length <= tableBits - bits, symbol < 256 else { break }
+                literals |= UInt64(symbol) << (8 * count)
+                bits += length
+                count += 1
+            }
+            return literals | UInt64(bits) << 32 | UInt64(count) << 40
+        }
+    }
+
     /// Decodes literals until end of block; the output position after it, or nil (a match, overflow,
     /// end of input).
     private static func decodeLiterals(_ reader: inout BitReader, table: UnsafeBufferPointer<UInt16>,
                                        output: UnsafeMutablePointer<UInt8>, from start: Int, limit: Int) -> Int? {
         let mask = UInt64((1 << tableBits) - 1)
         var position = start
-        // Fast loop: four symbols per refill while 8 input bytes and 4 output bytes remain.
-        while reader.canRefillFast && position &+ 4 <= limit {
-            reader.refillFast()
-            for _ in 0..<4 {
-                let entry = table[Int(reader.buffer & mask)]
-                let symbol = Int(entry >> 4)
-                if symbol >= 256 { return symbol == 256 ? finish(&reader, entry, position) : nil }
-                reader.skip(Int(entry & 15))
-                output[position] = UInt8(truncatingIfNeeded: symbol)
-                position &+= 1
+        // Fast loop: four lookups of up to four literals each per refill, while 8 input bytes and 16
+        // output bytes remain (each lookup stores four bytes; the spare ones are overwritten next).
+        let runs = literalRuns(table)
+        runs.withUnsafeBufferPointer { runs in
+            let raw = UnsafeMutableRawPointer(output)
+            while reader.canRefillFast && position &+ 16 <= limit {
+                reader.refillFast()
+                for _ in 0..<4 {
+                    let run = runs[Int(reader.buffer & mask)]
+                    let count = Int(run >> 40)
+                    if count == 0 { return }  // end of block or a match: the careful loop handles it
+                    raw.storeBytes(of: UInt32(truncatingIfNeeded: run).littleEndian, toByteOffset: position, as: UInt32.self)
+                    position &+= count
+                    reader.skip(Int((run >> 32) & 0xFF))
+                }
             }
         }
         while true {
