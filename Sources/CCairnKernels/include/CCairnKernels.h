@@ -14,4 +14,29 @@ int cairn_crc32_fold_available(void);
 /// with zlib.
 uint32_t cairn_crc32_fold(uint32_t crc, const unsigned char *bytes, size_t length);
 
+/// Sums over float32 elements for `StatisticsAccumulator`, in eight lanes (element `i` goes to lane
+/// `i % 8`), so the vector and scalar paths round identically: the results depend only on the bytes.
+typedef struct {
+    double sums[8];        ///< per lane: sum of (x - shift) over finite x
+    double squares[8];     ///< per lane: sum of (x - shift)^2 over finite x
+    float low[8];          ///< per lane: minimum finite x (+inf if none)
+    float high[8];         ///< per lane: maximum finite x (-inf if none)
+    int64_t finite, nans, infinities, zeros;
+    uint32_t difference;   ///< OR of (bits ^ first) over all elements
+} cairn_f32_summary;
+
+/// Summarises `count` little-endian float32 values at `bytes` (any alignment) into `out` (whose lanes
+/// the caller initialises), using AVX2 when the CPU has it.
+void cairn_f32_summarize(const unsigned char *bytes, size_t count, uint32_t first, double shift, cairn_f32_summary *out);
+
+/// `cairn_f32_summarize` without SIMD (the reference the vector path is tested against).
+void cairn_f32_summarize_portable(const unsigned char *bytes, size_t count, uint32_t first, double shift, cairn_f32_summary *out);
+
+/// Byte shuffle of 4-byte elements: `planes[p * count + i] = bytes[4 * i + p]`.
+void cairn_shuffle4(const unsigned char *bytes, size_t count, unsigned char *planes);
+
+/// Inverse of `cairn_shuffle4` from four separate planes of `count` bytes each.
+void cairn_unshuffle4(const unsigned char *p0, const unsigned char *p1, const unsigned char *p2, const unsigned char *p3,
+                      size_t count, unsigned char *bytes);
+
 #endif
