@@ -18,6 +18,11 @@ final class ChunkEncoder {
 
     /// Planes whose estimated Huffman size is above this fraction of their raw size are stored raw untried.
     static let storeAboveEstimatedRatio = 0.98
+    /// Bytes at the start of a plane whose entropy is estimated first: if they look like noise
+    /// (estimate at or above `storeAboveEstimatedRatio`), the plane is stored without a full histogram.
+    /// The estimate from a sample is biased low, so this stores only planes a full histogram would store
+    /// too, unless the plane's start is unlike the rest.
+    static let entropySampleBytes = 16 << 10
     /// Planes with entropy below this (bits per byte) get LZ77 deflate: long runs, where matching pays.
     static let lz77BelowEntropy = 2.0
 
@@ -49,8 +54,9 @@ final class ChunkEncoder {
             let planeCount = shuffle ? dtype.byteSize : 1
             let source: UnsafeRawBufferPointer
             if planeCount > 1 {
-                ByteShuffle.shuffle(raw, elementSize: planeCount, into: planes)
-                source = UnsafeRawBufferPointer(planes)
+                // Shuffled straight into the output: planes stored raw mostly stay where they are.
+                ByteShuffle.shuffle(raw, elementSize: planeCount, into: output)
+                source = UnsafeRawBufferPointer(output)
                 filter = .shuffle
             } else {
                 source = raw
@@ -73,15 +79,22 @@ final class ChunkEncoder {
                          storedCRC32: storedCRC, filter: filter, planes: encodedPlanes)
     }
 
-    /// Appends one plane's encoding at `output[storedLength...]`.
+    /// Appends one plane's encoding at `output[storedLength...]`. `plane` is either the caller's bytes
+    /// (one plane: a stored plane then means a stored chunk, written from the caller's buffer) or a plane
+    /// of `output` at or after `storedLength` (shuffled in place; moved down or compressed via scratch).
     private func encodePlane(_ plane: UnsafeRawBufferPointer, level: Int) -> PlaneInfo {
-        let destination = UnsafeMutableRawBufferPointer(rebasing: output[storedLength..<(storedLength + plane.count)])
-        let (entropy, distinct) = Self.entropy(plane, counts: histogram)
+        let inOutput = plane.baseAddress.map { UnsafeRawPointer(output.baseAddress!) <= $0 && $0 < UnsafeRawPointer(output.baseAddress! + output.count) } ?? false
+        let target = inOutput ? planes : UnsafeMutableRawBufferPointer(rebasing: output[storedLength..<(storedLength + plane.count)])
         var codec = PlaneCodec.stored
         var length = plane.count
+        // A look at the plane's start first: noise (most mantissa planes) is stored without a full histogram.
+        let sample = UnsafeRawBufferPointer(rebasing: plane[0..<min(plane.count, Self.entropySampleBytes)])
+        let sampleEntropy = sample.count < plane.count ? Self.entropy(sample, counts: histogram).bits : 0
+        let (entropy, distinct) = sampleEntropy / 8 >= Self.storeAboveEstimatedRatio
+            ? (sampleEntropy, 256) : Self.entropy(plane, counts: histogram)
         if entropy / 8 < Self.storeAboveEstimatedRatio {
             // Room for one byte less than raw: a plane that does not shrink is stored.
-            let room = UnsafeMutableRawBufferPointer(rebasing: destination[0..<(plane.count - 1)])
+            let room = UnsafeMutableRawBufferPointer(rebasing: target[0..<(plane.count - 1)])
             if entropy < Self.lz77BelowEntropy {
                 // A constant plane is one long run: Z_RLE (distance-1 matches) gets level 6's ratio several
                 // times faster. Other low-entropy planes get full LZ77.
@@ -95,7 +108,12 @@ final class ChunkEncoder {
                 length = compressed
             }
         }
-        if codec == .stored { destination.copyMemory(from: plane) }
+        let destination = UnsafeMutableRawPointer(output.baseAddress! + storedLength)
+        if codec != .stored && inOutput {
+            destination.copyMemory(from: target.baseAddress!, byteCount: length)
+        } else if codec == .stored && inOutput && UnsafeRawPointer(destination) != plane.baseAddress {
+            memmove(destination, plane.baseAddress!, length)  // overlapping: a plane moving down
+        }
         storedLength += length
         return PlaneInfo(codec: codec, storedLength: Int64(length))
     }

@@ -25,10 +25,25 @@ enum HuffmanDeflate {
         let packed = (0..<256).map { UInt64(codes[$0]) | UInt64(literals.lengths[$0]) << 24 }
         let done: Bool = packed.withUnsafeBufferPointer { table in
             let bytes = input.assumingMemoryBound(to: UInt8.self)
-            for index in 0..<plane.count {
-                let word = table[Int(bytes[index])]
+            @inline(__always) func put(_ byte: UInt32) {
+                let word = table[Int(byte)]
                 writer.put(word & 0xFF_FFFF, bits: Int(word >> 24))
-                if writer.pending >= 40 && !writer.flush() { return false }
+            }
+            // Four symbols (at most 48 bits) per flush: the buffer holds fewer than 8 bits after one.
+            var index = 0
+            while index &+ 4 <= plane.count {
+                let four = UInt32(littleEndian: input.loadUnaligned(fromByteOffset: index, as: UInt32.self))
+                put(four & 0xFF)
+                put((four >> 8) & 0xFF)
+                put((four >> 16) & 0xFF)
+                put(four >> 24)
+                guard writer.flush() else { return false }
+                index &+= 4
+            }
+            while index < plane.count {
+                put(UInt32(bytes[index]))
+                guard writer.flush() else { return false }
+                index &+= 1
             }
             return true
         }
@@ -85,7 +100,7 @@ enum HuffmanDeflate {
             writer.put(UInt64(run.extra), bits: run.bits)
             if writer.pending >= 40 && !writer.flush() { return false }
         }
-        return true
+        return writer.flush()  // under 8 bits pending when the data starts
     }
 }
 

@@ -55,9 +55,15 @@ import Testing
 
     @Test(arguments: [1, 2, 3, 100, 4096, 65_537, 262_144])
     func encoderStreamsInflateWithZlibAndTheFastPath(count: Int) throws {
-        for bytes in [Self.skewed(count, seed: UInt64(count)), [UInt8](repeating: 7, count: count),
+        var state = UInt64(count)
+        let exponential = (0..<count).map { _ -> UInt8 in  // entropy about 7 bits: codes up to the 12-bit limit
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            return UInt8(min(255, Int(-log((Double(state >> 11) + 0.5) / Double(1 << 53)) * 40)))
+        }
+        for bytes in [Self.skewed(count, seed: UInt64(count)), exponential, [UInt8](repeating: 7, count: count),
                       (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 7919 >> 3) }] {
             guard let stream = Self.encode(bytes) else { continue }  // did not shrink: stored
+            if bytes == exponential && count >= 4096 { #expect(stream.count < count * 15 / 16) }
             #expect(Self.zlibInflate(stream, count: count) == bytes)
             #expect(Self.fastInflate(stream, count: count) == bytes)
         }
