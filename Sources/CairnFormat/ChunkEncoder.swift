@@ -87,19 +87,23 @@ final class ChunkEncoder {
         let target = inOutput ? planes : UnsafeMutableRawBufferPointer(rebasing: output[storedLength..<(storedLength + plane.count)])
         var codec = PlaneCodec.stored
         var length = plane.count
-        // A look at the plane's start first: noise (most mantissa planes) is stored without a full histogram.
+        // A constant plane needs no histogram; otherwise a look at the plane's start first: noise (most
+        // mantissa planes) is stored without a full histogram.
+        let constant = plane.count > 1 && memcmp(plane.baseAddress!, plane.baseAddress! + 1, plane.count - 1) == 0
         let sample = UnsafeRawBufferPointer(rebasing: plane[0..<min(plane.count, Self.entropySampleBytes)])
-        let sampleEntropy = sample.count < plane.count ? Self.entropy(sample, counts: histogram).bits : 0
-        let (entropy, distinct) = sampleEntropy / 8 >= Self.storeAboveEstimatedRatio
-            ? (sampleEntropy, 256) : Self.entropy(plane, counts: histogram)
+        let sampleEntropy = !constant && sample.count < plane.count ? Self.entropy(sample, counts: histogram).bits : 0
+        let entropy = constant ? 0 : sampleEntropy / 8 >= Self.storeAboveEstimatedRatio
+            ? sampleEntropy : Self.entropy(plane, counts: histogram).bits
         if entropy / 8 < Self.storeAboveEstimatedRatio {
             // Room for one byte less than raw: a plane that does not shrink is stored.
             let room = UnsafeMutableRawBufferPointer(rebasing: target[0..<(plane.count - 1)])
             if entropy < Self.lz77BelowEntropy {
-                // A constant plane is one long run: Z_RLE (distance-1 matches) gets level 6's ratio several
-                // times faster. Other low-entropy planes get full LZ77.
-                let strategy = distinct == 1 ? Z_RLE : Z_DEFAULT_STRATEGY
-                if let compressed = Deflate.compress(plane, into: room, level: Int32(level), strategy: strategy) {
+                // A constant plane is one long run: written directly as distance-1 matches (zlib's Z_RLE
+                // ratio, without a scan). Other low-entropy planes get zlib's LZ77 at the configured level.
+                let compressed = constant
+                    ? RunDeflate.compress(byte: plane[0], count: plane.count, into: room)
+                    : Deflate.compress(plane, into: room, level: Int32(level), strategy: Z_DEFAULT_STRATEGY)
+                if let compressed {
                     codec = .deflate
                     length = compressed
                 }

@@ -53,9 +53,10 @@ enum HuffmanDeflate {
     }
 
     /// Block header: final bit, type 2, the code lengths (run-length coded with the code-length code),
-    /// and a two-symbol distance code (never used: the block has no matches).
-    private static func writeHeader(_ literalLengths: [UInt8], into writer: inout BitWriter) -> Bool {
-        let all = literalLengths + [1, 1]  // 257 literal/length codes, then 2 distance codes of length 1
+    /// and a two-symbol distance code of one bit each (distance 1 is code 0; literal-only blocks never
+    /// use it).
+    static func writeHeader(_ literalLengths: [UInt8], into writer: inout BitWriter) -> Bool {
+        let all = literalLengths + [1, 1]  // 257 ... 286 literal/length codes, then 2 distance codes of length 1
         // Run-length coding of the lengths: (symbol, extra value, extra bits).
         var runs: [(symbol: Int, extra: Int, bits: Int)] = []
         var index = 0

@@ -127,3 +127,28 @@ import Testing
         }
     }
 }
+
+/// Constant planes written as runs of distance-1 matches, against zlib.
+@Suite struct RunDeflateTests {
+    @Test func lengthCodesFollowRFC1951() {
+        #expect(RunDeflate.lengthCode(3) == (257, 0, 0))
+        #expect(RunDeflate.lengthCode(10) == (264, 0, 0))
+        #expect(RunDeflate.lengthCode(12) == (265, 1, 1))
+        #expect(RunDeflate.lengthCode(130) == (280, 4, 15))
+        #expect(RunDeflate.lengthCode(257) == (284, 5, 30))
+        #expect(RunDeflate.lengthCode(258) == (285, 0, 0))
+    }
+
+    @Test func runStreamsInflateWithZlibToTheRun() {
+        for count in Array(1..<300) + [516, 517, 518, 519, 520, 4096, 65_535, 262_144] {
+            for byte: UInt8 in count < 300 ? [0x3C] : [0, 0x3C, 255] {
+                var output = [UInt8](repeating: 0, count: max(count - 1, 0))
+                let length = output.withUnsafeMutableBytes { RunDeflate.compress(byte: byte, count: count, into: $0) }
+                if count >= 65_535 { #expect(length != nil && length! * 500 < count) }
+                guard let length else { continue }  // did not fit: stored
+                let stream = Array(output[0..<length])
+                #expect(HuffmanTests.zlibInflate(stream, count: count) == [UInt8](repeating: byte, count: count))
+            }
+        }
+    }
+}
