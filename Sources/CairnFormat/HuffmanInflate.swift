@@ -1,7 +1,8 @@
-/// A fast path for inflating the streams `HuffmanDeflate` writes (and zlib's `Z_HUFFMAN_ONLY` streams
-/// whose codes are short enough): dynamic-Huffman blocks of literals only, decoded with one table
-/// lookup per byte. Anything else (a match, a stored or fixed block, a code longer than `tableBits`, an
-/// incomplete code, a length mismatch, any damage) returns false and the caller inflates with zlib from
+/// A fast path for inflating the streams `HuffmanDeflate` and `RunDeflate` write (and zlib's
+/// `Z_HUFFMAN_ONLY` streams whose codes are short enough): dynamic-Huffman blocks of literals and
+/// distance-1 matches (runs), decoded with one table lookup per up to four literals. Anything else (a
+/// longer distance, a stored or fixed block, a code longer than `tableBits`, an incomplete code, a length
+/// mismatch, any damage) returns false and the caller inflates with zlib from
 /// the start, so zlib stays the judge of every stream this path does not fully accept. Whatever it
 /// accepts, zlib accepts too and decodes to the same bytes.
 enum HuffmanInflate {
@@ -16,19 +17,22 @@ enum HuffmanInflate {
         while !final {
             guard reader.fill(3) else { return false }
             final = reader.take(1) == 1
-            guard reader.take(2) == 2, let table = readCodes(&reader) else { return false }
+            guard reader.take(2) == 2, let (table, distanceOne) = readCodes(&reader) else { return false }
             guard let end = table.withUnsafeBufferPointer({
-                decodeLiterals(&reader, table: $0, output: output.assumingMemoryBound(to: UInt8.self),
-                               from: produced, limit: destination.count)
+                decodeBlock(&reader, table: $0, distanceOne: distanceOne, output: output.assumingMemoryBound(to: UInt8.self),
+                            from: produced, limit: destination.count)
             }) else { return false }
             produced = end
         }
         return produced == destination.count && reader.consumedBytes == source.count
     }
 
-    /// Reads a dynamic block's code lengths; the literal/length decoding table, or nil for anything
-    /// outside the fast path.
-    private static func readCodes(_ reader: inout BitReader) -> [UInt16]? {
+    /// The code of distance symbol 0 (distance 1): reversed code bits and length.
+    typealias DistanceCode = (code: UInt64, bits: Int)
+
+    /// Reads a dynamic block's code lengths; the literal/length decoding table and the code of distance
+    /// 1 if the block has one, or nil for anything outside the fast path.
+    private static func readCodes(_ reader: inout BitReader) -> ([UInt16], DistanceCode?)? {
         guard reader.fill(14) else { return nil }
         let literalCount = Int(reader.take(5)) + 257, distanceCount = Int(reader.take(5)) + 1
         let lengthCount = Int(reader.take(4)) + 4
@@ -71,7 +75,8 @@ enum HuffmanInflate {
         let singleBit = distances.lengths.filter { $0 > 0 } == [1]
         guard literals.lengths[256] > 0, literals.kraftSum == 1 << 15, Int(literals.lengths.max()!) <= tableBits,
               distanceKraft == 0 || distanceKraft == 1 << 15 || singleBit else { return nil }
-        return literals.decodingTable(bits: tableBits)
+        let distanceOne = distances.lengths[0] > 0 ? (UInt64(distances.reversedCodes[0]), Int(distances.lengths[0])) : nil
+        return (literals.decodingTable(bits: tableBits), distanceOne)
     }
 
     /// Entries of the multi-literal table: up to four literals decoded from the next `tableBits` bits,
@@ -92,47 +97,56 @@ enum HuffmanInflate {
         }
     }
 
-    /// Decodes literals until end of block; the output position after it, or nil (a match, overflow,
-    /// end of input).
-    private static func decodeLiterals(_ reader: inout BitReader, table: UnsafeBufferPointer<UInt16>,
-                                       output: UnsafeMutablePointer<UInt8>, from start: Int, limit: Int) -> Int? {
+    /// Decodes one block's symbols until its end; the output position after it, or nil (a distance other
+    /// than 1, overflow, end of input, an invalid code).
+    private static func decodeBlock(_ reader: inout BitReader, table: UnsafeBufferPointer<UInt16>, distanceOne: DistanceCode?,
+                                    output: UnsafeMutablePointer<UInt8>, from start: Int, limit: Int) -> Int? {
         let mask = UInt64((1 << tableBits) - 1)
         var position = start
-        // Fast loop: four lookups of up to four literals each per refill, while 8 input bytes and 16
-        // output bytes remain (each lookup stores four bytes; the spare ones are overwritten next).
         let runs = literalRuns(table)
-        runs.withUnsafeBufferPointer { runs in
+        return runs.withUnsafeBufferPointer { runs -> Int? in
             let raw = UnsafeMutableRawPointer(output)
-            while reader.canRefillFast && position &+ 16 <= limit {
-                reader.refillFast()
-                for _ in 0..<4 {
-                    let run = runs[Int(reader.buffer & mask)]
-                    let count = Int(run >> 40)
-                    if count == 0 { return }  // end of block or a match: the careful loop handles it
-                    raw.storeBytes(of: UInt32(truncatingIfNeeded: run).littleEndian, toByteOffset: position, as: UInt32.self)
-                    position &+= count
-                    reader.skip(Int((run >> 32) & 0xFF))
+            while true {
+                // Fast loop: four lookups of up to four literals each per refill, while 8 input bytes and 16
+                // output bytes remain (each lookup stores four bytes; the spare ones are overwritten next).
+                fast: while reader.canRefillFast && position &+ 16 <= limit {
+                    reader.refillFast()
+                    for _ in 0..<4 {
+                        let run = runs[Int(reader.buffer & mask)]
+                        let count = Int(run >> 40)
+                        if count == 0 { break fast }  // end of block or a match: one careful step below
+                        raw.storeBytes(of: UInt32(truncatingIfNeeded: run).littleEndian, toByteOffset: position, as: UInt32.self)
+                        position &+= count
+                        reader.skip(Int((run >> 32) & 0xFF))
+                    }
                 }
+                // One symbol with every check.
+                guard reader.fill(tableBits) || reader.available > 0 else { return nil }
+                let entry = table[Int(reader.buffer & mask)]
+                let length = Int(entry & 15), symbol = Int(entry >> 4)
+                guard length <= reader.available else { return nil }
+                reader.skip(length)
+                if symbol < 256 {
+                    guard position < limit else { return nil }
+                    output[position] = UInt8(truncatingIfNeeded: symbol)
+                    position &+= 1
+                    continue
+                }
+                if symbol == 256 { return position }
+                // A match: only distance 1 (a run of the previous byte).
+                guard symbol <= 285, let distanceOne, position > 0 else { return nil }
+                let extraBits = RunDeflate.lengthExtra[symbol - 257]
+                _ = reader.fill(extraBits + distanceOne.bits)
+                guard reader.available >= extraBits + distanceOne.bits else { return nil }
+                let matchLength = RunDeflate.lengthBase[symbol - 257] + Int(reader.take(extraBits))
+                guard reader.peek(distanceOne.bits) == distanceOne.code, position + matchLength <= limit else { return nil }
+                reader.skip(distanceOne.bits)
+                (output + position).initialize(repeating: output[position - 1], count: matchLength)
+                position &+= matchLength
             }
-        }
-        while true {
-            guard reader.fill(tableBits) || reader.available > 0 else { return nil }
-            let entry = table[Int(reader.buffer & mask)]
-            guard Int(entry & 15) <= reader.available else { return nil }
-            let symbol = Int(entry >> 4)
-            if symbol >= 256 { return symbol == 256 ? finish(&reader, entry, position) : nil }
-            guard position < limit else { return nil }
-            reader.skip(Int(entry & 15))
-            output[position] = UInt8(truncatingIfNeeded: symbol)
-            position &+= 1
         }
     }
 
-    @inline(__always) private static func finish(_ reader: inout BitReader, _ entry: UInt16, _ position: Int) -> Int? {
-        guard Int(entry & 15) <= reader.available else { return nil }
-        reader.skip(Int(entry & 15))
-        return position
-    }
 }
 
 /// An LSB-first bit stream over a bounded buffer; never reads past it (bits beyond the end read as 0

@@ -88,14 +88,35 @@ import Testing
         }
     }
 
-    @Test func fastPathDeclinesStreamsWithMatchesOrOtherBlockTypes() {
+    @Test func fastPathDeclinesLongDistancesAndOtherBlockTypes() {
+        // A repeating pattern: matches at distance 251 (declined); fixed and stored blocks (declined).
         let bytes = (0..<50_000).map { UInt8(truncatingIfNeeded: $0 % 251) }
-        for (level, strategy) in [(Int32(6), Z_DEFAULT_STRATEGY), (1, Z_FIXED), (0, Z_DEFAULT_STRATEGY), (6, Z_RLE)] {
+        for (level, strategy) in [(Int32(6), Z_DEFAULT_STRATEGY), (1, Z_FIXED), (0, Z_DEFAULT_STRATEGY)] {
             let stream = Self.zlibDeflate(bytes, level: level, strategy: strategy)
             #expect(Self.fastInflate(stream, count: bytes.count) == nil)
             var output = [UInt8](repeating: 0, count: bytes.count)
             let failure = stream.withUnsafeBytes { source in output.withUnsafeMutableBytes { Deflate.decompress(source, into: $0) } }
             #expect(failure == nil && output == bytes)
+        }
+    }
+
+    @Test func fastPathDecodesRunsOfDistanceOne() throws {
+        // Runs of varying lengths between literals: zlib's Z_RLE writes distance-1 matches only.
+        var bytes: [UInt8] = []
+        for index in 0..<3000 { bytes += [UInt8](repeating: UInt8(index % 7), count: 1 + (index * 37) % 300) }
+        let stream = Self.zlibDeflate(bytes, level: 6, strategy: Z_RLE)
+        if let fast = Self.fastInflate(stream, count: bytes.count) { #expect(fast == bytes) }
+        let ours = try #require(bytes.count > 1 ? RunDeflateTests.run(0x3C, count: 100_000) : nil)
+        #expect(Self.fastInflate(ours, count: 100_000) == [UInt8](repeating: 0x3C, count: 100_000))
+        // Damaged run streams: the fast path never disagrees with zlib.
+        var state: UInt64 = 11
+        for _ in 0..<300 {
+            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+            var damaged = ours
+            let bit = Int(state >> 33) % (damaged.count * 8)
+            damaged[bit / 8] ^= UInt8(1 << (bit % 8))
+            let reference = Self.zlibInflate(damaged, count: 100_000)
+            if let fast = Self.fastInflate(damaged, count: 100_000) { #expect(fast == reference) }
         }
     }
 
@@ -130,6 +151,12 @@ import Testing
 
 /// Constant planes written as runs of distance-1 matches, against zlib.
 @Suite struct RunDeflateTests {
+    static func run(_ byte: UInt8, count: Int) -> [UInt8]? {
+        var output = [UInt8](repeating: 0, count: count - 1)
+        let length = output.withUnsafeMutableBytes { RunDeflate.compress(byte: byte, count: count, into: $0) }
+        return length.map { Array(output[0..<$0]) }
+    }
+
     @Test func lengthCodesFollowRFC1951() {
         #expect(RunDeflate.lengthCode(3) == (257, 0, 0))
         #expect(RunDeflate.lengthCode(10) == (264, 0, 0))
