@@ -24,25 +24,27 @@ enum HuffmanDeflate {
         // Symbols as (code | length << 24) words: one load per byte in the loop below.
         let packed = (0..<256).map { UInt64(codes[$0]) | UInt64(literals.lengths[$0]) << 24 }
         let done: Bool = packed.withUnsafeBufferPointer { table in
+            // The writer in locals for the loop (no captured state between symbols).
+            var local = writer
+            defer { writer = local }
             let bytes = input.assumingMemoryBound(to: UInt8.self)
-            @inline(__always) func put(_ byte: UInt32) {
-                let word = table[Int(byte)]
-                writer.put(word & 0xFF_FFFF, bits: Int(word >> 24))
-            }
             // Four symbols (at most 48 bits) per flush: the buffer holds fewer than 8 bits after one.
             var index = 0
             while index &+ 4 <= plane.count {
                 let four = UInt32(littleEndian: input.loadUnaligned(fromByteOffset: index, as: UInt32.self))
-                put(four & 0xFF)
-                put((four >> 8) & 0xFF)
-                put((four >> 16) & 0xFF)
-                put(four >> 24)
-                guard writer.flush() else { return false }
+                let a = table[Int(four & 0xFF)], b = table[Int((four >> 8) & 0xFF)]
+                let c = table[Int((four >> 16) & 0xFF)], d = table[Int(four >> 24)]
+                local.put(a & 0xFF_FFFF, bits: Int(a >> 24))
+                local.put(b & 0xFF_FFFF, bits: Int(b >> 24))
+                local.put(c & 0xFF_FFFF, bits: Int(c >> 24))
+                local.put(d & 0xFF_FFFF, bits: Int(d >> 24))
+                guard local.flush() else { return false }
                 index &+= 4
             }
             while index < plane.count {
-                put(UInt32(bytes[index]))
-                guard writer.flush() else { return false }
+                let word = table[Int(bytes[index])]
+                local.put(word & 0xFF_FFFF, bits: Int(word >> 24))
+                guard local.flush() else { return false }
                 index &+= 1
             }
             return true
