@@ -14,8 +14,12 @@ enum HuffmanInflate {
         var reader = BitReader(input, count: source.count)
         var produced = 0
         var final = false
+        // Each block costs a table build: a stream of many tiny blocks (hostile, or a writer that
+        // flushes often) is left to zlib, whose per-block cost is lower.
+        var blocksLeft = 8 + destination.count / 4096
         while !final {
-            guard reader.fill(3) else { return false }
+            blocksLeft -= 1
+            guard blocksLeft >= 0, reader.fill(3) else { return false }
             final = reader.take(1) == 1
             guard reader.take(2) == 2, let (table, distanceOne) = readCodes(&reader) else { return false }
             guard let end = table.withUnsafeBufferPointer({
