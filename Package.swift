@@ -29,10 +29,12 @@ let package = Package(
     targets: [
         // MARK: - System libraries
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["libz-dev"])]),
+        /// C kernels that need CPU intrinsics Swift cannot reach (CRC-32 by carry-less multiplication).
+        .target(name: "CCairnKernels"),
 
         // MARK: - Library layers (each imports only the layers below it)
         /// The container: bytes, chunks, codecs, checksums, atomic files, typed tensors. No ML.
-        .target(name: "CairnFormat", dependencies: ["CZlib"]),
+        .target(name: "CairnFormat", dependencies: ["CZlib", "CCairnKernels"]),
         /// What a checkpoint means: graph, hyperparameters, training state, history.
         .target(name: "CairnModel", dependencies: ["CairnFormat"]),
         /// Math and training: BLAS, layers, losses, optimisers, data, trainer.

@@ -66,6 +66,33 @@ final class AtomicFile {
         }
     }
 
+    /// Writes `bytes` at `offset` with `pwrite`, leaving `position` alone: safe from several threads at
+    /// once for disjoint ranges. Call `advance(to:)` before the next sequential `write`.
+    func write(_ bytes: UnsafeRawBufferPointer, at offset: Int64) throws {
+        var count = bytes.count
+        if let budget = faults?.byteBudget, offset + Int64(count) > budget { count = Int(max(0, budget - offset)) }
+        var done = 0
+        while done < count {
+            let written = pwrite(descriptor, bytes.baseAddress! + done, count - done, off_t(offset + Int64(done)))
+            if written < 0 {
+                if errno == EINTR { continue }
+                throw AtomicFile.error(targetPath, "write to \(temporaryPath) failed")
+            }
+            done += written
+        }
+        if count < bytes.count {
+            throw AtomicFile.error(targetPath, "write to \(temporaryPath) failed (fault injection)", errno: ENOSPC)
+        }
+    }
+
+    /// After positioned writes filled the file up to `offset`: sequential writes continue there.
+    func advance(to offset: Int64) throws {
+        guard lseek(descriptor, off_t(offset), SEEK_SET) == off_t(offset) else {
+            throw AtomicFile.error(targetPath, "seek in \(temporaryPath) failed")
+        }
+        position = offset
+    }
+
     func write(_ bytes: [UInt8]) throws {
         try bytes.withUnsafeBytes { try write($0) }
     }

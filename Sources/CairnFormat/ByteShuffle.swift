@@ -1,3 +1,5 @@
+import CCairnKernels
+
 /// The byte-shuffle filter: element bytes split into planes (plane `p` holds byte `p` of every element),
 /// as HDF5's shuffle filter does. Low-mantissa planes of float data are noise; exponent planes compress.
 enum ByteShuffle {
@@ -10,13 +12,7 @@ enum ByteShuffle {
         let from = input.assumingMemoryBound(to: UInt8.self)
         let to = output.assumingMemoryBound(to: UInt8.self)
         if elementSize == 4 {
-            for index in 0..<count {
-                let word = UInt32(littleEndian: input.loadUnaligned(fromByteOffset: index &* 4, as: UInt32.self))
-                to[index] = UInt8(truncatingIfNeeded: word)
-                to[count &+ index] = UInt8(truncatingIfNeeded: word >> 8)
-                to[2 &* count &+ index] = UInt8(truncatingIfNeeded: word >> 16)
-                to[3 &* count &+ index] = UInt8(truncatingIfNeeded: word >> 24)
-            }
+            cairn_shuffle4(from, count, to)  // SIMD kernel
             return
         }
         for plane in 0..<elementSize {
@@ -31,12 +27,9 @@ enum ByteShuffle {
         let elementSize = planes.count
         guard count > 0 else { return }
         if elementSize == 4 {
-            let p0 = planes[0].assumingMemoryBound(to: UInt8.self), p1 = planes[1].assumingMemoryBound(to: UInt8.self)
-            let p2 = planes[2].assumingMemoryBound(to: UInt8.self), p3 = planes[3].assumingMemoryBound(to: UInt8.self)
-            for index in 0..<count {
-                let word = UInt32(p0[index]) | UInt32(p1[index]) << 8 | UInt32(p2[index]) << 16 | UInt32(p3[index]) << 24
-                destination.storeBytes(of: word.littleEndian, toByteOffset: index &* 4, as: UInt32.self)
-            }
+            cairn_unshuffle4(planes[0].assumingMemoryBound(to: UInt8.self), planes[1].assumingMemoryBound(to: UInt8.self),
+                             planes[2].assumingMemoryBound(to: UInt8.self), planes[3].assumingMemoryBound(to: UInt8.self),
+                             count, destination.assumingMemoryBound(to: UInt8.self))  // SIMD kernel
             return
         }
         let to = destination.assumingMemoryBound(to: UInt8.self)

@@ -49,6 +49,13 @@ public final class CairnWriter {
         let elementsPerChunk = max(1, options.chunkSize / dtype.byteSize)
         let chunkBytes = elementsPerChunk * dtype.byteSize
         let chunkCount = (bytes.count + chunkBytes - 1) / chunkBytes
+        if options.level == 0 {
+            let (chunks, statistics) = try writeStored(bytes, dtype: dtype, chunkBytes: chunkBytes, to: file)
+            names.insert(name)
+            tensors.append(TensorInfo(name: name, dtype: dtype, shape: shape, role: role,
+                                      statistics: statistics.statistics, chunks: chunks))
+            return
+        }
         var statistics = StatisticsAccumulator()
         var chunks: [ChunkInfo] = []
         chunks.reserveCapacity(chunkCount)
@@ -132,6 +139,54 @@ public final class CairnWriter {
     public func abort() {
         file?.discard()
         file = nil
+    }
+
+    /// Level 0: every chunk is stored raw (filter none, one stored plane), so every offset is known up
+    /// front. Each chunk's statistics and CRC are computed and its bytes `pwrite`n from the caller's
+    /// buffer on whichever thread takes it (no copy, no window barrier); statistics merge in file order.
+    private func writeStored(_ bytes: UnsafeRawBufferPointer, dtype: DType, chunkBytes: Int,
+                             to file: AtomicFile) throws -> ([ChunkInfo], StatisticsAccumulator) {
+        let chunkCount = (bytes.count + chunkBytes - 1) / chunkBytes
+        let base = file.position
+        var summaries = [StatisticsAccumulator](repeating: StatisticsAccumulator(), count: chunkCount)
+        var checksums = [UInt32](repeating: 0, count: chunkCount)
+        let writeError = FirstError()
+        summaries.withUnsafeMutableBufferPointer { summaries in
+            checksums.withUnsafeMutableBufferPointer { checksums in
+                parallelFor(chunkCount) { index in
+                    let begin = index * chunkBytes
+                    let raw = UnsafeRawBufferPointer(rebasing: bytes[begin..<min(begin + chunkBytes, bytes.count)])
+                    summaries[index] = StatisticsAccumulator(dtype: dtype, bytes: raw)
+                    checksums[index] = CRC32.checksum(raw)
+                    do {
+                        try file.write(raw, at: base + Int64(begin))
+                    } catch {
+                        writeError.record(error)
+                    }
+                }
+            }
+        }
+        if let error = writeError.value {
+            abort()
+            throw error
+        }
+        do {
+            try file.advance(to: base + Int64(bytes.count))
+        } catch {
+            abort()
+            throw error
+        }
+        var statistics = StatisticsAccumulator()
+        var chunks: [ChunkInfo] = []
+        chunks.reserveCapacity(chunkCount)
+        for index in 0..<chunkCount {
+            let length = Int64(min(chunkBytes, bytes.count - index * chunkBytes))
+            chunks.append(ChunkInfo(offset: base + Int64(index * chunkBytes), storedLength: length, rawLength: length,
+                                    crc32: checksums[index], storedCRC32: checksums[index], filter: .none,
+                                    planes: [PlaneInfo(codec: .stored, storedLength: length)]))
+            statistics.merge(summaries[index])
+        }
+        return (chunks, statistics)
     }
 
     // MARK: - Helpers

@@ -7,6 +7,8 @@ import Foundation
 final class ChunkEncoder {
     private var planes: UnsafeMutableRawBufferPointer
     private var output: UnsafeMutableRawBufferPointer
+    /// The byte histogram of the plane being encoded.
+    private var histogram = UnsafeMutableBufferPointer<Int>.allocate(capacity: 256)
     /// After `encode`: the stored bytes are `output[0..<storedLength]`, or the caller's raw bytes when
     /// the chunk is stored raw (no copy).
     private(set) var storedLength = 0
@@ -16,6 +18,11 @@ final class ChunkEncoder {
 
     /// Planes whose estimated Huffman size is above this fraction of their raw size are stored raw untried.
     static let storeAboveEstimatedRatio = 0.98
+    /// Bytes at the start of a plane whose entropy is estimated first: if they look like noise
+    /// (estimate at or above `storeAboveEstimatedRatio`), the plane is stored without a full histogram.
+    /// The estimate from a sample is biased low, so this stores only planes a full histogram would store
+    /// too, unless the plane's start is unlike the rest.
+    static let entropySampleBytes = 16 << 10
     /// Planes with entropy below this (bits per byte) get LZ77 deflate: long runs, where matching pays.
     static let lz77BelowEntropy = 2.0
 
@@ -27,6 +34,7 @@ final class ChunkEncoder {
     deinit {
         planes.deallocate()
         output.deallocate()
+        histogram.deallocate()
     }
 
     var capacity: Int { output.count }
@@ -46,8 +54,9 @@ final class ChunkEncoder {
             let planeCount = shuffle ? dtype.byteSize : 1
             let source: UnsafeRawBufferPointer
             if planeCount > 1 {
-                ByteShuffle.shuffle(raw, elementSize: planeCount, into: planes)
-                source = UnsafeRawBufferPointer(planes)
+                // Shuffled straight into the output: planes stored raw mostly stay where they are.
+                ByteShuffle.shuffle(raw, elementSize: planeCount, into: output)
+                source = UnsafeRawBufferPointer(output)
                 filter = .shuffle
             } else {
                 source = raw
@@ -70,31 +79,53 @@ final class ChunkEncoder {
                          storedCRC32: storedCRC, filter: filter, planes: encodedPlanes)
     }
 
-    /// Appends one plane's encoding at `output[storedLength...]`.
+    /// Appends one plane's encoding at `output[storedLength...]`. `plane` is either the caller's bytes
+    /// (one plane: a stored plane then means a stored chunk, written from the caller's buffer) or a plane
+    /// of `output` at or after `storedLength` (shuffled in place; moved down or compressed via scratch).
     private func encodePlane(_ plane: UnsafeRawBufferPointer, level: Int) -> PlaneInfo {
-        let destination = UnsafeMutableRawBufferPointer(rebasing: output[storedLength..<(storedLength + plane.count)])
-        let (entropy, distinct) = Self.entropy(plane)
+        let inOutput = plane.baseAddress.map { UnsafeRawPointer(output.baseAddress!) <= $0 && $0 < UnsafeRawPointer(output.baseAddress! + output.count) } ?? false
+        let target = inOutput ? planes : UnsafeMutableRawBufferPointer(rebasing: output[storedLength..<(storedLength + plane.count)])
         var codec = PlaneCodec.stored
         var length = plane.count
+        // A constant plane needs no histogram; otherwise a look at the plane's start first: noise (most
+        // mantissa planes) is stored without a full histogram.
+        let constant = plane.count > 1 && memcmp(plane.baseAddress!, plane.baseAddress! + 1, plane.count - 1) == 0
+        let sample = UnsafeRawBufferPointer(rebasing: plane[0..<min(plane.count, Self.entropySampleBytes)])
+        let sampleEntropy = !constant && sample.count < plane.count ? Self.entropy(sample, counts: histogram).bits : 0
+        let entropy = constant ? 0 : sampleEntropy / 8 >= Self.storeAboveEstimatedRatio
+            ? sampleEntropy : Self.entropy(plane, counts: histogram).bits
         if entropy / 8 < Self.storeAboveEstimatedRatio {
-            let useLZ77 = entropy < Self.lz77BelowEntropy
-            // A constant plane is one long run: Z_RLE (distance-1 matches) gets level 6's ratio several
-            // times faster. Other low-entropy planes get full LZ77; the rest Huffman-only coding.
-            let strategy = !useLZ77 ? Z_HUFFMAN_ONLY : distinct == 1 ? Z_RLE : Z_DEFAULT_STRATEGY
             // Room for one byte less than raw: a plane that does not shrink is stored.
-            let room = UnsafeMutableRawBufferPointer(rebasing: destination[0..<(plane.count - 1)])
-            if let compressed = Deflate.compress(plane, into: room, level: Int32(level), strategy: strategy) {
-                codec = useLZ77 ? .deflate : .deflateHuffman
+            let room = UnsafeMutableRawBufferPointer(rebasing: target[0..<(plane.count - 1)])
+            if entropy < Self.lz77BelowEntropy {
+                // A constant plane is one long run: written directly as distance-1 matches (zlib's Z_RLE
+                // ratio, without a scan). Other low-entropy planes get zlib's LZ77 at the configured level.
+                let compressed = constant
+                    ? RunDeflate.compress(byte: plane[0], count: plane.count, into: room)
+                    : Deflate.compress(plane, into: room, level: Int32(level), strategy: Z_DEFAULT_STRATEGY)
+                if let compressed {
+                    codec = .deflate
+                    length = compressed
+                }
+            } else if let compressed = HuffmanDeflate.compress(plane, counts: UnsafeBufferPointer(histogram), into: room) {
+                codec = .deflateHuffman
                 length = compressed
             }
         }
-        if codec == .stored { destination.copyMemory(from: plane) }
+        let destination = UnsafeMutableRawPointer(output.baseAddress! + storedLength)
+        if codec != .stored && inOutput {
+            destination.copyMemory(from: target.baseAddress!, byteCount: length)
+        } else if codec == .stored && inOutput && UnsafeRawPointer(destination) != plane.baseAddress {
+            memmove(destination, plane.baseAddress!, length)  // overlapping: a plane moving down
+        }
         storedLength += length
         return PlaneInfo(codec: codec, storedLength: Int64(length))
     }
 
     /// Shannon entropy of the bytes, in bits per byte, and the number of distinct byte values.
-    static func entropy(_ bytes: UnsafeRawBufferPointer) -> (bits: Double, distinct: Int) {
+    /// The byte histogram is left in `counts` (256 entries).
+    static func entropy(_ bytes: UnsafeRawBufferPointer, counts histogram: UnsafeMutableBufferPointer<Int>) -> (bits: Double, distinct: Int) {
+        histogram.initialize(repeating: 0)
         guard bytes.count > 0 else { return (0, 0) }
         // Four interleaved histograms: consecutive equal bytes do not wait on one counter.
         return withUnsafeTemporaryAllocation(of: Int.self, capacity: 1024) { counts -> (Double, Int) in
@@ -118,6 +149,7 @@ final class ChunkEncoder {
             var distinct = 0
             for value in 0..<256 {
                 let count = base[value] &+ base[256 &+ value] &+ base[512 &+ value] &+ base[768 &+ value]
+                histogram[value] = count
                 guard count > 0 else { continue }
                 distinct += 1
                 let p = Double(count) / total

@@ -43,8 +43,15 @@ enum Deflate {
     }
 
     /// Inflates `source`, which must be one complete stream producing exactly `destination.count` bytes
-    /// and using every input byte. Never writes past `destination` (no decompression bomb).
+    /// and using every input byte. Never writes past `destination` (no decompression bomb). Literal-only
+    /// streams (Huffman-only planes) take `HuffmanInflate`'s fast path; zlib judges everything else.
     static func decompress(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer) -> Failure? {
+        if source.count <= Int(UInt32.max), HuffmanInflate.decompress(source, into: destination) { return nil }
+        return inflateWithZlib(source, into: destination)
+    }
+
+    /// `decompress` by zlib alone (also the reference the fast path is tested against).
+    static func inflateWithZlib(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer) -> Failure? {
         guard source.count <= Int(UInt32.max), destination.count <= Int(UInt32.max) else { return .tooLong }
         guard let input = source.baseAddress, source.count > 0 else { return .lengthMismatch }
         var stream = z_stream()

@@ -10,13 +10,13 @@ import Testing
     }
 
     @Test(arguments: [FaultInjection(byteBudget: 0), FaultInjection(byteBudget: 100), FaultInjection(byteBudget: 3000),
-                      FaultInjection(failSync: true), FaultInjection(failRename: true)])
-    func injectedFailureLeavesOldFileAndNoTemporary(fault: FaultInjection) throws {
+                      FaultInjection(failSync: true), FaultInjection(failRename: true)], [6, 0])
+    func injectedFailureLeavesOldFileAndNoTemporary(fault: FaultInjection, level: Int) throws {
         let directory = try TestSupport.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("model.cairn")
         let old = try TestSupport.write([("old", Tensor(shape: [1], floats: [1]))], to: url)
-        var options = WriteOptions(chunkSize: 512)
+        var options = WriteOptions(chunkSize: 512, level: level)
         options.faultInjection = fault
         let error = try #require(throws: CairnError.self) {
             let writer = try CairnWriter(path: url.path, options: options)

@@ -62,16 +62,42 @@ import Testing
         #expect(stored.filter == .none && stored.planes == [PlaneInfo(codec: .stored, storedLength: 4096)])
     }
 
-    @Test func bytesDoNotDependOnThreadCount() throws {
+    @Test(arguments: [6, 0])
+    func bytesDoNotDependOnThreadCount(level: Int) throws {
         let directory = try TestSupport.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let tensors = [("a", Tensor(shape: [5000], floats: TestSupport.weights(count: 5000, seed: 4))),
-                       ("b", try TestSupport.tensor(.bf16, shape: [77, 13], seed: 5))]
-        let one = try TestSupport.write(tensors, to: directory.appendingPathComponent("1.cairn"), options: WriteOptions(chunkSize: 1000, threads: 1))
-        let two = try TestSupport.write(tensors, to: directory.appendingPathComponent("2.cairn"), options: WriteOptions(chunkSize: 1000, threads: 2))
-        let eight = try TestSupport.write(tensors, to: directory.appendingPathComponent("8.cairn"), options: WriteOptions(chunkSize: 1000, threads: 8))
-        #expect(one == two)
-        #expect(one == eight)
+                       ("b", try TestSupport.tensor(.bf16, shape: [77, 13], seed: 5)),
+                       ("c", Tensor(shape: [3001], floats: TestSupport.weights(count: 3001, seed: 6)))]
+        func write(_ threads: Int) throws -> [UInt8] {
+            try TestSupport.write(tensors, to: directory.appendingPathComponent("\(threads).cairn"),
+                                  options: WriteOptions(chunkSize: 1000, level: level, threads: threads))
+        }
+        let one = try write(1)
+        #expect(one == (try write(2)))
+        #expect(one == (try write(8)))
+    }
+
+    /// Level 0 writes chunks with positioned writes from several threads: the layout must still be the
+    /// canonical one (chunks tiling the data region in order, each stored raw with matching CRCs).
+    @Test func levelZeroChunksTileTheFileInOrder() throws {
+        let directory = try TestSupport.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let url = directory.appendingPathComponent("z.cairn")
+        let values = TestSupport.weights(count: 10_000, seed: 8)
+        _ = try TestSupport.write([("x", Tensor(shape: [2500], floats: Array(values[0..<2500]))),
+                                   ("y", Tensor(shape: [7500], floats: Array(values[2500...])))],
+                                  to: url, options: WriteOptions(chunkSize: 4000, level: 0, threads: 4))
+        let reader = try CairnReader(path: url.path)
+        var offset: Int64 = 16
+        for info in reader.tensors {
+            for chunk in info.chunks {
+                #expect(chunk.offset == offset && chunk.filter == .none && chunk.crc32 == chunk.storedCRC32)
+                offset += chunk.storedLength
+            }
+        }
+        #expect(reader.verify().isEmpty)
+        #expect(try reader.read("y").floats() == Array(values[2500...]))
     }
 
     @Test func manifestComesBackVerbatimAndMustBeAnObject() throws {

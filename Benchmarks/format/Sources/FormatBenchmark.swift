@@ -19,7 +19,9 @@ struct FormatBenchmark {
         var saves: [Double] = [], loads: [Double] = [], savePeaks: [Double] = [], loadPeaks: [Double] = []
         var offsets: [Int] = [0]
         for shape in shapes { offsets.append(offsets.last! + shape.reduce(1, *) * 4) }
-        for _ in 0..<reps {
+        // CAIRN_BENCH_PHASE=load|save times only that phase (for profiling); the file must exist for load.
+        let phase = ProcessInfo.processInfo.environment["CAIRN_BENCH_PHASE"]
+        for _ in 0..<(phase == "load" ? 0 : reps) {
             let base = Memory.residentMiB()
             Memory.resetPeak()
             saves.append(try time {
@@ -34,6 +36,7 @@ struct FormatBenchmark {
             })
             savePeaks.append(Memory.peakMiB() - base)
         }
+        if phase == "save" { exit(0) }
         for _ in 0..<reps {
             let base = Memory.residentMiB()
             Memory.resetPeak()
@@ -45,12 +48,14 @@ struct FormatBenchmark {
             loadPeaks.append(Memory.peakMiB() - base)
             guard tensors.map(\.bytes.count).reduce(0, +) == storage.count else { fatalError("short load") }
         }
+        if phase == "load" { exit(0) }
         let fileSize = try FileManager.default.attributesOfItem(atPath: path)[.size] as! Int
         let reader = try CairnReader(path: path)
         let problems = reader.verify()
         guard problems.isEmpty else { fatalError("verify: \(problems)") }
         let probeLatency = try probe(path: arguments[2] + "/bench-probe.cairn", options: options)
-        try? FileManager.default.removeItem(atPath: path)
+        // CAIRN_BENCH_KEEP=1 keeps the file (to inspect the writer's codec choices).
+        if ProcessInfo.processInfo.environment["CAIRN_BENCH_KEEP"] == nil { try? FileManager.default.removeItem(atPath: path) }
         let result: [String: Any] = [
             "method": "cairn_level\(level)", "bytes": storage.count, "file_bytes": fileSize, "save_s": saves, "load_warm_s": loads,
             "save_extra_mib": savePeaks, "load_extra_mib": loadPeaks, "open_read_4mb_s": probeLatency, "threads": options.threads,

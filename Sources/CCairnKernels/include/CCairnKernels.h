@@ -1,0 +1,42 @@
+#ifndef CCAIRN_KERNELS_H
+#define CCAIRN_KERNELS_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/// Whether the CPU has the instructions `cairn_crc32_fold` needs (x86-64 PCLMULQDQ and SSE4.1).
+/// Checked once per call site by the Swift side; cheap (cached by the compiler runtime).
+int cairn_crc32_fold_available(void);
+
+/// CRC-32 (ISO-HDLC, zlib's `crc32`) of `length` bytes continuing from `crc` (the value zlib's `crc32`
+/// would return for the bytes before), by carry-less multiplication folding. Requires
+/// `cairn_crc32_fold_available()`, `length >= 64` and `length % 16 == 0`; the caller finishes any tail
+/// with zlib.
+uint32_t cairn_crc32_fold(uint32_t crc, const unsigned char *bytes, size_t length);
+
+/// Sums over float32 elements for `StatisticsAccumulator`, in eight lanes (element `i` goes to lane
+/// `i % 8`), so the vector and scalar paths round identically: the results depend only on the bytes.
+typedef struct {
+    double sums[8];        ///< per lane: sum of (x - shift) over finite x
+    double squares[8];     ///< per lane: sum of (x - shift)^2 over finite x
+    float low[8];          ///< per lane: minimum finite x (+inf if none)
+    float high[8];         ///< per lane: maximum finite x (-inf if none)
+    int64_t finite, nans, infinities, zeros;
+    uint32_t difference;   ///< OR of (bits ^ first) over all elements
+} cairn_f32_summary;
+
+/// Summarises `count` little-endian float32 values at `bytes` (any alignment) into `out` (whose lanes
+/// the caller initialises), using AVX2 when the CPU has it.
+void cairn_f32_summarize(const unsigned char *bytes, size_t count, uint32_t first, double shift, cairn_f32_summary *out);
+
+/// `cairn_f32_summarize` without SIMD (the reference the vector path is tested against).
+void cairn_f32_summarize_portable(const unsigned char *bytes, size_t count, uint32_t first, double shift, cairn_f32_summary *out);
+
+/// Byte shuffle of 4-byte elements: `planes[p * count + i] = bytes[4 * i + p]`.
+void cairn_shuffle4(const unsigned char *bytes, size_t count, unsigned char *planes);
+
+/// Inverse of `cairn_shuffle4` from four separate planes of `count` bytes each.
+void cairn_unshuffle4(const unsigned char *p0, const unsigned char *p1, const unsigned char *p2, const unsigned char *p3,
+                      size_t count, unsigned char *bytes);
+
+#endif
