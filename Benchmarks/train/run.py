@@ -23,8 +23,6 @@ import sys
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 PEER_BENCH = os.environ.get("CAIRN_PEER_BENCH", os.path.join(ROOT, "..", "shared", "bench", "train_bench.py"))
-if not os.path.exists(PEER_BENCH):
-    PEER_BENCH = "/work/shared/bench/train_bench.py"
 BATCHES = [32, 128, 1024]
 TARGETS = {32: 1.2, 128: 1.2, 1024: 1.0}  # samples/s ratio to PyTorch asked for by the issue
 
