@@ -7,10 +7,9 @@ import Testing
 @Suite struct HuffmanTests {
     /// Bytes with a skewed distribution like a float exponent plane (a few values common, many rare).
     static func skewed(_ count: Int, seed: UInt64) -> [UInt8] {
-        var state = seed
+        var random = TestRandom(seed: seed)
         return (0..<count).map { _ in
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            let r = state >> 33
+            let r = random.next() >> 33
             return UInt8(truncatingIfNeeded: 0x3C &+ UInt64((r & 0xFFFF).leadingZeroBitCount - 48) &+ ((r >> 20) & 1) << 7)
         }
     }
@@ -55,10 +54,9 @@ import Testing
 
     @Test(arguments: [1, 2, 3, 100, 4096, 65_537, 262_144])
     func encoderStreamsInflateWithZlibAndTheFastPath(count: Int) throws {
-        var state = UInt64(count)
+        var random = TestRandom(seed: UInt64(count))
         let exponential = (0..<count).map { _ -> UInt8 in  // entropy about 7 bits: codes up to the 12-bit limit
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return UInt8(min(255, Int(-log((Double(state >> 11) + 0.5) / Double(1 << 53)) * 40)))
+            UInt8(min(255, Int(-log((Double(random.next() >> 11) + 0.5) / Double(1 << 53)) * 40)))
         }
         for bytes in [Self.skewed(count, seed: UInt64(count)), exponential, [UInt8](repeating: 7, count: count),
                       (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 7919 >> 3) }] {
@@ -109,11 +107,10 @@ import Testing
         let ours = try #require(bytes.count > 1 ? RunDeflateTests.run(0x3C, count: 100_000) : nil)
         #expect(Self.fastInflate(ours, count: 100_000) == [UInt8](repeating: 0x3C, count: 100_000))
         // Damaged run streams: the fast path never disagrees with zlib.
-        var state: UInt64 = 11
+        var random = TestRandom(seed: 11)
         for _ in 0..<300 {
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             var damaged = ours
-            let bit = Int(state >> 33) % (damaged.count * 8)
+            let bit = Int(random.next() >> 33) % (damaged.count * 8)
             damaged[bit / 8] ^= UInt8(1 << (bit % 8))
             let reference = Self.zlibInflate(damaged, count: 100_000)
             if let fast = Self.fastInflate(damaged, count: 100_000) { #expect(fast == reference) }
@@ -124,16 +121,15 @@ import Testing
         // zlib's own Huffman-only streams (several blocks), and ours, damaged in many ways.
         let bytes = Self.skewed(40_000, seed: 9)
         let streams = [try #require(Self.encode(bytes)), Self.zlibDeflate(bytes, level: 6, strategy: Z_HUFFMAN_ONLY)]
-        var state: UInt64 = 5
+        var random = TestRandom(seed: 5)
         // Ours always takes the fast path; zlib's may not (codes longer than the table).
         #expect(Self.fastInflate(streams[0], count: bytes.count) == bytes)
         for stream in streams {
             var variants: [([UInt8], Int)] = [(stream, bytes.count - 1), (stream, bytes.count + 1),
                                               (Array(stream.dropLast()), bytes.count), (stream + [0], bytes.count)]
             for _ in 0..<400 {
-                state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
                 var damaged = stream
-                let bit = Int(state >> 33) % min(damaged.count * 8, 800)  // mostly the header
+                let bit = Int(random.next() >> 33) % min(damaged.count * 8, 800)  // mostly the header
                 damaged[bit / 8] ^= UInt8(1 << (bit % 8))
                 variants.append((damaged, bytes.count))
             }

@@ -7,10 +7,9 @@ import Testing
 /// kernels' block boundaries.
 @Suite struct KernelTests {
     static func randomBytes(_ count: Int, seed: UInt64) -> [UInt8] {
-        var state = seed
+        var random = TestRandom(seed: seed)
         return (0..<count).map { _ in
-            state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
-            return UInt8(truncatingIfNeeded: state >> 56)
+            UInt8(truncatingIfNeeded: random.next() >> 56)
         }
     }
 
