@@ -12,7 +12,7 @@ import Darwin
 /// a batch buffer in shuffled order (as the trainer does), last partial batch included. 200 warm-up
 /// steps, then `--reps` timed epochs per batch size; also the engine's GEMM at three shapes.
 ///
-/// Usage: `cairn-bench-train [--batches 32,128,1024] [--reps 3] [--skip-gemm] [--step-gemms]`
+/// Usage: `cairn-bench-train [--batches 32,128,1024] [--reps 3] [--skip-gemm] [--step-gemms] [--threads N]`
 /// (`--step-gemms`: time only the eight GEMMs of one training step, per batch). Prints one
 /// `RESULT {json}` line per measurement on stdout, readable lines on stderr.
 @main
@@ -31,31 +31,34 @@ struct TrainBenchmark {
     }
 
     static func main() throws {
-        var batches = [32, 128, 1024], reps = 3, gemm = true, stepGEMMs = false
+        var batches = [32, 128, 1024], reps = 3, gemm = true, stepGEMMs = false, threads = ThreadTeam.defaultThreadCount
         var arguments = CommandLine.arguments.dropFirst().makeIterator()
         while let argument = arguments.next() {
             switch argument {
             case "--batches": batches = (arguments.next() ?? "").split(separator: ",").compactMap { Int($0) }
             case "--reps": reps = Int(arguments.next() ?? "") ?? reps
             case "--skip-gemm": gemm = false
+            case "--threads": threads = Int(arguments.next() ?? "") ?? threads
             case "--step-gemms": stepGEMMs = true
             default:
-                fputs("usage: cairn-bench-train [--batches 32,128,1024] [--reps 3] [--skip-gemm] [--step-gemms]\n", stderr)
+                fputs("usage: cairn-bench-train [--batches 32,128,1024] [--reps 3] [--skip-gemm] [--step-gemms] [--threads N]\n", stderr)
                 exit(64)
             }
         }
-        fputs("GEMM: \(BLASLibrary.activeDescription)\n", stderr)
-        print("RESULT {\"kind\": \"blas\", \"description\": \"\(BLASLibrary.activeDescription)\"}")
+        let team = ThreadTeam(threads: threads)
+        let description = BLASLibrary.describe(threads: team.threadCount)
+        fputs("GEMM: \(description)\n", stderr)
+        print("RESULT {\"kind\": \"blas\", \"description\": \"\(description)\"}")
         if gemm {
             for (m, k, n) in [(256, 784, 256), (1024, 784, 256), (2048, 2048, 2048)] {
-                let gflops = measureGEMM(m: m, k: k, n: n, reps: reps)
+                let gflops = measureGEMM(m: m, k: k, n: n, reps: reps, team: team)
                 fputs("gemm cairn \(m)x\(k)@\(k)x\(n): \((median(gflops) * 10).rounded() / 10) GFLOP/s\n", stderr)
                 print("RESULT {\"kind\": \"gemm\", \"shape\": \"\(m)x\(k) @ \(k)x\(n)\", \"gflops\": \(median(gflops)), \"all\": \(gflops)}")
             }
         }
         if stepGEMMs {
             for batch in batches {
-                let seconds = measureStepGEMMs(batch: batch, reps: reps)
+                let seconds = measureStepGEMMs(batch: batch, reps: reps, team: team)
                 fputs("step GEMMs batch \(batch): \(seconds * 1e6) us per step, ceiling \(Int(Double(batch) / seconds)) samples/s\n", stderr)
             }
             return
@@ -64,13 +67,13 @@ struct TrainBenchmark {
         let inputs = (0 ..< samples * features).map { _ in rng.nextUniform() }
         let labels = (0 ..< samples).map { _ in Int32(rng.boundedDraw(UInt64(classes))) }
         for batch in batches {
-            let rates = try measureTraining(batch: batch, reps: reps, inputs: inputs, labels: labels)
+            let rates = try measureTraining(batch: batch, reps: reps, inputs: inputs, labels: labels, team: team)
             fputs("cairn batch \(batch): \(Int(median(rates))) samples/s (min \(Int(rates.min()!)), max \(Int(rates.max()!)))\n", stderr)
             print("RESULT {\"kind\": \"train\", \"batch\": \(batch), \"samples_per_s\": \(median(rates)), \"all\": \(rates)}")
         }
     }
 
-    static func measureGEMM(m: Int, k: Int, n: Int, reps: Int) -> [Double] {
+    static func measureGEMM(m: Int, k: Int, n: Int, reps: Int, team: ThreadTeam) -> [Double] {
         var rng = RandomGenerator(seed: 1)
         let a = (0 ..< m * k).map { _ in rng.nextUniform() }
         let b = (0 ..< k * n).map { _ in rng.nextUniform() }
@@ -80,7 +83,7 @@ struct TrainBenchmark {
                 c.withUnsafeMutableBufferPointer { c in
                     func once() {
                         GEMM.multiply(transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: a.baseAddress!, lda: k,
-                                      b: b.baseAddress!, ldb: n, beta: 0, c: c.baseAddress!, ldc: n)
+                                      b: b.baseAddress!, ldb: n, beta: 0, c: c.baseAddress!, ldc: n, team: team)
                     }
                     once()
                     var iterations = 0
@@ -97,7 +100,7 @@ struct TrainBenchmark {
     }
 
     /// The GEMMs of one step of the 784-256-128-10 MLP, with the network's transposes; seconds per step.
-    static func measureStepGEMMs(batch: Int, reps: Int) -> Double {
+    static func measureStepGEMMs(batch: Int, reps: Int, team: ThreadTeam) -> Double {
         let widths = [784, 256, 128, 10]
         let size = batch * 784 + 3 * 784 * 256
         let buffers = (0..<3).map { _ in [Float](repeating: 0.01, count: size) }
@@ -111,12 +114,12 @@ struct TrainBenchmark {
                         for layer in 0..<3 {
                             let fanIn = widths[layer], units = widths[layer + 1]
                             GEMM.multiply(transposeA: false, transposeB: true, m: batch, n: units, k: fanIn, alpha: 1, a: a, lda: fanIn,
-                                          b: b, ldb: fanIn, beta: 0, c: c, ldc: units)
+                                          b: b, ldb: fanIn, beta: 0, c: c, ldc: units, team: team)
                             GEMM.multiply(transposeA: true, transposeB: false, m: units, n: fanIn, k: batch, alpha: 1, a: a, lda: units,
-                                          b: b, ldb: fanIn, beta: 0, c: c, ldc: fanIn)
+                                          b: b, ldb: fanIn, beta: 0, c: c, ldc: fanIn, team: team)
                             if layer > 0 {
                                 GEMM.multiply(transposeA: false, transposeB: false, m: batch, n: fanIn, k: units, alpha: 1, a: a,
-                                              lda: units, b: b, ldb: fanIn, beta: 0, c: c, ldc: fanIn)
+                                              lda: units, b: b, ldb: fanIn, beta: 0, c: c, ldc: fanIn, team: team)
                             }
                         }
                     }
@@ -133,10 +136,10 @@ struct TrainBenchmark {
         return median(times)
     }
 
-    static func measureTraining(batch: Int, reps: Int, inputs: [Float], labels: [Int32]) throws -> [Double] {
+    static func measureTraining(batch: Int, reps: Int, inputs: [Float], labels: [Int32], team: ThreadTeam) throws -> [Double] {
         let graph = GraphSpec.perceptron(inputs: features, hidden: [256, 128], outputs: classes, activation: .leakyRelu,
                                          alpha: 0.01, classification: true)
-        let network = try Network(graph: graph, maxBatch: batch)
+        let network = try Network(graph: graph, maxBatch: batch, threads: team.threadCount)
         var rng = RandomGenerator(seed: 42)
         network.initialize(.heNormal, rng: &rng)
         let optimizer = Optimizer(config: OptimizerConfig(kind: .momentum, learningRate: 0.01, momentum: 0.9),
@@ -155,11 +158,9 @@ struct TrainBenchmark {
                         var start = 0
                         while start < samples && step < maxSteps {
                             let rows = min(batch, samples - start)
-                            for i in 0..<rows {
-                                let row = order[start + i]
-                                (x.baseAddress! + i * features).update(from: source.baseAddress! + row * features, count: features)
-                                y[i] = labels[row]
-                            }
+                            network.team.gatherRows(order[start ..< start + rows], from: source.baseAddress!,
+                                                    width: features, into: x.baseAddress!)
+                            for i in 0..<rows { y[i] = labels[order[start + i]] }
                             loss = network.trainStep(inputs: UnsafeBufferPointer(x), targets: .labels(UnsafeBufferPointer(y)),
                                                      batch: rows, optimizer: optimizer, learningRate: 0.01, rng: &rng)
                             start += rows

@@ -23,7 +23,6 @@ public enum ResumeLauncher {
     /// Loads `path` and returns a trainer ready to continue it.
     public static func prepare(checkpointPath path: String, data dataOptions: DataOptions, changes: Changes,
                                output: OutputOptions, directory: String?) throws -> Trainer {
-        output.applyThreads()
         let checkpoint = try Checkpoint.load(from: path)
         var manifest = checkpoint.manifest
         guard manifest.schema <= 1 else {
@@ -84,7 +83,7 @@ public enum ResumeLauncher {
         }
         manifest.hyperparameters = hyper
         manifest.creator = creator
-        let blas = BLASLibrary.activeDescription
+        let blas = BLASLibrary.describe(threads: output.threadCount)
         if let trained = manifest.metadata["blas"], trained != blas {
             printError("notice: \(path) was trained with \(trained), this machine runs \(blas); the continuation will not be bit-identical to an uninterrupted run")
             notes.append("BLAS \(trained) -> \(blas)")
@@ -95,7 +94,8 @@ public enum ResumeLauncher {
         }
 
         let batch = hyper.effectiveBatchSize(trainingCount: data.train.count)
-        let network = try Network(checkpoint: checkpoint, path: path, maxBatch: max(batch, 256))
+        let network = try Network(checkpoint: checkpoint, path: path, maxBatch: max(batch, 256),
+                                    threads: output.threadCount)
         let frozen = Set(hyper.frozen ?? [])
         for parameter in network.parameters where frozen.contains(parameter.node) { parameter.isFrozen = true }
         let optimizer = Optimizer(config: hyper.optimizer, parameters: network.parameters)
@@ -119,13 +119,14 @@ public enum ResumeLauncher {
     /// Replays from `path` to the step of `later` and compares every tensor and the generator state.
     /// Returns nil when bit-identical, else where the replay first diverges.
     public static func verify(checkpointPath path: String, against later: String, data: DataOptions,
-                              quiet: Bool) throws -> ReplayComparison {
+                              quiet: Bool, threads: Int? = nil) throws -> ReplayComparison {
         let target = try Checkpoint.load(from: later)
         // The later checkpoint's target epoch count fixes the schedule's total steps.
         let optimization = try OptimizationOptions.parse(["--epochs", String(target.manifest.hyperparameters.epochs)])
         let trainer = try prepare(checkpointPath: path, data: data,
                                   changes: Changes(optimization: optimization, allowDifferentData: false),
-                                  output: try OutputOptions.parse([]), directory: nil)
+                                  output: try OutputOptions.parse(threads.map { ["--threads", String($0)] } ?? []),
+                                  directory: nil)
         trainer.savesCheckpoints = false
         let goal = target.manifest.training.globalStep
         guard goal >= trainer.manifest.training.globalStep else {

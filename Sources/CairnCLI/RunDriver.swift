@@ -7,7 +7,8 @@ import Foundation
 /// Runs a prepared trainer the way `cairn-train` and `cairn-resume` both do: progress on standard
 /// error, SIGINT/SIGTERM handled, history files written, the summary printed, the exit status chosen.
 public enum RunDriver {
-    public static func drive(_ trainer: Trainer, output: OutputOptions, tool: String, blas: String = BLASLibrary.activeDescription) throws {
+    public static func drive(_ trainer: Trainer, output: OutputOptions, tool: String) throws {
+        let blas = BLASLibrary.describe(threads: trainer.network.team.threadCount)
         let epochs = trainer.manifest.hyperparameters.epochs
         let remainingSteps = max(epochs * trainer.stepsPerEpoch - trainer.manifest.training.globalStep, 0)
         let reporter = ProgressReporter(style: ProgressReporter.style(quiet: output.quiet || output.json && isatty(STDERR_FILENO) == 0),

@@ -11,7 +11,6 @@ public enum TrainLauncher {
     public static func train(data dataOptions: DataOptions, model: ModelOptions, optimization: OptimizationOptions,
                              output: OutputOptions, transfer: TransferOptions, seed: UInt64, earlyStop: Int?,
                              metadata: [String: String]) throws {
-        output.applyThreads()
         let source = try transfer.initFrom.map { try Checkpoint.load(from: $0) }
         let task = source?.manifest.task ?? dataOptions.task ?? .classification
         if let source, let asked = dataOptions.task, asked != source.manifest.task {
@@ -44,14 +43,14 @@ public enum TrainLauncher {
         }
         let directory = try runDirectory(output.out, data: data)
         let batch = hyperparameters.effectiveBatchSize(trainingCount: data.train.count)
-        let network = try Network(graph: graph, maxBatch: max(batch, 256))
+        let network = try Network(graph: graph, maxBatch: max(batch, 256), threads: output.threadCount)
         var rng = RandomGenerator(seed: seed)
         network.initialize(hyperparameters.initialization, rng: &rng)
         if let source, let path = transfer.initFrom {
             try network.loadParameters(from: source, path: path, skipping: newHead.map { [$0] } ?? [])
         }
         try transfer.freeze(network)
-        let blas = BLASLibrary.activeDescription
+        let blas = BLASLibrary.describe(threads: network.team.threadCount)
         var allMetadata = metadata
         allMetadata["blas"] = blas
         let policy = output.policy(directory: directory)
@@ -71,7 +70,7 @@ public enum TrainLauncher {
             printError("run folder: \(directory)")
         }
         try trainer.saveInitial()
-        try RunDriver.drive(trainer, output: output, tool: "cairn-train", blas: blas)
+        try RunDriver.drive(trainer, output: output, tool: "cairn-train")
     }
 
     /// The graph from `--model` or the perceptron flags, checked against the data.

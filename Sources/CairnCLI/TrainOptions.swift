@@ -144,18 +144,13 @@ public struct OutputOptions: ParsableArguments {
     @Flag(help: "More detail on standard error (BLAS library, data, model).")
     public var verbose = false
 
-    @Option(help: "BLAS threads (default: the library's own choice, usually one per core). Bit-identical resume needs the same count.")
+    @Option(help: "Threads for training (default: one per processor). Bit-identical resume needs the same count.")
     public var threads: Int?
 
     public init() {}
 
-    /// Applies `--threads` to the BLAS library, with a notice when the library cannot change it.
-    public func applyThreads() {
-        guard let threads else { return }
-        if BLASLibrary.current?.setThreadCount(threads) != true {
-            printError("notice: --threads \(threads) ignored: \(BLASLibrary.activeDescription) has no thread control")
-        }
-    }
+    /// The threads a network trains on: `--threads`, or one per processor.
+    public var threadCount: Int { threads ?? ThreadTeam.defaultThreadCount }
 
     /// The checkpoint policy for a run folder: these flags over `base` (a resumed run's own policy).
     public func policy(directory: String, base: CheckpointingRecord = CheckpointingRecord()) -> CheckpointPolicy {

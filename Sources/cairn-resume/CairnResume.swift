@@ -28,9 +28,9 @@ struct CairnResume: ParsableCommand {
 
     func run() throws {
         try runReportingErrors(tool: "cairn-resume") {
-            output.applyThreads()
             if let verify {
-                let comparison = try ResumeLauncher.verify(checkpointPath: checkpoint, against: verify, data: data, quiet: output.quiet)
+                let comparison = try ResumeLauncher.verify(checkpointPath: checkpoint, against: verify, data: data, quiet: output.quiet,
+                                                                threads: output.threads)
                 try ReplayReport.print(comparison, from: checkpoint, to: verify, json: output.json)
                 if !comparison.isIdentical { throw ExitCode(ExitStatus.found.rawValue) }
                 return

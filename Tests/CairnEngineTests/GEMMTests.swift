@@ -7,7 +7,8 @@ struct GEMMTests {
                           UnsafePointer<Float>, Int, Float, UnsafeMutablePointer<Float>, Int) -> Void
 
     static let shapes: [(m: Int, n: Int, k: Int)] = [(1, 1, 1), (3, 5, 7), (17, 33, 65), (70, 45, 300), (5, 530, 9), (129, 31, 2),
-                                                          (33, 200, 400)]  // the last one runs split across processors
+                                                          (33, 200, 400),
+                                                          (300, 40, 100), (10, 500, 300)]  // these split across a team
     static let transposes: [(Bool, Bool)] = [(false, false), (false, true), (true, false), (true, true)]
 
     /// Checks `multiply` against a Double reference on padded (lda > minimum) operands with alpha and beta.
@@ -72,6 +73,30 @@ struct GEMMTests {
                                    b: $8, ldb: $9, beta: $10, c: $11, ldc: $12) }
     }
 
+    /// Products split into row or column blocks across a team (of 2 and 3 threads, so blocks are
+    /// uneven) still match the reference, transposes, strides, alpha and beta included.
+    @Test(arguments: [2, 3]) func splitAcrossTeamMatchesReference(threads: Int) {
+        let team = ThreadTeam(threads: threads)
+        Self.check { GEMM.multiply(transposeA: $0, transposeB: $1, m: $2, n: $3, k: $4, alpha: $5, a: $6, lda: $7,
+                                   b: $8, ldb: $9, beta: $10, c: $11, ldc: $12, team: team) }
+    }
+
+    /// The split depends only on sizes and thread count: the same product twice gives the same bits.
+    @Test func splitProductIsBitIdenticalFromCallToCall() {
+        let team = ThreadTeam(threads: 2)
+        var rng = RandomGenerator(seed: 3)
+        let (m, n, k) = (300, 200, 150)
+        let a = (0 ..< m * k).map { _ in rng.nextUniform() - 0.5 }, b = (0 ..< k * n).map { _ in rng.nextUniform() - 0.5 }
+        func product() -> [Float] {
+            var c = [Float](repeating: 0, count: m * n)
+            GEMM.multiply(transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: a, lda: k, b: b, ldb: n,
+                          beta: 0, c: &c, ldc: n, team: team)
+            return c
+        }
+        let first = product()
+        for _ in 0..<20 { #expect(product() == first) }
+    }
+
     @Test func betaZeroIgnoresNaNInOutput() {
         let a: [Float] = [1, 2], b: [Float] = [3, 4]
         var c: [Float] = [.nan]
@@ -84,9 +109,14 @@ struct GEMMTests {
         // This machine has Debian's libopenblas0-pthread; elsewhere the portable path is fine.
         guard let library = BLASLibrary.current else {
             #expect(BLASLibrary.activeDescription == "portable Swift GEMM")
+            #expect(BLASLibrary.describe(threads: 2) == "portable Swift GEMM, 2 threads")
             return
         }
         #expect(library.description.contains("(\(library.path))"))
+        #expect(BLASLibrary.describe(threads: 1) == library.description + ", 1 thread")
+        if library.configuration?.hasPrefix("OpenBLAS") == true {
+            #expect(library.runsSingleThreaded, "OpenBLAS is pinned to one thread so the engine's team can split products")
+        }
         if library.configuration?.hasPrefix("OpenBLAS") == true {
             #expect(library.description.hasPrefix("OpenBLAS "))
             #expect(library.coreName != nil)

@@ -39,4 +39,25 @@ void cairn_shuffle4(const unsigned char *bytes, size_t count, unsigned char *pla
 void cairn_unshuffle4(const unsigned char *p0, const unsigned char *p1, const unsigned char *p2, const unsigned char *p3,
                       size_t count, unsigned char *bytes);
 
+/// A fixed team of threads (the caller plus `threads - 1` workers) that runs one task in parts at
+/// once. Used by one caller thread at a time.
+typedef struct cairn_thread_team cairn_thread_team;
+
+/// One part of a task: `part` is 0 ... parts - 1; part 0 runs on the calling thread.
+typedef void (*cairn_team_task)(void *context, long part);
+
+/// Starts `threads - 1` workers (fewer when the system refuses more threads; see
+/// `cairn_team_threads`). NULL when out of memory.
+cairn_thread_team *cairn_team_create(int threads);
+
+/// The team's thread count, the caller included.
+int cairn_team_threads(const cairn_thread_team *team);
+
+/// Runs `task(context, part)` for part 0 ... `parts - 1` (at most the team's thread count), part 0 on
+/// the caller, and returns when every part has finished.
+void cairn_team_run(cairn_thread_team *team, int parts, cairn_team_task task, void *context);
+
+/// Stops and joins the workers and frees the team.
+void cairn_team_destroy(cairn_thread_team *team);
+
 #endif

@@ -23,7 +23,6 @@ public final class BLASLibrary: CustomStringConvertible, @unchecked Sendable {
                                              UnsafePointer<Float>?, Int32, UnsafePointer<Float>?, Int32,
                                              Float, UnsafeMutablePointer<Float>?, Int32) -> Void
     private typealias CString = @convention(c) () -> UnsafePointer<CChar>?
-    private typealias CInt = @convention(c) () -> Int32
     private typealias SetCInt = @convention(c) (Int32) -> Void
 
     /// The CBLAS enumeration values used by every CBLAS implementation.
@@ -34,8 +33,8 @@ public final class BLASLibrary: CustomStringConvertible, @unchecked Sendable {
     /// The library this process uses, or nil when none was found (GEMM then runs in portable Swift).
     public static let current: BLASLibrary? = loadFirstAvailable()
 
-    /// A one-line description of the GEMM in use, for `--verbose` output and checkpoint metadata:
-    /// e.g. `OpenBLAS 0.3.21 (libopenblas.so.0), core SkylakeX, 2 threads` or `portable Swift GEMM`.
+    /// A one-line description of the GEMM library in use: e.g. `OpenBLAS 0.3.21 (libopenblas.so.0),
+    /// core SkylakeX` or `portable Swift GEMM`. `describe(threads:)` adds the engine's thread count.
     public static var activeDescription: String { current?.description ?? "portable Swift GEMM" }
 
     /// The file name or path the library was loaded from.
@@ -44,31 +43,19 @@ public final class BLASLibrary: CustomStringConvertible, @unchecked Sendable {
     public let sgemm: SGEMM
     /// OpenBLAS's kernel name (`openblas_get_corename`), when the library is OpenBLAS.
     public let coreName: String?
-    /// OpenBLAS's thread count (`openblas_get_num_threads`), when the library has that function.
-    public var threadCount: Int? { getThreadCount.map { Int($0()) } }
-    private let getThreadCount: CInt?
-    private let setThreadCount: SetCInt?
+    /// Whether the library was pinned to one thread of its own at load (`openblas_set_num_threads(1)`),
+    /// so that the engine's `ThreadTeam` can split products across threads itself. Libraries without
+    /// thread control (Accelerate, a bare CBLAS) keep their own threading and are not split.
+    public let runsSingleThreaded: Bool
     /// OpenBLAS's build configuration (`openblas_get_config`), e.g. `OpenBLAS 0.3.21 DYNAMIC_ARCH ...`.
     public let configuration: String?
 
-    private init(path: String, sgemm: SGEMM, coreName: String?, getThreadCount: CInt?, setThreadCount: SetCInt?,
-                 configuration: String?) {
+    private init(path: String, sgemm: SGEMM, coreName: String?, runsSingleThreaded: Bool, configuration: String?) {
         self.path = path
         self.sgemm = sgemm
         self.coreName = coreName
-        self.getThreadCount = getThreadCount
-        self.setThreadCount = setThreadCount
+        self.runsSingleThreaded = runsSingleThreaded
         self.configuration = configuration
-    }
-
-    /// Asks OpenBLAS to use `count` threads from now on (`openblas_set_num_threads`); false when the
-    /// library has no such function. Results are bit-identical for a given thread count; call it
-    /// before training, not between the steps of a run that must be reproducible.
-    @discardableResult
-    public func setThreadCount(_ count: Int) -> Bool {
-        guard let setThreadCount, count >= 1 else { return false }
-        setThreadCount(Int32(clamping: count))
-        return true
     }
 
     public var description: String {
@@ -79,8 +66,13 @@ public final class BLASLibrary: CustomStringConvertible, @unchecked Sendable {
         }
         var text = "\(name) (\(path))"
         if let coreName { text += ", core \(coreName)" }
-        if let threadCount { text += ", \(threadCount) thread\(threadCount == 1 ? "" : "s")" }
         return text
+    }
+
+    /// The GEMM in use and the engine's thread count, for `--verbose` output and checkpoint metadata:
+    /// e.g. `OpenBLAS 0.3.21 (libopenblas.so.0), core SkylakeX, 2 threads` or `portable Swift GEMM, 2 threads`.
+    public static func describe(threads: Int) -> String {
+        "\(current?.description ?? "portable Swift GEMM"), \(threads) thread\(threads == 1 ? "" : "s")"
     }
 
     /// Opens the library at `path` and resolves its symbols; nil when it cannot be opened or has no
@@ -98,11 +90,12 @@ public final class BLASLibrary: CustomStringConvertible, @unchecked Sendable {
             guard let text = unsafeBitCast(pointer, to: CString.self)() else { return nil }
             return String(cString: text).trimmingTrailingWhitespace()
         }
-        let getThreads = dlsym(handle, "openblas_get_num_threads").map { unsafeBitCast($0, to: CInt.self) }
+        // The engine splits products across its own threads (ThreadTeam): OpenBLAS's threads would
+        // compete with them, and spin on the cores between calls, so it runs each call on one thread.
         let setThreads = dlsym(handle, "openblas_set_num_threads").map { unsafeBitCast($0, to: SetCInt.self) }
+        setThreads?(1)
         return BLASLibrary(path: path, sgemm: sgemm, coreName: string("openblas_get_corename"),
-                           getThreadCount: getThreads, setThreadCount: setThreads,
-                           configuration: string("openblas_get_config"))
+                           runsSingleThreaded: setThreads != nil, configuration: string("openblas_get_config"))
     }
 
     /// The candidates in search order.

@@ -96,11 +96,13 @@ enum ElementwiseKernels {
         }
     }
 
-    /// `sums = column sums of a rows x width matrix`, rows added in order.
-    static func columnSums(_ matrix: UnsafePointer<Float>, rows: Int, width: Int, into sums: UnsafeMutablePointer<Float>) {
+    /// `sums = column sums of a rows x width matrix` whose rows start `rowStride` floats apart, rows
+    /// added in order.
+    static func columnSums(_ matrix: UnsafePointer<Float>, rows: Int, width: Int, rowStride: Int,
+                           into sums: UnsafeMutablePointer<Float>) {
         sums.update(from: matrix, count: width)
         for r in 1 ..< max(rows, 1) {
-            let row = matrix + r * width
+            let row = matrix + r * rowStride
             for j in stride(from: 0, to: width, by: Lanes.width) {
                 let lanes = min(Lanes.width, width - j)
                 Lanes.store(Lanes.load(sums + j, lanes) + Lanes.load(row + j, lanes), sums + j, lanes)

@@ -19,20 +19,28 @@ extension Network {
                 let d = gradients[source]
                 let accumulate = edgeAccumulates[edge]
                 switch node.kind {
-                case .relu:
-                    ElementwiseKernels.leakyReLUBackward(x: values(of: source), outputGradient: g, inputGradient: d,
-                                                         count: count, alpha: 0, accumulate: accumulate)
-                case .leakyRelu:
-                    ElementwiseKernels.leakyReLUBackward(x: values(of: source), outputGradient: g, inputGradient: d,
-                                                         count: count, alpha: node.alpha, accumulate: accumulate)
+                case .relu, .leakyRelu:
+                    let x = values(of: source), alpha = node.kind == .relu ? 0 : node.alpha
+                    elementsInParallel(count) {
+                        ElementwiseKernels.leakyReLUBackward(x: x + $0, outputGradient: g + $0, inputGradient: d + $0,
+                                                             count: $1, alpha: alpha, accumulate: accumulate)
+                    }
                 case .tanh, .sigmoid:
-                    ElementwiseKernels.smoothBackward(tanh: node.kind == .tanh, y: outputs[position], outputGradient: g,
-                                                      inputGradient: d, count: count, accumulate: accumulate)
+                    let y = UnsafePointer(outputs[position]), isTanh = node.kind == .tanh
+                    elementsInParallel(count) {
+                        ElementwiseKernels.smoothBackward(tanh: isTanh, y: y + $0, outputGradient: g + $0,
+                                                          inputGradient: d + $0, count: $1, accumulate: accumulate)
+                    }
                 case .dropout where training && node.rate > 0:
-                    ElementwiseKernels.multiply(g, masks[position], into: d, count: count, accumulate: accumulate)
+                    let mask = UnsafePointer(masks[position])
+                    elementsInParallel(count) {
+                        ElementwiseKernels.multiply(g + $0, mask + $0, into: d + $0, count: $1, accumulate: accumulate)
+                    }
                 case .identity, .dropout, .add:
-                    ElementwiseKernels.scaledCopy(g, into: d, count: count, scale: edgeScales[edge],
-                                                  accumulate: accumulate)
+                    let scale = edgeScales[edge]
+                    elementsInParallel(count) {
+                        ElementwiseKernels.scaledCopy(g + $0, into: d + $0, count: $1, scale: scale, accumulate: accumulate)
+                    }
                 case .input, .dense, .softmax:
                     break
                 }
@@ -49,18 +57,21 @@ extension Network {
         weight.gradient.withUnsafeMutableBufferPointer { dw in
             precondition(dw.count == units * fanIn, "\(weight.name) gradient has the wrong size")
             GEMM.multiply(transposeA: true, transposeB: false, m: units, n: fanIn, k: batch,
-                          alpha: 1, a: g, lda: units, b: x, ldb: fanIn, beta: 0, c: dw.baseAddress!, ldc: fanIn)
+                          alpha: 1, a: g, lda: units, b: x, ldb: fanIn, beta: 0, c: dw.baseAddress!, ldc: fanIn, team: team)
         }
         bias.gradient.withUnsafeMutableBufferPointer { db in
             precondition(db.count == units, "\(bias.name) gradient has the wrong size")
-            ElementwiseKernels.columnSums(g, rows: batch, width: units, into: db.baseAddress!)
+            let sums = db.baseAddress!
+            columnsInParallel(units, rows: batch) {
+                ElementwiseKernels.columnSums(g + $0, rows: batch, width: $1, rowStride: units, into: sums + $0)
+            }
         }
         guard nodes[source].needsGradient else { return }
         let accumulate = edgeAccumulates[node.firstEdge]
         weight.values.withUnsafeBufferPointer { w in
             GEMM.multiply(transposeA: false, transposeB: false, m: batch, n: fanIn, k: units,
                           alpha: 1, a: g, lda: units, b: w.baseAddress!, ldb: fanIn,
-                          beta: accumulate ? 1 : 0, c: gradients[source], ldc: fanIn)
+                          beta: accumulate ? 1 : 0, c: gradients[source], ldc: fanIn, team: team)
         }
     }
 }

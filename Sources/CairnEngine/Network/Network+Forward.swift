@@ -25,16 +25,15 @@ extension Network {
                 continue
             case .dense:
                 denseForward(node, input: source, output: output, batch: batch)
-            case .relu:
-                ElementwiseKernels.leakyReLU(source, output, count: count, alpha: 0)
-            case .leakyRelu:
-                ElementwiseKernels.leakyReLU(source, output, count: count, alpha: node.alpha)
+            case .relu, .leakyRelu:
+                let alpha = node.kind == .relu ? 0 : node.alpha
+                elementsInParallel(count) { ElementwiseKernels.leakyReLU(source + $0, output + $0, count: $1, alpha: alpha) }
             case .tanh:
-                ElementwiseKernels.tanh(source, output, count: count)
+                elementsInParallel(count) { ElementwiseKernels.tanh(source + $0, output + $0, count: $1) }
             case .sigmoid:
-                ElementwiseKernels.sigmoid(source, output, count: count)
+                elementsInParallel(count) { ElementwiseKernels.sigmoid(source + $0, output + $0, count: $1) }
             case .identity:
-                output.update(from: source, count: count)
+                elementsInParallel(count) { (output + $0).update(from: source + $0, count: $1) }
             case .dropout:
                 if training && node.rate > 0 {
                     let mask = masks[position]
@@ -44,17 +43,22 @@ extension Network {
                         output[i] = source[i] * mask[i]
                     }
                 } else {
-                    output.update(from: source, count: count)
+                    elementsInParallel(count) { (output + $0).update(from: source + $0, count: $1) }
                 }
             case .add:
-                ElementwiseKernels.scaledCopy(source, into: output, count: count,
-                                              scale: edgeScales[node.firstEdge], accumulate: false)
-                for edge in node.firstEdge + 1 ..< node.firstEdge + node.edgeCount {
-                    ElementwiseKernels.scaledCopy(values(of: edgeSources[edge]), into: output, count: count,
-                                                  scale: edgeScales[edge], accumulate: true)
+                for edge in node.firstEdge ..< node.firstEdge + node.edgeCount {
+                    let input = values(of: edgeSources[edge]), scale = edgeScales[edge]
+                    let accumulate = edge != node.firstEdge
+                    elementsInParallel(count) {
+                        ElementwiseKernels.scaledCopy(input + $0, into: output + $0, count: $1, scale: scale,
+                                                      accumulate: accumulate)
+                    }
                 }
             case .softmax:
-                ElementwiseKernels.softmax(source, output, rows: batch, width: node.width)
+                let width = node.width
+                rowsInParallel(batch, width: width) {
+                    ElementwiseKernels.softmax(source + $0 * width, output + $0 * width, rows: $1, width: width)
+                }
             }
         }
     }
@@ -68,11 +72,13 @@ extension Network {
             precondition(w.count == units * fanIn, "\(weight.name) was given the wrong number of values")
             GEMM.multiply(transposeA: false, transposeB: true, m: batch, n: units, k: fanIn,
                           alpha: 1, a: input, lda: fanIn, b: w.baseAddress!, ldb: fanIn,
-                          beta: 0, c: output, ldc: units)
+                          beta: 0, c: output, ldc: units, team: team)
         }
         bias.values.withUnsafeBufferPointer { b in
             precondition(b.count == units, "\(bias.name) was given the wrong number of values")
-            ElementwiseKernels.addToEachRow(b.baseAddress!, output, rows: batch, width: units)
+            rowsInParallel(batch, width: units) {
+                ElementwiseKernels.addToEachRow(b.baseAddress!, output + $0 * units, rows: $1, width: units)
+            }
         }
     }
 }

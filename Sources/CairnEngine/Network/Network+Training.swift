@@ -15,7 +15,7 @@ extension Network {
     public func trainStep(inputs: UnsafeBufferPointer<Float>, targets: Targets, batch: Int, optimizer: Optimizer,
                           learningRate: Float, rng: inout RandomGenerator) -> Double {
         let loss = lossAndGradients(inputs: inputs, targets: targets, batch: batch, training: true, rng: &rng)
-        if loss.isFinite { optimizer.step(parameters, learningRate: learningRate) }
+        if loss.isFinite { optimizer.step(parameters, learningRate: learningRate, team: team) }
         return loss
     }
 

@@ -24,6 +24,9 @@ public final class Network {
     public let maxBatch: Int
     /// The trainable tensors in graph order; for each dense node its weight, then its bias.
     public let parameters: [Parameter]
+    /// The threads every pass splits its products and element-wise loops across. Results are
+    /// bit-identical from run to run at the same thread count, not across thread counts.
+    public let team: ThreadTeam
 
     let nodes: [CompiledNode]
     let inputIndex: Int
@@ -47,8 +50,9 @@ public final class Network {
     public var outputWidth: Int { nodes[nodes.count - 1].width }
 
     /// Validates the graph (throwing its `GraphError`), creates the parameters (zero; call
-    /// `initialize`) and preallocates workspaces for up to `maxBatch` rows.
-    public init(graph: GraphSpec, maxBatch: Int) throws {
+    /// `initialize`), preallocates workspaces for up to `maxBatch` rows and starts a team of
+    /// `threads` threads (default: one per processor).
+    public init(graph: GraphSpec, maxBatch: Int, threads: Int = ThreadTeam.defaultThreadCount) throws {
         let widths = try graph.validate()
         guard maxBatch >= 1, maxBatch <= Self.maximumBatch else { throw EngineError.invalidMaxBatch(maxBatch) }
         self.graph = graph
@@ -131,6 +135,7 @@ public final class Network {
         self.edgeAccumulates = accumulates
         self.parameters = parameters
         self.currentInput = UnsafePointer(base)
+        self.team = ThreadTeam(threads: threads)
     }
 
     deinit {

@@ -2,10 +2,12 @@ import CairnFormat
 import CairnModel
 
 extension Network {
-    /// Builds the network a checkpoint describes, with its weights. `path` names the file in errors.
-    public convenience init(checkpoint: Checkpoint, path: String, maxBatch: Int) throws {
+    /// Builds the network a checkpoint describes, with its weights, on `threads` threads. `path`
+    /// names the file in errors.
+    public convenience init(checkpoint: Checkpoint, path: String, maxBatch: Int,
+                            threads: Int = ThreadTeam.defaultThreadCount) throws {
         do {
-            try self.init(graph: checkpoint.manifest.graph, maxBatch: maxBatch)
+            try self.init(graph: checkpoint.manifest.graph, maxBatch: maxBatch, threads: threads)
         } catch {
             throw CheckpointError(path: path, "\(error)")
         }

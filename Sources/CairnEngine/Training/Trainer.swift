@@ -241,10 +241,7 @@ public final class Trainer {
         let width = train.width
         train.features.withUnsafeBufferPointer { source in
             features.withUnsafeMutableBufferPointer { target in
-                for (r, index) in rows.enumerated() {
-                    let from = source.baseAddress! + index * width
-                    (target.baseAddress! + r * width).update(from: from, count: width)
-                }
+                network.team.gatherRows(rows, from: source.baseAddress!, width: width, into: target.baseAddress!)
             }
         }
         switch train.targets {
