@@ -3,10 +3,15 @@
 
 The fixed stratified 80/20 split of Fixtures/datasets/digits-split.txt (1437 train, 360 test),
 inputs divided by 16, MLP 64-64-10, leaky-ReLU 0.01, softmax cross-entropy, SGD momentum 0.9, lr 0.05,
-batch 32, 50 epochs, He init; five seeds each; median test accuracy and cross-entropy.
+batch 32, 50 epochs, He init; five seeds each (or --seeds N); median test accuracy and cross-entropy.
 
-Usage: python3 Benchmarks/digits/run.py [--bin .build/release] [--seeds 5]
-(pip install scikit-learn for the scikit-learn peer; it is skipped, with a notice, when missing.)
+Peers: hand-written numpy (float32), PyTorch (float32, kaiming_normal_ weights, zero biases) and
+scikit-learn's MLPClassifier (ReLU: it has no leaky-ReLU; its own Glorot initialisation). With many
+seeds it also prints each implementation's distribution of correct test samples (out of 360) and a
+bootstrap 95% interval for the difference of mean accuracy between Cairn and each peer.
+
+Usage: python3 Benchmarks/digits/run.py [--bin .build/release] [--seeds 5] [--json FILE]
+(pip install scikit-learn torch for those peers; a missing one is skipped, with a notice.)
 """
 import argparse
 import json
@@ -88,6 +93,41 @@ def run_numpy(x, y, xt, yt, seed):
     return float((logits.argmax(1) == yt).mean()), float(-logp[np.arange(len(yt)), yt].mean()), seconds
 
 
+def run_torch(x, y, xt, yt, seed):
+    import torch  # noqa: PLC0415
+    torch.set_num_threads(1)
+    torch.manual_seed(seed)
+    model = torch.nn.Sequential(torch.nn.Linear(64, 64), torch.nn.LeakyReLU(ALPHA), torch.nn.Linear(64, 10))
+    for layer in (model[0], model[2]):
+        torch.nn.init.kaiming_normal_(layer.weight, nonlinearity="relu")  # sqrt(2 / fan_in), as the others
+        torch.nn.init.zeros_(layer.bias)
+    optimizer = torch.optim.SGD(model.parameters(), lr=LR, momentum=MU)
+    loss_fn = torch.nn.CrossEntropyLoss()
+    xs, ys = torch.from_numpy(x), torch.from_numpy(y.astype(np.int64))
+    start = time.perf_counter()
+    for _ in range(EPOCHS):
+        order = torch.randperm(len(xs))
+        for i in range(0, len(xs), BATCH):
+            idx = order[i:i + BATCH]
+            optimizer.zero_grad(set_to_none=True)
+            loss_fn(model(xs[idx]), ys[idx]).backward()
+            optimizer.step()
+    seconds = time.perf_counter() - start
+    with torch.no_grad():
+        logits = model(torch.from_numpy(xt))
+        ce = float(torch.nn.functional.cross_entropy(logits, torch.from_numpy(yt.astype(np.int64))))
+        accuracy = float((logits.argmax(1).numpy() == yt).mean())
+    return accuracy, ce, seconds
+
+
+def mean_difference_interval(a, b, rounds=10000):
+    """Bootstrap 95% interval of mean(a) - mean(b), seeds resampled independently."""
+    rng = np.random.default_rng(12345)
+    a, b = np.asarray(a), np.asarray(b)
+    diffs = rng.choice(a, (rounds, len(a))).mean(1) - rng.choice(b, (rounds, len(b))).mean(1)
+    return np.percentile(diffs, 2.5), np.percentile(diffs, 97.5)
+
+
 def run_sklearn(x, y, xt, yt, seed):
     from sklearn.neural_network import MLPClassifier  # noqa: PLC0415
     start = time.perf_counter()
@@ -107,6 +147,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--bin", default=os.path.join(ROOT, ".build", "release"))
     parser.add_argument("--seeds", type=int, default=5)
+    parser.add_argument("--json", help="also write every run's accuracy, cross-entropy and seconds here")
     args = parser.parse_args()
     table, train, test = load()
     x, y = (table[train, 1:] / 16).astype(np.float32), table[train, 0].astype(int)
@@ -119,6 +160,10 @@ def main():
         binary = os.path.join(args.bin, "cairn-train")
         results["cairn"] = [run_cairn(binary, train_csv, test_csv, s, folder) for s in range(args.seeds)]
     results["numpy"] = [run_numpy(x, y, xt, yt, s) for s in range(args.seeds)]
+    try:
+        results["pytorch"] = [run_torch(x, y, xt, yt, s) for s in range(args.seeds)]
+    except ImportError:
+        print("notice: PyTorch is not installed; its peer is skipped (pip install torch)", file=sys.stderr)
     try:
         results["scikit-learn (ReLU)"] = [run_sklearn(x, y, xt, yt, s) for s in range(args.seeds)]
     except ImportError:
@@ -134,6 +179,25 @@ def main():
     for name, runs in results.items():
         if name != "cairn":
             print(f"cairn / {name} median accuracy ratio: {cairn / statistics.median(r[0] for r in runs):.4f}")
+    if args.seeds >= 20:
+        tested = len(yt)
+        print(f"correct test samples (of {tested}): seeds per count")
+        for name, runs in results.items():
+            counts = {}
+            for r in runs:
+                correct = round(r[0] * tested)
+                counts[correct] = counts.get(correct, 0) + 1
+            print(f"  {name:<22} " + "  ".join(f"{k}:{counts[k]}" for k in sorted(counts)))
+        ours = [r[0] for r in results["cairn"]]
+        for name, runs in results.items():
+            if name != "cairn":
+                low, high = mean_difference_interval(ours, [r[0] for r in runs])
+                print(f"mean accuracy, cairn - {name}: {100 * (statistics.mean(ours) - statistics.mean(r[0] for r in runs)):+.3f} "
+                      f"points (bootstrap 95% interval {100 * low:+.3f} to {100 * high:+.3f})")
+    if args.json:
+        with open(args.json, "w") as out:
+            json.dump({name: [{"accuracy": r[0], "cross_entropy": r[1], "seconds": r[2]} for r in runs]
+                       for name, runs in results.items()}, out, indent=1)
 
 
 if __name__ == "__main__":
