@@ -29,7 +29,8 @@ let package = Package(
     targets: [
         // MARK: - System libraries
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["libz-dev"])]),
-        /// C kernels that need CPU intrinsics Swift cannot reach (CRC-32 by carry-less multiplication).
+        /// C kernels that need CPU intrinsics or atomics Swift cannot reach portably (CRC-32 by carry-less
+        /// multiplication, the engine's thread team).
         .target(name: "CCairnKernels"),
 
         // MARK: - Library layers (each imports only the layers below it)
@@ -38,7 +39,7 @@ let package = Package(
         /// What a checkpoint means: graph, hyperparameters, training state, history.
         .target(name: "CairnModel", dependencies: ["CairnFormat"]),
         /// Math and training: BLAS, layers, losses, optimisers, data, trainer.
-        .target(name: "CairnEngine", dependencies: ["CairnModel"]),
+        .target(name: "CairnEngine", dependencies: ["CairnModel", "CCairnKernels"]),
         /// Looking inside and converting checkpoints: reports, verification, graph drawings, safetensors/npz/npy.
         .target(name: "CairnInspect", dependencies: ["CairnModel"]),
         /// Shared command-line pieces: option groups, progress, output, exit codes.
@@ -65,7 +66,7 @@ let package = Package(
         // MARK: - Tests
         .testTarget(name: "CairnFormatTests", dependencies: ["CairnFormat"]),
         .testTarget(name: "CairnModelTests", dependencies: ["CairnModel"]),
-        .testTarget(name: "CairnEngineTests", dependencies: ["CairnEngine"]),
+        .testTarget(name: "CairnEngineTests", dependencies: ["CairnEngine", "CCairnKernels"]),
         .testTarget(name: "CairnInspectTests", dependencies: ["CairnInspect"]),
         .testTarget(name: "CLITests", dependencies: ["CairnCLI"]),
     ],

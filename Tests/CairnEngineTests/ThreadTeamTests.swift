@@ -3,34 +3,44 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import CCairnKernels
 import Testing
 @testable import CairnEngine
 
 @Suite("Thread team")
 struct ThreadTeamTests {
-    /// Collects which parts ran, from any thread.
-    final class Tally: @unchecked Sendable {
-        private let counts: UnsafeMutablePointer<Int>
-        let size: Int
-        init(size: Int) {
-            self.size = size
-            counts = .allocate(capacity: size)
-            counts.initialize(repeating: 0, count: size)
+    /// Adds 1 to `counts[i]` for every `i` of its part's range (each part writes only its own slots).
+    struct Increment: TeamJob {
+        var counts: UnsafeMutablePointer<Int>
+        var split: Split
+        func run(part: Int) {
+            for i in split.range(part) { counts[i] += 1 }
         }
-        deinit { counts.deallocate() }
-        /// Each part writes only its own slot, so no two threads touch the same memory.
-        func mark(_ index: Int) { counts[index] += 1 }
-        var values: [Int] { Array(UnsafeBufferPointer(start: counts, count: size)) }
+        static var entry: cairn_team_task {
+            { context, part in context!.assumingMemoryBound(to: Increment.self).pointee.run(part: part) }
+        }
+    }
+
+    /// Runs `rounds` jobs over `count` slots split `parts` ways (or by the team's rule) and returns the slots.
+    static func tally(team: ThreadTeam, count: Int, parts: Int? = nil, rounds: Int = 1, pauseEvery: Int = 0) -> [Int] {
+        let counts = UnsafeMutablePointer<Int>.allocate(capacity: max(count, 1))
+        defer { counts.deallocate() }
+        counts.initialize(repeating: 0, count: max(count, 1))
+        let split = parts.map { Split(count: count, parts: $0) } ?? team.split(count, minimumPerPart: 1)
+        for round in 1...rounds {
+            team.run(Increment(counts: counts, split: split))
+            if pauseEvery > 0, round % pauseEvery == 0 { usleep(2000) }  // past the spin window: workers sleep
+        }
+        return Array(UnsafeBufferPointer(start: counts, count: count))
     }
 
     @Test(arguments: [1, 2, 3, 8]) func everyPartRunsExactlyOnce(threads: Int) {
         let team = ThreadTeam(threads: threads)
         #expect(team.threadCount == threads)
-        for round in 0..<50 {
-            for parts in 0...threads {
-                let tally = Tally(size: threads + 1)
-                team.run(parts: parts) { tally.mark($0) }
-                #expect(tally.values == (0...threads).map { $0 < parts ? 1 : 0 }, "threads \(threads), parts \(parts), round \(round)")
+        for parts in 1...threads {
+            for count in [0, 1, parts, 37, 1000] {
+                #expect(Self.tally(team: team, count: count, parts: parts, rounds: 20) == [Int](repeating: 20, count: count),
+                        "threads \(threads), parts \(parts), count \(count)")
             }
         }
     }
@@ -39,9 +49,10 @@ struct ThreadTeamTests {
         for count in [0, 1, 7, 8, 9, 100, 1000, 1023] {
             for parts in 1...5 {
                 for granule in [1, 8, 16] {
+                    let split = Split(count: count, granule: granule, parts: parts)
                     var next = 0
                     for part in 0..<parts {
-                        let range = ThreadTeam.range(part: part, of: parts, count: count, granule: granule)
+                        let range = split.range(part)
                         #expect(range.lowerBound == next, "count \(count) parts \(parts) granule \(granule)")
                         if range.upperBound < count { #expect(range.upperBound % granule == 0) }
                         next = range.upperBound
@@ -52,28 +63,28 @@ struct ThreadTeamTests {
         }
     }
 
-    @Test func partsRespectTheMinimumPerPart() {
+    @Test func splitsRespectTheMinimumPerPartAndTheGranules() {
         let team = ThreadTeam(threads: 4)
-        #expect(team.parts(for: 10, minimumPerPart: 100) == 1)
-        #expect(team.parts(for: 250, minimumPerPart: 100) == 2)
-        #expect(team.parts(for: 1_000_000, minimumPerPart: 100) == 4)
+        #expect(team.split(10, minimumPerPart: 100).parts == 1)
+        #expect(team.split(250, minimumPerPart: 100).parts == 2)
+        #expect(team.split(1_000_000, minimumPerPart: 100).parts == 4)
+        #expect(team.split(40, granule: 16, minimumPerPart: 1).parts == 3)  // only three granules
+        #expect(ThreadTeam(threads: 1).split(1_000_000, minimumPerPart: 1).parts == 1)
     }
 
-    /// Many short tasks back to back (workers spinning), then tasks after a pause long enough for the
-    /// workers to sleep: every element is written exactly once each time.
-    @Test func backToBackAndAfterSleepingTasksAreComplete() {
+    /// Many short jobs back to back (workers spinning), with pauses long enough for the workers to
+    /// sleep in between: every element is written exactly once each time.
+    @Test func backToBackAndAfterSleepingJobsAreComplete() {
         let team = ThreadTeam(threads: 3)
-        let count = 10_000
-        let values = UnsafeMutablePointer<Int>.allocate(capacity: count)
-        defer { values.deallocate() }
-        values.initialize(repeating: 0, count: count)
-        for round in 1...2000 {
-            team.forEachRange(count: count, minimumPerPart: 1) { range in
-                for i in range { values[i] += 1 }
-            }
-            if round % 500 == 0 { usleep(2000) }  // past the spin window: workers are asleep
+        #expect(Self.tally(team: team, count: 10_000, rounds: 2000, pauseEvery: 500) == [Int](repeating: 2000, count: 10_000))
+    }
+
+    /// Teams of every size start, run and stop (deinit joins the workers) without hanging.
+    @Test func teamsAreCreatedAndDestroyedCleanly() {
+        for threads in 1...4 {
+            let team = ThreadTeam(threads: threads)
+            #expect(Self.tally(team: team, count: 64, rounds: 3) == [Int](repeating: 3, count: 64))
         }
-        #expect(UnsafeBufferPointer(start: values, count: count).allSatisfy { $0 == 2000 })
     }
 
     @Test func gatherRowsCopiesRowsInTheGivenOrder() {

@@ -1,3 +1,5 @@
+import CCairnKernels
+
 /// Single-precision matrix multiply, row-major: `C = alpha * op(A) * op(B) + beta * C`, where
 /// `op(A)` is `m x k`, `op(B)` is `k x n` and `C` is `m x n`.
 ///
@@ -28,28 +30,50 @@ public enum GEMM {
                                   alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             return
         }
-        let splitRows = m >= n
-        let blocks = ((splitRows ? m : n) + splitGranule - 1) / splitGranule
-        let parts = library.runsSingleThreaded
-            ? min(team?.parts(for: m * n * max(k, 1), minimumPerPart: multiplyAddsPerPart) ?? 1, blocks) : 1
-        guard parts > 1, let team else {
+        var job = GEMMBlocks(library: library, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                             alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
+                             splitRows: m >= n, split: Split(count: max(m, n), parts: 1))
+        if let team, library.runsSingleThreaded {
+            let split = team.split(job.splitRows ? m : n, granule: splitGranule,
+                                   minimumPerPart: max(1, multiplyAddsPerPart / max(k, 1) / max(job.splitRows ? n : m, 1)))
+            job.split = split
+            team.run(job)
+        } else {
             library.multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
-            return
         }
-        team.run(parts: parts) { part in
-            let range = ThreadTeam.range(part: part, of: parts, count: splitRows ? m : n, granule: splitGranule)
-            guard !range.isEmpty else { return }
-            let start = range.lowerBound
-            if splitRows {
-                // Rows of C are rows of op(A): row r of op(A) starts at a + r (stored transposed) or a + r * lda.
-                library.multiply(transposeA, transposeB, range.count, n, k, alpha,
-                                 transposeA ? a + start : a + start * lda, lda, b, ldb, beta, c + start * ldc, ldc)
-            } else {
-                // Columns of C are columns of op(B): column j starts at b + j * ldb (stored transposed) or b + j.
-                library.multiply(transposeA, transposeB, m, range.count, k, alpha, a, lda,
-                                 transposeB ? b + start * ldb : b + start, ldb, beta, c + start, ldc)
-            }
+    }
+}
+
+/// One product split into row blocks (`splitRows`) or column blocks of `C`, one BLAS call per block.
+struct GEMMBlocks: TeamJob {
+    let library: BLASLibrary
+    var transposeA: Bool, transposeB: Bool
+    var m: Int, n: Int, k: Int
+    var alpha: Float
+    var a: UnsafePointer<Float>, lda: Int
+    var b: UnsafePointer<Float>, ldb: Int
+    var beta: Float
+    var c: UnsafeMutablePointer<Float>, ldc: Int
+    var splitRows: Bool
+    var split: Split
+
+    func run(part: Int) {
+        let range = split.range(part)
+        guard !range.isEmpty else { return }
+        let start = range.lowerBound
+        if splitRows {
+            // Rows of C are rows of op(A): row r of op(A) starts at a + r (stored transposed) or a + r * lda.
+            library.multiply(transposeA, transposeB, range.count, n, k, alpha,
+                             transposeA ? a + start : a + start * lda, lda, b, ldb, beta, c + start * ldc, ldc)
+        } else {
+            // Columns of C are columns of op(B): column j starts at b + j * ldb (stored transposed) or b + j.
+            library.multiply(transposeA, transposeB, m, range.count, k, alpha, a, lda,
+                             transposeB ? b + start * ldb : b + start, ldb, beta, c + start, ldc)
         }
+    }
+
+    static var entry: cairn_team_task {
+        { context, part in context!.assumingMemoryBound(to: GEMMBlocks.self).pointee.run(part: part) }
     }
 }
 

@@ -20,27 +20,18 @@ extension Network {
                 let accumulate = edgeAccumulates[edge]
                 switch node.kind {
                 case .relu, .leakyRelu:
-                    let x = values(of: source), alpha = node.kind == .relu ? 0 : node.alpha
-                    elementsInParallel(count) {
-                        ElementwiseKernels.leakyReLUBackward(x: x + $0, outputGradient: g + $0, inputGradient: d + $0,
-                                                             count: $1, alpha: alpha, accumulate: accumulate)
-                    }
+                    let alpha = node.kind == .relu ? 0 : node.alpha
+                    team.run(ElementwiseJob(.leakyReLUBackward(alpha: alpha, accumulate: accumulate), values(of: source), g,
+                                            into: d, count: count, team: team))
                 case .tanh, .sigmoid:
-                    let y = UnsafePointer(outputs[position]), isTanh = node.kind == .tanh
-                    elementsInParallel(count) {
-                        ElementwiseKernels.smoothBackward(tanh: isTanh, y: y + $0, outputGradient: g + $0,
-                                                          inputGradient: d + $0, count: $1, accumulate: accumulate)
-                    }
+                    team.run(ElementwiseJob(.smoothBackward(tanh: node.kind == .tanh, accumulate: accumulate),
+                                            UnsafePointer(outputs[position]), g, into: d, count: count, team: team))
                 case .dropout where training && node.rate > 0:
-                    let mask = UnsafePointer(masks[position])
-                    elementsInParallel(count) {
-                        ElementwiseKernels.multiply(g + $0, mask + $0, into: d + $0, count: $1, accumulate: accumulate)
-                    }
+                    team.run(ElementwiseJob(.multiply(accumulate: accumulate), g, UnsafePointer(masks[position]), into: d,
+                                            count: count, team: team))
                 case .identity, .dropout, .add:
-                    let scale = edgeScales[edge]
-                    elementsInParallel(count) {
-                        ElementwiseKernels.scaledCopy(g + $0, into: d + $0, count: $1, scale: scale, accumulate: accumulate)
-                    }
+                    team.run(ElementwiseJob(.scaledCopy(scale: edgeScales[edge], accumulate: accumulate), g, into: d,
+                                            count: count, team: team))
                 case .input, .dense, .softmax:
                     break
                 }
@@ -61,10 +52,7 @@ extension Network {
         }
         bias.gradient.withUnsafeMutableBufferPointer { db in
             precondition(db.count == units, "\(bias.name) gradient has the wrong size")
-            let sums = db.baseAddress!
-            columnsInParallel(units, rows: batch) {
-                ElementwiseKernels.columnSums(g + $0, rows: batch, width: $1, rowStride: units, into: sums + $0)
-            }
+            team.run(ElementwiseJob(.columnSums(rows: batch, stride: units), g, into: db.baseAddress!, count: units, team: team))
         }
         guard nodes[source].needsGradient else { return }
         let accumulate = edgeAccumulates[node.firstEdge]

@@ -27,13 +27,13 @@ extension Network {
                 denseForward(node, input: source, output: output, batch: batch)
             case .relu, .leakyRelu:
                 let alpha = node.kind == .relu ? 0 : node.alpha
-                elementsInParallel(count) { ElementwiseKernels.leakyReLU(source + $0, output + $0, count: $1, alpha: alpha) }
+                team.run(ElementwiseJob(.leakyReLU(alpha: alpha), source, into: output, count: count, team: team))
             case .tanh:
-                elementsInParallel(count) { ElementwiseKernels.tanh(source + $0, output + $0, count: $1) }
+                team.run(ElementwiseJob(.tanh, source, into: output, count: count, team: team))
             case .sigmoid:
-                elementsInParallel(count) { ElementwiseKernels.sigmoid(source + $0, output + $0, count: $1) }
+                team.run(ElementwiseJob(.sigmoid, source, into: output, count: count, team: team))
             case .identity:
-                elementsInParallel(count) { (output + $0).update(from: source + $0, count: $1) }
+                team.run(ElementwiseJob(.scaledCopy(scale: 1, accumulate: false), source, into: output, count: count, team: team))
             case .dropout:
                 if training && node.rate > 0 {
                     let mask = masks[position]
@@ -43,22 +43,16 @@ extension Network {
                         output[i] = source[i] * mask[i]
                     }
                 } else {
-                    elementsInParallel(count) { (output + $0).update(from: source + $0, count: $1) }
+                    team.run(ElementwiseJob(.scaledCopy(scale: 1, accumulate: false), source, into: output, count: count,
+                                            team: team))
                 }
             case .add:
                 for edge in node.firstEdge ..< node.firstEdge + node.edgeCount {
-                    let input = values(of: edgeSources[edge]), scale = edgeScales[edge]
-                    let accumulate = edge != node.firstEdge
-                    elementsInParallel(count) {
-                        ElementwiseKernels.scaledCopy(input + $0, into: output + $0, count: $1, scale: scale,
-                                                      accumulate: accumulate)
-                    }
+                    let operation = ElementwiseJob.Operation.scaledCopy(scale: edgeScales[edge], accumulate: edge != node.firstEdge)
+                    team.run(ElementwiseJob(operation, values(of: edgeSources[edge]), into: output, count: count, team: team))
                 }
             case .softmax:
-                let width = node.width
-                rowsInParallel(batch, width: width) {
-                    ElementwiseKernels.softmax(source + $0 * width, output + $0 * width, rows: $1, width: width)
-                }
+                team.run(ElementwiseJob(.softmax(width: node.width), source, into: output, count: batch, team: team))
             }
         }
     }
@@ -76,9 +70,7 @@ extension Network {
         }
         bias.values.withUnsafeBufferPointer { b in
             precondition(b.count == units, "\(bias.name) was given the wrong number of values")
-            rowsInParallel(batch, width: units) {
-                ElementwiseKernels.addToEachRow(b.baseAddress!, output + $0 * units, rows: $1, width: units)
-            }
+            team.run(ElementwiseJob(.addToEachRow(width: units), b.baseAddress!, into: output, count: batch, team: team))
         }
     }
 }

@@ -74,4 +74,26 @@ enum OptimizerKernels {
             Lanes.store(wi - learningRate * (nesterov ? gi + mu * vi : vi), w + i, lanes)
         }
     }
+
+    /// Adam (and AdamW, whose decoupled decay shrinks `w` first): `m = b1 m + (1 - b1) g'`,
+    /// `v = b2 v + (1 - b2) g'^2`, `w -= lr (m / c1) / (sqrt(v / c2) + eps)`.
+    static func adam(w: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>,
+                     v: UnsafeMutablePointer<Float>, count: Int, rule: ParameterUpdate.Rule) {
+        let b1 = rule.beta1, b2 = rule.beta2, eps = rule.epsilon, l2 = rule.decay, shrink = rule.shrink
+        let learningRate = rule.learningRate, clipScale = rule.clipScale
+        let correction1 = rule.correction1, correction2 = rule.correction2
+        let decoupled = rule.kind == .adamw
+        for i in stride(from: 0, to: count, by: Lanes.width) {
+            let lanes = min(Lanes.width, count - i)
+            var wi = Lanes.load(w + i, lanes)
+            if decoupled { wi -= shrink * wi }
+            let gi = Lanes.load(g + i, lanes) * clipScale + l2 * wi
+            let mi = b1 * Lanes.load(m + i, lanes) + (1 - b1) * gi
+            let vi = b2 * Lanes.load(v + i, lanes) + (1 - b2) * gi * gi
+            Lanes.store(mi, m + i, lanes)
+            Lanes.store(vi, v + i, lanes)
+            wi -= learningRate * (mi / correction1) / ((vi / correction2).squareRoot() + eps)
+            Lanes.store(wi, w + i, lanes)
+        }
+    }
 }

@@ -5,16 +5,17 @@ import Glibc
 import Darwin
 #endif
 
-/// A fixed team of threads, the caller plus `threadCount - 1` workers, that runs one task in parts
-/// at once: the engine's GEMMs (each split into row or column blocks, one single-threaded BLAS call
-/// per block) and its element-wise loops and batch gathers.
+/// A fixed team of threads, the caller plus `threadCount - 1` workers, that runs one job in parts at
+/// once: the engine's GEMMs (each split into row or column blocks, one single-threaded BLAS call per
+/// block), its element-wise loops, batch gathers and optimiser updates.
 ///
-/// Work is split by a fixed rule that depends only on the sizes and `threadCount`, never on timing,
-/// so results are bit-identical from run to run at the same thread count. Workers spin for a moment
-/// between tasks (a training step issues them back to back), then sleep. A team is used by one
+/// Work is split by a fixed rule (`Split`) that depends only on the sizes and `threadCount`, never on
+/// timing, so results are bit-identical from run to run at the same thread count. Jobs are plain
+/// structs handed to the workers by address, so starting one allocates nothing. Workers spin for a
+/// moment between jobs (a training step issues them back to back), then sleep. A team is used by one
 /// thread at a time: the network that owns it.
 public final class ThreadTeam {
-    /// The number of threads that share each task, the caller included.
+    /// The number of threads that share each job, the caller included.
     public let threadCount: Int
     private let team: OpaquePointer?
 
@@ -40,47 +41,61 @@ public final class ThreadTeam {
         if let team { cairn_team_destroy(team) }
     }
 
-    /// Runs `body(part)` for every part in `0..<parts` (at most `threadCount`), part 0 on the calling
-    /// thread, and returns when all have finished.
-    public func run(parts: Int, _ body: (Int) -> Void) {
+    /// Runs `job.run(part:)` for every part of `job.split`, part 0 on the calling thread, and returns
+    /// when all have finished.
+    func run<Job: TeamJob>(_ job: Job) {
+        let parts = job.split.parts
         precondition(parts <= threadCount, "\(parts) parts for a team of \(threadCount) threads")
         guard parts > 1, let team else {
-            for part in 0..<max(parts, 0) { body(part) }
+            for part in 0..<parts { job.run(part: part) }
             return
         }
-        withoutActuallyEscaping(body) { body in
-            var task = body
-            withUnsafeMutablePointer(to: &task) { pointer in
-                cairn_team_run(team, Int32(parts), { context, part in
-                    context!.assumingMemoryBound(to: ((Int) -> Void).self).pointee(part)
-                }, pointer)
-            }
+        var job = job
+        withUnsafeMutablePointer(to: &job) { pointer in
+            cairn_team_run(team, Int32(parts), Job.entry, pointer)
         }
     }
 
-    /// How many parts `count` items are split into: at most `threadCount`, and at least
+    /// `count` items split into at most `threadCount` parts of whole `granule`s, with at least
     /// `minimumPerPart` items in each.
-    public func parts(for count: Int, minimumPerPart: Int) -> Int {
-        max(1, min(threadCount, count / max(minimumPerPart, 1)))
+    func split(_ count: Int, granule: Int = 1, minimumPerPart: Int) -> Split {
+        Split(count: count, granule: granule,
+              parts: max(1, min(threadCount, count / max(minimumPerPart, 1), (count + granule - 1) / granule)))
+    }
+}
+
+/// `0..<count` cut into `parts` consecutive ranges of whole granules (the last takes the remainder):
+/// a fixed split that depends only on its three numbers.
+struct Split: Equatable, Sendable {
+    var count: Int
+    var granule: Int
+    var parts: Int
+
+    init(count: Int, granule: Int = 1, parts: Int) {
+        precondition(count >= 0 && granule >= 1 && parts >= 1, "invalid split")
+        self.count = count
+        self.granule = granule
+        self.parts = parts
     }
 
-    /// Part `part` of `parts` of `0..<count`, in whole granules of `granule` items (the last part
-    /// takes the remainder): a fixed split that depends only on its arguments.
-    public static func range(part: Int, of parts: Int, count: Int, granule: Int = 1) -> Range<Int> {
+    /// The range of part `part`.
+    func range(_ part: Int) -> Range<Int> {
         let granules = (count + granule - 1) / granule
         let each = granules / parts, extra = granules % parts
         let start = (part * each + min(part, extra)) * granule
         let end = ((part + 1) * each + min(part + 1, extra)) * granule
         return min(start, count) ..< min(end, count)
     }
+}
 
-    /// Runs `body(range)` over `0..<count` split into up to `threadCount` ranges of whole granules,
-    /// with at least `minimumPerPart` items in each part.
-    public func forEachRange(count: Int, granule: Int = 1, minimumPerPart: Int, _ body: (Range<Int>) -> Void) {
-        let parts = parts(for: count, minimumPerPart: minimumPerPart)
-        run(parts: parts) { part in
-            let range = Self.range(part: part, of: parts, count: count, granule: granule)
-            if !range.isEmpty { body(range) }
-        }
-    }
+/// Work a `ThreadTeam` runs in parts: a plain struct holding its pointers and sizes.
+protocol TeamJob {
+    /// How the work is cut into parts.
+    var split: Split { get }
+    /// Does part `part` (`0..<split.parts`); called on any of the team's threads.
+    func run(part: Int)
+    /// The C entry point the workers call with the job's address; each conforming type writes
+    /// `{ context, part in context!.assumingMemoryBound(to: Self.self).pointee.run(part: part) }`
+    /// (a C function pointer cannot be generic).
+    static var entry: cairn_team_task { get }
 }
