@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Digits accuracy anchor: cairn-train against numpy and scikit-learn peers, in the same run.
+"""Digits accuracy anchor: cairn-train against numpy, PyTorch and scikit-learn peers, in the same run.
 
 The fixed stratified 80/20 split of Fixtures/datasets/digits-split.txt (1437 train, 360 test),
 inputs divided by 16, MLP 64-64-10, leaky-ReLU 0.01, softmax cross-entropy, SGD momentum 0.9, lr 0.05,
