@@ -21,8 +21,9 @@
 #define CAIRN_SPIN_NANOSECONDS 200000L
 
 struct cairn_thread_team {
-    int threads;
+    int threads;                 // the team's size, the caller included
     pthread_t *workers;
+    int launched;                // whether the workers were started (on the first job with parts > 1)
     int started;                 // workers actually created
     pthread_mutex_t lock;
     pthread_cond_t wake;
@@ -96,7 +97,13 @@ cairn_thread_team *cairn_team_create(int threads) {
             return NULL;
         }
     }
-    for (int index = 1; index < threads; index++) {
+    return team;
+}
+
+/// Starts the workers, once. A worker the system refuses to start leaves its parts to the caller.
+static void cairn_team_launch(struct cairn_thread_team *team) {
+    team->launched = 1;
+    for (int index = 1; index < team->threads; index++) {
         cairn_worker_start *start = malloc(sizeof *start);
         if (!start) break;
         start->team = team;
@@ -107,9 +114,6 @@ cairn_thread_team *cairn_team_create(int threads) {
         }
         team->started++;
     }
-    // A team that could not start every worker runs with the ones it has.
-    team->threads = team->started + 1;
-    return team;
 }
 
 int cairn_team_threads(const cairn_thread_team *team) { return team->threads; }
@@ -130,12 +134,19 @@ void cairn_team_run(cairn_thread_team *team, int parts, cairn_team_task task, vo
         if (parts == 1) task(context, 0);
         return;
     }
+    if (!team->launched) cairn_team_launch(team);
+    if (team->started == 0) {
+        for (long part = 0; part < parts; part++) task(context, part);
+        return;
+    }
     team->task = task;
     team->context = context;
     team->parts = parts;
-    atomic_store_explicit(&team->remaining, team->threads - 1, memory_order_relaxed);
+    atomic_store_explicit(&team->remaining, team->started, memory_order_relaxed);
     cairn_team_publish(team);
     task(context, 0);
+    // Parts of workers that could not be started run here, after the caller's own.
+    for (long part = team->started + 1; part < parts; part++) task(context, part);
     while (atomic_load_explicit(&team->remaining, memory_order_acquire) > 0) CAIRN_PAUSE();
 }
 

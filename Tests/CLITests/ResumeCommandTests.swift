@@ -34,6 +34,29 @@ import Testing
         try expectIdentical("\(folder)/straight/latest.cairn", "\(folder)/split/latest.cairn")
     }
 
+    /// A model big enough that products, element-wise passes and updates are split across 3 threads:
+    /// resuming (and `--verify`) on the same thread count is bit-identical; the thread count is in
+    /// the checkpoint's `blas` metadata, and resuming on another count says it will not be.
+    @Test func splitWorkResumesBitIdenticallyOnTheSameThreadCount() throws {
+        let folder = ToolRunner.temporaryFolder("threads")
+        let flags = ["--hidden", "512,256", "--batch-size", "256", "--lr", "0.02", "--dropout", "0.1", "--threads", "3", "--quiet"]
+        #expect(try ToolRunner.run("cairn-train", ["--epochs", "4", "--out", "\(folder)/straight"] + flags).status == 0)
+        #expect(try ToolRunner.run("cairn-train", ["--epochs", "2", "--out", "\(folder)/split"] + flags).status == 0)
+        let blas = try Checkpoint.load(from: "\(folder)/split/latest.cairn").manifest.metadata["blas"]
+        #expect(blas?.hasSuffix(", 3 threads") == true, "\(blas ?? "no blas metadata")")
+        let resumed = try ToolRunner.run("cairn-resume", ["\(folder)/split/latest.cairn", "--epochs", "4", "--threads", "3", "--quiet"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(!resumed.stderr.contains("bit-identical"), "\(resumed.stderr)")
+        try expectIdentical("\(folder)/straight/latest.cairn", "\(folder)/split/latest.cairn")
+        let verify = try ToolRunner.run("cairn-resume", ["\(folder)/straight/epoch-0002.cairn", "--verify",
+                                                         "\(folder)/straight/epoch-0004.cairn", "--threads", "3"])
+        #expect(verify.status == 0, "\(verify.stdout) \(verify.stderr)")
+        let other = try ToolRunner.run("cairn-resume", ["\(folder)/straight/epoch-0002.cairn", "--out", "\(folder)/other",
+                                                        "--threads", "1", "--quiet"])
+        #expect(other.status == 0, "\(other.stderr)")
+        #expect(other.stderr.contains("1 thread; the continuation will not be bit-identical"), "\(other.stderr)")
+    }
+
     @Test(arguments: configurations)
     func stoppedMidEpochAndResumedMatchesStraight(flags: [String]) throws {
         let folder = ToolRunner.temporaryFolder("mid")

@@ -46,8 +46,9 @@ typedef struct cairn_thread_team cairn_thread_team;
 /// One part of a task: `part` is 0 ... parts - 1; part 0 runs on the calling thread.
 typedef void (*cairn_team_task)(void *context, long part);
 
-/// Starts `threads - 1` workers (fewer when the system refuses more threads; see
-/// `cairn_team_threads`). NULL when out of memory.
+/// A team of `threads` threads. Its `threads - 1` workers start with the first task that has more
+/// than one part (so a team that never splits work costs no threads); parts whose worker the system
+/// refuses to start run on the caller. NULL when out of memory.
 cairn_thread_team *cairn_team_create(int threads);
 
 /// The team's thread count, the caller included.

@@ -24,8 +24,9 @@ public final class ThreadTeam {
         max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
     }
 
-    /// Starts `threads - 1` workers (`threads` is clamped to 1...1024). When the system refuses to
-    /// start some, the team runs with the ones it has: `threadCount` says how many.
+    /// A team of `threads` threads (clamped to 1...1024). Its `threads - 1` workers start with the
+    /// first job that is split, so a network whose work never splits costs no threads; the parts of
+    /// any worker the system refuses to start run on the calling thread, same split, same results.
     public init(threads: Int = ThreadTeam.defaultThreadCount) {
         let wanted = min(max(threads, 1), 1024)
         if wanted > 1, let team = cairn_team_create(Int32(wanted)) {
