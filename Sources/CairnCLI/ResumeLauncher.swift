@@ -112,7 +112,11 @@ public enum ResumeLauncher {
             train: data.train, validation: data.validation,
             policy: policy,
             writeOptions: RunDriver.writeOptions(level: output.level))
-        if !notes.isEmpty { trainer.pendingNote = "resumed at step \(manifest.training.globalStep): " + notes.joined(separator: ", ") }
+        if !notes.isEmpty {
+            // A note already pending (an earlier change of course, interrupted mid-epoch) is kept.
+            let note = "resumed at step \(manifest.training.globalStep): " + notes.joined(separator: ", ")
+            trainer.pendingNote = trainer.pendingNote.map { $0 + "; " + note } ?? note
+        }
         return trainer
     }
 

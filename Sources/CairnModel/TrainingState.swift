@@ -24,6 +24,9 @@ public struct TrainingState: Codable, Equatable, Sendable {
     public var epochsWithoutImprovement: Int
     /// Why the run stopped, when it has: `completed`, `early-stop`, `interrupted`, `non-finite-loss`.
     public var stopReason: String?
+    /// A note for the history record of the epoch in progress (a change of course made on resume),
+    /// kept here until that epoch ends so that a checkpoint saved mid-epoch does not lose it.
+    public var pendingNote: String?
 
     public init(epoch: Int = 0, stepInEpoch: Int = 0, globalStep: Int = 0, optimizerSteps: Int = 0, rng: [UInt64], epochLossSum: Double = 0,
                 epochSampleCount: Int = 0, bestValidationLoss: Double? = nil, bestEpoch: Int? = nil,
@@ -60,6 +63,7 @@ public struct TrainingState: Codable, Equatable, Sendable {
         case epochLossSum = "epoch_loss_sum", epochSampleCount = "epoch_sample_count"
         case bestValidationLoss = "best_validation_loss", bestEpoch = "best_epoch", bestCheckpoint = "best_checkpoint"
         case epochsWithoutImprovement = "epochs_without_improvement", stopReason = "stop_reason"
+        case pendingNote = "pending_note"
     }
 }
 

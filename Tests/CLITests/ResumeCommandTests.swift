@@ -104,6 +104,26 @@ import Testing
         #expect(checkpoint.tensor(named: "dense1.weight.adam_m") != nil)
     }
 
+    /// A change of course's note waits in `training.pending_note` until its epoch ends, so a run
+    /// stopped mid-epoch and resumed again still records it.
+    @Test func aChangeOfCourseNoteSurvivesAMidEpochCheckpoint() throws {
+        let folder = ToolRunner.temporaryFolder("note")
+        #expect(try ToolRunner.run("cairn-train", ["--epochs", "2", "--out", "\(folder)/run", "--quiet"]).status == 0)
+        let changed = try ToolRunner.run("cairn-resume", ["\(folder)/run/latest.cairn", "--epochs", "3", "--lr", "0.01",
+                                                          "--save-every-steps", "20", "--keep", "0", "--quiet"])
+        #expect(changed.status == 0, "\(changed.stderr)")
+        let middle = try #require(try FileManager.default.contentsOfDirectory(atPath: "\(folder)/run")
+            .filter { $0.hasPrefix("epoch-0002-step-") }.sorted().first)  // two epochs done, the third under way
+        let saved = try Checkpoint.load(from: "\(folder)/run/\(middle)")
+        #expect(saved.manifest.training.pendingNote?.contains("lr 0.05 -> 0.01") == true)
+        let again = try ToolRunner.run("cairn-resume", ["\(folder)/run/\(middle)", "--out", "\(folder)/again", "--quiet"])
+        #expect(again.status == 0, "\(again.stderr)")
+        let finished = try Checkpoint.load(from: "\(folder)/again/latest.cairn")
+        #expect(finished.manifest.history.count == 3)
+        #expect(finished.manifest.history[2].note?.contains("lr 0.05 -> 0.01") == true)
+        #expect(finished.manifest.training.pendingNote == nil)
+    }
+
     @Test func sigtermSavesAndResumeCompletesTheSameRun() throws {
         let folder = ToolRunner.temporaryFolder("sigterm")
         let flags = ["--batch-size", "1", "--epochs", "6", "--quiet", "--keep", "0"]

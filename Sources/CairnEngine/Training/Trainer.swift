@@ -28,8 +28,12 @@ public final class Trainer {
     public private(set) var trainedSamples: Int = 0
     /// When false, `run` writes no checkpoint at all (replays that only compare).
     public var savesCheckpoints = true
-    /// A note for the next epoch's history record (a change of course on resume).
-    public var pendingNote: String?
+    /// A note for the history record of the epoch in progress (a change of course on resume), saved
+    /// with every checkpoint (`training.pending_note`) until that epoch ends.
+    public var pendingNote: String? {
+        get { manifest.training.pendingNote }
+        set { manifest.training.pendingNote = newValue }
+    }
 
     public init(network: Network, optimizer: Optimizer, rng: RandomGenerator, manifest: CheckpointManifest,
                 order: [Int], train: Dataset, validation: Dataset?, policy: CheckpointPolicy,
@@ -204,8 +208,8 @@ public final class Trainer {
         order = []
         let record = EpochRecord(epoch: state.epoch, step: state.globalStep, trainLoss: trainLoss,
                                  validationLoss: validationLoss, validationAccuracy: validationAccuracy,
-                                 learningRate: Double("\(learningRate)") ?? Double(learningRate), seconds: seconds, note: pendingNote)
-        pendingNote = nil
+                                 learningRate: Double("\(learningRate)") ?? Double(learningRate), seconds: seconds, note: state.pendingNote)
+        state.pendingNote = nil
         manifest.history.append(record)
         var outcome: TrainingOutcome?
         if let loss = validationLoss {
