@@ -56,7 +56,7 @@ public final class ProgressReporter: TrainingObserver {
     }
 
     public func checkpointSaved(path: String, reason: CheckpointReason) {
-        guard style != .quiet, reason != .epoch && reason != .steps else { return }
+        guard style != .quiet, reason != .epoch && reason != .steps && reason != .best else { return }
         write((style == .live ? "\r\u{1B}[2K" : "") + "saved \(path)\n")
     }
 }

@@ -123,7 +123,7 @@ public struct OutputOptions: ParsableArguments {
     @Option(help: "Run folder for checkpoints (cairn-train default: runs/<data>-<time>; cairn-resume default: the checkpoint's folder).")
     public var out: String?
 
-    @Option(name: .customLong("save-every"), help: "Save a checkpoint every N epochs (0: only at the end). Default 1; cairn-resume: the run's own.")
+    @Option(name: .customLong("save-every"), help: "Save a checkpoint every N epochs, and at any epoch with a new best validation loss (0: only at the end). Default 1; cairn-resume: the run's own.")
     public var saveEvery: Int?
 
     @Option(name: .customLong("save-every-steps"), help: "Also save every N optimiser steps, mid-epoch included (0: never). Default 0; cairn-resume: the run's own.")

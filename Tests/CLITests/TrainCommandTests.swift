@@ -30,6 +30,30 @@ import Testing
         #expect(periodic.count <= 4)
     }
 
+    /// With `--save-every 4`, epochs off the schedule that improve the validation loss are saved
+    /// too, so `best.cairn` always names the best epoch's weights.
+    @Test func bestCairnIsTheBestEpochEvenOffTheSaveSchedule() throws {
+        let out = ToolRunner.temporaryFolder("best") + "/run"
+        let result = try ToolRunner.run("cairn-train", ["--epochs", "9", "--save-every", "4", "--keep", "0", "--out", out, "--quiet"])
+        #expect(result.status == 0, "\(result.stderr)")
+        let latest = try Checkpoint.load(from: "\(out)/latest.cairn")
+        let bestEpoch = try #require(latest.manifest.training.bestEpoch)
+        let losses = latest.manifest.history.map { $0.validationLoss ?? .infinity }
+        #expect(losses[bestEpoch - 1] == losses.min())
+        let best = try Checkpoint.load(from: "\(out)/best.cairn")
+        #expect(best.manifest.training.epoch == bestEpoch)
+        #expect(best.manifest.training.stepInEpoch == 0)
+        // Saved: the schedule (4, 8), the end (9), and each epoch that set a new best.
+        let saved = Set(try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasPrefix("epoch-") })
+        var record = Double.infinity
+        for (index, loss) in losses.enumerated() {
+            let epoch = index + 1, improved = loss < record
+            record = min(record, loss)
+            let expected = epoch % 4 == 0 || epoch == 9 || improved
+            #expect(saved.contains(String(format: "epoch-%04d.cairn", epoch)) == expected, "epoch \(epoch)")
+        }
+    }
+
     @Test func initCairnHoldsTheWeightsBeforeStepZero() throws {
         let out = ToolRunner.temporaryFolder("init") + "/run"
         let result = try ToolRunner.run("cairn-train", ["--epochs", "1", "--out", out, "--quiet", "--init", "constant:0.1"])

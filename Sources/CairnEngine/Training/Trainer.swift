@@ -186,7 +186,12 @@ public final class Trainer {
                 try savePeriodic(midEpoch: false, reason: .interrupted, observer: observer)
                 return .interrupted
             }
-            if onSchedule { try savePeriodic(midEpoch: false, reason: .epoch, observer: observer) }
+            if onSchedule {
+                try savePeriodic(midEpoch: false, reason: .epoch, observer: observer)
+            } else if policy.everyEpochs > 0, state.bestEpoch == state.epoch {
+                // A new best validation loss off the schedule is saved too, so best.cairn is the best epoch's.
+                try savePeriodic(midEpoch: false, reason: .best, observer: observer)
+            }
         }
         return .completed
     }

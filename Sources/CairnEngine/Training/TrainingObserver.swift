@@ -20,5 +20,6 @@ extension TrainingObserver {
 
 /// Why a checkpoint was written.
 public enum CheckpointReason: String, Sendable {
-    case initial, epoch, steps, final, interrupted
+    /// `best`: an epoch off the `--save-every` schedule whose validation loss is the best so far.
+    case initial, epoch, steps, best, final, interrupted
 }
