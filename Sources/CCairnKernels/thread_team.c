@@ -1,12 +1,17 @@
 // A fixed team of threads that runs one task in several parts at once, for the training engine's
 // GEMMs and element-wise loops. Workers spin briefly between tasks (a training step issues them
 // back to back) and then sleep on a condition variable, so an idle team costs no CPU.
+#if defined(__linux__)
+#define _GNU_SOURCE
+#include <sched.h>
+#endif
 #include "CCairnKernels.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
 #include <stdlib.h>
 #include <time.h>
+#include <unistd.h>
 
 #if defined(__x86_64__) || defined(__i386__)
 #include <immintrin.h>
@@ -117,6 +122,18 @@ static void cairn_team_launch(struct cairn_thread_team *team) {
 }
 
 int cairn_team_threads(const cairn_thread_team *team) { return team->threads; }
+
+int cairn_available_processors(void) {
+#if defined(__linux__)
+    cpu_set_t set;
+    if (sched_getaffinity(0, sizeof set, &set) == 0) {
+        int count = CPU_COUNT(&set);
+        if (count > 0) return count;
+    }
+#endif
+    long online = sysconf(_SC_NPROCESSORS_ONLN);
+    return online > 0 ? (int)online : 1;
+}
 
 /// Publishes a new generation and wakes any sleeping worker.
 static void cairn_team_publish(struct cairn_thread_team *team) {

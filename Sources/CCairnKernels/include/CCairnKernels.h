@@ -58,6 +58,10 @@ int cairn_team_threads(const cairn_thread_team *team);
 /// the caller, and returns when every part has finished.
 void cairn_team_run(cairn_thread_team *team, int parts, cairn_team_task task, void *context);
 
+/// The processors this process may run on: its CPU affinity mask on Linux (which honours
+/// `taskset` and container cpusets), else the online processor count.
+int cairn_available_processors(void);
+
 /// Stops and joins the workers and frees the team.
 void cairn_team_destroy(cairn_thread_team *team);
 

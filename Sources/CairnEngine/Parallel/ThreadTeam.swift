@@ -1,9 +1,4 @@
 import CCairnKernels
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// A fixed team of threads, the caller plus `threadCount - 1` workers, that runs one job in parts at
 /// once: the engine's GEMMs (each split into row or column blocks, one single-threaded BLAS call per
@@ -19,9 +14,10 @@ public final class ThreadTeam {
     public let threadCount: Int
     private let team: OpaquePointer?
 
-    /// One thread per online processor.
+    /// One thread per processor this process may run on (its CPU affinity on Linux, so `taskset`
+    /// and container cpusets are honoured).
     public static var defaultThreadCount: Int {
-        max(1, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN))))
+        max(1, Int(cairn_available_processors()))
     }
 
     /// A team of `threads` threads (clamped to 1...1024). Its `threads - 1` workers start with the
