@@ -83,7 +83,9 @@ public enum ResumeLauncher {
         }
         manifest.hyperparameters = hyper
         manifest.creator = creator
-        let blas = BLASLibrary.describe(threads: output.threadCount)
+        let threads = resumeThreads(asked: output.threads, manifest: manifest)
+        manifest.metadata["threads"] = String(threads)
+        let blas = BLASLibrary.describe(threads: threads)
         if let trained = manifest.metadata["blas"], trained != blas {
             printError("notice: \(path) was trained with \(trained), this machine runs \(blas); the continuation will not be bit-identical to an uninterrupted run")
             notes.append("BLAS \(trained) -> \(blas)")
@@ -95,7 +97,7 @@ public enum ResumeLauncher {
 
         let batch = hyper.effectiveBatchSize(trainingCount: data.train.count)
         let network = try Network(checkpoint: checkpoint, path: path, maxBatch: max(batch, 256),
-                                    threads: output.threadCount)
+                                    threads: threads)
         let frozen = Set(hyper.frozen ?? [])
         for parameter in network.parameters where frozen.contains(parameter.node) { parameter.isFrozen = true }
         let optimizer = Optimizer(config: hyper.optimizer, parameters: network.parameters)
@@ -118,6 +120,17 @@ public enum ResumeLauncher {
             trainer.pendingNote = trainer.pendingNote.map { $0 + "; " + note } ?? note
         }
         return trainer
+    }
+
+    /// The threads a resumed run uses: `--threads`, else the run's own count (`metadata.threads`) so
+    /// that it continues bit-identically, unless this machine has fewer processors; else one per processor.
+    static func resumeThreads(asked: Int?, manifest: CheckpointManifest) -> Int {
+        if let asked { return asked }
+        let available = ThreadTeam.defaultThreadCount
+        if let recorded = manifest.metadata["threads"].flatMap({ Int($0) }), (1...available).contains(recorded) {
+            return recorded
+        }
+        return available
     }
 
     /// Replays from `path` to the step of `later` and compares every tensor and the generator state.

@@ -53,6 +53,7 @@ public enum TrainLauncher {
         let blas = BLASLibrary.describe(threads: network.team.threadCount)
         var allMetadata = metadata
         allMetadata["blas"] = blas
+        allMetadata["threads"] = String(network.team.threadCount)
         let policy = output.policy(directory: directory)
         let manifest = CheckpointManifest(
             creator: creator, task: task, graph: graph, hyperparameters: hyperparameters, data: data.record,

@@ -144,7 +144,7 @@ public struct OutputOptions: ParsableArguments {
     @Flag(help: "More detail on standard error (BLAS library, data, model).")
     public var verbose = false
 
-    @Option(help: "Threads for training (default: one per processor). Bit-identical resume needs the same count.")
+    @Option(help: "Threads for training (default: one per processor; cairn-resume: the run's own count). Bit-identical resume needs the same count.")
     public var threads: Int?
 
     public init() {}

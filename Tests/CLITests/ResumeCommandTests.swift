@@ -37,6 +37,20 @@ import Testing
     /// A model big enough that products, element-wise passes and updates are split across 3 threads:
     /// resuming (and `--verify`) on the same thread count is bit-identical; the thread count is in
     /// the checkpoint's `blas` metadata, and resuming on another count says it will not be.
+    /// A run trained on 1 thread resumes on 1 thread without being told, and stays bit-identical.
+    @Test func resumeUsesTheRunsOwnThreadCountByDefault() throws {
+        let folder = ToolRunner.temporaryFolder("own-threads")
+        let flags = ["--hidden", "512,256", "--batch-size", "256", "--lr", "0.02", "--threads", "1", "--quiet"]
+        #expect(try ToolRunner.run("cairn-train", ["--epochs", "3", "--out", "\(folder)/straight"] + flags).status == 0)
+        #expect(try ToolRunner.run("cairn-train", ["--epochs", "1", "--out", "\(folder)/split"] + flags).status == 0)
+        let resumed = try ToolRunner.run("cairn-resume", ["\(folder)/split/latest.cairn", "--epochs", "3", "--quiet"])
+        #expect(resumed.status == 0 && !resumed.stderr.contains("bit-identical"), "\(resumed.stderr)")
+        let latest = try Checkpoint.load(from: "\(folder)/split/latest.cairn")
+        #expect(latest.manifest.metadata["threads"] == "1")
+        #expect(latest.manifest.metadata["blas"]?.hasSuffix(", 1 thread") == true)
+        try expectIdentical("\(folder)/straight/latest.cairn", "\(folder)/split/latest.cairn")
+    }
+
     @Test func splitWorkResumesBitIdenticallyOnTheSameThreadCount() throws {
         let folder = ToolRunner.temporaryFolder("threads")
         let flags = ["--hidden", "512,256", "--batch-size", "256", "--lr", "0.02", "--dropout", "0.1", "--threads", "3", "--quiet"]
@@ -51,6 +65,13 @@ import Testing
         let verify = try ToolRunner.run("cairn-resume", ["\(folder)/straight/epoch-0002.cairn", "--verify",
                                                          "\(folder)/straight/epoch-0004.cairn", "--threads", "3"])
         #expect(verify.status == 0, "\(verify.stdout) \(verify.stderr)")
+        #expect(try Checkpoint.load(from: "\(folder)/split/latest.cairn").manifest.metadata["threads"] == "3")
+        // Without --threads, cairn-resume takes the run's own count (3 here, when the machine has 3 processors).
+        if ProcessInfo.processInfo.activeProcessorCount >= 3 {
+            let own = try ToolRunner.run("cairn-resume", ["\(folder)/straight/epoch-0002.cairn", "--out", "\(folder)/own", "--quiet"])
+            #expect(own.status == 0 && !own.stderr.contains("bit-identical"), "\(own.stderr)")
+            try expectIdentical("\(folder)/straight/latest.cairn", "\(folder)/own/latest.cairn")
+        }
         let other = try ToolRunner.run("cairn-resume", ["\(folder)/straight/epoch-0002.cairn", "--out", "\(folder)/other",
                                                         "--threads", "1", "--quiet"])
         #expect(other.status == 0, "\(other.stderr)")
