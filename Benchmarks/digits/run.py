@@ -10,6 +10,9 @@ scikit-learn's MLPClassifier (ReLU: it has no leaky-ReLU; its own Glorot initial
 seeds it also prints each implementation's distribution of correct test samples (out of 360) and a
 bootstrap 95% interval for the difference of mean accuracy between Cairn and each peer.
 
+Five seeds (the baseline's count) cannot tell implementations apart by one test sample: their median
+moves by a sample from one set of seeds to the next. RESULTS.md beside this file uses --seeds 301.
+
 Usage: python3 Benchmarks/digits/run.py [--bin .build/release] [--seeds 5] [--json FILE]
 (pip install scikit-learn torch for those peers; a missing one is skipped, with a notice.)
 """
