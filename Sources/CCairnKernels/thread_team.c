@@ -2,9 +2,9 @@
 // GEMMs and element-wise loops. Workers spin briefly between tasks (a training step issues them
 // back to back) and then sleep on a condition variable, so an idle team costs no CPU.
 #if defined(__linux__)
-#define _GNU_SOURCE
-#include <sched.h>
+#define _GNU_SOURCE  // sched_getaffinity, CPU_COUNT
 #endif
+#include <sched.h>
 #include "CCairnKernels.h"
 
 #include <pthread.h>
@@ -164,7 +164,12 @@ void cairn_team_run(cairn_thread_team *team, int parts, cairn_team_task task, vo
     task(context, 0);
     // Parts of workers that could not be started run here, after the caller's own.
     for (long part = team->started + 1; part < parts; part++) task(context, part);
-    while (atomic_load_explicit(&team->remaining, memory_order_acquire) > 0) CAIRN_PAUSE();
+    // Wait for the workers; on a loaded machine a worker may be off its core, so give the core away
+    // now and then rather than spin it out.
+    for (unsigned spin = 1; atomic_load_explicit(&team->remaining, memory_order_acquire) > 0; spin++) {
+        CAIRN_PAUSE();
+        if ((spin & 1023) == 0) sched_yield();
+    }
 }
 
 void cairn_team_destroy(cairn_thread_team *team) {
