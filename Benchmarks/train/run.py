@@ -46,9 +46,8 @@ def thread_env():
 def run_cairn(arguments):
     binary = os.path.join(ROOT, ".build", "release", "cairn-bench-train")
     env = dict(os.environ)
-    if THREADS != 2:
-        env["OPENBLAS_NUM_THREADS"] = str(THREADS)
-    out = subprocess.run([binary] + arguments, capture_output=True, text=True, check=True, env=env).stdout
+    # Cairn pins OpenBLAS to one thread per call and splits work on its own team: --threads sizes it.
+    out = subprocess.run([binary] + arguments + ["--threads", str(THREADS)], capture_output=True, text=True, check=True, env=env).stdout
     return [json.loads(line[7:]) for line in out.splitlines() if line.startswith("RESULT ")]
 
 
