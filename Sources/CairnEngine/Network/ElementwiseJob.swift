@@ -86,3 +86,12 @@ struct ElementwiseJob: TeamJob {
         { context, part in context!.assumingMemoryBound(to: ElementwiseJob.self).pointee.run(part: part) }
     }
 }
+
+extension Network {
+    /// Runs one element-wise pass on the network's team (see `ElementwiseJob` for what `count` counts).
+    @inline(__always)
+    func elementwise(_ operation: ElementwiseJob.Operation, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>? = nil,
+                     into out: UnsafeMutablePointer<Float>, count: Int) {
+        team.run(ElementwiseJob(operation, a, b, into: out, count: count, team: team))
+    }
+}

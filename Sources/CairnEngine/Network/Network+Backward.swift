@@ -21,17 +21,15 @@ extension Network {
                 switch node.kind {
                 case .relu, .leakyRelu:
                     let alpha = node.kind == .relu ? 0 : node.alpha
-                    team.run(ElementwiseJob(.leakyReLUBackward(alpha: alpha, accumulate: accumulate), values(of: source), g,
-                                            into: d, count: count, team: team))
+                    elementwise(.leakyReLUBackward(alpha: alpha, accumulate: accumulate), values(of: source), g,
+                                into: d, count: count)
                 case .tanh, .sigmoid:
-                    team.run(ElementwiseJob(.smoothBackward(tanh: node.kind == .tanh, accumulate: accumulate),
-                                            UnsafePointer(outputs[position]), g, into: d, count: count, team: team))
+                    elementwise(.smoothBackward(tanh: node.kind == .tanh, accumulate: accumulate),
+                                UnsafePointer(outputs[position]), g, into: d, count: count)
                 case .dropout where training && node.rate > 0:
-                    team.run(ElementwiseJob(.multiply(accumulate: accumulate), g, UnsafePointer(masks[position]), into: d,
-                                            count: count, team: team))
+                    elementwise(.multiply(accumulate: accumulate), g, UnsafePointer(masks[position]), into: d, count: count)
                 case .identity, .dropout, .add:
-                    team.run(ElementwiseJob(.scaledCopy(scale: edgeScales[edge], accumulate: accumulate), g, into: d,
-                                            count: count, team: team))
+                    elementwise(.scaledCopy(scale: edgeScales[edge], accumulate: accumulate), g, into: d, count: count)
                 case .input, .dense, .softmax:
                     break
                 }
@@ -52,7 +50,7 @@ extension Network {
         }
         bias.gradient.withUnsafeMutableBufferPointer { db in
             precondition(db.count == units, "\(bias.name) gradient has the wrong size")
-            team.run(ElementwiseJob(.columnSums(rows: batch, stride: units), g, into: db.baseAddress!, count: units, team: team))
+            elementwise(.columnSums(rows: batch, stride: units), g, into: db.baseAddress!, count: units)
         }
         guard nodes[source].needsGradient else { return }
         let accumulate = edgeAccumulates[node.firstEdge]

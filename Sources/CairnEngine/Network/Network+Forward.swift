@@ -27,13 +27,13 @@ extension Network {
                 denseForward(node, input: source, output: output, batch: batch)
             case .relu, .leakyRelu:
                 let alpha = node.kind == .relu ? 0 : node.alpha
-                team.run(ElementwiseJob(.leakyReLU(alpha: alpha), source, into: output, count: count, team: team))
+                elementwise(.leakyReLU(alpha: alpha), source, into: output, count: count)
             case .tanh:
-                team.run(ElementwiseJob(.tanh, source, into: output, count: count, team: team))
+                elementwise(.tanh, source, into: output, count: count)
             case .sigmoid:
-                team.run(ElementwiseJob(.sigmoid, source, into: output, count: count, team: team))
+                elementwise(.sigmoid, source, into: output, count: count)
             case .identity:
-                team.run(ElementwiseJob(.scaledCopy(scale: 1, accumulate: false), source, into: output, count: count, team: team))
+                elementwise(.scaledCopy(scale: 1, accumulate: false), source, into: output, count: count)
             case .dropout:
                 if training && node.rate > 0 {
                     let mask = masks[position]
@@ -43,16 +43,15 @@ extension Network {
                         output[i] = source[i] * mask[i]
                     }
                 } else {
-                    team.run(ElementwiseJob(.scaledCopy(scale: 1, accumulate: false), source, into: output, count: count,
-                                            team: team))
+                    elementwise(.scaledCopy(scale: 1, accumulate: false), source, into: output, count: count)
                 }
             case .add:
                 for edge in node.firstEdge ..< node.firstEdge + node.edgeCount {
                     let operation = ElementwiseJob.Operation.scaledCopy(scale: edgeScales[edge], accumulate: edge != node.firstEdge)
-                    team.run(ElementwiseJob(operation, values(of: edgeSources[edge]), into: output, count: count, team: team))
+                    elementwise(operation, values(of: edgeSources[edge]), into: output, count: count)
                 }
             case .softmax:
-                team.run(ElementwiseJob(.softmax(width: node.width), source, into: output, count: batch, team: team))
+                elementwise(.softmax(width: node.width), source, into: output, count: batch)
             }
         }
     }
@@ -70,7 +69,7 @@ extension Network {
         }
         bias.values.withUnsafeBufferPointer { b in
             precondition(b.count == units, "\(bias.name) was given the wrong number of values")
-            team.run(ElementwiseJob(.addToEachRow(width: units), b.baseAddress!, into: output, count: batch, team: team))
+            elementwise(.addToEachRow(width: units), b.baseAddress!, into: output, count: batch)
         }
     }
 }
