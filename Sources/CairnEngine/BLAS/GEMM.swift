@@ -30,17 +30,17 @@ public enum GEMM {
                                   alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             return
         }
-        var job = GEMMBlocks(library: library, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                             alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
-                             splitRows: m >= n, split: Split(count: max(m, n), parts: 1))
-        if let team, library.runsSingleThreaded {
-            let split = team.split(job.splitRows ? m : n, granule: splitGranule,
-                                   minimumPerPart: max(1, multiplyAddsPerPart / max(k, 1) / max(job.splitRows ? n : m, 1)))
-            job.split = split
-            team.run(job)
-        } else {
+        guard let team, library.runsSingleThreaded else {
             library.multiply(transposeA, transposeB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
+            return
         }
+        // Blocks of C along its longer side, each with at least `multiplyAddsPerPart` multiply-adds.
+        let splitRows = m >= n
+        let split = team.split(splitRows ? m : n, granule: splitGranule,
+                               minimumPerPart: max(1, multiplyAddsPerPart / max(k, 1) / max(splitRows ? n : m, 1)))
+        team.run(GEMMBlocks(library: library, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                            alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
+                            splitRows: splitRows, split: split))
     }
 }
 
