@@ -14,6 +14,9 @@ public final class CairnWriter {
     private var tensors: [TensorInfo] = []
     private var names = Set<String>()
     private var encoders: [[ChunkEncoder]] = [[], []]
+    /// Per encoder set and slot, a buffer for chunk bytes read on demand (`write(...reading:)`). A chunk
+    /// stored raw is written from its buffer, so each set keeps its own until its window is written.
+    private var staging: [[UnsafeMutableRawBufferPointer]] = [[], []]
     private let writeQueue = DispatchQueue(label: "cairn.writer")
 
     /// Opens a temporary file beside `path` and writes the header.
@@ -33,6 +36,7 @@ public final class CairnWriter {
 
     deinit {
         abort()
+        for buffer in staging.joined() { buffer.deallocate() }
     }
 
     /// Appends a tensor held in a `Tensor`.
@@ -42,15 +46,61 @@ public final class CairnWriter {
 
     /// Appends a tensor from caller-owned bytes (row-major, little-endian), without copying the whole tensor.
     public func write(name: String, role: TensorRole, dtype: DType, shape: [Int], bytes: UnsafeRawBufferPointer) throws {
+        try write(name: name, role: role, dtype: dtype, shape: shape, byteCount: bytes.count, input: .memory(bytes))
+    }
+
+    /// Appends a tensor whose bytes (row-major, little-endian) are read on demand, one chunk at a time:
+    /// `read(offset, buffer)` fills `buffer` with the tensor's bytes from `offset`. It is called from
+    /// several threads at once, each call for a different chunk, so it must be safe to call concurrently
+    /// (a positioned file read is). Memory stays within the writer's window of chunks whatever the
+    /// tensor's size, and each chunk is compressed right after it is read, while it is in cache. The
+    /// file's bytes are the same as `write(...bytes:)` would give. A throwing `read` aborts the writer.
+    public func write(name: String, role: TensorRole, dtype: DType, shape: [Int],
+                      reading read: (_ offset: Int, _ buffer: UnsafeMutableRawBufferPointer) throws -> Void) throws {
+        let count = Tensor.checkedElementCount(shape) ?? -1
+        try withoutActuallyEscaping(read) { read in
+            try write(name: name, role: role, dtype: dtype, shape: shape, byteCount: count < 0 ? -1 : count * dtype.byteSize,
+                      input: .reader(read))
+        }
+    }
+
+    /// Where a tensor's chunk bytes come from.
+    private enum ChunkInput {
+        case memory(UnsafeRawBufferPointer)
+        case reader((Int, UnsafeMutableRawBufferPointer) throws -> Void)
+    }
+
+    private func write(name: String, role: TensorRole, dtype: DType, shape: [Int], byteCount: Int, input: ChunkInput) throws {
         guard let file else {
             throw CairnError(path: path, kind: .invalidArgument("writer already committed or aborted"), tensor: name)
         }
-        try checkArguments(name: name, dtype: dtype, shape: shape, byteCount: bytes.count)
+        try checkArguments(name: name, dtype: dtype, shape: shape, byteCount: byteCount)
         let elementsPerChunk = max(1, options.chunkSize / dtype.byteSize)
         let chunkBytes = elementsPerChunk * dtype.byteSize
-        let chunkCount = (bytes.count + chunkBytes - 1) / chunkBytes
+        let chunkCount = (byteCount + chunkBytes - 1) / chunkBytes
+        if case .reader = input { prepareStaging(capacity: chunkBytes) }
+        let readError = FirstError()
+        /// The bytes of chunk `index`, read into slot `slot` of staging set `set` when they come from a reader.
+        func chunk(_ index: Int, set: Int, slot: Int) -> UnsafeRawBufferPointer? {
+            let begin = index * chunkBytes, end = min(begin + chunkBytes, byteCount)
+            switch input {
+            case .memory(let bytes):
+                return UnsafeRawBufferPointer(rebasing: bytes[begin..<end])
+            case .reader(let read):
+                let buffer = UnsafeMutableRawBufferPointer(rebasing: staging[set][slot][0..<(end - begin)])
+                do {
+                    try read(begin, buffer)
+                } catch {
+                    readError.record(error)
+                    return nil
+                }
+                return UnsafeRawBufferPointer(buffer)
+            }
+        }
         if options.level == 0 {
-            let (chunks, statistics) = try writeStored(bytes, dtype: dtype, chunkBytes: chunkBytes, to: file)
+            let (chunks, statistics) = try writeStored(byteCount: byteCount, dtype: dtype, chunkBytes: chunkBytes, to: file,
+                                                       inWindows: { if case .reader = input { return true } else { return false } }(),
+                                                       chunk: chunk, readError: readError)
             names.insert(name)
             tensors.append(TensorInfo(name: name, dtype: dtype, shape: shape, role: role,
                                       statistics: statistics.statistics, chunks: chunks))
@@ -68,13 +118,13 @@ public final class CairnWriter {
         while first < chunkCount {
             let window = prepareEncoders(set: set, count: min(windowSize, chunkCount - first), capacity: chunkBytes)
             let level = options.level, shuffle = options.shuffle, start = first
+            let readSet = set
             parallelFor(window.count) { slot in
-                let begin = (start + slot) * chunkBytes
-                let raw = UnsafeRawBufferPointer(rebasing: bytes[begin..<min(begin + chunkBytes, bytes.count)])
+                guard let raw = chunk(start + slot, set: readSet, slot: slot) else { return }
                 window[slot].encode(raw, dtype: dtype, level: level, shuffle: shuffle)
             }
             writes.wait()
-            if writeError.value != nil { break }
+            if writeError.value != nil || readError.value != nil { break }
             for encoder in window {
                 var info = encoder.info
                 info.offset = nextOffset
@@ -93,7 +143,7 @@ public final class CairnWriter {
             set ^= 1
         }
         writes.wait()
-        if let error = writeError.value {
+        if let error = readError.value ?? writeError.value {
             abort()
             throw error
         }
@@ -142,36 +192,44 @@ public final class CairnWriter {
     }
 
     /// Level 0: every chunk is stored raw (filter none, one stored plane), so every offset is known up
-    /// front. Each chunk's statistics and CRC are computed and its bytes `pwrite`n from the caller's
-    /// buffer on whichever thread takes it (no copy, no window barrier); statistics merge in file order.
-    private func writeStored(_ bytes: UnsafeRawBufferPointer, dtype: DType, chunkBytes: Int,
-                             to file: AtomicFile) throws -> ([ChunkInfo], StatisticsAccumulator) {
-        let chunkCount = (bytes.count + chunkBytes - 1) / chunkBytes
+    /// front. Each chunk's statistics and CRC are computed and its bytes `pwrite`n on whichever thread
+    /// takes it: from the caller's buffer (no copy, no window barrier), or, `inWindows`, from staging
+    /// buffers filled a window at a time. Statistics merge in file order.
+    private func writeStored(byteCount: Int, dtype: DType, chunkBytes: Int, to file: AtomicFile, inWindows: Bool,
+                             chunk: (Int, Int, Int) -> UnsafeRawBufferPointer?,
+                             readError: FirstError) throws -> ([ChunkInfo], StatisticsAccumulator) {
+        let chunkCount = (byteCount + chunkBytes - 1) / chunkBytes
         let base = file.position
         var summaries = [StatisticsAccumulator](repeating: StatisticsAccumulator(), count: chunkCount)
         var checksums = [UInt32](repeating: 0, count: chunkCount)
         let writeError = FirstError()
+        let window = inWindows ? windowSize : max(chunkCount, 1)
         summaries.withUnsafeMutableBufferPointer { summaries in
             checksums.withUnsafeMutableBufferPointer { checksums in
-                parallelFor(chunkCount) { index in
-                    let begin = index * chunkBytes
-                    let raw = UnsafeRawBufferPointer(rebasing: bytes[begin..<min(begin + chunkBytes, bytes.count)])
-                    summaries[index] = StatisticsAccumulator(dtype: dtype, bytes: raw)
-                    checksums[index] = CRC32.checksum(raw)
-                    do {
-                        try file.write(raw, at: base + Int64(begin))
-                    } catch {
-                        writeError.record(error)
+                var first = 0
+                while first < chunkCount, writeError.value == nil, readError.value == nil {
+                    let start = first
+                    parallelFor(min(window, chunkCount - start)) { slot in
+                        let index = start + slot
+                        guard let raw = chunk(index, 0, slot) else { return }
+                        summaries[index] = StatisticsAccumulator(dtype: dtype, bytes: raw)
+                        checksums[index] = CRC32.checksum(raw)
+                        do {
+                            try file.write(raw, at: base + Int64(index * chunkBytes))
+                        } catch {
+                            writeError.record(error)
+                        }
                     }
+                    first += window
                 }
             }
         }
-        if let error = writeError.value {
+        if let error = readError.value ?? writeError.value {
             abort()
             throw error
         }
         do {
-            try file.advance(to: base + Int64(bytes.count))
+            try file.advance(to: base + Int64(byteCount))
         } catch {
             abort()
             throw error
@@ -180,7 +238,7 @@ public final class CairnWriter {
         var chunks: [ChunkInfo] = []
         chunks.reserveCapacity(chunkCount)
         for index in 0..<chunkCount {
-            let length = Int64(min(chunkBytes, bytes.count - index * chunkBytes))
+            let length = Int64(min(chunkBytes, byteCount - index * chunkBytes))
             chunks.append(ChunkInfo(offset: base + Int64(index * chunkBytes), storedLength: length, rawLength: length,
                                     crc32: checksums[index], storedCRC32: checksums[index], filter: .none,
                                     planes: [PlaneInfo(codec: .stored, storedLength: length)]))
@@ -206,6 +264,19 @@ public final class CairnWriter {
         }
         guard byteCount == count * dtype.byteSize else {
             throw CairnError(path: path, kind: .invalidArgument("\(byteCount) bytes for shape \(shape) of \(dtype.name) (expected \(count * dtype.byteSize))"), tensor: name)
+        }
+    }
+
+    /// Gives both staging sets a window of buffers of at least `capacity` bytes.
+    private func prepareStaging(capacity: Int) {
+        for set in 0..<2 {
+            if staging[set].first.map({ $0.count < capacity }) ?? false {
+                for buffer in staging[set] { buffer.deallocate() }
+                staging[set].removeAll()
+            }
+            while staging[set].count < windowSize {
+                staging[set].append(.allocate(byteCount: capacity, alignment: 64))
+            }
         }
     }
 

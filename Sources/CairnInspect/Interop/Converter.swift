@@ -2,10 +2,10 @@ import CairnFormat
 import CairnModel
 import Foundation
 
-/// Converts between `.cairn`, `.safetensors` and `.npz`, streaming tensor by tensor: memory holds the
-/// tensor being written and the next one being read (plus the container's chunk window), whatever the
-/// model size. The output is written to a
-/// temporary file and renamed into place only when complete.
+/// Converts between `.cairn`, `.safetensors` and `.npz`, streaming: safetensors into `.cairn` goes chunk
+/// by chunk (memory holds the container's window of chunks, whatever the tensor sizes); the other
+/// directions go tensor by tensor (the tensor being written and the next one being read, plus the
+/// chunk window). The output is written to a temporary file and renamed into place only when complete.
 ///
 /// Metadata: `.cairn` -> safetensors stores the manifest's `graph`, `task`, `creator`, `created` and
 /// `metadata` as strings in `__metadata__` (objects as JSON text), plus `cairn_manifest` (the whole
@@ -67,9 +67,17 @@ public enum Converter {
         }
         var bytes: Int64 = 0
         do {
-            try TensorPrefetcher(source: source).forEach(indices) { index, data in
-                try sink.write(entries[index], bytes: data)
-                bytes += Int64(data.count)
+            if let cairn = sink as? CairnSink, let piecewise = source as? PiecewiseTensorSource {
+                // Chunk by chunk: each chunk is read by the thread that compresses it.
+                for index in indices {
+                    try cairn.write(entries[index], index: index, from: piecewise)
+                    bytes += Int64(entries[index].byteCount)
+                }
+            } else {
+                try TensorPrefetcher(source: source).forEach(indices) { index, data in
+                    try sink.write(entries[index], bytes: data)
+                    bytes += Int64(data.count)
+                }
             }
             try sink.commit()
         } catch {

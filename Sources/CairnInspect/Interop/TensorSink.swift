@@ -26,6 +26,13 @@ public final class CairnSink: TensorSink {
         try writer.write(name: entry.name, role: entry.role, dtype: entry.dtype, shape: entry.shape, bytes: bytes)
     }
 
+    /// Appends one tensor read chunk by chunk from `source` (see `CairnWriter.write(...reading:)`).
+    public func write(_ entry: TensorEntry, index: Int, from source: PiecewiseTensorSource) throws {
+        try writer.write(name: entry.name, role: entry.role, dtype: entry.dtype, shape: entry.shape) { offset, buffer in
+            try source.read(index, at: offset, into: buffer)
+        }
+    }
+
     public func commit() throws { try writer.commit(manifest: manifest) }
     public func abort() { writer.abort() }
 }

@@ -22,6 +22,13 @@ extension TensorSource {
     }
 }
 
+/// A source whose tensors can also be read piece by piece at any offset, from several threads at
+/// once, so a conversion into `.cairn` never holds a whole tensor.
+public protocol PiecewiseTensorSource: TensorSource {
+    /// Fills `buffer` with tensor `index`'s bytes from byte `offset` of its data. Thread-safe.
+    func read(_ index: Int, at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws
+}
+
 /// Grows `scratch` to at least `count` bytes (keeping it when large enough).
 func reserve(_ scratch: inout [UInt8], _ count: Int) {
     if scratch.count < count { scratch = [UInt8](repeating: 0, count: count) }
@@ -45,7 +52,7 @@ public struct CairnTensorSource: TensorSource {
 }
 
 /// The tensors of a safetensors file, in the order of their data.
-public struct SafetensorsSource: TensorSource {
+public struct SafetensorsSource: PiecewiseTensorSource {
     public let file: ReadOnlyFile
     public let header: SafetensorsHeader
     public var path: String { file.path }
@@ -62,6 +69,14 @@ public struct SafetensorsSource: TensorSource {
         reserve(&scratch, count)
         try scratch.withUnsafeMutableBytes { try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<count]), at: item.offset) }
         return 0..<count
+    }
+
+    public func read(_ index: Int, at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws {
+        let item = header.items[index]
+        guard offset >= 0, offset + buffer.count <= item.entry.byteCount else {
+            throw CairnError(path: path, kind: .invalidArgument("read past the end of \(item.entry.name)"))
+        }
+        try file.read(into: buffer, at: item.offset + Int64(offset))
     }
 }
 
