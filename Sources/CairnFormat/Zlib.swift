@@ -12,6 +12,12 @@ public enum Zlib {
         bytes.withUnsafeBytes { CRC32.checksum($0, seed: seed) }
     }
 
+    /// The CRC-32 of two byte strings back to back, from the CRC-32 of each and the second's length
+    /// (zlib's `crc32_combine`).
+    public static func crc32Combine(_ first: UInt32, _ second: UInt32, secondLength: Int) -> UInt32 {
+        UInt32(truncatingIfNeeded: crc32_combine(uLong(first), uLong(second), .init(secondLength)))
+    }
+
     /// Inflates a raw deflate stream (RFC 1951, as in ZIP entries) that must produce exactly
     /// `destination.count` bytes and use all of `source`; never writes past `destination`.
     /// Returns nil on success, otherwise why it failed.

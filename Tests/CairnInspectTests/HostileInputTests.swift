@@ -103,3 +103,58 @@ import Testing
         #expect(error.description.contains("a.npy") && error.description.contains("needs"), "\(error)")
     }
 }
+
+/// Conversions into `.cairn` from safetensors and stored npz read each chunk on the thread that
+/// compresses it; an npz member's CRC-32 is then rebuilt from the pieces' CRCs.
+@Suite("Piecewise import")
+struct PiecewiseImportTests {
+    /// Three tensors, the middle one 3.2 MB (four 1 MiB chunks), written as stored npz members.
+    static func writeNpz(_ path: String) throws -> [String: [UInt8]] {
+        let tensors: [(String, [Int])] = [("small", [10]), ("big", [800_000]), ("tail", [3, 5])]
+        var contents: [String: [UInt8]] = [:]
+        let sink = try NpzSink(path: path)
+        for (name, shape) in tensors {
+            let bytes = TestFiles.awkwardBytes(.f32, count: shape.reduce(1, *))
+            contents[name] = bytes
+            try bytes.withUnsafeBytes { try sink.write(TensorEntry(name: name, dtype: .f32, shape: shape, role: .parameter), bytes: $0) }
+        }
+        try sink.commit()
+        return contents
+    }
+
+    @Test func storedNpzAndSafetensorsImportExactly() throws {
+        let folder = TestFiles.folder("piecewise")
+        let expected = try Self.writeNpz("\(folder)/in.npz")
+        _ = try Converter.convert(input: "\(folder)/in.npz", output: "\(folder)/from-npz.cairn")
+        _ = try Converter.convert(input: "\(folder)/from-npz.cairn", output: "\(folder)/in.safetensors")
+        _ = try Converter.convert(input: "\(folder)/in.safetensors", output: "\(folder)/from-safetensors.cairn")
+        for file in ["from-npz.cairn", "from-safetensors.cairn"] {
+            let read = try TestFiles.read("\(folder)/\(file)")
+            for (name, bytes) in expected { #expect(read[name]?.2 == bytes, "\(file): \(name)") }
+            #expect(try CairnReader(path: "\(folder)/\(file)").verify().isEmpty)
+        }
+    }
+
+    /// Damage in the third chunk of the big member: only the combined CRC-32 shows it, after the
+    /// tensor was compressed; the output is removed.
+    @Test func damageInAMiddleChunkOfAStoredMemberIsFound() throws {
+        let folder = TestFiles.folder("piecewise-damage")
+        _ = try Self.writeNpz("\(folder)/good.npz")
+        let archive = try ZipArchive.read(ReadOnlyFile(path: "\(folder)/good.npz"))
+        let big = try #require(archive.members.first { $0.name == "big.npy" })
+        var bytes = try Data(contentsOf: URL(fileURLWithPath: "\(folder)/good.npz"))
+        bytes[Int(big.headerOffset) + 2_500_000] ^= 0x10
+        try bytes.write(to: URL(fileURLWithPath: "\(folder)/bad.npz"))
+        let error = try #require(throws: InteropError.self) { try Converter.convert(input: "\(folder)/bad.npz", output: "\(folder)/out.cairn") }
+        #expect(error.description.contains("big.npy") && error.description.contains("CRC-32 mismatch"), "\(error)")
+        #expect(TestFiles.contents(folder) == ["bad.npz", "good.npz"])
+    }
+
+    @Test func crcCombineMatchesOnePass() {
+        let bytes = TestFiles.awkwardBytes(.f32, count: 10_000)
+        for split in [0, 1, 17, 20_000, 40_000] {
+            let first = Zlib.crc32(Array(bytes[..<split])), second = Zlib.crc32(Array(bytes[split...]))
+            #expect(Zlib.crc32Combine(first, second, secondLength: bytes.count - split) == Zlib.crc32(bytes))
+        }
+    }
+}

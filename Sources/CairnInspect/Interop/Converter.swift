@@ -2,8 +2,8 @@ import CairnFormat
 import CairnModel
 import Foundation
 
-/// Converts between `.cairn`, `.safetensors` and `.npz`, streaming: safetensors into `.cairn` goes chunk
-/// by chunk (memory holds the container's window of chunks, whatever the tensor sizes); the other
+/// Converts between `.cairn`, `.safetensors` and `.npz`, streaming: safetensors and stored npz into
+/// `.cairn` go chunk by chunk (memory holds the container's window of chunks, whatever the tensor sizes); the other
 /// directions go tensor by tensor (the tensor being written and the next one being read, plus the
 /// chunk window). The output is written to a temporary file and renamed into place only when complete.
 ///
@@ -67,10 +67,12 @@ public enum Converter {
         }
         var bytes: Int64 = 0
         do {
-            if let cairn = sink as? CairnSink, let piecewise = source as? PiecewiseTensorSource {
+            if let cairn = sink as? CairnSink, let piecewise = source as? PiecewiseTensorSource,
+               indices.allSatisfy(piecewise.readsPiecewise) {
                 // Chunk by chunk: each chunk is read by the thread that compresses it.
                 for index in indices {
                     try cairn.write(entries[index], index: index, from: piecewise)
+                    try piecewise.finishPiecewise(index)
                     bytes += Int64(entries[index].byteCount)
                 }
             } else {

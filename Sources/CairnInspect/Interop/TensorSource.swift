@@ -25,8 +25,42 @@ extension TensorSource {
 /// A source whose tensors can also be read piece by piece at any offset, from several threads at
 /// once, so a conversion into `.cairn` never holds a whole tensor.
 public protocol PiecewiseTensorSource: TensorSource {
+    /// Whether tensor `index` can be read piece by piece (a deflated npz member cannot).
+    func readsPiecewise(_ index: Int) -> Bool
     /// Fills `buffer` with tensor `index`'s bytes from byte `offset` of its data. Thread-safe.
     func read(_ index: Int, at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws
+    /// Called once every piece of tensor `index` has been read: checks what only the whole shows (an
+    /// npz member's CRC-32), throwing when the tensor must not be kept.
+    func finishPiecewise(_ index: Int) throws
+}
+
+extension PiecewiseTensorSource {
+    public func readsPiecewise(_ index: Int) -> Bool { true }
+    public func finishPiecewise(_ index: Int) throws {}
+}
+
+/// The CRC-32s of the pieces of one tensor read piecewise, from any thread, combined in offset order.
+final class PieceChecksums: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pieces: [Int: [(offset: Int, length: Int, crc: UInt32)]] = [:]
+
+    func add(_ index: Int, offset: Int, bytes: UnsafeRawBufferPointer) {
+        let crc = Zlib.crc32(bytes)
+        lock.withLock { pieces[index, default: []].append((offset, bytes.count, crc)) }
+    }
+
+    /// The CRC-32 of `count` bytes after `seed`'s, from the recorded pieces (which are then forgotten);
+    /// nil when they do not tile `0..<count` exactly.
+    func combined(_ index: Int, count: Int, seed: UInt32) -> UInt32? {
+        let recorded = lock.withLock { pieces.removeValue(forKey: index) ?? [] }.sorted { $0.offset < $1.offset }
+        var crc = seed, next = 0
+        for piece in recorded {
+            guard piece.offset == next else { return nil }
+            crc = Zlib.crc32Combine(crc, piece.crc, secondLength: piece.length)
+            next += piece.length
+        }
+        return next == count ? crc : nil
+    }
 }
 
 /// Grows `scratch` to at least `count` bytes (keeping it when large enough).
@@ -81,14 +115,16 @@ public struct SafetensorsSource: PiecewiseTensorSource {
 }
 
 /// The arrays of an `.npz` archive (stored or deflated `.npy` members; the `.npy` suffix is dropped
-/// from the names, as `np.load` does).
-public struct NpzSource: TensorSource {
+/// from the names, as `np.load` does). Stored members can be read piecewise; their CRC-32 is then
+/// checked from the pieces' CRCs when the tensor is finished.
+public struct NpzSource: PiecewiseTensorSource {
     public let file: ReadOnlyFile
     public let archive: ZipArchive
     private let headers: [NpyHeader]
     private let members: [ZipArchive.Member]
     public var path: String { file.path }
     public let entries: [TensorEntry]
+    private let pieces = PieceChecksums()
 
     public init(path: String) throws {
         file = try ReadOnlyFile(path: path)
@@ -124,5 +160,29 @@ public struct NpzSource: TensorSource {
             throw InteropError(path: path, item: member.name, .malformed("npy header changed between reads"))
         }
         return header.dataOffset..<count
+    }
+
+    public func readsPiecewise(_ index: Int) -> Bool {
+        members[index].method == 0 && members[index].compressedSize == members[index].uncompressedSize
+    }
+
+    public func read(_ index: Int, at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws {
+        let member = members[index], header = headers[index]
+        guard readsPiecewise(index), offset >= 0, offset + buffer.count <= entries[index].byteCount else {
+            throw InteropError(path: path, item: member.name, .malformed("piecewise read outside the stored data"))
+        }
+        try file.read(into: buffer, at: try archive.dataOffset(of: member, in: file) + Int64(header.dataOffset + offset))
+        pieces.add(index, offset: offset, bytes: UnsafeRawBufferPointer(buffer))
+    }
+
+    public func finishPiecewise(_ index: Int) throws {
+        let member = members[index], header = headers[index]
+        let prefix = try file.read(count: header.dataOffset, at: try archive.dataOffset(of: member, in: file))
+        guard try NpyHeader.decode(prefix, path: path, item: member.name) == header else {
+            throw InteropError(path: path, item: member.name, .malformed("npy header changed between reads"))
+        }
+        guard pieces.combined(index, count: entries[index].byteCount, seed: Zlib.crc32(prefix)) == member.crc32 else {
+            throw InteropError(path: path, item: member.name, .malformed("CRC-32 mismatch (file damaged)"))
+        }
     }
 }
