@@ -22,11 +22,10 @@
 #define CAIRN_PAUSE() ((void)0)
 #endif
 
-/// How long an idle worker spins before it sleeps, in nanoseconds.
-#define CAIRN_SPIN_NANOSECONDS 200000L
 
 struct cairn_thread_team {
     int threads;                 // the team's size, the caller included
+    long spin;                   // how long an idle worker spins before it sleeps, in nanoseconds
     pthread_t *workers;
     int launched;                // whether the workers were started (on the first job with parts > 1)
     int started;                 // workers actually created
@@ -54,8 +53,8 @@ static long cairn_now_nanoseconds(void) {
 
 /// Waits until `generation` differs from `seen` (or the team stops) and returns the new value.
 static long cairn_wait_for_task(struct cairn_thread_team *team, long seen) {
-    long deadline = cairn_now_nanoseconds() + CAIRN_SPIN_NANOSECONDS;
-    for (unsigned spin = 1;; spin++) {
+    long deadline = cairn_now_nanoseconds() + team->spin;
+    for (unsigned spin = 1; team->spin > 0; spin++) {
         long generation = atomic_load_explicit(&team->generation, memory_order_acquire);
         if (generation != seen) return generation;
         CAIRN_PAUSE();
@@ -84,11 +83,12 @@ static void *cairn_worker_main(void *argument) {
     }
 }
 
-cairn_thread_team *cairn_team_create(int threads) {
+cairn_thread_team *cairn_team_create(int threads, long spin_nanoseconds) {
     if (threads < 1) threads = 1;
     struct cairn_thread_team *team = calloc(1, sizeof *team);
     if (!team) return NULL;
     team->threads = threads;
+    team->spin = spin_nanoseconds > 0 ? spin_nanoseconds : 0;
     pthread_mutex_init(&team->lock, NULL);
     pthread_cond_init(&team->wake, NULL);
     atomic_init(&team->generation, 0);
@@ -164,11 +164,12 @@ void cairn_team_run(cairn_thread_team *team, int parts, cairn_team_task task, vo
     task(context, 0);
     // Parts of workers that could not be started run here, after the caller's own.
     for (long part = team->started + 1; part < parts; part++) task(context, part);
-    // Wait for the workers; on a loaded machine a worker may be off its core, so give the core away
-    // now and then rather than spin it out.
+    // Wait for the workers; a worker may be off its core (a loaded machine, or more threads than
+    // processors: then the team does not spin), so give the core away now and then.
+    unsigned yield_mask = team->spin > 0 ? 1023 : 15;
     for (unsigned spin = 1; atomic_load_explicit(&team->remaining, memory_order_acquire) > 0; spin++) {
         CAIRN_PAUSE();
-        if ((spin & 1023) == 0) sched_yield();
+        if ((spin & yield_mask) == 0) sched_yield();
     }
 }
 

@@ -48,8 +48,9 @@ typedef void (*cairn_team_task)(void *context, long part);
 
 /// A team of `threads` threads. Its `threads - 1` workers start with the first task that has more
 /// than one part (so a team that never splits work costs no threads); parts whose worker the system
-/// refuses to start run on the caller. NULL when out of memory.
-cairn_thread_team *cairn_team_create(int threads);
+/// refuses to start run on the caller. Between tasks an idle worker spins for `spin_nanoseconds`
+/// (0: none; right when there are more threads than processors), then sleeps. NULL when out of memory.
+cairn_thread_team *cairn_team_create(int threads, long spin_nanoseconds);
 
 /// The team's thread count, the caller included.
 int cairn_team_threads(const cairn_thread_team *team);

@@ -14,6 +14,10 @@ public final class ThreadTeam {
     public let threadCount: Int
     private let team: OpaquePointer?
 
+    /// How long an idle worker spins for the next job before it sleeps: a training step issues jobs
+    /// back to back, microseconds apart.
+    static let spinNanoseconds = 200_000
+
     /// One thread per processor this process may run on (its CPU affinity on Linux, so `taskset`
     /// and container cpusets are honoured).
     public static var defaultThreadCount: Int {
@@ -25,7 +29,10 @@ public final class ThreadTeam {
     /// any worker the system refuses to start run on the calling thread, same split, same results.
     public init(threads: Int = ThreadTeam.defaultThreadCount) {
         let wanted = min(max(threads, 1), 1024)
-        if wanted > 1, let team = cairn_team_create(Int32(wanted)) {
+        // Spinning pays when every thread has a processor; with more threads than processors a
+        // spinning worker takes the processor a working one needs, so workers then sleep at once.
+        let spin = wanted <= Self.defaultThreadCount ? Self.spinNanoseconds : 0
+        if wanted > 1, let team = cairn_team_create(Int32(wanted), spin) {
             self.team = team
             threadCount = Int(cairn_team_threads(team))
         } else {
