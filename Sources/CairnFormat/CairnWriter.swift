@@ -68,6 +68,12 @@ public final class CairnWriter {
     private enum ChunkInput {
         case memory(UnsafeRawBufferPointer)
         case reader((Int, UnsafeMutableRawBufferPointer) throws -> Void)
+
+        /// Whether chunks are read into the writer's staging buffers.
+        var isReader: Bool {
+            if case .reader = self { return true }
+            return false
+        }
     }
 
     private func write(name: String, role: TensorRole, dtype: DType, shape: [Int], byteCount: Int, input: ChunkInput) throws {
@@ -78,7 +84,7 @@ public final class CairnWriter {
         let elementsPerChunk = max(1, options.chunkSize / dtype.byteSize)
         let chunkBytes = elementsPerChunk * dtype.byteSize
         let chunkCount = (byteCount + chunkBytes - 1) / chunkBytes
-        if case .reader = input { prepareStaging(capacity: chunkBytes) }
+        if input.isReader { prepareStaging(capacity: chunkBytes) }
         let readError = FirstError()
         /// The bytes of chunk `index`, read into slot `slot` of staging set `set` when they come from a reader.
         func chunk(_ index: Int, set: Int, slot: Int) -> UnsafeRawBufferPointer? {
@@ -99,7 +105,7 @@ public final class CairnWriter {
         }
         if options.level == 0 {
             let (chunks, statistics) = try writeStored(byteCount: byteCount, dtype: dtype, chunkBytes: chunkBytes, to: file,
-                                                       inWindows: { if case .reader = input { return true } else { return false } }(),
+                                                       inWindows: input.isReader,
                                                        chunk: chunk, readError: readError)
             names.insert(name)
             tensors.append(TensorInfo(name: name, dtype: dtype, shape: shape, role: role,

@@ -122,6 +122,8 @@ public struct NpzSource: PiecewiseTensorSource {
     public let archive: ZipArchive
     private let headers: [NpyHeader]
     private let members: [ZipArchive.Member]
+    /// Where each member's data starts (after its local header), found once.
+    private let dataStarts: [Int64]
     public var path: String { file.path }
     public let entries: [TensorEntry]
     private let pieces = PieceChecksums()
@@ -129,7 +131,7 @@ public struct NpzSource: PiecewiseTensorSource {
     public init(path: String) throws {
         file = try ReadOnlyFile(path: path)
         archive = try ZipArchive.read(file)
-        var headers: [NpyHeader] = [], members: [ZipArchive.Member] = [], entries: [TensorEntry] = []
+        var headers: [NpyHeader] = [], members: [ZipArchive.Member] = [], entries: [TensorEntry] = [], starts: [Int64] = []
         for member in archive.members where !member.name.hasSuffix("/") {
             var prefix = try archive.prefix(of: member, limit: 4096, in: file)
             if let needed = NpyHeader.requiredPrefix(prefix), needed > prefix.count, needed <= NpyHeader.maximumHeaderBytes + 12 {
@@ -145,8 +147,10 @@ public struct NpzSource: PiecewiseTensorSource {
             headers.append(header)
             members.append(member)
             entries.append(entry)
+            starts.append(try archive.dataOffset(of: member, in: file))
         }
         self.headers = headers
+        self.dataStarts = starts
         self.members = members
         self.entries = entries
     }
@@ -171,13 +175,13 @@ public struct NpzSource: PiecewiseTensorSource {
         guard readsPiecewise(index), offset >= 0, offset + buffer.count <= entries[index].byteCount else {
             throw InteropError(path: path, item: member.name, .malformed("piecewise read outside the stored data"))
         }
-        try file.read(into: buffer, at: try archive.dataOffset(of: member, in: file) + Int64(header.dataOffset + offset))
+        try file.read(into: buffer, at: dataStarts[index] + Int64(header.dataOffset + offset))
         pieces.add(index, offset: offset, bytes: UnsafeRawBufferPointer(buffer))
     }
 
     public func finishPiecewise(_ index: Int) throws {
         let member = members[index], header = headers[index]
-        let prefix = try file.read(count: header.dataOffset, at: try archive.dataOffset(of: member, in: file))
+        let prefix = try file.read(count: header.dataOffset, at: dataStarts[index])
         guard try NpyHeader.decode(prefix, path: path, item: member.name) == header else {
             throw InteropError(path: path, item: member.name, .malformed("npy header changed between reads"))
         }
