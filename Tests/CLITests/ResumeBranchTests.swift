@@ -110,3 +110,18 @@ import Testing
         for (a, b) in zip(straight.tensors, continued.tensors) { #expect(a.values.map(\.bitPattern) == b.values.map(\.bitPattern)) }
     }
 }
+
+extension ResumeBranchTests {
+    /// A one-letter run folder (`--out r`, as people type it) trains and resumes.
+    @Test func oneLetterRunFolder() throws {
+        let folder = ToolRunner.temporaryFolder("one-letter")
+        let process = Process()
+        process.executableURL = ToolRunner.url("cairn-train")
+        process.arguments = ["--epochs", "1", "--out", "r", "--quiet"]
+        process.currentDirectoryURL = URL(fileURLWithPath: folder)
+        try process.run()
+        process.waitUntilExit()
+        #expect(process.terminationStatus == 0)
+        #expect(FileManager.default.fileExists(atPath: "\(folder)/r/epoch-0001.cairn"))
+    }
+}
