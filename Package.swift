@@ -55,6 +55,11 @@ let package = Package(
         tool("cairn-inspect"),
         tool("cairn-convert"),
 
+        // MARK: - Fuzzing
+        /// libFuzzer targets for every reader of untrusted bytes (`Tests/Fuzz/run.sh`); built normally, it
+        /// replays inputs.
+        .executableTarget(name: "cairn-fuzz", dependencies: ["CairnEngine", "CairnInspect"]),
+
         // MARK: - Benchmarks
         /// Times CairnFormat save/load on a checkpoint prepared by `Benchmarks/format/run.py`.
         .executableTarget(name: "cairn-bench-format", dependencies: ["CairnFormat"], path: "Benchmarks/format/Sources"),
