@@ -22,8 +22,10 @@ public struct CSVLoader: Sendable {
     /// The most bytes a data file may have (4 GiB): beyond that, use IDX or NPY.
     public static let maximumFileSize = 4 << 30
 
+    /// The most classes a classifier may have; labels are class ids below it.
+    public static let maximumClasses = 1_000_000
     /// The largest class id a label may be.
-    public static let maximumClassID: Float = 999_999
+    public static let maximumClassID = Float(maximumClasses - 1)
 
     public func load(path: String) throws -> Dataset {
         let data = try readFile(path, limit: Self.maximumFileSize)
