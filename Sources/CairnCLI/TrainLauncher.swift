@@ -98,6 +98,7 @@ public enum TrainLauncher {
         var graph: GraphSpec
         if let path = model.model {
             let bytes: Data
+            guard FileManager.default.fileExists(atPath: path) else { throw DataError(path: path, MissingFile.reason) }
             do { bytes = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
                 throw DataError(path: path, "cannot be read (\(describe(error)))")
             }

@@ -19,7 +19,7 @@ public struct ModelOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Slope of leaky-relu for negative inputs. Default \(defaultAlpha).")
     public var alpha: Float?
 
-    @Option(parsing: .unconditional, help: "Dropout rate after each hidden activation, from 0 (none) up to 1. Default \(defaultDropout).")
+    @Option(parsing: .unconditional, help: "Dropout rate after each hidden activation, from 0 (none) up to 1. Default 0.")
     public var dropout: Float?
 
     @Option(name: .customLong("model"), help: "A JSON layer graph (schema: Formats/graph-v1.schema.json) instead of --hidden.")
@@ -51,7 +51,7 @@ public struct ModelOptions: ParsableArguments {
             let given = [("--hidden", hidden != nil), ("--activation", activation != nil), ("--alpha", alpha != nil),
                          ("--dropout", dropout != nil)].filter(\.1).map(\.0)
             if !given.isEmpty {
-                throw ValidationError("\(given.joined(separator: ", ")) shape the perceptron; \(model) (--model) defines the whole graph, so \(given.count == 1 ? "it does" : "they do") not apply")
+                throw ValidationError("\(given.joined(separator: ", ")) \(given.count == 1 ? "shapes" : "shape") the perceptron; \(model) (--model) defines the whole graph, so \(given.count == 1 ? "it does" : "they do") not apply")
             }
         }
     }
