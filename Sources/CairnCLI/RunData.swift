@@ -120,7 +120,7 @@ public struct RunData {
         if case .labels = train.targets { what += ", \(record.outputs) classes" } else { what += ", \(record.outputs) target\(record.outputs == 1 ? "" : "s")" }
         let source = train.source == record.train[0] ? record.train[0] : train.source
         var line = "data: \(displayPath(source)) (\(what)); preprocessing: \(preprocessing.summary)"
-        if let scaleSource { line += " (scale from \(displayPath(scaleSource)))" }
+        if let scaleSource { line += " (from \(displayPath(scaleSource)))" }
         return line
     }
 

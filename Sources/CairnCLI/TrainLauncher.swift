@@ -62,8 +62,7 @@ public enum TrainLauncher {
             try source.loadParameters(into: network, skipping: newHead.map { [$0] } ?? [])
         }
         try transfer.freeze(network)
-        let quiet = output.quiet || output.json && isatty(STDERR_FILENO) == 0
-        if !quiet { printError(data.description) }
+        if !output.quiet { printError(data.description) }
         for notice in data.notices { printError("notice: \(notice)") }
         if let source, source.preprocessing == nil {
             printError("notice: \(source.path) records no preprocessing (an imported model); the features are used as --scale/--standardize say: \(data.preprocessing.summary)")

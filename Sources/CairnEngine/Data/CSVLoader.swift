@@ -46,6 +46,7 @@ public struct CSVLoader: Sendable {
         guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
             throw DataError(path: path, "has no data rows")
         }
+        try checkDelimiter(base, count: raw.count, path: path)
         var reader = CSVRecordReader(bytes: raw, delimiter: delimiter)
         var cells: [CSVRecordReader.Cell] = []
         var firstLine = 0
@@ -57,11 +58,6 @@ public struct CSVLoader: Sendable {
         let columnCount = cells.count
         let hasHeader = cells.contains { DecimalParser.parse(base, $0.start, $0.end) == nil }
         let header = hasHeader ? cells.map { reader.text(of: $0) } : nil
-        if columnCount == 1, let name = header?.first, delimiter == UInt8(ascii: ","),
-           name.contains(";") || name.contains("\t") {
-            throw DataError(path: path, line: firstLine, "has one column '\(name.prefix(40))'; is it separated by "
-                            + "\(name.contains(";") ? "';' (--delimiter ';')" : "tabs (--delimiter tab)")?")
-        }
         let targetColumns = try resolveTargetColumns(header: header, columnCount: columnCount, path: path)
         let featureColumns = (0..<columnCount).filter { !targetColumns.contains($0) }
         guard !featureColumns.isEmpty else { throw DataError(path: path, "has no feature columns besides the target") }
@@ -128,6 +124,26 @@ public struct CSVLoader: Sendable {
         let targets: DatasetTargets = task == .classification
             ? .labels(labels) : .values(values, columns: targetColumns.count)
         return Dataset(source: path, features: features, width: featureColumns.count, targets: targets)
+    }
+
+    /// A comma-separated read of a file whose first line has no comma but semicolons or tabs is refused
+    /// with the flag that reads it.
+    private func checkDelimiter(_ base: UnsafePointer<UInt8>, count: Int, path: String) throws {
+        guard delimiter == UInt8(ascii: ",") else { return }
+        var semicolons = 0, tabs = 0, i = 0
+        while i < count && base[i] != CSVRecordReader.lineFeed && base[i] != CSVRecordReader.carriageReturn {
+            switch base[i] {
+            case UInt8(ascii: ","): return
+            case UInt8(ascii: ";"): semicolons += 1
+            case UInt8(ascii: "\t"): tabs += 1
+            default: break
+            }
+            i += 1
+        }
+        if semicolons > 0 || tabs > 0 {
+            throw DataError(path: path, line: 1, "has no comma but \(semicolons >= tabs ? "semicolons" : "tabs") in its first line; "
+                            + "read it with --delimiter \(semicolons >= tabs ? "';'" : "tab")")
+        }
     }
 
     private func resolveTargetColumns(header: [String]?, columnCount: Int, path: String) throws -> [Int] {
