@@ -70,31 +70,31 @@ public struct CSVLoader: Sendable {
         var labels = [Int32]()
         var values = [Float]()
         if task == .classification { labels.reserveCapacity(estimatedRows) } else { values.reserveCapacity(estimatedRows * targetColumns.count) }
+        // Feature columns as runs of consecutive columns, copied a run at a time.
+        var runs: [Range<Int>] = []
+        for c in featureColumns {
+            if let last = runs.last, last.upperBound == c { runs[runs.count - 1] = last.lowerBound..<(c + 1) } else { runs.append(c..<(c + 1)) }
+        }
         var row = [Float](repeating: 0, count: columnCount)
-        var pending = hasHeader ? nil : cells
-        let pendingLine = firstLine
-        try row.withUnsafeMutableBufferPointer { row in
+        var first: [CSVRecordReader.Cell]? = hasHeader ? nil : cells
+        try row.withUnsafeMutableBufferPointer { rowBuffer in
+            let row = rowBuffer.baseAddress!
             while true {
                 var filled = 0
                 var bad: (index: Int, cell: CSVRecordReader.Cell)?
-                @inline(__always) func take(_ cell: CSVRecordReader.Cell) {
-                    if filled < columnCount {
-                        if let v = DecimalParser.parse(base, cell.start, cell.end) {
-                            row[filled] = v
-                        } else if bad == nil {
-                            bad = (filled, cell)
-                        }
-                    }
-                    filled += 1
-                }
                 let line: Int
-                if let record = pending {
-                    line = pendingLine
-                    record.forEach(take)
-                    pending = nil
+                if let record = first {
+                    line = firstLine
+                    for cell in record {
+                        if filled < columnCount {
+                            if let v = DecimalParser.parse(base, cell.start, cell.end) { row[filled] = v } else if bad == nil { bad = (filled, cell) }
+                        }
+                        filled += 1
+                    }
+                    first = nil
                 } else {
-                    guard let next = try reader.next(take) else { break }
-                    line = next
+                    guard let next = try reader.nextNumbers(into: row, capacity: columnCount) else { break }
+                    (line, filled, bad) = next
                 }
                 if filled == 1, let bad, !bad.cell.quoted, reader.text(of: bad.cell).isEmpty { continue }  // a blank line
                 guard filled == columnCount else {
@@ -107,7 +107,7 @@ public struct CSVLoader: Sendable {
                 for c in 0..<columnCount where !row[c].isFinite {
                     throw DataError(path: path, line: line, "column \(c + 1): \(row[c]) is not a finite number")
                 }
-                for c in featureColumns { features.append(row[c]) }
+                for run in runs { features.append(contentsOf: UnsafeBufferPointer(start: row + run.lowerBound, count: run.count)) }
                 switch task {
                 case .classification:
                     let label = row[targetColumns[0]]
