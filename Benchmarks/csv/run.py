@@ -27,6 +27,16 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
 
 
+NOTES = """
+The machine has 2 cores shared with other builds and test runs while this was measured, so every
+figure moves by tens of percent from run to run; the ratios, measured in the same run, move less. The
+loader reads the file with one read, finds cells and parses numbers in one pass over the bytes (a fast
+path for decimals of at most 8 digits, correctly rounded; anything else through the standard library's
+parser), on one thread, as pandas' C engine does. An earlier version of the loader, which built a list
+of cells per record and parsed them through a closure, took 4.93 s against pandas' 5.26 s in one run.
+"""
+
+
 def make_table(path, rows):
     rng = np.random.default_rng(2026)
     pixels = rng.integers(1, 256, size=(rows, 784), dtype=np.int64)
@@ -113,7 +123,7 @@ Cairn's time is `CSVLoader.load` (read the file, parse, build the feature matrix
 
 | loader | median s | MB/s | time / Cairn |
 |---|---:|---:|---:|
-""" + "\n".join(lines) + "\n")
+""" + "\n".join(lines) + "\n" + NOTES)
     print(f"\nwrote {os.path.join(HERE, 'RESULTS.md')}")
 
 
