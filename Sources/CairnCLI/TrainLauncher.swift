@@ -25,7 +25,7 @@ public enum TrainLauncher {
         let reused = try source?.preprocessing(checking: dataOptions)
         var data = try RunData.load(dataOptions, task: task, seed: seed, preprocessing: reused)
         if let source, reused != nil {
-            data.scaleSource = "--init-from \(source.path)"
+            data.preprocessingSource = "--init-from \(source.path)"
         }
         var graph: GraphSpec
         var newHead: String?
