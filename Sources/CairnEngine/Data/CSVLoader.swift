@@ -62,9 +62,10 @@ public struct CSVLoader: Sendable {
         let featureColumns = (0..<columnCount).filter { !targetColumns.contains($0) }
         guard !featureColumns.isEmpty else { throw DataError(path: path, "has no feature columns besides the target") }
 
-        // About as many rows as the file has bytes per first record.
+        // About as many rows as the file has bytes per first record, and never more than it can hold
+        // (every cell takes at least one byte and a separator).
         let firstRecordBytes = max(reader.position - (raw.count >= 3 && raw[0] == 0xEF ? 3 : 0), 1)
-        let estimatedRows = raw.count / firstRecordBytes + 1
+        let estimatedRows = min(raw.count / firstRecordBytes, raw.count / (2 * columnCount)) + 1
         var features = [Float]()
         features.reserveCapacity(estimatedRows * featureColumns.count)
         var labels = [Int32]()
