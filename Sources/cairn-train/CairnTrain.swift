@@ -22,7 +22,7 @@ struct CairnTrain: ParsableCommand {
     @OptionGroup(title: "Checkpoints and output") var output: OutputOptions
     @OptionGroup(title: "Transfer learning") var transfer: TransferOptions
 
-    @Option(help: "Seed of the run's random generator (initialisation, split, shuffling, dropout).")
+    @Option(parsing: .unconditional, help: "Seed of the run's random generator (initialisation, split, shuffling, dropout), a whole number from 0 to 18446744073709551615.")
     var seed: UInt64 = 0
 
     @Option(name: .customLong("early-stop"), parsing: .unconditional, help: "Stop after N epochs without a better validation loss, 1 or more. Default: never.")
