@@ -29,7 +29,9 @@ public struct AxisTicks: Equatable, Sendable {
 
     /// A tick's label with the decimals the step needs (`0.25`, `1.5`, `200`), no trailing zeros.
     public func label(_ value: Double) -> String {
-        let decimals = max(0, -Int(floor(log10(step) + 1e-9)) + (step / pow(10, floor(log10(step) + 1e-9)) == 2.5 ? 1 : 0))
+        let exponent = floor(log10(step) + 1e-9)
+        // 2.5 x 10^k needs one decimal more than 10^k.
+        let decimals = max(0, -Int(exponent) + (step / pow(10, exponent) == 2.5 ? 1 : 0))
         let rounded = (value / step).rounded() * step
         var text = String(format: "%.\(decimals)f", rounded == 0 ? 0 : rounded)
         if text.contains(".") {

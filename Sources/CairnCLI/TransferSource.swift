@@ -15,11 +15,14 @@ struct TransferSource {
     let preprocessing: Preprocessing?
 
     static func open(_ path: String) throws -> TransferSource {
-        guard FileManager.default.fileExists(atPath: path) else { throw CheckpointError(path: path, MissingFile.reason) }
+        guard FileManager.default.fileExists(atPath: path) else {
+            throw CheckpointError(path: path, MissingFile.reason)
+        }
         let model = try ModelFile.open(path)
         guard let graph = model.graph else {
             let why = model.notices.isEmpty ? "" : " (\(model.notices.joined(separator: "; ")))"
-            throw CheckpointError(path: path, "records no layer graph to start from\(why); import it with cairn-convert --model graph.json")
+            throw CheckpointError(path: path,
+                                  "records no layer graph to start from\(why); import it with cairn-convert --model graph.json")
         }
         let task = model.task ?? (graph.hasSoftmaxHead ? .classification : .regression)
         return TransferSource(path: path, model: model, graph: graph, task: task,
@@ -36,7 +39,8 @@ struct TransferSource {
             }
             let shape = model.entries[index].shape
             guard shape == parameter.shape else {
-                throw CheckpointError(path: path, "tensor \(parameter.name): shape \(shape) does not fit the graph's \(parameter.shape)")
+                throw CheckpointError(path: path,
+                                      "tensor \(parameter.name): shape \(shape) does not fit the graph's \(parameter.shape)")
             }
             values[parameter.name] = try model.floats(index)
         }
@@ -52,7 +56,8 @@ struct TransferSource {
     /// flags' (nil here).
     func preprocessing(checking options: DataOptions) throws -> Preprocessing? {
         guard let stored = preprocessing else { return nil }
-        let reuse = "--init-from reuses the preprocessing of \(path) (\(stored.summary)): the features must mean what they meant in its training"
+        let reuse = "--init-from reuses the preprocessing of \(path) (\(stored.summary)): "
+            + "the features must mean what they meant in its training"
         if let scale = options.scale, scale != stored.scale {
             throw ValidationError("--scale \(scale): \(reuse); drop --scale")
         }

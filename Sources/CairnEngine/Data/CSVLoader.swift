@@ -13,7 +13,8 @@ public struct CSVLoader: Sendable {
     /// The byte between cells.
     public var delimiter: UInt8
 
-    public init(labelColumn: String? = nil, task: TrainingTask = .classification, delimiter: UInt8 = UInt8(ascii: ",")) {
+    public init(labelColumn: String? = nil, task: TrainingTask = .classification,
+                delimiter: UInt8 = UInt8(ascii: ",")) {
         self.labelColumn = labelColumn
         self.task = task
         self.delimiter = delimiter
@@ -70,11 +71,19 @@ public struct CSVLoader: Sendable {
         features.reserveCapacity(estimatedRows * featureColumns.count)
         var labels = [Int32]()
         var values = [Float]()
-        if task == .classification { labels.reserveCapacity(estimatedRows) } else { values.reserveCapacity(estimatedRows * targetColumns.count) }
+        if task == .classification {
+            labels.reserveCapacity(estimatedRows)
+        } else {
+            values.reserveCapacity(estimatedRows * targetColumns.count)
+        }
         // Feature columns as runs of consecutive columns, copied a run at a time.
         var runs: [Range<Int>] = []
         for c in featureColumns {
-            if let last = runs.last, last.upperBound == c { runs[runs.count - 1] = last.lowerBound..<(c + 1) } else { runs.append(c..<(c + 1)) }
+            if let last = runs.last, last.upperBound == c {
+                runs[runs.count - 1] = last.lowerBound..<(c + 1)
+            } else {
+                runs.append(c..<(c + 1))
+            }
         }
         var row = [Float](repeating: 0, count: columnCount)
         var first: [CSVRecordReader.Cell]? = hasHeader ? nil : cells
@@ -88,7 +97,11 @@ public struct CSVLoader: Sendable {
                     line = firstLine
                     for cell in record {
                         if filled < columnCount {
-                            if let v = DecimalParser.parse(base, cell.start, cell.end) { row[filled] = v } else if bad == nil { bad = (filled, cell) }
+                            if let v = DecimalParser.parse(base, cell.start, cell.end) {
+                                row[filled] = v
+                            } else if bad == nil {
+                                bad = (filled, cell)
+                            }
                         }
                         filled += 1
                     }
@@ -97,23 +110,28 @@ public struct CSVLoader: Sendable {
                     guard let next = try reader.nextNumbers(into: row, capacity: columnCount) else { break }
                     (line, filled, bad) = next
                 }
-                if filled == 1, let bad, !bad.cell.quoted, reader.text(of: bad.cell).isEmpty { continue }  // a blank line
+                // A blank line.
+                if filled == 1, let bad, !bad.cell.quoted, reader.text(of: bad.cell).isEmpty { continue }
                 guard filled == columnCount else {
                     throw DataError(path: path, line: line, "has \(filled) cells, expected \(columnCount) (ragged row)")
                 }
                 if let bad {
                     let text = reader.text(of: bad.cell)
-                    throw DataError(path: path, line: line, "column \(bad.index + 1): '\(text.prefix(40))' is not a number")
+                    throw DataError(path: path, line: line,
+                                    "column \(bad.index + 1): '\(text.prefix(40))' is not a number")
                 }
                 for c in 0..<columnCount where !row[c].isFinite {
                     throw DataError(path: path, line: line, "column \(c + 1): \(row[c]) is not a finite number")
                 }
-                for run in runs { features.append(contentsOf: UnsafeBufferPointer(start: row + run.lowerBound, count: run.count)) }
+                for run in runs {
+                    features.append(contentsOf: UnsafeBufferPointer(start: row + run.lowerBound, count: run.count))
+                }
                 switch task {
                 case .classification:
                     let label = row[targetColumns[0]]
                     guard label >= 0, label == label.rounded(), label <= Self.maximumClassID else {
-                        throw DataError(path: path, line: line, "label \(label) is not a class id (a whole number from 0 to 999999)")
+                        throw DataError(path: path, line: line,
+                                        "label \(label) is not a class id (a whole number from 0 to 999999)")
                     }
                     labels.append(Int32(label))
                 case .regression:
@@ -142,8 +160,8 @@ public struct CSVLoader: Sendable {
             i += 1
         }
         if semicolons > 0 || tabs > 0 {
-            throw DataError(path: path, line: 1, "has no comma but \(semicolons >= tabs ? "semicolons" : "tabs") in its first line; "
-                            + "read it with --delimiter \(semicolons >= tabs ? "';'" : "tab")")
+            let (found, flag) = semicolons >= tabs ? ("semicolons", "';'") : ("tabs", "tab")
+            throw DataError(path: path, line: 1, "has no comma but \(found) in its first line; read it with --delimiter \(flag)")
         }
     }
 

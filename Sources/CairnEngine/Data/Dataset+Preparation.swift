@@ -13,19 +13,22 @@ public enum DataPreparation {
         let classes = asked ?? (Int(labels.max() ?? -1) + 1)
         guard let census = ClassCensus(labels: labels, classes: max(classes, 1)) else {
             let bad = labels.first { Int($0) >= classes } ?? 0
-            throw DataError(path: train.source, "label \(bad) is outside the \(classes) classes "
-                            + (fromCheckpoint ? "the checkpoint was trained on" : "of --classes \(classes)") + " (0 to \(classes - 1))")
+            let whose = fromCheckpoint ? "the checkpoint was trained on" : "of --classes \(classes)"
+            throw DataError(path: train.source, "label \(bad) is outside the \(classes) classes \(whose) (0 to \(classes - 1))")
         }
-        if let validation, case .labels(let valLabels) = validation.targets, ClassCensus(labels: valLabels, classes: census.classes) == nil {
+        if let validation, case .labels(let valLabels) = validation.targets,
+           ClassCensus(labels: valLabels, classes: census.classes) == nil {
             let bad = valLabels.first { Int($0) >= census.classes } ?? 0
-            throw DataError(path: validation.source, "label \(bad) is not one of the \(census.classes) training classes (0 to \(census.classes - 1))")
+            throw DataError(path: validation.source,
+                            "label \(bad) is not one of the \(census.classes) training classes (0 to \(census.classes - 1))")
         }
         var notices: [String] = []
         let missing = census.missing
         if !missing.isEmpty {
-            notices.append("\(train.source): \(missing.count == 1 ? "class" : "\(missing.count) classes") "
-                           + "\(ClassCensus.ranges(missing)) of \(census.classes) \(missing.count == 1 ? "has" : "have") no training samples"
-                           + (asked == nil ? " (the class count is the largest label + 1; set it with --classes N)" : ""))
+            let which = missing.count == 1 ? "class" : "\(missing.count) classes"
+            let verb = missing.count == 1 ? "has" : "have"
+            let hint = asked == nil ? " (the class count is the largest label + 1; set it with --classes N)" : ""
+            notices.append("\(train.source): \(which) \(ClassCensus.ranges(missing)) of \(census.classes) \(verb) no training samples\(hint)")
         }
         return (census, notices)
     }
