@@ -38,7 +38,7 @@ public struct ModelOptions: ParsableArguments {
             }
         }
         if let alpha, !alpha.isFinite { throw ValidationError("--alpha \(alpha): must be a finite number") }
-        if let alpha, alpha != Self.defaultAlpha, activationKind != .leakyRelu {
+        if let alpha, activationKind != .leakyRelu {
             throw ValidationError("--alpha \(alpha): applies to --activation leaky-relu, not \(activationKind.rawValue)")
         }
         if let dropout, !(dropout >= 0 && dropout < 1) {

@@ -217,6 +217,10 @@ import Testing
         try usage("cairn-train", ["--optimizer", "adam", "--nesterov"], mentions: ["--nesterov", "adam"])
         try usage("cairn-train", ["--optimizer", "sgd", "--momentum", "0.5"], mentions: ["--momentum 0.5", "sgd"])
         try usage("cairn-train", ["--nesterov", "--momentum", "0"], mentions: ["--nesterov"])
+        try usage("cairn-train", ["--activation", "tanh", "--alpha", "0.2"], mentions: ["--alpha 0.2", "leaky-relu"])
+        try usage("cairn-train", ["--data", "Fixtures/datasets/digits-images.idx", "--labels", "Fixtures/datasets/digits-labels.idx",
+                                  "--delimiter", ";"], mentions: ["--delimiter"])
+        try usage("cairn-train", ["--val-labels", "Fixtures/datasets/digits-labels.idx"], mentions: ["--val-labels", "--val"])
         let folder = ToolRunner.temporaryFolder("resume-epochs")
         #expect(try ToolRunner.run("cairn-train", ["--epochs", "3", "--out", "\(folder)/run", "--quiet"]).status == 0)
         try usage("cairn-resume", ["\(folder)/run/latest.cairn", "--epochs", "2"], mentions: ["--epochs 2", "already completed 3 epochs"])
