@@ -67,6 +67,8 @@ let package = Package(
         .executableTarget(name: "cairn-bench-train", dependencies: ["CairnEngine", "CairnModel"],
                           path: "Benchmarks/train", exclude: ["run.py", "RESULTS.md"],
                           sources: ["TrainBenchmark.swift"]),
+        /// CSV loading speed against pandas and numpy (`Benchmarks/csv/run.py`).
+        .executableTarget(name: "cairn-bench-csv", dependencies: ["CairnEngine"], path: "Benchmarks/csv/Sources"),
 
         // MARK: - Tests
         .testTarget(name: "CairnFormatTests", dependencies: ["CairnFormat"]),

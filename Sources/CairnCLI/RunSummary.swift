@@ -9,6 +9,8 @@ public struct RunSummary: Codable {
     public var trainLoss: Double?
     public var valLoss: Double?
     public var valAccuracy: Double?
+    /// Regression: R^2 on the validation samples (targets in their own units).
+    public var valR2: Double?
     public var samplesPerSecond: Double
     public var checkpoint: String?
     public var runDirectory: String
@@ -22,6 +24,7 @@ public struct RunSummary: Codable {
         trainLoss = last?.trainLoss
         valLoss = last?.validationLoss
         valAccuracy = last?.validationAccuracy
+        valR2 = last?.validationR2
         samplesPerSecond = trainer.samplesPerSecond
         checkpoint = trainer.lastCheckpoint
         runDirectory = trainer.policy.directory
@@ -30,7 +33,7 @@ public struct RunSummary: Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case epochs, steps, trainLoss = "train_loss", valLoss = "val_loss", valAccuracy = "val_accuracy"
+        case epochs, steps, trainLoss = "train_loss", valLoss = "val_loss", valAccuracy = "val_accuracy", valR2 = "val_r2"
         case samplesPerSecond = "samples_per_second", checkpoint, runDirectory = "run_dir", outcome, blas
     }
 
@@ -48,6 +51,7 @@ public struct RunSummary: Codable {
         if let trainLoss { parts.append("train_loss \(format(trainLoss, 4))") }
         if let valLoss { parts.append("val_loss \(format(valLoss, 4))") }
         if let valAccuracy { parts.append("validation accuracy \(format(valAccuracy * 100, 2))%") }
+        if let valR2 { parts.append("validation R^2 \(format(valR2, 4))") }
         parts.append("\(Int(samplesPerSecond)) samples/s")
         var line = parts.joined(separator: ", ")
         if let checkpoint { line += "\ncheckpoint: \(checkpoint)" }
