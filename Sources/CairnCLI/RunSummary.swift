@@ -1,4 +1,5 @@
 import CairnEngine
+import CairnInspect
 import CairnModel
 import Foundation
 
@@ -14,6 +15,8 @@ public struct RunSummary: Codable {
     public var runDirectory: String
     public var outcome: String
     public var blas: String
+    /// `cairn-train`: the audit of the initial weights before step 0 (`cairn-audit`'s JSON report).
+    public var audit: AuditReport?
 
     public init(trainer: Trainer, outcome: TrainingOutcome, blas: String) {
         let last = trainer.manifest.history.last
@@ -32,6 +35,7 @@ public struct RunSummary: Codable {
     enum CodingKeys: String, CodingKey {
         case epochs, steps, trainLoss = "train_loss", valLoss = "val_loss", valAccuracy = "val_accuracy"
         case samplesPerSecond = "samples_per_second", checkpoint, runDirectory = "run_dir", outcome, blas
+        case audit
     }
 
     /// The JSON line.
