@@ -77,7 +77,8 @@ enum SignalPropagation {
                 report.notes.append("\(layer.name): \(Int((saturated * 100).rounded()))% of units saturated on every row")
             }
         }
-        let stds = report.layers.compactMap(\.activationStd)
+        // Hidden layers only: the output layer's logits are not a signal that should keep its scale.
+        let stds = report.layers.dropLast().compactMap(\.activationStd)
         if stds.count >= 3 {
             let trend = stds.map { AuditReport.number($0) }.joined(separator: " -> ")
             if zip(stds, stds.dropFirst()).allSatisfy({ $1 < $0 * 0.7 }) {

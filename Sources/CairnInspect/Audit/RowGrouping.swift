@@ -146,4 +146,26 @@ public enum RowGrouping {
         for row in result.indices where Int(exact[row]) != row { result[row] = result[Int(exact[row])] }
         return result
     }
+
+    /// When a layer's distinct rows (at most 256 of them, more than one) all lie within float rounding of one
+    /// another (max-abs difference at most `1e-5` times the largest magnitude), the largest difference; nil
+    /// otherwise. Units split only by rounding are worth a note: a tolerance joins them.
+    public static func roundingSpread(_ matrix: RowMatrix, representatives: [Int32]) -> (absolute: Float, relative: Float)? {
+        var distinct: [Int] = []
+        for (row, r) in representatives.enumerated() where Int(r) == row {
+            distinct.append(row)
+            if distinct.count > 256 { return nil }
+        }
+        guard distinct.count > 1 else { return nil }
+        var magnitude: Float = 0
+        for column in 0..<matrix.columns { magnitude = max(magnitude, abs(matrix.value(distinct[0], column))) }
+        let limit = max(magnitude, Float.leastNormalMagnitude) * 1e-5
+        var largest: Float = 0
+        for row in distinct.dropFirst() {
+            let d = matrix.maxAbsDifference(distinct[0], row, limit: limit)
+            guard d <= limit else { return nil }
+            largest = max(largest, d)
+        }
+        return largest > 0 ? (largest, largest / max(magnitude, Float.leastNormalMagnitude)) : nil
+    }
 }

@@ -58,6 +58,19 @@ public enum WeightAudit {
                 return bias.map { $0.withUnsafeBufferPointer { grouping($0) } } ?? grouping(nil)
             }
             representatives[layer.name] = reps
+            let biasValues = bias ?? []
+            let spread = options.tolerance > 0 ? nil : weight.withUnsafeBufferPointer { w in
+                biasValues.withUnsafeBufferPointer { b in
+                    RowGrouping.roundingSpread(RowMatrix(weights: w, bias: bias == nil ? nil : b, rows: layer.units,
+                                                         width: layer.inputs), representatives: reps)
+                }
+            }
+            if let spread {
+                notes.append("\(layer.name): its distinct units differ from one another by at most "
+                             + "\(AuditReport.number(Double(spread.absolute))) (float rounding, e.g. of blocked matrix "
+                             + "products, not a real difference); --tolerance "
+                             + "\(AuditReport.number(Double(spread.absolute) * 10)) makes them one group")
+            }
             let groups = RowGrouping.groups(representatives: reps)
             incomingGroups[layer.name] = groups
             let scale = InitializationScale(fanIn: layer.inputs, fanOut: layer.units, activation: layer.activation,
