@@ -18,9 +18,15 @@ public enum Audit {
         public var baseline: String?
         public var repair: String?
         public var seed: UInt64 = 0
-        public var threads: Int = 2
-        /// The activation assumed between layers of a model whose graph is inferred.
+        /// Threads for hashing rows and for the forward/backward pass (default: one per processor).
+        public var threads: Int = max(1, ProcessInfo.processInfo.activeProcessorCount)
+        /// The activation assumed between layers of a model whose graph is inferred (or of a `layers` chain).
         public var activation: NodeKind = .relu
+        /// `--layers`: glob patterns of the 2-D weights that form a chain, for files without a usable graph.
+        public var layers: [String] = []
+        /// Probes run by themselves only on models with at most this many parameters (the pass holds the whole
+        /// model); `data` runs it whatever the size.
+        public var probeParameterLimit = 50_000_000
 
         public init(path: String) {
             self.path = path
@@ -32,9 +38,15 @@ public enum Audit {
     public static func run(_ configuration: Configuration) throws -> AuditReport {
         let model = try ModelInput.open(configuration.path, activation: configuration.activation)
         let baseline = try configuration.baseline.map { try ModelInput.open($0, activation: configuration.activation).input }
-        let options = WeightAudit.Options(tolerance: configuration.tolerance, threads: configuration.threads)
+        var options = WeightAudit.Options(tolerance: configuration.tolerance, threads: configuration.threads)
+        options.chain = configuration.layers
+        options.chainActivation = configuration.activation
         var report = try WeightAudit.run(model.input, options: options, baseline: baseline)
-        if configuration.signal || configuration.data != nil {
+        let parameters = model.input.entries.filter { $0.role == .parameter }.reduce(0) { $0 + $1.elementCount }
+        if configuration.signal && configuration.data == nil && parameters > configuration.probeParameterLimit {
+            report.notes.append("no forward/backward pass: the model has \(parameters) parameters (it would be held "
+                                + "in memory whole); --data FILE runs it anyway")
+        } else if configuration.signal || configuration.data != nil {
             if let graph = model.input.graph {
                 try SignalPropagation.measure(&report, input: model.input, graph: graph, manifest: model.manifest,
                                               data: configuration.data, seed: configuration.seed,

@@ -38,4 +38,17 @@ public enum AuditLauncher {
         guard let value = Float(text), value.isFinite, value >= 0 else { return nil }
         return value
     }
+
+    /// Parses `--activation`: an activation node kind.
+    public static func parseActivation(_ text: String) -> NodeKind? {
+        guard let kind = NodeKind(rawValue: text), [.relu, .leakyRelu, .tanh, .sigmoid, .identity].contains(kind) else {
+            return nil
+        }
+        return kind
+    }
+
+    /// Parses `--layers`: comma-separated patterns, empty ones dropped.
+    public static func parsePatterns(_ text: String) -> [String] {
+        text.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
 }

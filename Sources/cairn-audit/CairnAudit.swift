@@ -37,6 +37,15 @@ struct CairnAuditCommand: ParsableCommand {
                                valueName: "out.cairn"))
     var repair: String?
 
+    @Option(help: ArgumentHelp("Without a usable graph: glob patterns of the 2-D weights that form a chain, in order "
+                               + "(comma-separated, e.g. 'encoder.*.weight,head.weight'); each feeds the next.",
+                               valueName: "patterns"))
+    var layers: String?
+
+    @Option(help: ArgumentHelp("The activation between inferred or --layers layers (for He's gain): relu, leaky-relu, tanh, sigmoid, identity.",
+                               valueName: "kind"))
+    var activation = "relu"
+
     @Option(help: "Seed of the probes, random targets and the repair's fresh weights.")
     var seed: UInt64 = 0
 
@@ -49,6 +58,10 @@ struct CairnAuditCommand: ParsableCommand {
     func validate() throws {
         if AuditLauncher.parseTolerance(tolerance) == nil { throw ValidationError("--tolerance takes a number >= 0") }
         if noSignal && data != nil { throw ValidationError("--no-signal and --data are exclusive") }
+        if AuditLauncher.parseActivation(activation) == nil {
+            throw ValidationError("--activation takes relu, leaky-relu, tanh, sigmoid or identity")
+        }
+        if let layers, AuditLauncher.parsePatterns(layers).isEmpty { throw ValidationError("--layers needs at least one pattern") }
     }
 
     func run() throws {
@@ -60,6 +73,8 @@ struct CairnAuditCommand: ParsableCommand {
             configuration.repair = repair
             configuration.seed = seed
             configuration.signal = !noSignal
+            configuration.layers = layers.map(AuditLauncher.parsePatterns) ?? []
+            configuration.activation = AuditLauncher.parseActivation(activation) ?? .relu
             try AuditLauncher.run(configuration, json: json)
         }
     }

@@ -184,4 +184,28 @@ import Testing
         #expect(AuditReport.members([1, 3, 4, 5, 9]) == "1,3-5,9")
         #expect(AuditReport.members(Array(stride(from: 0, to: 40, by: 2))).hasSuffix("(8 more)"))
     }
+
+    @Test func layersPatternsMakeAChainWhoseGroupsCanBeLocked() throws {
+        var (_, tensors) = Self.model()
+        Self.copyUnit(&tensors, layer: "dense1", from: 1, to: 3)
+        Self.copyColumn(&tensors, layer: "dense2", from: 1, to: 3)
+        // Names no graph inference knows, plus an unrelated 2-D tensor.
+        let renamed: [Tensor] = tensors.map { t in
+            (t.name.replacingOccurrences(of: "dense", with: "blocks.").replacingOccurrences(of: ".weight", with: ".proj"),
+             t.shape, t.values)
+        } + [("embedding.table", [7, 2], Self.normal(14, std: 1, seed: 4))]
+        let input = AuditInput.memory(description: "chain", graph: nil, beforeTraining: false, tensors: renamed)
+        var options = WeightAudit.Options()
+        let unknown = try WeightAudit.run(input, options: options)
+        #expect(unknown.layers.first { $0.weight == "blocks.1.proj" }?.groups.map(\.kind) == ["duplicate"])
+        options.chain = ["blocks.*.proj"]
+        let chained = try WeightAudit.run(input, options: options)
+        #expect(chained.layers.map(\.weight) == ["blocks.1.proj", "blocks.2.proj", "blocks.3.proj"])
+        #expect(chained.layers[0].consumers == ["blocks.2.proj"])
+        #expect(chained.layers[0].groups == [UnitGroup(kind: "locked", units: [1, 3])])
+        options.chain = ["nothing.*"]
+        #expect(throws: AuditError.self) { try WeightAudit.run(input, options: options) }
+        options.chain = ["blocks.1.proj", "blocks.3.proj"]
+        #expect(throws: AuditError.self) { try WeightAudit.run(input, options: options) }
+    }
 }

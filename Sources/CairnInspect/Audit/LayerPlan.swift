@@ -1,5 +1,10 @@
 import CairnFormat
 import CairnModel
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
 
 /// Finds the layers an audit groups: from the graph when there is one (dense nodes, their consumers
 /// through activations, dropout and `add` nodes), otherwise every 2-D float tensor as an `[out, in]` weight
@@ -66,11 +71,47 @@ public enum LayerPlan {
         var result: [AuditedLayer] = []
         for entry in entries where entry.role == .parameter && entry.shape.count == 2 && [.f32, .f64, .f16, .bf16].contains(entry.dtype) {
             let stem = entry.name.hasSuffix(".weight") ? String(entry.name.dropLast(7)) : entry.name
-            let candidates = [stem + ".bias", entry.name + ".bias"]
+            // `<stem>.bias`, `<name>.bias`, or the name with its last component replaced by `bias`.
+            var candidates = [stem + ".bias", entry.name + ".bias"]
+            if let dot = entry.name.lastIndex(of: ".") { candidates.append(entry.name[..<dot] + ".bias") }
             let bias = candidates.compactMap { byName[$0] }.first { $0.shape == [entry.shape[0]] }
             result.append(AuditedLayer(name: stem, weightName: entry.name, biasName: bias?.name,
                                        units: entry.shape[0], inputs: entry.shape[1]))
         }
         return result
+    }
+
+    /// `--layers`: the 2-D weights whose names match `patterns` (shell globs, `*` and `?`), in the patterns'
+    /// order and natural name order within each, form a chain: each layer's consumer is the next, which must
+    /// take as many inputs as it has units; the last feeds the loss. The user vouches for the chain, so groups
+    /// in it can be called locked. Throws when a pattern matches nothing or the shapes do not chain.
+    public static func layers(entries: [TensorEntry], chain patterns: [String], activation: NodeKind,
+                              path: String) throws -> [AuditedLayer] {
+        let candidates = layers(entries: entries)
+        var chain: [AuditedLayer] = []
+        for pattern in patterns {
+            let matched = candidates.filter { layer in
+                fnmatch(pattern, layer.weightName, 0) == 0 && !chain.contains { $0.weightName == layer.weightName }
+            }.sorted { GraphInference.naturalOrder($0.weightName, $1.weightName) }
+            guard !matched.isEmpty else {
+                throw AuditError(path: path, "--layers pattern '\(pattern)' matches no 2-D weight")
+            }
+            chain += matched
+        }
+        for i in chain.indices {
+            chain[i].activation = i == chain.count - 1 ? .identity : activation
+            chain[i].alpha = activation == .leakyRelu ? 0.01 : 0
+            if i + 1 < chain.count {
+                guard chain[i + 1].inputs == chain[i].units else {
+                    throw AuditError(path: path, "--layers: \(chain[i + 1].weightName) takes \(chain[i + 1].inputs) inputs, "
+                                     + "\(chain[i].weightName) gives \(chain[i].units)")
+                }
+                chain[i].consumers = [chain[i + 1].name]
+            } else {
+                chain[i].consumers = []
+                chain[i].feedsLoss = true
+            }
+        }
+        return chain
     }
 }

@@ -13,6 +13,10 @@ public enum WeightAudit {
         public var threads: Int = 2
         /// Scale more than this many times away from both He and Xavier is a finding before training.
         public var scaleLimit: Double = 3
+        /// `--layers`: glob patterns of the weights that form a chain, replacing the graph's layers.
+        public var chain: [String] = []
+        /// The activation between the layers of a `chain`.
+        public var chainActivation: NodeKind = .relu
 
         public init(tolerance: Float = 0, threads: Int = 2) {
             self.tolerance = tolerance
@@ -25,7 +29,12 @@ public enum WeightAudit {
     public static func run(_ input: AuditInput, options: Options = Options(),
                            baseline: AuditInput? = nil) throws -> AuditReport {
         var layers = input.graph.map { LayerPlan.layers(graph: $0, entries: input.entries) } ?? []
-        if layers.isEmpty { layers = LayerPlan.layers(entries: input.entries) }
+        if !options.chain.isEmpty {
+            layers = try LayerPlan.layers(entries: input.entries, chain: options.chain, activation: options.chainActivation,
+                                          path: input.path)
+        } else if layers.isEmpty {
+            layers = LayerPlan.layers(entries: input.entries)
+        }
         var findings: [String] = [], notes: [String] = []
         var nonFinite: [NonFiniteCount] = []
         var covered = Set<String>()
@@ -98,7 +107,7 @@ public enum WeightAudit {
         }
         describe(reports, layers: layers, input: input, nonFinite: nonFinite, findings: &findings, notes: &notes)
         return AuditReport(file: input.path, format: input.format, graphOrigin: input.graphOrigin,
-                           beforeTraining: input.beforeTraining, tolerance: Double(options.tolerance),
+                           beforeTraining: input.beforeTraining, tolerance: Double("\(options.tolerance)") ?? 0,
                            layers: reports, nonFinite: nonFinite, findings: findings, notes: notes)
     }
 
