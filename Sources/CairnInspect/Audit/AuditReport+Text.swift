@@ -15,7 +15,8 @@ extension AuditReport {
         for layer in layers {
             var row = [layer.name, "\(layer.units)", "\(layer.distinctUnits)", "\(layer.groups.count)",
                        Self.number(layer.weightStd), Self.number(layer.heStd), Self.number(layer.xavierStd),
-                       layer.scale == "ok" ? "ok" : "\(layer.scale) (\(Self.number(layer.scaleFactor))x)"]
+                       layer.scale == "ok" ? "ok"
+                           : layer.weightStd == 0 ? "\(layer.scale) (std 0)" : "\(layer.scale) (\(Self.number(layer.scaleFactor))x)"]
             if withSignal {
                 row += [layer.activationMean.map(Self.number) ?? "-", layer.activationStd.map(Self.number) ?? "-",
                         layer.deadFraction.map(Self.percent) ?? "-", layer.saturatedFraction.map(Self.percent) ?? "-",

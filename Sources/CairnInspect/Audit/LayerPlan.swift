@@ -20,7 +20,8 @@ public enum LayerPlan {
         let outputName = graph.output?.name
         var result: [AuditedLayer] = []
         for node in graph.denseNodes {
-            guard let weight = byName[node.name + ".weight"], weight.shape.count == 2 else { continue }
+            guard let weight = byName[node.name + ".weight"], weight.shape.count == 2, weight.shape[0] > 0,
+                  weight.shape[1] > 0 else { continue }
             let biasName = byName[node.name + ".bias"].flatMap { $0.shape == [weight.shape[0]] ? $0.name : nil }
             var activation = NodeKind.identity, alpha: Float = 0
             let direct = readers[node.name] ?? []
@@ -69,7 +70,7 @@ public enum LayerPlan {
     public static func layers(entries: [TensorEntry]) -> [AuditedLayer] {
         let byName = Dictionary(entries.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var result: [AuditedLayer] = []
-        for entry in entries where entry.role == .parameter && entry.shape.count == 2 && [.f32, .f64, .f16, .bf16].contains(entry.dtype) {
+        for entry in entries where entry.role == .parameter && entry.shape.count == 2 && entry.shape[0] > 0 && entry.shape[1] > 0 && [.f32, .f64, .f16, .bf16].contains(entry.dtype) {
             let stem = entry.name.hasSuffix(".weight") ? String(entry.name.dropLast(7)) : entry.name
             // `<stem>.bias`, `<name>.bias`, or the name with its last component replaced by `bias`.
             var candidates = [stem + ".bias", entry.name + ".bias"]
