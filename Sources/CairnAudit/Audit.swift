@@ -37,7 +37,9 @@ public enum Audit {
     /// `report.repair`). The report's findings decide the exit status (of the input file, not the repair).
     public static func run(_ configuration: Configuration) throws -> AuditReport {
         let model = try ModelInput.open(configuration.path, activation: configuration.activation)
-        let baseline = try configuration.baseline.map { try ModelInput.open($0, activation: configuration.activation).input }
+        let baseline = try configuration.baseline.map {
+            try ModelInput.open($0, activation: configuration.activation).input
+        }
         var options = WeightAudit.Options(tolerance: configuration.tolerance, threads: configuration.threads)
         options.chain = configuration.layers
         options.chainActivation = configuration.activation
@@ -52,7 +54,8 @@ public enum Audit {
                                               data: configuration.data, seed: configuration.seed,
                                               threads: configuration.threads)
             } else if configuration.data != nil {
-                throw AuditError(path: configuration.path, "has no layer graph (none recorded, none inferred), so --data cannot be run through it")
+                throw AuditError(path: configuration.path,
+                                 "has no layer graph (none recorded, none inferred), so --data cannot run through it")
             }
         }
         if let out = configuration.repair {
@@ -76,7 +79,8 @@ public enum Audit {
             throw AuditError(path: out, "--repair must write a new file, not overwrite the checkpoint it repairs")
         }
         guard report.format == "cairn" else {
-            throw AuditError(path: path, "--repair needs a Cairn training checkpoint (convert it with cairn-convert first)")
+            throw AuditError(path: path,
+                             "--repair needs a Cairn training checkpoint (convert it with cairn-convert first)")
         }
         let checkpoint = try Checkpoint.load(from: path)
         let outcome = try UnitRepair.repair(checkpoint, report: report, path: path, seed: seed)

@@ -28,7 +28,8 @@ struct SignalBatch {
             var labels: [Int32]? = nil, values: [Float]? = nil
             let features: [Float]
             var featureWidth: Int
-            if lower.hasSuffix(".npy") || lower.hasSuffix(".idx") || lower.contains("-ubyte") || lower.contains(".idx") {
+            let isArray = lower.hasSuffix(".npy") || lower.contains(".idx") || lower.contains("-ubyte")
+            if isArray {
                 let shape: [Int]
                 if lower.hasSuffix(".npy") {
                     let array = try NPYLoader.read(path: path)
@@ -73,7 +74,9 @@ struct SignalBatch {
             batch = SignalBatch(features: features, rows: rows, labels: [], values: [], kind: "probes", file: nil)
         }
         if task == .classification {
-            batch.labels = (0..<batch.rows).map { _ in Int32(min(Int(rng.nextUniform() * Float(outputs)), outputs - 1)) }
+            batch.labels = (0..<batch.rows).map { _ in
+                Int32(min(Int(rng.nextUniform() * Float(outputs)), outputs - 1))
+            }
         } else {
             batch.values = (0..<batch.rows * outputs).map { _ in rng.nextGaussian() }
         }

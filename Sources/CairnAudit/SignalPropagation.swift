@@ -29,7 +29,8 @@ enum SignalPropagation {
         let loss: Double = batch.features.withUnsafeBufferPointer { x in
             if task == .classification {
                 return batch.labels.withUnsafeBufferPointer {
-                    network.lossAndGradients(inputs: x, targets: .labels($0), batch: batch.rows, training: false, rng: &rng)
+                    network.lossAndGradients(inputs: x, targets: .labels($0), batch: batch.rows, training: false,
+                                             rng: &rng)
                 }
             }
             return batch.values.withUnsafeBufferPointer {
@@ -59,7 +60,9 @@ enum SignalPropagation {
             case .tanh?:
                 report.layers[r].saturatedFraction = fraction(units: units, rows: batch.rows) { abs(post[$0]) > 0.99 }
             case .sigmoid?:
-                report.layers[r].saturatedFraction = fraction(units: units, rows: batch.rows) { post[$0] < 0.01 || post[$0] > 0.99 }
+                report.layers[r].saturatedFraction = fraction(units: units, rows: batch.rows) {
+                    post[$0] < 0.01 || post[$0] > 0.99
+                }
             default: break
             }
             let norm = weight.gradient.reduce(0.0) { $0 + Double($1) * Double($1) }.squareRoot()
@@ -71,10 +74,12 @@ enum SignalPropagation {
         if !loss.isFinite { report.notes.append("the batch loss is \(loss): the forward pass overflows or meets NaN") }
         for layer in report.layers {
             if let dead = layer.deadFraction, dead > 0 {
-                report.notes.append("\(layer.name): \(Int((dead * 100).rounded()))% of units never active on the batch (dead)")
+                let percent = Int((dead * 100).rounded())
+                report.notes.append("\(layer.name): \(percent)% of units never active on the batch (dead)")
             }
             if let saturated = layer.saturatedFraction, saturated > 0 {
-                report.notes.append("\(layer.name): \(Int((saturated * 100).rounded()))% of units saturated on every row")
+                let percent = Int((saturated * 100).rounded())
+                report.notes.append("\(layer.name): \(percent)% of units saturated on every row")
             }
         }
         // Hidden layers only: the output layer's logits are not a signal that should keep its scale.

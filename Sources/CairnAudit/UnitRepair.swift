@@ -88,7 +88,8 @@ enum UnitRepair {
             }
         }
         if reinitialized > 0 {
-            let note = "cairn-audit --repair: \(reinitialized) symmetric units given fresh incoming weights (seed \(seed)), "
+            let note = "cairn-audit --repair: \(reinitialized) symmetric units given fresh incoming weights "
+                + "(seed \(seed)), "
                 + "their outgoing weights moved to one unit per group"
             result.manifest.training.pendingNote = result.manifest.training.pendingNote.map { $0 + "; " + note } ?? note
             result.manifest.metadata["repaired_from"] = URL(fileURLWithPath: path).lastPathComponent

@@ -25,11 +25,13 @@ struct CairnAuditCommand: ParsableCommand {
                                valueName: "x"))
     var tolerance = "0"
 
-    @Option(help: ArgumentHelp("Rows for the forward and backward pass (CSV with the model's label column, or NPY/IDX features).",
+    @Option(help: ArgumentHelp("Rows for the forward and backward pass (CSV with the model's label column, "
+                               + "or NPY/IDX features).",
                                valueName: "file"))
     var data: String?
 
-    @Option(help: ArgumentHelp("The run's init.cairn: tells symmetry there from the start from units that collapsed later.",
+    @Option(help: ArgumentHelp("The run's init.cairn: tells symmetry there from the start from units that "
+                               + "collapsed later.",
                                valueName: "file"))
     var baseline: String?
 
@@ -42,7 +44,8 @@ struct CairnAuditCommand: ParsableCommand {
                                valueName: "patterns"))
     var layers: String?
 
-    @Option(help: ArgumentHelp("The activation between inferred or --layers layers (for He's gain): relu, leaky-relu, tanh, sigmoid, identity.",
+    @Option(help: ArgumentHelp("The activation between inferred or --layers layers (for He's gain): relu, "
+                               + "leaky-relu, tanh, sigmoid, identity.",
                                valueName: "kind"))
     var activation = "relu"
 
@@ -61,7 +64,9 @@ struct CairnAuditCommand: ParsableCommand {
         if AuditLauncher.parseActivation(activation) == nil {
             throw ValidationError("--activation takes relu, leaky-relu, tanh, sigmoid or identity")
         }
-        if let layers, AuditLauncher.parsePatterns(layers).isEmpty { throw ValidationError("--layers needs at least one pattern") }
+        if let layers, AuditLauncher.parsePatterns(layers).isEmpty {
+            throw ValidationError("--layers needs at least one pattern")
+        }
     }
 
     func run() throws {

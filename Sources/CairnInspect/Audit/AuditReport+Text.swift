@@ -16,7 +16,8 @@ extension AuditReport {
             var row = [layer.name, "\(layer.units)", "\(layer.distinctUnits)", "\(layer.groups.count)",
                        Self.number(layer.weightStd), Self.number(layer.heStd), Self.number(layer.xavierStd),
                        layer.scale == "ok" ? "ok"
-                           : layer.weightStd == 0 ? "\(layer.scale) (std 0)" : "\(layer.scale) (\(Self.number(layer.scaleFactor))x)"]
+                           : layer.weightStd == 0 ? "\(layer.scale) (std 0)"
+                           : "\(layer.scale) (\(Self.number(layer.scaleFactor))x)"]
             if withSignal {
                 row += [layer.activationMean.map(Self.number) ?? "-", layer.activationStd.map(Self.number) ?? "-",
                         layer.deadFraction.map(Self.percent) ?? "-", layer.saturatedFraction.map(Self.percent) ?? "-",
@@ -29,7 +30,9 @@ extension AuditReport {
         if let signal {
             var line = "signal: one forward and backward pass over \(signal.rows) "
                 + (signal.kind == "data" ? "rows of \(signal.file ?? "the data")" : "standard-normal probe rows")
-            if let ratio = signal.gradientRatio { line += "; first layer's gradient norm is \(Self.number(ratio))x the last's" }
+            if let ratio = signal.gradientRatio {
+                line += "; first layer's gradient norm is \(Self.number(ratio))x the last's"
+            }
             lines.append(line)
         }
         let grouped = layers.filter { !$0.groups.isEmpty }
@@ -37,8 +40,11 @@ extension AuditReport {
             lines.append("groups:")
             for layer in grouped {
                 for group in layer.groups.prefix(8) {
-                    var line = "  \(layer.name): \(group.kind) \(Self.members(group.units)) (\(group.units.count) units)"
-                    if let origin = group.origin { line += ", \(origin == "initial" ? "there from the start" : "collapsed during training")" }
+                    var line = "  \(layer.name): \(group.kind) \(Self.members(group.units))"
+                        + " (\(group.units.count) units)"
+                    if let origin = group.origin {
+                        line += origin == "initial" ? ", there from the start" : ", collapsed during training"
+                    }
                     if let subsets = group.lockedSubsets {
                         line += "; locked within: " + subsets.prefix(4).map { Self.members($0) }.joined(separator: ", ")
                     }

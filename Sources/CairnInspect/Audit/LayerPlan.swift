@@ -70,7 +70,8 @@ public enum LayerPlan {
     public static func layers(entries: [TensorEntry]) -> [AuditedLayer] {
         let byName = Dictionary(entries.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var result: [AuditedLayer] = []
-        for entry in entries where entry.role == .parameter && entry.shape.count == 2 && entry.shape[0] > 0 && entry.shape[1] > 0 && [.f32, .f64, .f16, .bf16].contains(entry.dtype) {
+        for entry in entries where entry.role == .parameter && entry.shape.count == 2 && entry.shape[0] > 0
+            && entry.shape[1] > 0 && [.f32, .f64, .f16, .bf16].contains(entry.dtype) {
             let stem = entry.name.hasSuffix(".weight") ? String(entry.name.dropLast(7)) : entry.name
             // `<stem>.bias`, `<name>.bias`, or the name with its last component replaced by `bias`.
             var candidates = [stem + ".bias", entry.name + ".bias"]
@@ -104,7 +105,8 @@ public enum LayerPlan {
             chain[i].alpha = activation == .leakyRelu ? 0.01 : 0
             if i + 1 < chain.count {
                 guard chain[i + 1].inputs == chain[i].units else {
-                    throw AuditError(path: path, "--layers: \(chain[i + 1].weightName) takes \(chain[i + 1].inputs) inputs, "
+                    throw AuditError(path: path, "--layers: \(chain[i + 1].weightName) takes "
+                                     + "\(chain[i + 1].inputs) inputs, "
                                      + "\(chain[i].weightName) gives \(chain[i].units)")
                 }
                 chain[i].consumers = [chain[i + 1].name]

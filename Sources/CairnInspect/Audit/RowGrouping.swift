@@ -150,7 +150,8 @@ public enum RowGrouping {
     /// When a layer's distinct rows (at most 256 of them, more than one) all lie within float rounding of one
     /// another (max-abs difference at most `1e-5` times the largest magnitude), the largest difference; nil
     /// otherwise. Units split only by rounding are worth a note: a tolerance joins them.
-    public static func roundingSpread(_ matrix: RowMatrix, representatives: [Int32]) -> (absolute: Float, relative: Float)? {
+    public static func roundingSpread(_ matrix: RowMatrix,
+                                      representatives: [Int32]) -> (absolute: Float, relative: Float)? {
         var distinct: [Int] = []
         for (row, r) in representatives.enumerated() where Int(r) == row {
             distinct.append(row)

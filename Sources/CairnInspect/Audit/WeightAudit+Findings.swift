@@ -31,7 +31,8 @@ extension WeightAudit {
                 if input.beforeTraining == true && report.constant == nil {
                     findings.append(sentence)
                 } else if input.beforeTraining != true {
-                    notes.append(sentence + (input.beforeTraining == false ? " (after training: drift, not a fault by itself)" : ""))
+                    let after = input.beforeTraining == false ? " (after training: drift, not a fault by itself)" : ""
+                    notes.append(sentence + after)
                 }
             }
         }

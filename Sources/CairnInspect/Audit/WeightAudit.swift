@@ -30,8 +30,8 @@ public enum WeightAudit {
                            baseline: AuditInput? = nil) throws -> AuditReport {
         var layers = input.graph.map { LayerPlan.layers(graph: $0, entries: input.entries) } ?? []
         if !options.chain.isEmpty {
-            layers = try LayerPlan.layers(entries: input.entries, chain: options.chain, activation: options.chainActivation,
-                                          path: input.path)
+            layers = try LayerPlan.layers(entries: input.entries, chain: options.chain,
+                                          activation: options.chainActivation, path: input.path)
         } else if layers.isEmpty {
             layers = LayerPlan.layers(entries: input.entries)
         }
@@ -52,7 +52,9 @@ public enum WeightAudit {
             let weight = try input.load(wi)
             let bias = try layer.biasName.flatMap(input.index(of:)).map(input.load) ?? nil
             guard weight.count == layer.units * layer.inputs, bias.map({ $0.count == layer.units }) ?? true else {
-                throw AuditError(path: input.path, "\(layer.weightName) holds \(weight.count) values, not \(layer.units) x \(layer.inputs)")
+                throw AuditError(path: input.path,
+                                 "\(layer.weightName) holds \(weight.count) values, "
+                                    + "not \(layer.units) x \(layer.inputs)")
             }
             covered.insert(layer.weightName)
             if let name = layer.biasName { covered.insert(name) }
@@ -160,14 +162,16 @@ public enum WeightAudit {
         let byName = Dictionary(before.layers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         for r in reports.indices {
             guard let old = byName[reports[r].name], old.units == reports[r].units else {
-                throw AuditError(path: baseline.path, "has no layer \(reports[r].name) of \(reports[r].units) units to compare with")
+                throw AuditError(path: baseline.path,
+                                 "has no layer \(reports[r].name) of \(reports[r].units) units to compare with")
             }
             var groupOf = [Int: Int]()
             for (g, group) in old.groups.enumerated() { for u in group.units { groupOf[u] = g } }
             for g in reports[r].groups.indices {
                 let units = reports[r].groups[g].units
                 let first = groupOf[units[0]]
-                reports[r].groups[g].origin = first != nil && units.allSatisfy({ groupOf[$0] == first }) ? "initial" : "collapsed"
+                let together = first != nil && units.allSatisfy { groupOf[$0] == first }
+                reports[r].groups[g].origin = together ? "initial" : "collapsed"
             }
         }
     }
