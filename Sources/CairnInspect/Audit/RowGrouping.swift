@@ -8,10 +8,11 @@
 /// Tolerance mode (`tolerance > 0`): rows are in one group when a chain of rows links them in which
 /// neighbours differ by at most `tolerance` in every element (max-abs, single linkage). Exact duplicates
 /// are collapsed first; the remaining rows are placed in a grid of cell size `tolerance` over the (up to)
-/// three columns whose values spread most, and each row is verified, element by element, only against the
-/// rows of its own and the neighbouring cells (3^k cells for k key columns). Rows that differ by at most
-/// `tolerance` are never more than one cell apart in any column, so no pair is missed. Rows with NaN are
-/// grouped only with bit-identical rows.
+/// three columns whose values spread most (as few as give about four cells per row), and each row is
+/// verified, element by element, only against the rows of its own and the neighbouring cells (3^k cells
+/// for k key columns). Rows that differ by at most `tolerance` are never more than one cell apart in any
+/// column, so no pair is missed. Rows with NaN are grouped only with bit-identical rows. Many rows packed
+/// within a few cells of each other (but not equal) make this quadratic in their number.
 public enum RowGrouping {
     /// For every row, the smallest index of its group (itself when it is alone).
     public static func representatives(_ matrix: RowMatrix, tolerance: Float = 0,
@@ -74,60 +75,61 @@ public enum RowGrouping {
         return result
     }
 
-    /// Grid cell of one value: `floor(x / tolerance)`, clamped; NaN gets its own cell far from all others.
+    /// Grid cell of one value: `floor(x / size)` with a size a hair above `tolerance` (so two values whose
+    /// Float difference rounds to at most `tolerance` are never two cells apart), clamped; NaN gets its own
+    /// cell far from all others.
     @inline(__always) static func cell(_ x: Float, _ tolerance: Float) -> Int64 {
-        let c = (Double(x) / Double(tolerance)).rounded(.down)
+        let c = (Double(x) / (Double(tolerance) * (1 + 1e-6))).rounded(.down)
         if c.isNaN { return Int64.min }
         return Int64(max(-9.0e18, min(9.0e18, c)))
-    }
-
-    private struct CellKey: Hashable {
-        var a: Int64, b: Int64, c: Int64
     }
 
     static func toleranceRepresentatives(_ matrix: RowMatrix, exact: [Int32], tolerance: Float) -> [Int32] {
         let distinct = exact.indices.filter { Int(exact[$0]) == $0 }
         let columns = matrix.columns
         guard distinct.count > 1, columns > 0 else { return exact }
-        // Key columns: the (up to) three whose finite values spread most over the distinct rows.
-        var spread: [(column: Int, range: Float)] = []
-        for column in 0..<columns {
-            var low = Float.infinity, high = -Float.infinity
-            for row in distinct {
+        // Key columns: the (up to) three whose finite values spread most over the distinct rows (one row-major
+        // pass: rows are contiguous in memory, columns are not).
+        var low = [Float](repeating: .infinity, count: columns), high = [Float](repeating: -.infinity, count: columns)
+        for row in distinct {
+            for column in 0..<columns {
                 let v = matrix.value(row, column)
-                if v.isFinite { low = min(low, v); high = max(high, v) }
+                if v.isFinite {
+                    low[column] = min(low[column], v)
+                    high[column] = max(high[column], v)
+                }
             }
-            spread.append((column, high >= low ? high - low : 0))
         }
-        let keys = spread.sorted { $0.range > $1.range }.prefix(3).map(\.column)
-        func key(_ row: Int) -> CellKey {
-            var c: [Int64] = keys.map { cell(matrix.value(row, $0), tolerance) }
-            while c.count < 3 { c.append(0) }
-            return CellKey(a: c[0], b: c[1], c: c[2])
+        // As many key columns (at most three, most spread first) as make the grid fine enough: about four
+        // cells per row, so neighbourhoods hold few rows and a row looks up 3, 9 or 27 cells.
+        let spread = (0..<columns).map { (column: $0, range: high[$0] >= low[$0] ? high[$0] - low[$0] : 0) }
+            .sorted { $0.range > $1.range }
+        var keys: [Int] = []
+        var cellsAcross = 1.0
+        for candidate in spread.prefix(3) where cellsAcross < 4 * Double(distinct.count) {
+            keys.append(candidate.column)
+            cellsAcross *= max(1, Double(candidate.range) / Double(tolerance))
         }
-        var buckets: [CellKey: [Int32]] = [:]
-        buckets.reserveCapacity(distinct.count)
-        var rowKeys = [CellKey]()
-        rowKeys.reserveCapacity(distinct.count)
-        for (position, row) in distinct.enumerated() {
-            let k = key(row)
-            rowKeys.append(k)
-            buckets[k, default: []].append(Int32(position))
+        typealias Cell = GridCellIndex.Cell
+        func key(_ row: Int) -> Cell {
+            Cell(a: keys.count > 0 ? cell(matrix.value(row, keys[0]), tolerance) : 0,
+                 b: keys.count > 1 ? cell(matrix.value(row, keys[1]), tolerance) : 0,
+                 c: keys.count > 2 ? cell(matrix.value(row, keys[2]), tolerance) : 0)
         }
+        let rowCells = distinct.map(key)
+        let index = GridCellIndex(cells: rowCells)
         var sets = UnionFind(count: distinct.count)
         let offsets: [Int64] = [-1, 0, 1]
         let spans = (0..<3).map { $0 < keys.count ? offsets : [0] }
         for (position, row) in distinct.enumerated() {
-            let k = rowKeys[position]
+            let k = rowCells[position]
             guard k.a != Int64.min, k.b != Int64.min, k.c != Int64.min else { continue }
             for da in spans[0] {
                 for db in spans[1] {
                     for dc in spans[2] {
-                        let neighbour = CellKey(a: k.a &+ da, b: k.b &+ db, c: k.c &+ dc)
-                        guard let members = buckets[neighbour] else { continue }
-                        for other in members where Int(other) > position {
-                            let o = Int(other)
-                            if sets.find(o) == sets.find(position) { continue }
+                        for slot in index.rows(in: Cell(a: k.a &+ da, b: k.b &+ db, c: k.c &+ dc)) {
+                            let o = Int(index.order[slot])
+                            guard o > position, sets.find(o) != sets.find(position) else { continue }
                             if matrix.maxAbsDifference(row, distinct[o], limit: tolerance) <= tolerance {
                                 sets.union(position, o)
                             }
