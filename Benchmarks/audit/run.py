@@ -12,7 +12,7 @@ Build first: swift build -c release
 import argparse
 import json
 import os
-import resource
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -84,10 +84,14 @@ def main():
               f"ratio {numpy_seconds / cairn_seconds:.2f}x in memory, "
               f"{(numpy_seconds + load_seconds) / cairn_seconds:.2f}x with loading; "
               f"{len(ours)} groups, {same}")
+        tolerance_seconds, _ = best(lambda: subprocess.run([audit, path, "--no-signal", "--tolerance", "1e-4"],
+                                                           capture_output=True), args.repeats)
+        print(f"{label}: cairn-audit --tolerance 1e-4 (grid cells, no numpy peer) {tolerance_seconds:.3f} s")
         del w, b
         os.remove(path)
     if args.sharded_gb > 0:
         sharded(work, args.sharded_gb, audit)
+    shutil.rmtree(work)
 
 
 def sharded(work, gigabytes, audit):
