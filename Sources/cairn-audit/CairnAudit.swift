@@ -14,11 +14,13 @@ struct CairnAuditCommand: ParsableCommand {
         more than 3x away from both the He and the Xavier expectation in a checkpoint taken before any training step. \
         One forward and backward pass over --data (or standard-normal probes) gives per-layer activation statistics, \
         dead or saturated units and gradient norms. --repair OUT.cairn writes a checkpoint that computes the same \
-        function with the symmetry broken. Inputs: .cairn, .safetensors. \
-        Exit status: 0 no findings; 1 findings; 2 unreadable file or bad data; 64 usage.
+        function with the symmetry broken (with --tolerance, to within what the tolerance lets differ). \
+        Inputs: .cairn, .safetensors, sharded model.safetensors.index.json, .npz. --data uses its first 1024 rows. \
+        Exit status: 0 no findings; 1 findings (of the audited file, also with --repair); 2 unreadable file or \
+        bad data; 64 usage.
         """)
 
-    @Argument(help: "The model: a .cairn checkpoint or a .safetensors file.")
+    @Argument(help: "The model: .cairn, .safetensors, model.safetensors.index.json or .npz.")
     var checkpoint: String
 
     @Option(help: ArgumentHelp("Group units whose rows differ by at most this in every element (0: identical).",
