@@ -105,6 +105,10 @@ import Testing
         let same = try ToolRunner.run("cairn-audit", ["\(run)/init.cairn", "--repair", "\(run)/init.cairn"])
         #expect(same.status == 2)
         #expect(same.stderr.contains("must write a new file"))
+        // latest.cairn is a link to epoch-0001.cairn: repairing one into the other is overwriting the input too.
+        let linked = try ToolRunner.run("cairn-audit", ["\(run)/latest.cairn", "--repair", "\(run)/epoch-0001.cairn"])
+        #expect(linked.status == 2)
+        #expect(linked.stderr.contains("must write a new file"))
         let badData = try ToolRunner.run("cairn-audit", ["\(run)/init.cairn", "--data", folder + "/none.csv"])
         #expect(badData.status == 2)
         #expect(badData.stderr.contains("none.csv"))
