@@ -56,4 +56,30 @@ import Testing
             #expect("\(error)".contains("cut.safetensors"))
         }
     }
+
+    @Test func shardedCheckpointIsAuditedAcrossShards() throws {
+        let folder = AuditTestModels.folder("sharded")
+        // layers.0: 6 -> 4 with units 0 and 2 equal; layers.1: 4 -> 3 reading them through equal columns.
+        var w0 = AuditTestModels.gaussianRows(4, width: 6, seed: 1)
+        for k in 0..<6 { w0[2 * 6 + k] = w0[k] }
+        var w1 = AuditTestModels.gaussianRows(3, width: 4, seed: 2)
+        for r in 0..<3 { w1[r * 4 + 2] = w1[r * 4] }
+        try Self.safetensors([("layers.0.weight", "F32", [4, 6], Self.f32(w0)),
+                              ("layers.0.bias", "F32", [4], Self.f32([0, 0, 0, 0]))],
+                             at: folder + "/model-00001-of-00002.safetensors")
+        try Self.safetensors([("layers.1.weight", "F32", [3, 4], Self.f32(w1)),
+                              ("layers.1.bias", "F32", [3], Self.f32([0, 0, 0]))],
+                             at: folder + "/model-00002-of-00002.safetensors")
+        let index = #"{"metadata": {}, "weight_map": {"layers.0.weight": "model-00001-of-00002.safetensors", "#
+            + #""layers.0.bias": "model-00001-of-00002.safetensors", "#
+            + #""layers.1.weight": "model-00002-of-00002.safetensors", "#
+            + #""layers.1.bias": "model-00002-of-00002.safetensors"}}"#
+        try index.write(toFile: folder + "/model.safetensors.index.json", atomically: true, encoding: .utf8)
+        let report = try Audit.run(Audit.Configuration(path: folder + "/model.safetensors.index.json"))
+        #expect(report.format == "safetensors-sharded")
+        #expect(report.graphOrigin != "none")
+        #expect(report.layers.map(\.name) == ["layers.0", "layers.1"])
+        #expect(report.layers[0].groups == [UnitGroup(kind: "locked", units: [0, 2])])
+        #expect(report.layers[0].activationStd != nil)
+    }
 }
