@@ -120,14 +120,13 @@ public enum WeightAudit {
                          representatives: [String: [Int32]], input: AuditInput, tolerance: Float) throws {
         var classes: [String: [[Int]]] = [:]
         for layer in layers where !(groups[layer.name] ?? []).isEmpty {
-            guard let consumers = layer.consumers, !layer.feedsLoss else { continue }
+            guard layer.consumers != nil, !layer.feedsLoss else { continue }
             var current = groups[layer.name]!
             for partner in layer.addPartners {
                 guard let reps = representatives[partner], reps.count == layer.units else { current = []; break }
                 current = OutgoingSymmetry.refine(current, sameAs: reps)
             }
             classes[layer.name] = current
-            _ = consumers
         }
         // Each consumer weight is read once, and refines the classes of every layer it reads from.
         let consumerNames = Set(layers.flatMap { classes[$0.name] == nil ? [] : ($0.consumers ?? []) })
@@ -143,14 +142,17 @@ public enum WeightAudit {
             }
         }
         for r in reports.indices {
-            guard let locked = classes[reports[r].name] else { continue }
-            for g in reports[r].groups.indices {
-                let members = Set(reports[r].groups[g].units)
-                let inside = locked.filter { members.contains($0[0]) }
-                if inside.count == 1 && inside[0].count == members.count {
+            guard let locked = classes[reports[r].name], !locked.isEmpty else { continue }
+            // Each class lies inside one group: find it by its first member.
+            var groupOf: [Int: Int] = [:]
+            for (g, group) in reports[r].groups.enumerated() { for unit in group.units { groupOf[unit] = g } }
+            var inside: [Int: [[Int]]] = [:]
+            for members in locked { if let g = groupOf[members[0]] { inside[g, default: []].append(members) } }
+            for (g, subsets) in inside {
+                if subsets.count == 1 && subsets[0].count == reports[r].groups[g].units.count {
                     reports[r].groups[g].kind = "locked"
-                } else if !inside.isEmpty {
-                    reports[r].groups[g].lockedSubsets = inside
+                } else {
+                    reports[r].groups[g].lockedSubsets = subsets.sorted { $0[0] < $1[0] }
                 }
             }
         }
