@@ -22,6 +22,9 @@ let package = Package(
         .library(name: "CairnInspect", targets: ["CairnInspect"]),
         .executable(name: "cairn-inspect", targets: ["cairn-inspect"]),
         .executable(name: "cairn-convert", targets: ["cairn-convert"]),
+        // Audit: symmetric units, initialisation scale, signal propagation, repair.
+        .library(name: "CairnAudit", targets: ["CairnAudit"]),
+        .executable(name: "cairn-audit", targets: ["cairn-audit"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -42,10 +45,17 @@ let package = Package(
         .target(name: "CairnEngine", dependencies: ["CairnModel", "CCairnKernels"]),
         /// Looking inside and converting checkpoints: reports, verification, graph drawings, safetensors/npz/npy.
         .target(name: "CairnInspect", dependencies: ["CairnModel"]),
+        // MARK: - Audit (above both Engine and Inspect)
+        /// Symmetric units, initialisation scale, a forward/backward pass through the engine, repair.
+        .target(name: "CairnAudit", dependencies: ["CairnEngine", "CairnInspect"]),
+        .testTarget(name: "CairnAuditTests", dependencies: ["CairnAudit"]),
+        tool("cairn-audit"),
+
         /// Shared command-line pieces: option groups, progress, output, exit codes.
         .target(name: "CairnCLI", dependencies: [
             "CairnEngine",
             "CairnInspect",
+            "CairnAudit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

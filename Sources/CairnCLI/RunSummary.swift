@@ -1,4 +1,5 @@
 import CairnEngine
+import CairnInspect
 import CairnModel
 import Foundation
 
@@ -16,6 +17,8 @@ public struct RunSummary: Codable {
     public var runDirectory: String
     public var outcome: String
     public var blas: String
+    /// `cairn-train`: the audit of the initial weights before step 0 (`cairn-audit`'s JSON report).
+    public var audit: AuditReport?
 
     public init(trainer: Trainer, outcome: TrainingOutcome, blas: String) {
         let last = trainer.manifest.history.last
@@ -35,6 +38,7 @@ public struct RunSummary: Codable {
     enum CodingKeys: String, CodingKey {
         case epochs, steps, trainLoss = "train_loss", valLoss = "val_loss", valAccuracy = "val_accuracy", valR2 = "val_r2"
         case samplesPerSecond = "samples_per_second", checkpoint, runDirectory = "run_dir", outcome, blas
+        case audit
     }
 
     /// The JSON line.

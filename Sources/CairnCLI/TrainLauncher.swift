@@ -50,9 +50,6 @@ public enum TrainLauncher {
             epochs: optimization.epochs ?? OptimizationOptions.defaultEpochs, seed: seed,
             earlyStopPatience: earlyStop, frozen: transfer.frozenNodes.isEmpty ? nil : transfer.frozenNodes,
             initializedFrom: transfer.initFrom)
-        if model.scheme.isSymmetric {
-            printError("warning: --init \(model.scheme) starts every unit of a layer identical; gradient descent keeps them identical (cairn-audit finds such units)")
-        }
         let directory = try runDirectory(output.out, data: data)
         let batch = hyperparameters.effectiveBatchSize(trainingCount: data.train.count)
         let network = try Network(graph: graph, maxBatch: max(batch, 256), threads: output.threadCount)
@@ -67,6 +64,8 @@ public enum TrainLauncher {
         if let source, source.preprocessing == nil {
             printError("notice: \(source.path) records no preprocessing (an imported model); the features are used as --scale/--standardize say: \(data.preprocessing.summary)")
         }
+        // The same audit as cairn-audit, on the weights step 0 starts from.
+        let initialAudit = AuditLauncher.auditInitialWeights(of: network, quiet: output.quiet)
         let blas = BLASLibrary.describe(threads: network.team.threadCount)
         var allMetadata = metadata
         allMetadata["blas"] = blas
@@ -88,7 +87,7 @@ public enum TrainLauncher {
             printError("run folder: \(directory)")
         }
         try trainer.saveInitial()
-        try RunDriver.drive(trainer, output: output, tool: "cairn-train")
+        try RunDriver.drive(trainer, output: output, tool: "cairn-train", initialAudit: initialAudit)
     }
 
     /// The graph from `--model` or the perceptron flags, checked against the data.
