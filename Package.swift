@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "CairnInspect", targets: ["CairnInspect"]),
         .executable(name: "cairn-inspect", targets: ["cairn-inspect"]),
         .executable(name: "cairn-convert", targets: ["cairn-convert"]),
+        .executable(name: "cairn-diff", targets: ["cairn-diff"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -54,6 +55,7 @@ let package = Package(
         tool("cairn-resume"),
         tool("cairn-inspect"),
         tool("cairn-convert"),
+        tool("cairn-diff"),
 
         // MARK: - Benchmarks
         /// Times CairnFormat save/load on a checkpoint prepared by `Benchmarks/format/run.py`.

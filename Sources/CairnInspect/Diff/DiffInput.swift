@@ -28,3 +28,16 @@ public struct DiffInput {
                   graphOrigin: "recorded", checkpointManifest: checkpoint.manifest)
     }
 }
+
+extension DiffInput {
+    /// A model file as the shared loader opened it.
+    public init(_ model: ModelFile) {
+        self.init(path: model.path, source: model.source, graph: model.graph, graphOrigin: model.graphOrigin,
+                  checkpointManifest: model.checkpointManifest)
+    }
+
+    /// Opens any model file Cairn reads (`ModelFile.open`). Errors name the file and the cause.
+    public static func open(_ path: String, options: ModelFile.Options = ModelFile.Options()) throws -> DiffInput {
+        DiffInput(try ModelFile.open(path, options: options))
+    }
+}
