@@ -122,24 +122,26 @@ struct DiffStreamingTests {
         #expect(!report.identical)
     }
 
-    @Test func damageIsAnErrorNamingFileTensorAndChunk() throws {
+    /// Chunk 0 differs between the files (it is inflated); chunk 2 does not (its stored bytes are compared).
+    @Test(arguments: [0, 2])
+    func damageIsAnErrorNamingFileTensorAndChunk(chunk: Int) throws {
         let folder = TestFiles.folder("diff-damage")
         let items = Self.model(seed: 9)
         try DiffTestModels.writeCairn(items, to: "\(folder)/a.cairn", options: WriteOptions(chunkSize: 4096, level: 0))
         var changed = items
         changed[0].bytes[0] ^= 1
         try DiffTestModels.writeCairn(changed, to: "\(folder)/b.cairn", options: WriteOptions(chunkSize: 4096, level: 0))
-        // Flip a bit inside chunk 0 of dense1.weight in b.cairn (the chunk that differs from a.cairn, so it is read;
-        // chunks whose directory records are equal are known equal without being read).
         let info = try CairnReader(path: "\(folder)/b.cairn").info(named: "dense1.weight")!
         var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: "\(folder)/b.cairn")))
-        bytes[Int(info.chunks[0].offset) + 7] ^= 0x10
+        bytes[Int(info.chunks[chunk].offset) + 7] ^= 0x10
         try Data(bytes).write(to: URL(fileURLWithPath: "\(folder)/b.cairn"))
+        // Even against itself, where every chunk's directory record is equal, the damage is found.
+        #expect(throws: CairnError.self) { _ = try DiffTestModels.compare("\(folder)/b.cairn", "\(folder)/b.cairn") }
         #expect {
             _ = try DiffTestModels.compare("\(folder)/a.cairn", "\(folder)/b.cairn")
         } throws: { error in
             guard let error = error as? CairnError else { return false }
-            return error.path.hasSuffix("b.cairn") && error.tensor == "dense1.weight" && error.chunk == 0 && error.kind == .checksumMismatch
+            return error.path.hasSuffix("b.cairn") && error.tensor == "dense1.weight" && error.chunk == chunk && error.kind == .checksumMismatch
         }
     }
 }

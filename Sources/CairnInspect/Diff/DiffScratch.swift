@@ -1,12 +1,12 @@
 import CairnFormat
 import Foundation
 
-/// One worker's reusable memory for comparing: the two sides' raw bytes, a chunk buffer for chunks
+/// One worker's reusable memory for comparing: the two sides' raw and stored bytes, a chunk buffer for chunks
 /// that straddle a range, doubles for dtypes compared by conversion, and a chunk decoder. Workers take
 /// one from a `DiffScratchPool`, so memory is bounded by the number of workers, not by the model.
 final class DiffScratch {
     let chunkContext = ChunkReadContext()
-    private var buffers: [UnsafeMutableRawBufferPointer] = Array(repeating: UnsafeMutableRawBufferPointer(start: nil, count: 0), count: 5)
+    private var buffers: [UnsafeMutableRawBufferPointer] = Array(repeating: UnsafeMutableRawBufferPointer(start: nil, count: 0), count: 7)
 
     deinit {
         for buffer in buffers { buffer.deallocate() }
@@ -26,6 +26,8 @@ final class DiffScratch {
     func bytesB(_ count: Int) -> UnsafeMutableRawBufferPointer { buffer(1, count) }
     /// One decoded chunk that only partly overlaps a range.
     func chunkBuffer(_ count: Int) -> UnsafeMutableRawBufferPointer { buffer(2, count) }
+    /// A chunk's stored (compressed) bytes, of the first (slot 0) or second (slot 1) file.
+    func storedBytes(_ slot: Int, _ count: Int) -> UnsafeMutableRawBufferPointer { buffer(5 + slot, count) }
     /// The first file's values as doubles.
     func doublesA(_ count: Int) -> UnsafeMutableBufferPointer<Double> { buffer(3, count * 8).bindMemory(to: Double.self) }
     /// The second file's values as doubles.

@@ -85,6 +85,15 @@ final class TensorRangeReader: @unchecked Sendable {
         }
     }
 
+    /// Reads `.cairn` chunk `index` as stored into the worker's stored-bytes slot `slot` and checks its
+    /// stored CRC-32 (damage throws, naming file, tensor and chunk). Nil for other files.
+    func readStored(chunk index: Int, scratch: DiffScratch, slot: Int) throws -> UnsafeMutableRawBufferPointer? {
+        guard case .cairn(let reader, let info, _) = storage else { return nil }
+        let buffer = scratch.storedBytes(slot, Int(info.chunks[index].storedLength))
+        try reader.readStoredChunk(info.name, index, into: buffer)
+        return buffer
+    }
+
     /// Called once every piece has been read (checks an npz member's CRC-32 from the pieces).
     func finish() throws {
         if case .piecewise(let source, let index) = storage { try source.finishPiecewise(index) }
