@@ -73,7 +73,9 @@ struct DiffStreamingTests {
         #expect(weight.mismatched == 2)
         #expect(weight.maxAbsDiffIndex == [99, 99])
         #expect(report.tensors.map(\.status) == expected.tensors.map(\.status))
-        #expect(weight.relL2 == expected.tensors.first { $0.name == "dense1.weight" }?.relL2)
+        // Sums are split differently by different chunk layouts: equal to rounding.
+        let expectedRelL2 = try #require(expected.tensors.first { $0.name == "dense1.weight" }?.relL2)
+        #expect(abs((weight.relL2 ?? 0) - expectedRelL2) <= 1e-12 * expectedRelL2)
         // And the other way round, and against itself.
         #expect(try DiffTestModels.compare(b, reference).identical)
         #expect(try DiffTestModels.compare(b, a, DiffOptions(tolerance: DiffTolerance(absolute: 1e-6))).tensors.first?.mismatched == 2)

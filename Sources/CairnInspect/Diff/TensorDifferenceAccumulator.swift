@@ -26,49 +26,131 @@ public struct TensorDifferenceAccumulator: Sendable, Equatable {
     public init() {}
 
     /// Adds the pairs `a[i]`, `b[i]`, whose flat indices start at `base`.
-    public mutating func add<T: BinaryFloatingPoint>(_ a: UnsafeBufferPointer<T>, _ b: UnsafeBufferPointer<T>, base: Int,
-                                                     tolerance: DiffTolerance) {
-        let n = min(a.count, b.count)
-        var maxAbs = maxAbsDifference, maxIndex = maxAbsDifferenceIndex
-        var sumAbs = 0.0, sumSquared = 0.0, sumA = 0.0, sumB = 0.0, sumAB = 0.0
-        var misses = 0, firstMiss = -1, nonFinite = 0
-        let atol = tolerance.absolute, rtol = tolerance.relative
-        for i in 0..<n {
-            let x = Double(a[i]), y = Double(b[i])
-            let d = abs(x - y)
-            if d.isFinite && x.isFinite && y.isFinite {
+    public mutating func add(_ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, base: Int, tolerance: DiffTolerance) {
+        addBlocks(count: min(a.count, b.count), base: base, tolerance: tolerance, load: { i in
+            let x = UnsafeRawPointer(a.baseAddress! + i).loadUnaligned(as: SIMD4<Float>.self)
+            let y = UnsafeRawPointer(b.baseAddress! + i).loadUnaligned(as: SIMD4<Float>.self)
+            return (SIMD4<Double>(x), SIMD4<Double>(y))
+        }, scalar: { i in (Double(a[i]), Double(b[i])) })
+    }
+
+    /// Adds the pairs `a[i]`, `b[i]`, whose flat indices start at `base`.
+    public mutating func add(_ a: UnsafeBufferPointer<Double>, _ b: UnsafeBufferPointer<Double>, base: Int, tolerance: DiffTolerance) {
+        addBlocks(count: min(a.count, b.count), base: base, tolerance: tolerance, load: { i in
+            (UnsafeRawPointer(a.baseAddress! + i).loadUnaligned(as: SIMD4<Double>.self),
+             UnsafeRawPointer(b.baseAddress! + i).loadUnaligned(as: SIMD4<Double>.self))
+        }, scalar: { i in (a[i], b[i]) })
+    }
+
+    /// Elements per block of the vector pass.
+    private static let blockSize = 1024
+
+    /// The vector pass: each block of `blockSize` pairs is summed four lanes at a time without branches;
+    /// a block with a NaN or an infinity (its sum of |a - b| is not finite) is redone pair by pair, and
+    /// the position of a new maximum or of the first mismatch is found by a scan of its block.
+    @inline(__always)
+    private mutating func addBlocks(count n: Int, base: Int, tolerance: DiffTolerance,
+                                    load: (Int) -> (SIMD4<Double>, SIMD4<Double>), scalar: (Int) -> (Double, Double)) {
+        let atol = SIMD4<Double>(repeating: tolerance.absolute), rtol = SIMD4<Double>(repeating: tolerance.relative)
+        var start = 0
+        while start < n {
+            let end = min(start + Self.blockSize, n)
+            let vectorEnd = start + (end - start) / 4 * 4
+            var sumAbs = SIMD4<Double>(), sumSquared = SIMD4<Double>(), sumA = SIMD4<Double>(), sumB = SIMD4<Double>()
+            var sumAB = SIMD4<Double>(), largest = SIMD4<Double>(), misses = SIMD4<Int64>()
+            var i = start
+            while i < vectorEnd {
+                let (x, y) = load(i)
+                let difference = x - y
+                let d = difference.replacing(with: -difference, where: difference .< 0)
                 sumAbs += d
-                sumSquared += d * d
+                sumSquared += difference * difference
                 sumA += x * x
                 sumB += y * y
                 sumAB += x * y
-                if d > maxAbs || maxIndex < 0 {
-                    maxAbs = d
-                    maxIndex = base + i
+                largest = largest.replacing(with: d, where: d .> largest)
+                let magnitudeY = y.replacing(with: -y, where: y .< 0)
+                misses &+= SIMD4<Int64>(repeating: 0).replacing(with: 1, where: d .> atol + rtol * magnitudeY)
+                i += 4
+            }
+            var blockSumAbs = sumAbs.sum()
+            var tailSquared = 0.0, tailA = 0.0, tailB = 0.0, tailAB = 0.0, tailLargest = 0.0, tailMisses = 0
+            for j in vectorEnd..<end {
+                let (x, y) = scalar(j)
+                let d = abs(x - y)
+                blockSumAbs += d
+                tailSquared += (x - y) * (x - y)
+                tailA += x * x
+                tailB += y * y
+                tailAB += x * y
+                tailLargest = Swift.max(tailLargest, d)
+                if d > tolerance.absolute + tolerance.relative * abs(y) { tailMisses += 1 }
+            }
+            guard blockSumAbs.isFinite else {
+                addPairs(start..<end, base: base, tolerance: tolerance, scalar: scalar)
+                start = end
+                continue
+            }
+            sumAbsDifference += blockSumAbs
+            sumSquaredDifference += sumSquared.sum() + tailSquared
+            sumSquaresA += sumA.sum() + tailA
+            sumSquaresB += sumB.sum() + tailB
+            sumProducts += sumAB.sum() + tailAB
+            let blockMisses = Int(misses.wrappedSum()) + tailMisses
+            let blockLargest = Swift.max(largest.max(), tailLargest)
+            if blockLargest > maxAbsDifference || maxAbsDifferenceIndex < 0 {
+                for j in start..<end {
+                    let (x, y) = scalar(j)
+                    if abs(x - y) == blockLargest {
+                        maxAbsDifference = blockLargest
+                        maxAbsDifferenceIndex = base + j
+                        break
+                    }
                 }
-                if d > atol + rtol * abs(y) {
-                    misses += 1
-                    if firstMiss < 0 { firstMiss = base + i }
+            }
+            if blockMisses > 0 && firstMismatchIndex < 0 {
+                for j in start..<end {
+                    let (x, y) = scalar(j)
+                    if abs(x - y) > tolerance.absolute + tolerance.relative * abs(y) {
+                        firstMismatchIndex = base + j
+                        break
+                    }
+                }
+            }
+            mismatched += blockMisses
+            count += end - start
+            start = end
+        }
+    }
+
+    /// Adds pairs one at a time (blocks holding a NaN or an infinity).
+    private mutating func addPairs(_ range: Range<Int>, base: Int, tolerance: DiffTolerance, scalar: (Int) -> (Double, Double)) {
+        for i in range {
+            let (x, y) = scalar(i)
+            let d = abs(x - y)
+            count += 1
+            if d.isFinite {
+                sumAbsDifference += d
+                sumSquaredDifference += d * d
+                sumSquaresA += x * x
+                sumSquaresB += y * y
+                sumProducts += x * y
+                if d > maxAbsDifference || maxAbsDifferenceIndex < 0 {
+                    maxAbsDifference = d
+                    maxAbsDifferenceIndex = base + i
+                }
+                if d > tolerance.absolute + tolerance.relative * abs(y) {
+                    mismatched += 1
+                    if firstMismatchIndex < 0 { firstMismatchIndex = base + i }
                 }
             } else {
-                nonFinite += 1
+                nonFinitePairs += 1
                 if !tolerance.isClose(x, y) {
-                    misses += 1
-                    if firstMiss < 0 { firstMiss = base + i }
+                    mismatched += 1
+                    if firstMismatchIndex < 0 { firstMismatchIndex = base + i }
                 }
             }
         }
-        maxAbsDifference = maxAbs
-        maxAbsDifferenceIndex = maxIndex
-        count += n
-        nonFinitePairs += nonFinite
-        sumAbsDifference += sumAbs
-        sumSquaredDifference += sumSquared
-        sumSquaresA += sumA
-        sumSquaresB += sumB
-        sumProducts += sumAB
-        mismatched += misses
-        if firstMismatchIndex < 0 { firstMismatchIndex = firstMiss }
     }
 
     /// Adds `count` pairs known to be bit-identical, whose first value's sum of squares is `sumSquares`
