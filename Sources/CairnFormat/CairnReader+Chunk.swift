@@ -10,18 +10,25 @@ extension CairnReader {
     /// Decodes chunk `index` of tensor `name` into `destination` (exactly the chunk's `rawLength`
     /// bytes) and checks its CRC-32. Safe from several threads at once, each with its own `context`.
     /// Errors name the file, the tensor and the chunk.
-    public func readChunk(_ name: String, _ index: Int, into destination: UnsafeMutableRawBufferPointer,
-                          context: ChunkReadContext) throws {
+    public func readChunk(
+        _ name: String, _ index: Int, into destination: UnsafeMutableRawBufferPointer,
+        context: ChunkReadContext
+    ) throws {
         guard let info = info(named: name) else { throw CairnError(path: path, kind: .noSuchTensor, tensor: name) }
         guard info.chunks.indices.contains(index) else {
-            throw CairnError(path: path, kind: .invalidArgument("chunk \(index) outside 0..<\(info.chunks.count)"), tensor: name)
+            throw CairnError(
+                path: path, kind: .invalidArgument("chunk \(index) outside 0..<\(info.chunks.count)"), tensor: name)
         }
         let chunk = info.chunks[index]
         guard destination.count == Int(chunk.rawLength) else {
-            throw CairnError(path: path, kind: .invalidArgument("buffer of \(destination.count) bytes for a chunk of \(chunk.rawLength)"),
-                             tensor: name, chunk: index)
+            throw CairnError(
+                path: path,
+                kind: .invalidArgument("buffer of \(destination.count) bytes for a chunk of \(chunk.rawLength)"),
+                tensor: name, chunk: index)
         }
-        if let error = context.decoder.decode(chunk, index: index, tensor: name, from: source, into: destination, checkStored: false) {
+        if let error = context.decoder.decode(
+            chunk, index: index, tensor: name, from: source, into: destination, checkStored: false)
+        {
             throw error
         }
     }
@@ -34,12 +41,15 @@ extension CairnReader {
     public func readStoredChunk(_ name: String, _ index: Int, into destination: UnsafeMutableRawBufferPointer) throws {
         guard let info = info(named: name) else { throw CairnError(path: path, kind: .noSuchTensor, tensor: name) }
         guard info.chunks.indices.contains(index) else {
-            throw CairnError(path: path, kind: .invalidArgument("chunk \(index) outside 0..<\(info.chunks.count)"), tensor: name)
+            throw CairnError(
+                path: path, kind: .invalidArgument("chunk \(index) outside 0..<\(info.chunks.count)"), tensor: name)
         }
         let chunk = info.chunks[index]
         guard destination.count == Int(chunk.storedLength) else {
-            throw CairnError(path: path, kind: .invalidArgument("buffer of \(destination.count) bytes for \(chunk.storedLength) stored bytes"),
-                             tensor: name, chunk: index)
+            throw CairnError(
+                path: path,
+                kind: .invalidArgument("buffer of \(destination.count) bytes for \(chunk.storedLength) stored bytes"),
+                tensor: name, chunk: index)
         }
         do {
             try source.read(into: destination, at: chunk.offset)

@@ -18,7 +18,9 @@ import Testing
     }
 
     @Test func twoEpochsDifferAndTheJSONKeepsItsContract() throws {
-        let result = try ToolRunner.run("cairn-diff", ["\(Self.run)/epoch-0002.cairn", "\(Self.run)/epoch-0003.cairn", "--all", "--json", "--neurons"])
+        let result = try ToolRunner.run(
+            "cairn-diff",
+            ["\(Self.run)/epoch-0002.cairn", "\(Self.run)/epoch-0003.cairn", "--all", "--json", "--neurons"])
         #expect(result.status == 1, "\(result.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect(report["identical"] as? Bool == false)
@@ -28,7 +30,10 @@ import Testing
         let tensors = try #require(report["tensors"] as? [[String: Any]])
         #expect(tensors.count == 8)
         for tensor in tensors {
-            for key in ["name", "status", "max_abs_diff", "max_abs_diff_index", "mean_abs_diff", "rel_l2", "cosine", "mismatched", "mismatched_fraction"] {
+            for key in [
+                "name", "status", "max_abs_diff", "max_abs_diff_index", "mean_abs_diff", "rel_l2", "cosine",
+                "mismatched", "mismatched_fraction",
+            ] {
                 #expect(tensor[key] != nil, "missing \(key)")
             }
             #expect(tensor["status"] as? String == "changed")
@@ -37,7 +42,8 @@ import Testing
         #expect(neurons.map { $0["tensor"] as? String } == ["dense1.weight", "dense2.weight"])
         #expect(report["matching"] == nil)
         // Parameters only, within a loose tolerance, and with the training state not counted: identical.
-        let loose = try ToolRunner.run("cairn-diff", ["\(Self.run)/epoch-0002.cairn", "\(Self.run)/epoch-0003.cairn", "--atol", "100"])
+        let loose = try ToolRunner.run(
+            "cairn-diff", ["\(Self.run)/epoch-0002.cairn", "\(Self.run)/epoch-0003.cairn", "--atol", "100"])
         #expect(loose.status == 0, "\(loose.stdout)")
         #expect(loose.stdout.contains("training.global_step"))
     }
@@ -46,7 +52,10 @@ import Testing
         let folder = ToolRunner.temporaryFolder("diff-formats")
         #expect(try ToolRunner.run("cairn-convert", [Self.latest, "\(folder)/m.safetensors", "--quiet"]).status == 0)
         #expect(try ToolRunner.run("cairn-convert", [Self.latest, "\(folder)/m.npz", "--quiet"]).status == 0)
-        for (a, b) in [(Self.latest, "\(folder)/m.safetensors"), ("\(folder)/m.npz", Self.latest), ("\(folder)/m.safetensors", "\(folder)/m.npz")] {
+        for (a, b) in [
+            (Self.latest, "\(folder)/m.safetensors"), ("\(folder)/m.npz", Self.latest),
+            ("\(folder)/m.safetensors", "\(folder)/m.npz"),
+        ] {
             let result = try ToolRunner.run("cairn-diff", [a, b, "--all"])
             #expect(result.status == 0, "\(a) vs \(b): \(result.stdout)\(result.stderr)")
         }
@@ -54,8 +63,10 @@ import Testing
         let reader = try CairnReader(path: Self.latest)
         let parameters = reader.tensors.filter { $0.role == .parameter }
         var weightMap: [String: String] = [:]
-        for (shard, names) in [("model-00001-of-00002.safetensors", ["dense1.weight", "dense1.bias"]),
-                               ("model-00002-of-00002.safetensors", ["dense2.weight", "dense2.bias"])] {
+        for (shard, names) in [
+            ("model-00001-of-00002.safetensors", ["dense1.weight", "dense1.bias"]),
+            ("model-00002-of-00002.safetensors", ["dense2.weight", "dense2.bias"]),
+        ] {
             let infos = parameters.filter { names.contains($0.name) }
             let entries = infos.map { TensorEntry(name: $0.name, dtype: $0.dtype, shape: $0.shape, role: .parameter) }
             var bytes = try SafetensorsHeader.encode(entries, metadata: ["format": "pt"])
@@ -70,28 +81,42 @@ import Testing
         try FileManager.default.removeItem(atPath: "\(folder)/model-00002-of-00002.safetensors")
         let missing = try ToolRunner.run("cairn-diff", [Self.latest, "\(folder)/model.safetensors.index.json"])
         #expect(missing.status == 2)
-        #expect(missing.stderr.contains("model-00002-of-00002.safetensors") && missing.stderr.split(separator: "\n").count == 1, "\(missing.stderr)")
+        #expect(
+            missing.stderr.contains("model-00002-of-00002.safetensors")
+                && missing.stderr.split(separator: "\n").count == 1, "\(missing.stderr)")
         #expect(missing.stdout.isEmpty)
     }
 
     @Test func damageIsReportedAsDamageNotAsADifference() throws {
         let golden = "Fixtures/checkpoints/golden-multichunk.cairn"
-        for (a, b) in [(golden, "Fixtures/corrupt/flipped-bit-in-chunk-data.cairn"), ("Fixtures/corrupt/flipped-bit-in-chunk-data.cairn", golden)] {
+        for (a, b) in [
+            (golden, "Fixtures/corrupt/flipped-bit-in-chunk-data.cairn"),
+            ("Fixtures/corrupt/flipped-bit-in-chunk-data.cairn", golden),
+        ] {
             let result = try ToolRunner.run("cairn-diff", [a, b, "--all"])
             #expect(result.status == 2)
-            #expect(result.stderr.contains("flipped-bit-in-chunk-data.cairn: tensor dense.weight, chunk 2"), "\(result.stderr)")
+            #expect(
+                result.stderr.contains("flipped-bit-in-chunk-data.cairn: tensor dense.weight, chunk 2"),
+                "\(result.stderr)")
             #expect(result.stderr.contains("checksum mismatch"))
             #expect(result.stdout.isEmpty)
         }
-        for file in ["Fixtures/corrupt/truncated-in-chunk-data.cairn", "Fixtures/corrupt/bad-magic.cairn", "/nonexistent/model.safetensors"] {
+        for file in [
+            "Fixtures/corrupt/truncated-in-chunk-data.cairn", "Fixtures/corrupt/bad-magic.cairn",
+            "/nonexistent/model.safetensors",
+        ] {
             let result = try ToolRunner.run("cairn-diff", [golden, file])
             #expect(result.status == 2, "\(file)")
-            #expect(result.stderr.hasPrefix("cairn-diff: \(file)") && result.stderr.split(separator: "\n").count == 1, "\(result.stderr)")
+            #expect(
+                result.stderr.hasPrefix("cairn-diff: \(file)") && result.stderr.split(separator: "\n").count == 1,
+                "\(result.stderr)")
         }
     }
 
     @Test func badFlagsAreUsageErrors() throws {
-        for flags in [["--atol", "-1"], ["--rtol", "nan"], ["--top", "0"], ["--activation", "softmax"], ["--frobnicate"]] {
+        for flags in [
+            ["--atol", "-1"], ["--rtol", "nan"], ["--top", "0"], ["--activation", "softmax"], ["--frobnicate"],
+        ] {
             let result = try ToolRunner.run("cairn-diff", [Self.latest, Self.latest] + flags)
             #expect(result.status == 64, "\(flags): \(result.stderr)")
         }
@@ -101,13 +126,23 @@ import Testing
 
     @Test func aResumedRunIsProvenIdenticalByTheExitStatus() throws {
         let folder = ToolRunner.temporaryFolder("diff-resume")
-        #expect(try ToolRunner.run("cairn-train", ["--epochs", "4", "--out", "\(folder)/straight", "--quiet", "--threads", "2"]).status == 0)
-        #expect(try ToolRunner.run("cairn-train", ["--epochs", "2", "--out", "\(folder)/split", "--quiet", "--threads", "2"]).status == 0)
-        #expect(try ToolRunner.run("cairn-resume", ["\(folder)/split/latest.cairn", "--epochs", "4", "--quiet"]).status == 0)
-        let same = try ToolRunner.run("cairn-diff", ["--all", "\(folder)/straight/latest.cairn", "\(folder)/split/latest.cairn"])
+        #expect(
+            try ToolRunner.run(
+                "cairn-train", ["--epochs", "4", "--out", "\(folder)/straight", "--quiet", "--threads", "2"]
+            ).status == 0)
+        #expect(
+            try ToolRunner.run(
+                "cairn-train", ["--epochs", "2", "--out", "\(folder)/split", "--quiet", "--threads", "2"]
+            ).status == 0)
+        #expect(
+            try ToolRunner.run("cairn-resume", ["\(folder)/split/latest.cairn", "--epochs", "4", "--quiet"]).status == 0
+        )
+        let same = try ToolRunner.run(
+            "cairn-diff", ["--all", "\(folder)/straight/latest.cairn", "\(folder)/split/latest.cairn"])
         #expect(same.status == 0, "\(same.stdout)")
         // --strict counts the timestamps and history too, which differ.
-        let strict = try ToolRunner.run("cairn-diff", ["--all", "--strict", "\(folder)/straight/latest.cairn", "\(folder)/split/latest.cairn"])
+        let strict = try ToolRunner.run(
+            "cairn-diff", ["--all", "--strict", "\(folder)/straight/latest.cairn", "\(folder)/split/latest.cairn"])
         #expect(strict.status == 1)
         #expect(strict.stdout.contains("created *"))
     }

@@ -1,6 +1,7 @@
 import CairnFormat
 import Foundation
 import Testing
+
 @testable import CairnInspect
 
 @Suite("Diff: Hungarian assignment, neuron changes and neuron matching")
@@ -44,9 +45,14 @@ struct DiffNeuronTests {
 
     /// A 3-layer MLP (in 6, hidden 8 and 5, out 3) and a copy with its hidden units shuffled.
     static func mlp(seed: UInt64) -> [DiffTestModels.Item] {
-        [.f32("dense1.weight", [8, 6], DiffTestModels.values(48, seed: seed)), .f32("dense1.bias", [8], DiffTestModels.values(8, seed: seed + 1)),
-         .f32("dense2.weight", [5, 8], DiffTestModels.values(40, seed: seed + 2)), .f32("dense2.bias", [5], DiffTestModels.values(5, seed: seed + 3)),
-         .f32("dense3.weight", [3, 5], DiffTestModels.values(15, seed: seed + 4)), .f32("dense3.bias", [3], DiffTestModels.values(3, seed: seed + 5))]
+        [
+            .f32("dense1.weight", [8, 6], DiffTestModels.values(48, seed: seed)),
+            .f32("dense1.bias", [8], DiffTestModels.values(8, seed: seed + 1)),
+            .f32("dense2.weight", [5, 8], DiffTestModels.values(40, seed: seed + 2)),
+            .f32("dense2.bias", [5], DiffTestModels.values(5, seed: seed + 3)),
+            .f32("dense3.weight", [3, 5], DiffTestModels.values(15, seed: seed + 4)),
+            .f32("dense3.bias", [3], DiffTestModels.values(3, seed: seed + 5)),
+        ]
     }
 
     static func floats(_ item: DiffTestModels.Item) -> [Float] {
@@ -54,15 +60,18 @@ struct DiffNeuronTests {
     }
 
     static func shuffled(_ model: [DiffTestModels.Item], first p1: [Int], second p2: [Int]) -> [DiffTestModels.Item] {
-        let w1 = floats(model[0]), b1 = floats(model[1]), w2 = floats(model[2]), b2 = floats(model[3]), w3 = floats(model[4])
+        let w1 = floats(model[0]), b1 = floats(model[1]), w2 = floats(model[2]), b2 = floats(model[3]),
+            w3 = floats(model[4])
         // Unit i of the shuffled layer is unit p[i] of the original; the next layer's columns follow.
         let w1s = (0..<8).flatMap { i in (0..<6).map { j in w1[p1[i] * 6 + j] } }
         let b1s = (0..<8).map { b1[p1[$0]] }
         let w2s = (0..<5).flatMap { i in (0..<8).map { j in w2[p2[i] * 8 + p1[j]] } }
         let b2s = (0..<5).map { b2[p2[$0]] }
         let w3s = (0..<3).flatMap { i in (0..<5).map { j in w3[i * 5 + p2[j]] } }
-        return [.f32("dense1.weight", [8, 6], w1s), .f32("dense1.bias", [8], b1s), .f32("dense2.weight", [5, 8], w2s),
-                .f32("dense2.bias", [5], b2s), .f32("dense3.weight", [3, 5], w3s), model[5]]
+        return [
+            .f32("dense1.weight", [8, 6], w1s), .f32("dense1.bias", [8], b1s), .f32("dense2.weight", [5, 8], w2s),
+            .f32("dense2.bias", [5], b2s), .f32("dense3.weight", [3, 5], w3s), model[5],
+        ]
     }
 
     @Test func shuffledCopyMatchesWithZeroResidual() throws {
@@ -71,7 +80,8 @@ struct DiffNeuronTests {
         let p1 = [3, 7, 0, 5, 1, 6, 2, 4], p2 = [4, 2, 0, 1, 3]
         try DiffTestModels.writeSafetensors(model, to: "\(folder)/a.safetensors")
         try DiffTestModels.writeCairn(Self.shuffled(model, first: p1, second: p2), to: "\(folder)/b.cairn")
-        let report = try DiffTestModels.compare("\(folder)/a.safetensors", "\(folder)/b.cairn", DiffOptions(matchNeurons: true))
+        let report = try DiffTestModels.compare(
+            "\(folder)/a.safetensors", "\(folder)/b.cairn", DiffOptions(matchNeurons: true))
         #expect(!report.identical)
         let matching = try #require(report.matching)
         #expect(matching.residual == 0)
@@ -86,18 +96,22 @@ struct DiffNeuronTests {
         #expect(!matching.layers[2].permuted)
         // Two different networks do not align to zero.
         try DiffTestModels.writeCairn(Self.mlp(seed: 99), to: "\(folder)/other.cairn")
-        let other = try DiffTestModels.compare("\(folder)/a.safetensors", "\(folder)/other.cairn", DiffOptions(matchNeurons: true))
+        let other = try DiffTestModels.compare(
+            "\(folder)/a.safetensors", "\(folder)/other.cairn", DiffOptions(matchNeurons: true))
         #expect((other.matching?.residual ?? 0) > 0.5)
     }
 
     @Test func neuronsNameTheRowsThatMoved() throws {
         let folder = TestFiles.folder("diff-neurons")
         var values = DiffTestModels.values(300 * 700, seed: 4)
-        try DiffTestModels.writeCairn([.f32("fc.weight", [300, 700], values)], to: "\(folder)/a.cairn", options: WriteOptions(chunkSize: 10_000))
+        try DiffTestModels.writeCairn(
+            [.f32("fc.weight", [300, 700], values)], to: "\(folder)/a.cairn", options: WriteOptions(chunkSize: 10_000))
         for column in 0..<700 { values[17 * 700 + column] *= 1.5 }
         values[250 * 700 + 3] += 0.01
-        try DiffTestModels.writeCairn([.f32("fc.weight", [300, 700], values)], to: "\(folder)/b.cairn", options: WriteOptions(chunkSize: 10_000))
-        let report = try DiffTestModels.compare("\(folder)/a.cairn", "\(folder)/b.cairn", DiffOptions(neurons: true, top: 5))
+        try DiffTestModels.writeCairn(
+            [.f32("fc.weight", [300, 700], values)], to: "\(folder)/b.cairn", options: WriteOptions(chunkSize: 10_000))
+        let report = try DiffTestModels.compare(
+            "\(folder)/a.cairn", "\(folder)/b.cairn", DiffOptions(neurons: true, top: 5))
         let layer = try #require(report.neurons?.first)
         #expect(layer.tensor == "fc.weight")
         #expect(layer.units == 300 && layer.inputs == 700)

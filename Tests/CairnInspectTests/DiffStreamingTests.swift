@@ -1,6 +1,7 @@
 import CairnFormat
 import Foundation
 import Testing
+
 @testable import CairnInspect
 
 @Suite("Diff: streaming tensor comparison across formats")
@@ -13,7 +14,9 @@ struct DiffStreamingTests {
         return [
             .f32("dense1.weight", [100, 100], big),
             .f32("dense1.bias", [100], DiffTestModels.values(100, seed: seed + 1)),
-            .f32("dense1.weight.momentum", [100, 100], DiffTestModels.values(10_000, seed: seed + 2), role: .optimizerSlot),
+            .f32(
+                "dense1.weight.momentum", [100, 100], DiffTestModels.values(10_000, seed: seed + 2),
+                role: .optimizerSlot),
         ]
     }
 
@@ -24,7 +27,8 @@ struct DiffStreamingTests {
         try DiffTestModels.writeCairn(Self.model(seed: 3), to: "\(folder)/b.cairn", options: options)
         let report = try DiffTestModels.compare("\(folder)/a.cairn", "\(folder)/b.cairn", DiffOptions(includeAll: true))
         #expect(report.identical)
-        #expect(report.tensors.allSatisfy { $0.status == .same && $0.mismatched == 0 && $0.cosine == 1 && $0.relL2 == 0 })
+        #expect(
+            report.tensors.allSatisfy { $0.status == .same && $0.mismatched == 0 && $0.cosine == 1 && $0.relL2 == 0 })
         let weight = try #require(report.tensors.first { $0.name == "dense1.weight" })
         #expect(weight.chunksKnownEqual == 10)  // 40000 bytes in 4096-byte chunks
     }
@@ -33,7 +37,8 @@ struct DiffStreamingTests {
         let folder = TestFiles.folder("diff-one")
         let options = WriteOptions(chunkSize: 4096)
         try DiffTestModels.writeCairn(Self.model(seed: 3), to: "\(folder)/a.cairn", options: options)
-        try DiffTestModels.writeCairn(Self.model(seed: 3, change: [(4321, 0.5)]), to: "\(folder)/b.cairn", options: options)
+        try DiffTestModels.writeCairn(
+            Self.model(seed: 3, change: [(4321, 0.5)]), to: "\(folder)/b.cairn", options: options)
         let report = try DiffTestModels.compare("\(folder)/a.cairn", "\(folder)/b.cairn")
         #expect(!report.identical)
         let weight = try #require(report.tensors.first)
@@ -47,7 +52,8 @@ struct DiffStreamingTests {
         #expect(report.tensors.count == 2)  // the momentum slot is out of scope without --all
         #expect(report.notes.contains { $0.contains("1 optimiser slots and buffers not compared") })
         // Within tolerance, the same files are identical.
-        let loose = try DiffTestModels.compare("\(folder)/a.cairn", "\(folder)/b.cairn", DiffOptions(tolerance: DiffTolerance(absolute: 0.5001)))
+        let loose = try DiffTestModels.compare(
+            "\(folder)/a.cairn", "\(folder)/b.cairn", DiffOptions(tolerance: DiffTolerance(absolute: 0.5001)))
         #expect(loose.identical)
         #expect(loose.tensors.first { $0.name == "dense1.weight" }?.status == .same)
     }
@@ -60,7 +66,9 @@ struct DiffStreamingTests {
         let changed = Self.model(seed: 5, change: [(10, 0.25), (9999, -1), (5000, 1e-7)])
         let b: String
         switch other {
-        case "cairn0": b = "\(folder)/b.cairn"; try DiffTestModels.writeCairn(changed, to: b, options: WriteOptions(chunkSize: 4000, level: 0))
+        case "cairn0":
+            b = "\(folder)/b.cairn";
+            try DiffTestModels.writeCairn(changed, to: b, options: WriteOptions(chunkSize: 4000, level: 0))
         case "cairn-big-chunks": b = "\(folder)/b.cairn"; try DiffTestModels.writeCairn(changed, to: b)
         case "safetensors": b = "\(folder)/b.safetensors"; try DiffTestModels.writeSafetensors(changed, to: b)
         default: b = "\(folder)/b.npz"; try DiffTestModels.writeNpz(changed, to: b)
@@ -78,7 +86,9 @@ struct DiffStreamingTests {
         #expect(abs((weight.relL2 ?? 0) - expectedRelL2) <= 1e-12 * expectedRelL2)
         // And the other way round, and against itself.
         #expect(try DiffTestModels.compare(b, reference).identical)
-        #expect(try DiffTestModels.compare(b, a, DiffOptions(tolerance: DiffTolerance(absolute: 1e-6))).tensors.first?.mismatched == 2)
+        #expect(
+            try DiffTestModels.compare(b, a, DiffOptions(tolerance: DiffTolerance(absolute: 1e-6))).tensors.first?
+                .mismatched == 2)
     }
 
     @Test(arguments: DType.allCases)
@@ -91,9 +101,13 @@ struct DiffStreamingTests {
         let hasNaN = try CairnReader(path: "\(folder)/a.cairn").tensors[0].statistics.nanCount > 0
         let exact = try DiffTestModels.compare("\(folder)/a.cairn", "\(folder)/b.safetensors")
         #expect(exact.identical == !hasNaN)
-        let nanEqual = try DiffTestModels.compare("\(folder)/a.cairn", "\(folder)/b.safetensors", DiffOptions(tolerance: DiffTolerance(equalNaN: true)))
+        let nanEqual = try DiffTestModels.compare(
+            "\(folder)/a.cairn", "\(folder)/b.safetensors", DiffOptions(tolerance: DiffTolerance(equalNaN: true)))
         #expect(nanEqual.identical)
-        #expect(try DiffTestModels.compare("\(folder)/a.cairn", "\(folder)/a.cairn", DiffOptions(tolerance: DiffTolerance(equalNaN: true))).identical)
+        #expect(
+            try DiffTestModels.compare(
+                "\(folder)/a.cairn", "\(folder)/a.cairn", DiffOptions(tolerance: DiffTolerance(equalNaN: true))
+            ).identical)
     }
 
     @Test func halfPrecisionAgainstFloatIsADTypeChange() throws {
@@ -102,8 +116,12 @@ struct DiffStreamingTests {
         let half = values.map { HalfConversion.halfFromFloat($0) }
         let bf16 = values.map { HalfConversion.bfloat16FromFloat($0) }
         try DiffTestModels.writeSafetensors([.f32("w", [4], values)], to: "\(folder)/a.safetensors")
-        try DiffTestModels.writeSafetensors([Item(name: "w", dtype: .f16, shape: [4], bytes: half.withUnsafeBytes { [UInt8]($0) })], to: "\(folder)/h.safetensors")
-        try DiffTestModels.writeSafetensors([Item(name: "w", dtype: .bf16, shape: [4], bytes: bf16.withUnsafeBytes { [UInt8]($0) })], to: "\(folder)/b.safetensors")
+        try DiffTestModels.writeSafetensors(
+            [Item(name: "w", dtype: .f16, shape: [4], bytes: half.withUnsafeBytes { [UInt8]($0) })],
+            to: "\(folder)/h.safetensors")
+        try DiffTestModels.writeSafetensors(
+            [Item(name: "w", dtype: .bf16, shape: [4], bytes: bf16.withUnsafeBytes { [UInt8]($0) })],
+            to: "\(folder)/b.safetensors")
         let toHalf = try DiffTestModels.compare("\(folder)/a.safetensors", "\(folder)/h.safetensors")
         #expect(toHalf.tensors[0].status == .dtypeChanged)
         #expect(toHalf.tensors[0].mismatched == 0)
@@ -111,13 +129,16 @@ struct DiffStreamingTests {
         let toBF16 = try DiffTestModels.compare("\(folder)/a.safetensors", "\(folder)/b.safetensors")
         #expect(toBF16.tensors[0].mismatched == 1)
         #expect(toBF16.tensors[0].maxAbsDiffIndex == [3])
-        #expect(toBF16.tensors[0].maxAbsDiff == abs(Double(values[3]) - Double(HalfConversion.floatFromBFloat16(bf16[3]))))
+        #expect(
+            toBF16.tensors[0].maxAbsDiff == abs(Double(values[3]) - Double(HalfConversion.floatFromBFloat16(bf16[3]))))
     }
 
     @Test func addedRemovedAndReshapedTensors() throws {
         let folder = TestFiles.folder("diff-sets")
-        try DiffTestModels.writeSafetensors([.f32("a", [2, 3], Array(repeating: 1, count: 6)), .f32("gone", [1], [1])], to: "\(folder)/a.safetensors")
-        try DiffTestModels.writeSafetensors([.f32("a", [3, 2], Array(repeating: 1, count: 6)), .f32("new", [1], [1])], to: "\(folder)/b.safetensors")
+        try DiffTestModels.writeSafetensors(
+            [.f32("a", [2, 3], Array(repeating: 1, count: 6)), .f32("gone", [1], [1])], to: "\(folder)/a.safetensors")
+        try DiffTestModels.writeSafetensors(
+            [.f32("a", [3, 2], Array(repeating: 1, count: 6)), .f32("new", [1], [1])], to: "\(folder)/b.safetensors")
         let report = try DiffTestModels.compare("\(folder)/a.safetensors", "\(folder)/b.safetensors")
         #expect(report.tensors.map(\.status) == [.reshaped, .removed, .added])
         #expect(report.tensors.map(\.name) == ["a", "gone", "new"])
@@ -132,7 +153,8 @@ struct DiffStreamingTests {
         try DiffTestModels.writeCairn(items, to: "\(folder)/a.cairn", options: WriteOptions(chunkSize: 4096, level: 0))
         var changed = items
         changed[0].bytes[0] ^= 1
-        try DiffTestModels.writeCairn(changed, to: "\(folder)/b.cairn", options: WriteOptions(chunkSize: 4096, level: 0))
+        try DiffTestModels.writeCairn(
+            changed, to: "\(folder)/b.cairn", options: WriteOptions(chunkSize: 4096, level: 0))
         let info = try CairnReader(path: "\(folder)/b.cairn").info(named: "dense1.weight")!
         var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: "\(folder)/b.cairn")))
         bytes[Int(info.chunks[chunk].offset) + 7] ^= 0x10
@@ -143,7 +165,8 @@ struct DiffStreamingTests {
             _ = try DiffTestModels.compare("\(folder)/a.cairn", "\(folder)/b.cairn")
         } throws: { error in
             guard let error = error as? CairnError else { return false }
-            return error.path.hasSuffix("b.cairn") && error.tensor == "dense1.weight" && error.chunk == chunk && error.kind == .checksumMismatch
+            return error.path.hasSuffix("b.cairn") && error.tensor == "dense1.weight" && error.chunk == chunk
+                && error.kind == .checksumMismatch
         }
     }
 }

@@ -1,6 +1,7 @@
 import CairnFormat
 import CairnModel
 import Foundation
+
 @testable import CairnInspect
 
 /// Small models written in every format, for the diff tests.
@@ -31,10 +32,14 @@ enum DiffTestModels {
         }
     }
 
-    static func writeCairn(_ items: [Item], to path: String, options: WriteOptions = WriteOptions(), manifest: Data = Data("{}".utf8)) throws {
+    static func writeCairn(
+        _ items: [Item], to path: String, options: WriteOptions = WriteOptions(), manifest: Data = Data("{}".utf8)
+    ) throws {
         let writer = try CairnWriter(path: path, options: options)
         for item in items {
-            try item.bytes.withUnsafeBytes { try writer.write(name: item.name, role: item.role, dtype: item.dtype, shape: item.shape, bytes: $0) }
+            try item.bytes.withUnsafeBytes {
+                try writer.write(name: item.name, role: item.role, dtype: item.dtype, shape: item.shape, bytes: $0)
+            }
         }
         try writer.commit(manifest: manifest)
     }

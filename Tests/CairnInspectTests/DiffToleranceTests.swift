@@ -1,4 +1,5 @@
 import Testing
+
 @testable import CairnInspect
 
 @Suite("Diff tolerance and difference statistics")
@@ -30,12 +31,16 @@ struct DiffToleranceTests {
         for i in stride(from: 0, to: 1000, by: 7) { b[i] += Double(i) / 1000 }
         let tolerance = DiffTolerance(absolute: 0.1, relative: 0.05)
         var whole = TensorDifferenceAccumulator()
-        a.withUnsafeBufferPointer { x in b.withUnsafeBufferPointer { y in whole.add(x, y, base: 0, tolerance: tolerance) } }
+        a.withUnsafeBufferPointer { x in
+            b.withUnsafeBufferPointer { y in whole.add(x, y, base: 0, tolerance: tolerance) }
+        }
         var pieces = TensorDifferenceAccumulator()
         for start in stride(from: 0, to: 1000, by: 333) {
             var piece = TensorDifferenceAccumulator()
             let end = min(start + 333, 1000)
-            a[start..<end].withUnsafeBufferPointer { x in b[start..<end].withUnsafeBufferPointer { y in piece.add(x, y, base: start, tolerance: tolerance) } }
+            a[start..<end].withUnsafeBufferPointer { x in
+                b[start..<end].withUnsafeBufferPointer { y in piece.add(x, y, base: start, tolerance: tolerance) }
+            }
             pieces.append(piece)
         }
         let differences = zip(a, b).map { abs($0 - $1) }

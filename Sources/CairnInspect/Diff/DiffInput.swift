@@ -14,7 +14,10 @@ public struct DiffInput {
     /// The training manifest when the file is a checkpoint written by Cairn.
     public var checkpointManifest: CheckpointManifest?
 
-    public init(path: String, source: TensorSource, graph: GraphSpec?, graphOrigin: String, checkpointManifest: CheckpointManifest?) {
+    public init(
+        path: String, source: TensorSource, graph: GraphSpec?, graphOrigin: String,
+        checkpointManifest: CheckpointManifest?
+    ) {
         self.path = path
         self.source = source
         self.graph = graph
@@ -24,16 +27,19 @@ public struct DiffInput {
 
     /// A checkpoint held in memory (as a replay produces it), labelled `label`.
     public init(checkpoint: Checkpoint, label: String) {
-        self.init(path: label, source: InMemoryTensorSource(checkpoint: checkpoint, label: label), graph: checkpoint.manifest.graph,
-                  graphOrigin: "recorded", checkpointManifest: checkpoint.manifest)
+        self.init(
+            path: label, source: InMemoryTensorSource(checkpoint: checkpoint, label: label),
+            graph: checkpoint.manifest.graph,
+            graphOrigin: "recorded", checkpointManifest: checkpoint.manifest)
     }
 }
 
 extension DiffInput {
     /// A model file as the shared loader opened it.
     public init(_ model: ModelFile) {
-        self.init(path: model.path, source: model.source, graph: model.graph, graphOrigin: model.graphOrigin,
-                  checkpointManifest: model.checkpointManifest)
+        self.init(
+            path: model.path, source: model.source, graph: model.graph, graphOrigin: model.graphOrigin,
+            checkpointManifest: model.checkpointManifest)
     }
 
     /// Opens any model file Cairn reads (`ModelFile.open`). Errors name the file and the cause.

@@ -16,8 +16,11 @@ public struct DiffOptions: Sendable, Equatable {
     /// Threads for comparing pieces (default: one per processor).
     public var threads: Int
 
-    public init(tolerance: DiffTolerance = DiffTolerance(), includeAll: Bool = false, strict: Bool = false, neurons: Bool = false,
-                matchNeurons: Bool = false, top: Int = 10, threads: Int? = nil) {
+    public init(
+        tolerance: DiffTolerance = DiffTolerance(), includeAll: Bool = false, strict: Bool = false,
+        neurons: Bool = false,
+        matchNeurons: Bool = false, top: Int = 10, threads: Int? = nil
+    ) {
         self.tolerance = tolerance
         self.includeAll = includeAll
         self.strict = strict

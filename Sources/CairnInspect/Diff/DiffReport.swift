@@ -27,9 +27,11 @@ public struct DiffReport: Sendable, Codable, Equatable {
     /// Notes that qualify the comparison (an inferred graph, tensors out of scope, ...).
     public var notes: [String]
 
-    public init(a: String, b: String, tolerance: DiffTolerance, scope: String, strict: Bool, identical: Bool,
-                structure: [StructureChange], training: [FieldChange], metadata: [FieldChange], tensors: [TensorDifference],
-                neurons: [NeuronChanges]? = nil, matching: NeuronMatching? = nil, notes: [String] = []) {
+    public init(
+        a: String, b: String, tolerance: DiffTolerance, scope: String, strict: Bool, identical: Bool,
+        structure: [StructureChange], training: [FieldChange], metadata: [FieldChange], tensors: [TensorDifference],
+        neurons: [NeuronChanges]? = nil, matching: NeuronMatching? = nil, notes: [String] = []
+    ) {
         self.a = a
         self.b = b
         self.tolerance = tolerance

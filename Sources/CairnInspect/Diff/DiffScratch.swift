@@ -6,7 +6,8 @@ import Foundation
 /// one from a `DiffScratchPool`, so memory is bounded by the number of workers, not by the model.
 final class DiffScratch {
     let chunkContext = ChunkReadContext()
-    private var buffers: [UnsafeMutableRawBufferPointer] = Array(repeating: UnsafeMutableRawBufferPointer(start: nil, count: 0), count: 7)
+    private var buffers: [UnsafeMutableRawBufferPointer] = Array(
+        repeating: UnsafeMutableRawBufferPointer(start: nil, count: 0), count: 7)
 
     deinit {
         for buffer in buffers { buffer.deallocate() }
@@ -29,9 +30,13 @@ final class DiffScratch {
     /// A chunk's stored (compressed) bytes, of the first (slot 0) or second (slot 1) file.
     func storedBytes(_ slot: Int, _ count: Int) -> UnsafeMutableRawBufferPointer { buffer(5 + slot, count) }
     /// The first file's values as doubles.
-    func doublesA(_ count: Int) -> UnsafeMutableBufferPointer<Double> { buffer(3, count * 8).bindMemory(to: Double.self) }
+    func doublesA(_ count: Int) -> UnsafeMutableBufferPointer<Double> {
+        buffer(3, count * 8).bindMemory(to: Double.self)
+    }
     /// The second file's values as doubles.
-    func doublesB(_ count: Int) -> UnsafeMutableBufferPointer<Double> { buffer(4, count * 8).bindMemory(to: Double.self) }
+    func doublesB(_ count: Int) -> UnsafeMutableBufferPointer<Double> {
+        buffer(4, count * 8).bindMemory(to: Double.self)
+    }
 }
 
 /// Scratch memory shared by the workers of one comparison (taken and returned under a lock).

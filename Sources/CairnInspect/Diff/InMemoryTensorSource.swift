@@ -14,7 +14,9 @@ public struct InMemoryTensorSource: PiecewiseTensorSource {
         var entries = checkpoint.tensors.map { TensorEntry(name: $0.name, dtype: .f32, shape: $0.shape, role: $0.role) }
         var data = checkpoint.tensors.map { saved in saved.values.withUnsafeBytes { [UInt8]($0) } }
         if !checkpoint.order.isEmpty {
-            entries.append(TensorEntry(name: Checkpoint.orderTensorName, dtype: .i64, shape: [checkpoint.order.count], role: .buffer))
+            entries.append(
+                TensorEntry(
+                    name: Checkpoint.orderTensorName, dtype: .i64, shape: [checkpoint.order.count], role: .buffer))
             data.append(checkpoint.order.map { Int64($0).littleEndian }.withUnsafeBytes { [UInt8]($0) })
         }
         self.entries = entries
@@ -30,6 +32,8 @@ public struct InMemoryTensorSource: PiecewiseTensorSource {
         guard offset >= 0, offset + buffer.count <= data[index].count else {
             throw CairnError(path: path, kind: .invalidArgument("read past the end of \(entries[index].name)"))
         }
-        data[index].withUnsafeBytes { buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + buffer.count)])) }
+        data[index].withUnsafeBytes {
+            buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: $0[offset..<(offset + buffer.count)]))
+        }
     }
 }

@@ -28,7 +28,9 @@ public struct NeuronChanges: Sendable, Codable, Equatable {
     private enum CodingKeys: String, CodingKey { case tensor, units, inputs, changedUnits = "changed_units", top }
 
     /// Row-wise changes of a 2-D tensor held by both files with the same shape.
-    static func measure(_ a: TensorRangeReader, _ b: TensorRangeReader, top: Int, pool: DiffScratchPool) throws -> NeuronChanges {
+    static func measure(
+        _ a: TensorRangeReader, _ b: TensorRangeReader, top: Int, pool: DiffScratchPool
+    ) throws -> NeuronChanges {
         let rows = a.entry.shape[0], columns = a.entry.shape[1]
         let rowsPerPiece = max(1, StreamingTensorComparison.blockElements / max(columns, 1))
         let starts = Array(stride(from: 0, to: rows, by: rowsPerPiece))
@@ -43,7 +45,8 @@ public struct NeuronChanges: Sendable, Codable, Equatable {
                         let first = starts[piece], last = min(first + rowsPerPiece, rows)
                         let n = (last - first) * columns
                         do {
-                            let bytesA = scratch.bytesA(n * a.entry.dtype.byteSize), bytesB = scratch.bytesB(n * b.entry.dtype.byteSize)
+                            let bytesA = scratch.bytesA(n * a.entry.dtype.byteSize),
+                                bytesB = scratch.bytesB(n * b.entry.dtype.byteSize)
                             try a.read(at: first * columns * a.entry.dtype.byteSize, into: bytesA, scratch: scratch)
                             try b.read(at: first * columns * b.entry.dtype.byteSize, into: bytesB, scratch: scratch)
                             let x = scratch.doublesA(n), y = scratch.doublesB(n)
@@ -72,10 +75,18 @@ public struct NeuronChanges: Sendable, Codable, Equatable {
         var units: [Unit] = []
         for row in 0..<rows where squaredChange[row] != 0 {
             let change = squaredChange[row].squareRoot()
-            units.append(Unit(index: row, relativeChange: squaredA[row] > 0 ? change / squaredA[row].squareRoot() : .infinity, change: change))
+            units.append(
+                Unit(
+                    index: row, relativeChange: squaredA[row] > 0 ? change / squaredA[row].squareRoot() : .infinity,
+                    change: change))
         }
         let changed = units.count
-        units.sort { ($0.relativeChange.isNaN ? -1 : $0.relativeChange, -$0.index) > ($1.relativeChange.isNaN ? -1 : $1.relativeChange, -$1.index) }
-        return NeuronChanges(tensor: a.entry.name, units: rows, inputs: columns, changedUnits: changed, top: Array(units.prefix(top)))
+        units.sort {
+            ($0.relativeChange.isNaN ? -1 : $0.relativeChange, -$0.index) > (
+                $1.relativeChange.isNaN ? -1 : $1.relativeChange, -$1.index
+            )
+        }
+        return NeuronChanges(
+            tensor: a.entry.name, units: rows, inputs: columns, changedUnits: changed, top: Array(units.prefix(top)))
     }
 }

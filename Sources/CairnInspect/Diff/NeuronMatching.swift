@@ -84,16 +84,22 @@ public struct NeuronMatching: Sendable, Codable, Equatable {
             totalNorm += after.norm
             var matched = 0
             for i in 0..<x.units where cosine(x, aligned, unit: i) > 0.9 { matched += 1 }
-            layers.append(Layer(weight: x.name, units: x.units, permutation: permutation, permuted: !isOutput, matchedAbove09: matched,
-                                residualBefore: before.relative, residualAfter: after.relative))
+            layers.append(
+                Layer(
+                    weight: x.name, units: x.units, permutation: permutation, permuted: !isOutput,
+                    matchedAbove09: matched,
+                    residualBefore: before.relative, residualAfter: after.relative))
             carried = isOutput ? nil : permutation
         }
-        let residual = totalDifference == 0 ? 0 : (totalNorm > 0 ? (totalDifference / totalNorm).squareRoot() : .infinity)
+        let residual =
+            totalDifference == 0 ? 0 : (totalNorm > 0 ? (totalDifference / totalNorm).squareRoot() : .infinity)
         return NeuronMatching(layers: layers, residual: residual)
     }
 
     /// Squared difference, squared norm of `x`, and their relative L2 ratio, over weight and bias.
-    private static func difference(_ x: DenseLayer, _ y: DenseLayer) -> (difference: Double, norm: Double, relative: Double) {
+    private static func difference(
+        _ x: DenseLayer, _ y: DenseLayer
+    ) -> (difference: Double, norm: Double, relative: Double) {
         var squared = 0.0, norm = 0.0
         for (p, q) in zip(x.weight + x.bias, y.weight + y.bias) {
             squared += (p - q) * (p - q)

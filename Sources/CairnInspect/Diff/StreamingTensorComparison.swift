@@ -45,8 +45,12 @@ struct StreamingTensorComparison {
     func pieces() -> [Piece] {
         let count = a.entry.elementCount
         if a.entry.dtype == b.entry.dtype, let chunksA = a.cairnChunks, let chunksB = b.cairnChunks,
-           chunksA.map(\.rawLength) == chunksB.map(\.rawLength), let pieces = chunkPieces(chunksA, dtype: a.entry.dtype) {
-            return pieces.indices.map { Piece(elements: pieces[$0], candidateChunk: Self.sameStoredChunk(chunksA[$0], chunksB[$0]) ? $0 : nil) }
+            chunksA.map(\.rawLength) == chunksB.map(\.rawLength),
+            let pieces = chunkPieces(chunksA, dtype: a.entry.dtype)
+        {
+            return pieces.indices.map {
+                Piece(elements: pieces[$0], candidateChunk: Self.sameStoredChunk(chunksA[$0], chunksB[$0]) ? $0 : nil)
+            }
         }
         for side in [a, b] {
             if let chunks = side.cairnChunks, let pieces = chunkPieces(chunks, dtype: side.entry.dtype) {
@@ -75,7 +79,9 @@ struct StreamingTensorComparison {
         var pieces = pieces()
         let nanFree = tolerance.equalNaN || (a.cairnStatistics?.nanCount ?? 1) == 0
         if !pieces.isEmpty && nanFree && pieces.allSatisfy({ $0.candidateChunk != nil }) {
-            let equal = try parallel(pieces.count) { index, scratch in try storedEqual(pieces[index].candidateChunk ?? 0, scratch: scratch) }
+            let equal = try parallel(pieces.count) { index, scratch in
+                try storedEqual(pieces[index].candidateChunk ?? 0, scratch: scratch)
+            }
             if equal.allSatisfy({ $0 }) {
                 var accumulator = TensorDifferenceAccumulator()
                 accumulator.addIdentical(count: a.entry.elementCount, sumSquares: 0)
@@ -116,7 +122,8 @@ struct StreamingTensorComparison {
     /// Whether chunk `index` holds the same stored bytes in both files (each checked against its CRC-32).
     private func storedEqual(_ index: Int, scratch: DiffScratch) throws -> Bool {
         guard let x = try a.readStored(chunk: index, scratch: scratch, slot: 0),
-              let y = try b.readStored(chunk: index, scratch: scratch, slot: 1) else { return false }
+            let y = try b.readStored(chunk: index, scratch: scratch, slot: 1)
+        else { return false }
         return x.count == y.count && memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0
     }
 
@@ -139,11 +146,15 @@ struct StreamingTensorComparison {
         let base = piece.elements.lowerBound
         switch (a.entry.dtype, b.entry.dtype) {
         case (.f32, .f32):
-            accumulator.add(UnsafeBufferPointer(bytesA.bindMemory(to: Float.self)), UnsafeBufferPointer(bytesB.bindMemory(to: Float.self)),
-                            base: base, tolerance: tolerance)
+            accumulator.add(
+                UnsafeBufferPointer(bytesA.bindMemory(to: Float.self)),
+                UnsafeBufferPointer(bytesB.bindMemory(to: Float.self)),
+                base: base, tolerance: tolerance)
         case (.f64, .f64):
-            accumulator.add(UnsafeBufferPointer(bytesA.bindMemory(to: Double.self)), UnsafeBufferPointer(bytesB.bindMemory(to: Double.self)),
-                            base: base, tolerance: tolerance)
+            accumulator.add(
+                UnsafeBufferPointer(bytesA.bindMemory(to: Double.self)),
+                UnsafeBufferPointer(bytesB.bindMemory(to: Double.self)),
+                base: base, tolerance: tolerance)
         default:
             let x = scratch.doublesA(n), y = scratch.doublesB(n)
             ElementConversion.doubles(a.entry.dtype, UnsafeRawBufferPointer(bytesA), into: x)

@@ -18,13 +18,16 @@ enum StructureComparison {
         var changes: [StructureChange] = []
         for node in nodesA {
             guard let other = byNameB[node.name] else {
-                changes.append(StructureChange(change: .removed, node: node.name, a: json(node), b: nil, counts: counts))
+                changes.append(
+                    StructureChange(change: .removed, node: node.name, a: json(node), b: nil, counts: counts))
                 continue
             }
             guard node != other else { continue }
             let fieldsA = (flatten(object(node)) ?? [:]), fieldsB = (flatten(object(other)) ?? [:])
             let fields = Set(fieldsA.keys).union(fieldsB.keys).filter { fieldsA[$0] != fieldsB[$0] }.sorted()
-            changes.append(StructureChange(change: .changed, node: node.name, fields: fields, a: json(node), b: json(other), counts: counts))
+            changes.append(
+                StructureChange(
+                    change: .changed, node: node.name, fields: fields, a: json(node), b: json(other), counts: counts))
         }
         for node in nodesB where !namesA.contains(node.name) {
             changes.append(StructureChange(change: .added, node: node.name, a: nil, b: json(node), counts: counts))
@@ -33,8 +36,10 @@ enum StructureComparison {
     }
 
     /// The changed manifest fields, split into training fields and metadata fields.
-    static func fieldChanges(_ a: CheckpointManifest?, _ b: CheckpointManifest?, trainingCounts: Bool,
-                             metadataCounts: Bool) -> (training: [FieldChange], metadata: [FieldChange]) {
+    static func fieldChanges(
+        _ a: CheckpointManifest?, _ b: CheckpointManifest?, trainingCounts: Bool,
+        metadataCounts: Bool
+    ) -> (training: [FieldChange], metadata: [FieldChange]) {
         guard let a, let b else { return ([], []) }
         var fieldsA = manifestFields(a), fieldsB = manifestFields(b)
         fieldsA["graph"] = nil
@@ -53,13 +58,16 @@ enum StructureComparison {
 
     /// The manifest as dotted field names and JSON values; the history is summarised.
     static func manifestFields(_ manifest: CheckpointManifest) -> [String: String] {
-        guard let data = try? manifest.encoded(), var top = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+        guard let data = try? manifest.encoded(),
+            var top = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        else {
             return [:]
         }
         let history = top.removeValue(forKey: "history") as? [Any] ?? []
         var fields = flatten(top) ?? [:]
         if let data = try? JSONSerialization.data(withJSONObject: history, options: [.sortedKeys]) {
-            fields["history"] = "\"\(history.count) epochs (\(data.count) bytes of records, checksum \(String(data.withUnsafeBytes { Zlib.crc32($0) }, radix: 16)))\""
+            fields["history"] =
+                "\"\(history.count) epochs (\(data.count) bytes of records, checksum \(String(data.withUnsafeBytes { Zlib.crc32($0) }, radix: 16)))\""
         }
         return fields
     }
@@ -87,12 +95,16 @@ enum StructureComparison {
     static func json<T: Encodable>(_ value: T) -> String? {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) }
     }
 
     static func json(_ value: Any) -> String? {
-        guard let data = try? JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes]) else {
+        guard
+            let data = try? JSONSerialization.data(
+                withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed, .withoutEscapingSlashes])
+        else {
             return nil
         }
         return String(decoding: data, as: UTF8.self)

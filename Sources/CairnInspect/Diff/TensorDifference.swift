@@ -47,7 +47,9 @@ public struct TensorDifference: Sendable, Codable, Equatable {
     /// Whether this tensor makes the files different.
     public var differs: Bool { status != .same }
 
-    public init(name: String, status: Status, role: String, dtypeA: String?, dtypeB: String?, shapeA: [Int]?, shapeB: [Int]?) {
+    public init(
+        name: String, status: Status, role: String, dtypeA: String?, dtypeB: String?, shapeA: [Int]?, shapeB: [Int]?
+    ) {
         self.name = name
         self.status = status
         self.role = role
@@ -61,13 +63,16 @@ public struct TensorDifference: Sendable, Codable, Equatable {
     public mutating func record(_ accumulator: TensorDifferenceAccumulator, shape: [Int], chunksKnownEqual: Int) {
         elements = accumulator.count
         maxAbsDiff = accumulator.maxAbsDifference
-        maxAbsDiffIndex = accumulator.maxAbsDifferenceIndex >= 0 ? Self.multiIndex(accumulator.maxAbsDifferenceIndex, shape: shape) : nil
+        maxAbsDiffIndex =
+            accumulator.maxAbsDifferenceIndex >= 0
+            ? Self.multiIndex(accumulator.maxAbsDifferenceIndex, shape: shape) : nil
         meanAbsDiff = accumulator.meanAbsDifference
         relL2 = accumulator.relativeL2
         cosine = accumulator.cosine
         mismatched = accumulator.mismatched
         mismatchedFraction = accumulator.mismatchedFraction
-        firstMismatchIndex = accumulator.firstMismatchIndex >= 0 ? Self.multiIndex(accumulator.firstMismatchIndex, shape: shape) : nil
+        firstMismatchIndex =
+            accumulator.firstMismatchIndex >= 0 ? Self.multiIndex(accumulator.firstMismatchIndex, shape: shape) : nil
         nonFinite = accumulator.nonFinitePairs
         self.chunksKnownEqual = chunksKnownEqual
         if status == .same && accumulator.mismatched > 0 { status = .changed }
@@ -85,10 +90,12 @@ public struct TensorDifference: Sendable, Codable, Equatable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case name, status, role, dtypeA = "dtype_a", dtypeB = "dtype_b", shapeA = "shape_a", shapeB = "shape_b", elements
+        case name, status, role, dtypeA = "dtype_a", dtypeB = "dtype_b", shapeA = "shape_a", shapeB = "shape_b",
+            elements
         case maxAbsDiff = "max_abs_diff", maxAbsDiffIndex = "max_abs_diff_index", meanAbsDiff = "mean_abs_diff"
         case relL2 = "rel_l2", cosine, mismatched, mismatchedFraction = "mismatched_fraction"
-        case firstMismatchIndex = "first_mismatch_index", nonFinite = "non_finite", chunksKnownEqual = "chunks_known_equal"
+        case firstMismatchIndex = "first_mismatch_index", nonFinite = "non_finite", chunksKnownEqual =
+            "chunks_known_equal"
     }
 }
 

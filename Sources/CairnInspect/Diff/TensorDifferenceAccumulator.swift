@@ -26,20 +26,30 @@ public struct TensorDifferenceAccumulator: Sendable, Equatable {
     public init() {}
 
     /// Adds the pairs `a[i]`, `b[i]`, whose flat indices start at `base`.
-    public mutating func add(_ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, base: Int, tolerance: DiffTolerance) {
-        addBlocks(count: min(a.count, b.count), base: base, tolerance: tolerance, load: { i in
-            let x = UnsafeRawPointer(a.baseAddress! + i).loadUnaligned(as: SIMD4<Float>.self)
-            let y = UnsafeRawPointer(b.baseAddress! + i).loadUnaligned(as: SIMD4<Float>.self)
-            return (SIMD4<Double>(x), SIMD4<Double>(y))
-        }, scalar: { i in (Double(a[i]), Double(b[i])) })
+    public mutating func add(
+        _ a: UnsafeBufferPointer<Float>, _ b: UnsafeBufferPointer<Float>, base: Int, tolerance: DiffTolerance
+    ) {
+        addBlocks(
+            count: min(a.count, b.count), base: base, tolerance: tolerance,
+            load: { i in
+                let x = UnsafeRawPointer(a.baseAddress! + i).loadUnaligned(as: SIMD4<Float>.self)
+                let y = UnsafeRawPointer(b.baseAddress! + i).loadUnaligned(as: SIMD4<Float>.self)
+                return (SIMD4<Double>(x), SIMD4<Double>(y))
+            }, scalar: { i in (Double(a[i]), Double(b[i])) })
     }
 
     /// Adds the pairs `a[i]`, `b[i]`, whose flat indices start at `base`.
-    public mutating func add(_ a: UnsafeBufferPointer<Double>, _ b: UnsafeBufferPointer<Double>, base: Int, tolerance: DiffTolerance) {
-        addBlocks(count: min(a.count, b.count), base: base, tolerance: tolerance, load: { i in
-            (UnsafeRawPointer(a.baseAddress! + i).loadUnaligned(as: SIMD4<Double>.self),
-             UnsafeRawPointer(b.baseAddress! + i).loadUnaligned(as: SIMD4<Double>.self))
-        }, scalar: { i in (a[i], b[i]) })
+    public mutating func add(
+        _ a: UnsafeBufferPointer<Double>, _ b: UnsafeBufferPointer<Double>, base: Int, tolerance: DiffTolerance
+    ) {
+        addBlocks(
+            count: min(a.count, b.count), base: base, tolerance: tolerance,
+            load: { i in
+                (
+                    UnsafeRawPointer(a.baseAddress! + i).loadUnaligned(as: SIMD4<Double>.self),
+                    UnsafeRawPointer(b.baseAddress! + i).loadUnaligned(as: SIMD4<Double>.self)
+                )
+            }, scalar: { i in (a[i], b[i]) })
     }
 
     /// Elements per block of the vector pass.
@@ -49,8 +59,10 @@ public struct TensorDifferenceAccumulator: Sendable, Equatable {
     /// a block with a NaN or an infinity (its sum of |a - b| is not finite) is redone pair by pair, and
     /// the position of a new maximum or of the first mismatch is found by a scan of its block.
     @inline(__always)
-    private mutating func addBlocks(count n: Int, base: Int, tolerance: DiffTolerance,
-                                    load: (Int) -> (SIMD4<Double>, SIMD4<Double>), scalar: (Int) -> (Double, Double)) {
+    private mutating func addBlocks(
+        count n: Int, base: Int, tolerance: DiffTolerance,
+        load: (Int) -> (SIMD4<Double>, SIMD4<Double>), scalar: (Int) -> (Double, Double)
+    ) {
         let atol = SIMD4<Double>(repeating: tolerance.absolute), rtol = SIMD4<Double>(repeating: tolerance.relative)
         var start = 0
         while start < n {
@@ -124,7 +136,9 @@ public struct TensorDifferenceAccumulator: Sendable, Equatable {
     }
 
     /// Adds pairs one at a time (blocks holding a NaN or an infinity).
-    private mutating func addPairs(_ range: Range<Int>, base: Int, tolerance: DiffTolerance, scalar: (Int) -> (Double, Double)) {
+    private mutating func addPairs(
+        _ range: Range<Int>, base: Int, tolerance: DiffTolerance, scalar: (Int) -> (Double, Double)
+    ) {
         for i in range {
             let (x, y) = scalar(i)
             let d = abs(x - y)
@@ -165,7 +179,8 @@ public struct TensorDifferenceAccumulator: Sendable, Equatable {
     /// Appends the statistics of the elements that follow this accumulator's (merging in element order
     /// keeps the first index of the largest difference and of the first mismatch).
     public mutating func append(_ later: TensorDifferenceAccumulator) {
-        if later.maxAbsDifferenceIndex >= 0 && (later.maxAbsDifference > maxAbsDifference || maxAbsDifferenceIndex < 0) {
+        if later.maxAbsDifferenceIndex >= 0 && (later.maxAbsDifference > maxAbsDifference || maxAbsDifferenceIndex < 0)
+        {
             maxAbsDifference = later.maxAbsDifference
             maxAbsDifferenceIndex = later.maxAbsDifferenceIndex
         }

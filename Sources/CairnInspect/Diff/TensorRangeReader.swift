@@ -57,7 +57,9 @@ final class TensorRangeReader: @unchecked Sendable {
             try source.read(index, at: offset, into: destination)
         case .loaded(let bytes, let range):
             bytes.withUnsafeBytes { all in
-                destination.copyMemory(from: UnsafeRawBufferPointer(rebasing: all[(range.lowerBound + offset)..<(range.lowerBound + offset + destination.count)]))
+                destination.copyMemory(
+                    from: UnsafeRawBufferPointer(
+                        rebasing: all[(range.lowerBound + offset)..<(range.lowerBound + offset + destination.count)]))
             }
         case .cairn(let reader, let info, let starts):
             let end = offset + destination.count
@@ -72,8 +74,10 @@ final class TensorRangeReader: @unchecked Sendable {
                 let start = starts[chunk], length = Int(info.chunks[chunk].rawLength)
                 let from = max(start, offset), to = min(start + length, end)
                 if from == start && to == start + length {
-                    try reader.readChunk(info.name, chunk, into: UnsafeMutableRawBufferPointer(rebasing: destination[(from - offset)..<(to - offset)]),
-                                         context: scratch.chunkContext)
+                    try reader.readChunk(
+                        info.name, chunk,
+                        into: UnsafeMutableRawBufferPointer(rebasing: destination[(from - offset)..<(to - offset)]),
+                        context: scratch.chunkContext)
                 } else {
                     let buffer = scratch.chunkBuffer(length)
                     try reader.readChunk(info.name, chunk, into: buffer, context: scratch.chunkContext)
