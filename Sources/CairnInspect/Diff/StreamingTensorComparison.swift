@@ -124,7 +124,9 @@ struct StreamingTensorComparison {
         guard let x = try a.readStored(chunk: index, scratch: scratch, slot: 0),
             let y = try b.readStored(chunk: index, scratch: scratch, slot: 1)
         else { return false }
-        return x.count == y.count && memcmp(x.baseAddress!, y.baseAddress!, x.count) == 0
+        guard x.count == y.count else { return false }
+        guard let first = x.baseAddress, let second = y.baseAddress else { return true }  // both empty
+        return memcmp(first, second, x.count) == 0
     }
 
     /// Compares one piece; also says whether it was a chunk known equal from its stored bytes (then only
