@@ -45,10 +45,10 @@ def run_measured(command):
     import tempfile
     with tempfile.NamedTemporaryFile() as rss_file:
         start = time.perf_counter()
-        process = subprocess.run(["/usr/bin/time", "-f", "%M", "-o", rss_file.name, *command], capture_output=True, text=True)
+        process = subprocess.run(["/usr/bin/time", "-f", "%M %U %S", "-o", rss_file.name, *command], capture_output=True, text=True)
         seconds = time.perf_counter() - start
-        rss_kib = int(open(rss_file.name).read().strip().splitlines()[-1])
-    return seconds, rss_kib / 1024, process.returncode, process.stdout, process.stderr
+        rss_kib, user, system = open(rss_file.name).read().strip().splitlines()[-1].split()
+    return seconds, int(rss_kib) / 1024, process.returncode, process.stdout, process.stderr, float(user) + float(system)
 
 
 def numpy_peer(a_path, b_path, atol, rtol):
@@ -134,11 +134,11 @@ def main():
 
     def median_run(command, parse):
         runs = [run_measured(command) for _ in range(args.reps)]
-        for seconds, rss, status, out, err in runs:
+        for seconds, rss, status, out, err, cpu in runs:
             if status not in (0, 1):
                 raise SystemExit(f"{command[0]} failed ({status}): {err[-500:]}")
         seconds = statistics.median(r[0] for r in runs)
-        return seconds, max(r[1] for r in runs), parse(runs[0][3])
+        return seconds, max(r[1] for r in runs), parse(runs[0][3]), statistics.median(r[5] for r in runs)
 
     def cairn_count(out):
         return sum(t["mismatched"] or 0 for t in json.loads(out)["tensors"])
@@ -163,11 +163,12 @@ def main():
     results["load (cairn-inspect --verify, default level)"] = median_run(
         [os.path.join(RELEASE, "cairn-inspect"), files[("a", "cairn6")], "--verify"], lambda out: None)
 
-    print(f"\n{'method':46s} {'seconds':>8s} {'MB/s A+B':>9s} {'MB/s A':>8s} {'peak RSS MiB':>13s} {'mismatched':>14s}")
-    for name, (seconds, rss, count) in results.items():
+    print(f"\n{'method':46s} {'seconds':>8s} {'CPU s':>7s} {'MB/s A+B':>9s} {'MB/s A':>8s} {'peak RSS MiB':>13s} {'mismatched':>14s}")
+    for name, (seconds, rss, count, cpu) in results.items():
         both = "" if name.startswith("load") else f"{2 * raw_bytes / 1e6 / seconds:9.0f}"
-        print(f"{name:46s} {seconds:8.3f} {both:>9s} {raw_bytes / 1e6 / seconds:8.0f} {rss:13.1f} "
+        print(f"{name:46s} {seconds:8.3f} {cpu:7.2f} {both:>9s} {raw_bytes / 1e6 / seconds:8.0f} {rss:13.1f} "
               f"{'' if count is None else f'{count:,}':>14s}")
+    print("(seconds: wall clock, median; CPU s: user + system of all threads, median)")
     print("(MB/s A+B: compared data, the tensor bytes of both checkpoints per second; MB/s A: one checkpoint's;"
           " load: one file read, inflated and checked)")
     print()
