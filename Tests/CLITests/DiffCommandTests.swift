@@ -113,6 +113,23 @@ import Testing
         }
     }
 
+    /// Every corrupt fixture, against a sound file: status 2 and one line, even when the damaged tensor is
+    /// only in the corrupt file (reported as added, but read through).
+    @Test func everyCorruptFixtureIsTrouble() throws {
+        let folder = ToolRunner.packageRoot.appendingPathComponent("Fixtures/corrupt").path
+        let names = try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.hasSuffix(".cairn") }
+            .sorted()
+        #expect(names.count > 20)
+        for name in names {
+            let result = try ToolRunner.run(
+                "cairn-diff", ["Fixtures/checkpoints/golden-multichunk.cairn", "Fixtures/corrupt/\(name)", "--all"])
+            #expect(result.status == 2, "\(name): \(result.status) \(result.stdout)")
+            #expect(
+                result.stderr.split(separator: "\n").count == 1 && result.stderr.contains(name),
+                "\(name): \(result.stderr)")
+        }
+    }
+
     @Test func badFlagsAreUsageErrors() throws {
         for flags in [
             ["--atol", "-1"], ["--rtol", "nan"], ["--top", "0"], ["--activation", "softmax"], ["--frobnicate"],

@@ -7,7 +7,8 @@ import Foundation
 /// `cairn-diff` and `cairn-resume --verify`.
 public enum CheckpointDiff {
     /// Compares `a` (the reference, NumPy's `a`) with `b`. Throws when a file is unreadable or damaged
-    /// (the error names the file, the tensor and the chunk), never reporting damage as a difference.
+    /// (the error names the file, the tensor and the chunk), never reporting damage as a difference: tensors
+    /// in scope that are not compared (added, removed, reshaped) are read through too.
     public static func compare(_ a: DiffInput, _ b: DiffInput, options: DiffOptions) throws -> DiffReport {
         let inScope = { (role: TensorRole) in options.includeAll || role == .parameter }
         let entriesA = a.source.entries, entriesB = b.source.entries
@@ -20,6 +21,7 @@ public enum CheckpointDiff {
         for (i, x) in entriesA.enumerated() {
             guard let j = indexB[x.name] else {
                 if inScope(x.role) {
+                    try TensorRangeReader(source: a.source, index: i).check(pool: pool)
                     tensors.append(
                         TensorDifference(
                             name: x.name, status: .removed, role: x.role.rawValue, dtypeA: x.dtype.name, dtypeB: nil,
@@ -39,6 +41,8 @@ public enum CheckpointDiff {
                 shapeA: x.shape, shapeB: y.shape)
             if x.shape != y.shape {
                 entry.status = .reshaped
+                try TensorRangeReader(source: a.source, index: i).check(pool: pool)
+                try TensorRangeReader(source: b.source, index: j).check(pool: pool)
             } else {
                 if x.dtype != y.dtype { entry.status = .dtypeChanged }
                 let readerA = try TensorRangeReader(source: a.source, index: i)
@@ -54,8 +58,9 @@ public enum CheckpointDiff {
             }
             tensors.append(entry)
         }
-        for y in entriesB where indexA[y.name] == nil {
+        for (j, y) in entriesB.enumerated() where indexA[y.name] == nil {
             if inScope(y.role) {
+                try TensorRangeReader(source: b.source, index: j).check(pool: pool)
                 tensors.append(
                     TensorDifference(
                         name: y.name, status: .added, role: y.role.rawValue, dtypeA: nil, dtypeB: y.dtype.name,

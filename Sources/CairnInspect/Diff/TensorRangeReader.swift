@@ -1,4 +1,5 @@
 import CairnFormat
+import Foundation
 
 /// Reads any byte range of one tensor of one file, from several threads at once, never the whole
 /// tensor unless the file allows nothing else (a deflated `.npz` member, loaded once).
@@ -105,6 +106,28 @@ final class TensorRangeReader: @unchecked Sendable {
 }
 
 extension TensorRangeReader {
+    /// Reads the whole tensor piece by piece on all cores and throws if any piece is damaged (for
+    /// tensors that are reported, not compared: added, removed, reshaped), so damage is never missed.
+    func check(pool: DiffScratchPool) throws {
+        let size = entry.dtype.byteSize, count = entry.elementCount
+        let starts = Array(stride(from: 0, to: count, by: StreamingTensorComparison.blockElements))
+        var failures = [Error?](repeating: nil, count: starts.count)
+        failures.withUnsafeMutableBufferPointer { failed in
+            DispatchQueue.concurrentPerform(iterations: starts.count) { piece in
+                let scratch = pool.take()
+                defer { pool.put(scratch) }
+                let elements = min(StreamingTensorComparison.blockElements, count - starts[piece])
+                do {
+                    try read(at: starts[piece] * size, into: scratch.bytesA(elements * size), scratch: scratch)
+                } catch {
+                    failed[piece] = error
+                }
+            }
+        }
+        if let failure = failures.compactMap({ $0 }).first { throw failure }
+        try finish()
+    }
+
     /// The directory statistics of a `.cairn` tensor (NaN count and more), nil for other files.
     var cairnStatistics: TensorStatistics? {
         if case .cairn(_, let info, _) = storage { return info.statistics }
