@@ -28,7 +28,7 @@ public struct TensorDifference: Sendable, Codable, Equatable {
     public var shapeB: [Int]?
     /// Elements compared (nil when not compared).
     public var elements: Int?
-    /// Largest |a - b| over finite pairs, and where (multi-dimensional index; nil when none).
+    /// Largest |a - b| over finite pairs, and where (multi-dimensional index; nil when it is 0).
     public var maxAbsDiff: Double?
     public var maxAbsDiffIndex: [Int]?
     public var meanAbsDiff: Double?
@@ -63,8 +63,9 @@ public struct TensorDifference: Sendable, Codable, Equatable {
     public mutating func record(_ accumulator: TensorDifferenceAccumulator, shape: [Int], chunksKnownEqual: Int) {
         elements = accumulator.count
         maxAbsDiff = accumulator.maxAbsDifference
+        // Where the largest difference is; none when every finite pair is equal.
         maxAbsDiffIndex =
-            accumulator.maxAbsDifferenceIndex >= 0
+            accumulator.maxAbsDifferenceIndex >= 0 && accumulator.maxAbsDifference > 0
             ? Self.multiIndex(accumulator.maxAbsDifferenceIndex, shape: shape) : nil
         meanAbsDiff = accumulator.meanAbsDifference
         relL2 = accumulator.relativeL2
