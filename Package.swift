@@ -25,6 +25,7 @@ let package = Package(
         // Audit: symmetric units, initialisation scale, signal propagation, repair.
         .library(name: "CairnAudit", targets: ["CairnAudit"]),
         .executable(name: "cairn-audit", targets: ["cairn-audit"]),
+        .executable(name: "cairn-diff", targets: ["cairn-diff"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -64,6 +65,7 @@ let package = Package(
         tool("cairn-resume"),
         tool("cairn-inspect"),
         tool("cairn-convert"),
+        tool("cairn-diff"),
 
         // MARK: - Fuzzing
         /// libFuzzer targets for every reader of untrusted bytes (`Tests/Fuzz/run.sh`); built normally, it

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CairnEngine
 import CairnFormat
+import CairnInspect
 import CairnModel
 import Foundation
 
@@ -179,6 +180,6 @@ public enum ResumeLauncher {
             throw CheckpointError(path: later, "is at step \(goal), before \(path) (step \(trainer.manifest.training.globalStep))")
         }
         _ = try trainer.run(stopAtStep: goal)
-        return ReplayComparison.compare(replay: trainer.snapshot(), target: target, targetPath: later)
+        return try ReplayComparison.compare(replay: trainer.snapshot(), target: target, targetPath: later)
     }
 }
