@@ -13,7 +13,7 @@ public struct ReplayComparison: Sendable {
 
     public var isIdentical: Bool { divergence == nil }
 
-    /// Compares the position, every tensor (exactly, NaN equal to NaN), the generator state, the epoch's
+    /// Compares the position, every tensor (exactly, then bit for bit), the generator state, the epoch's
     /// order and the optimiser's step count, and names the first difference in that order.
     public static func compare(replay: Checkpoint, target: Checkpoint, targetPath: String) throws -> ReplayComparison {
         let a = replay.manifest.training, b = target.manifest.training
@@ -45,6 +45,16 @@ public struct ReplayComparison: Sendable {
             let index = flatIndex(difference.firstMismatchIndex ?? [], shape: expected.shape)
             return result(
                 "tensor \(expected.name): element \(index) is \(actual.values[index]) in the replay, \(expected.values[index]) in \(targetPath) (largest difference \(Float(difference.maxAbsDiff ?? 0)))"
+            )
+        }
+        // Bit for bit: the comparison above counts 0 and -0, and NaNs of any payload, as equal.
+        for expected in target.tensors {
+            guard let actual = replay.tensor(named: expected.name), actual.values.count == expected.values.count,
+                let index = actual.values.indices.first(where: { actual.values[$0].bitPattern != expected.values[$0].bitPattern })
+            else { continue }
+            let bits = { (value: Float) in "0x" + String(value.bitPattern, radix: 16) }
+            return result(
+                "tensor \(expected.name): element \(index) has bits \(bits(actual.values[index])) in the replay, \(bits(expected.values[index])) in \(targetPath) (equal as numbers: a signed zero or a NaN payload)"
             )
         }
         if a.rng != b.rng { return result("random generator state differs (\(a.rng) vs \(b.rng))") }
