@@ -22,6 +22,7 @@ import hashlib
 import json
 import math
 import os
+import re
 import struct
 import sys
 import zlib
@@ -34,6 +35,9 @@ HEADER_SIZE, FOOTER_SIZE = 16, 40
 MAX_INDEX = 1 << 30
 MAX_MANIFEST = 64 << 20
 MAX_NAME = 4096
+MAX_MANIFEST_DEPTH = 64
+MIN_ENTRY = 93   # entryLength field + the smallest valid entry: 1-byte name, rank 1 (a zero dimension), no chunks
+MIN_CHUNK_RECORD = 44   # 36 fixed bytes + at least one 8-byte plane record
 MAX_RANK = 8
 MAX_ELEMENTS = 1 << 56
 MAX_CHUNK_RAW = 256 << 20
@@ -45,6 +49,8 @@ DTYPES = {  # code: (name, size, numpy little-endian dtype)
     5: ("i8", 1, "i1"), 6: ("u8", 1, "u1"), 7: ("i32", 4, "<i4"), 8: ("i64", 8, "<i8"), 9: ("bool", 1, "u1"),
 }
 ROLES = {0: "parameter", 1: "optimizer", 2: "buffer", 3: "other"}
+FLOAT_CODES = {1, 2, 3, 4}
+BOOL_CODE = 9
 CODECS = {0: "stored", 1: "deflate", 2: "deflateHuffman"}
 
 
@@ -106,7 +112,7 @@ class CairnFile:
             raise CairnFormatError(path, "notFound", "no such file")
         self.size = os.fstat(self.fh.fileno()).st_size
         head = self._read(0, min(self.size, HEADER_SIZE))
-        if len(head) >= 8 and head[:8] != MAGIC:
+        if head[:8] != MAGIC[:len(head[:8])]:  # a short file is judged by the magic bytes it has
             raise CairnFormatError(path, "badMagic", "not a Cairn file", offset=0)
         if self.size < HEADER_SIZE + FOOTER_SIZE:
             raise CairnFormatError(path, "truncated", "file shorter than header + footer", offset=self.size)
@@ -142,12 +148,11 @@ class CairnFile:
         if zlib.crc32(b[:28]) != struct.unpack("<I", b[28:32])[0]:
             raise CairnFormatError(self.path, "checksumMismatch", "footer CRC", offset=start + 28)
         off, length, crc, major, minor, reserved = struct.unpack("<QQIHHI", b[:28])
-        if major != 1:
-            raise CairnFormatError(self.path, "unsupportedVersion", f"version {major}.{minor}", offset=start + 20)
+        if (major, minor) != self.version:  # the header alone decides unsupportedVersion
+            raise CairnFormatError(self.path, "malformed", f"footer version {major}.{minor} differs from the header's",
+                                   offset=start + 20)
         if reserved:
             raise CairnFormatError(self.path, "malformed", "footer reserved field", offset=start + 24)
-        if (major, minor) != self.version:
-            raise CairnFormatError(self.path, "malformed", "footer and header versions differ", offset=start + 20)
         if length > MAX_INDEX:
             raise CairnFormatError(self.path, "limitExceeded", f"index of {length} bytes", offset=start + 8)
         if off < HEADER_SIZE or off + length != start:
@@ -168,17 +173,16 @@ class CairnFile:
                 raise c.fail("malformed", "section runs past the index", start + 8)
             payload_at = c.pos
             payload = c.take(length, "section")
+            if kind in (SECTION_MANIFEST, SECTION_DIRECTORY) and not flags & 1:
+                raise c.fail("malformed", f"section of kind {kind} must be flagged required", start + 2)
             if kind == SECTION_MANIFEST:
                 if self.manifest_bytes is not None:
                     raise c.fail("malformed", "second manifest", start)
                 if length > MAX_MANIFEST:
                     raise c.fail("limitExceeded", f"manifest of {length} bytes", start + 8)
-                try:
-                    obj = json.loads(payload.decode("utf-8"))
-                except (UnicodeDecodeError, ValueError):
-                    obj = None
-                if not isinstance(obj, dict):
-                    raise c.fail("malformed", "manifest is not a UTF-8 JSON object", payload_at)
+                obj = parse_manifest(payload)
+                if obj is None:
+                    raise c.fail("malformed", "manifest is not a strict UTF-8 JSON object (section 5.1)", payload_at)
                 self.manifest_bytes, self.manifest = payload, obj
             elif kind == SECTION_DIRECTORY:
                 if self.entries is not None:
@@ -192,17 +196,14 @@ class CairnFile:
     def _read_directory(self, c):
         count = c.u("I", "tensor count")
         c.zeros(4, "directory reserved field")
-        if count > c.remaining // 84:
+        if count > c.remaining // MIN_ENTRY:
             raise c.fail("malformed", f"{count} tensors cannot fit")
         entries, names, next_offset = {}, set(), HEADER_SIZE
         for _ in range(count):
             start = c.base + c.pos
             n = c.u("I", "entry length")
             e = Cursor(self, c.take(n, "entry"), start + 4)
-            entry, next_offset = self._read_entry(e, next_offset)
-            if entry["name"] in names:
-                raise CairnFormatError(self.path, "malformed", "duplicate name", tensor=entry["name"], offset=start)
-            names.add(entry["name"])
+            entry, next_offset = self._read_entry(e, next_offset, names)
             entries[entry["name"]] = entry
         if c.remaining:
             raise c.fail("malformed", "bytes after the last entry")
@@ -210,15 +211,22 @@ class CairnFile:
             raise CairnFormatError(self.path, "malformed", "chunks do not tile the data region", offset=next_offset)
         return entries
 
-    def _read_entry(self, e, next_offset):
-        name_len, dcode, rcode, rank = e.u("H", "name length"), e.u("B", "dtype"), e.u("B", "role"), e.u("B", "rank")
+    def _read_entry(self, e, next_offset, names):
+        name_len, dcode, rcode, rank = struct.unpack("<HBBB", e.take(5, "entry fixed fields"))
         e.zeros(3, "entry reserved bytes")
-        if not 1 <= name_len <= MAX_NAME:
+        if name_len == 0:
+            raise e.fail("malformed", "empty tensor name")
+        if name_len > MAX_NAME:
             raise e.fail("limitExceeded", f"name of {name_len} bytes")
+        name_at = e.pos
+        raw_name = e.take(name_len, "name")
         try:
-            name = e.take(name_len, "name").decode("utf-8")
+            name = raw_name.decode("utf-8")
         except UnicodeDecodeError:
-            raise e.fail("malformed", "name is not UTF-8")
+            raise e.fail("malformed", "name is not UTF-8", name_at)
+        if raw_name in names:
+            raise e.fail("malformed", "tensor name appears twice", name_at)
+        names.add(raw_name)
         e.tensor = name
         if dcode not in DTYPES:
             raise e.fail("malformed", f"dtype code {dcode}")
@@ -226,28 +234,45 @@ class CairnFile:
             raise e.fail("malformed", f"role code {rcode}")
         if rank > MAX_RANK:
             raise e.fail("limitExceeded", f"rank {rank}")
-        shape = [e.u("Q", "dimension") for _ in range(rank)]
-        elements = math.prod(shape)
-        if any(d > MAX_ELEMENTS for d in shape) or elements > MAX_ELEMENTS:
-            raise e.fail("limitExceeded", "too many elements")
+        shape, elements = [], 1
+        for _ in range(rank):  # each dimension, and the product so far, checked as it is read
+            d = e.u("Q", "dimension")
+            elements *= d
+            if d > MAX_ELEMENTS or elements > MAX_ELEMENTS:
+                raise e.fail("limitExceeded", "too many elements")
+            shape.append(d)
+        stats_at = e.pos
         mn, mx, mean, std, nans, infs, zeros = struct.unpack("<ddddQQQ", e.take(56, "statistics"))
-        if max(nans, infs, zeros) > elements:
-            raise e.fail("malformed", "statistics count above element count")
+        if max(nans, infs, zeros) > elements or nans + infs + zeros > elements:
+            raise e.fail("malformed", "statistics counts above the element count", stats_at + 32)
+        if dcode not in FLOAT_CODES and (nans or infs):
+            raise e.fail("malformed", "NaN or infinity count on an integer or bool tensor", stats_at + 32)
+        flags_at = e.pos
         flags = e.u("B", "statistics flags")
         if flags & ~1:
-            raise e.fail("malformed", "statistics flags use reserved bits")
+            raise e.fail("malformed", "statistics flags use reserved bits", flags_at)
+        if elements <= 1 and not flags & 1:
+            raise e.fail("malformed", "allEqual clear on a tensor of at most one element", flags_at)
         e.zeros(7, "statistics reserved bytes")
         nchunks = e.u("I", "chunk count")
         e.zeros(4, "chunk count reserved field")
-        if nchunks > e.remaining // 36:
+        if nchunks > e.remaining // MIN_CHUNK_RECORD:
             raise e.fail("malformed", f"{nchunks} chunks cannot fit")
         size = DTYPES[dcode][1]
         chunks, raw_total = [], 0
         for i in range(nchunks):
+            at = e.base + e.pos
             ch = self._read_chunk_record(e, i, size, next_offset)
             next_offset += ch["stored"]
             raw_total += ch["raw"]
             chunks.append(ch)
+            # every chunk but the last has chunk 0's raw length; the last is not longer (section 6)
+            if i > 0 and (ch["raw"] > chunks[0]["raw"] or chunks[i - 1]["raw"] != chunks[0]["raw"]):
+                raise CairnFormatError(self.path, "malformed", "chunks of uneven raw length", tensor=name, chunk=i,
+                                       offset=at)
+            if raw_total > elements * size:
+                raise CairnFormatError(self.path, "malformed", f"chunks hold more than the {elements * size} raw bytes "
+                                       "of the shape", tensor=name, chunk=i, offset=at)
         if raw_total != elements * size:
             raise e.fail("malformed", f"chunks hold {raw_total} raw bytes, shape needs {elements * size}")
         # remaining entry bytes: extension fields of later minor versions, skipped
@@ -287,7 +312,9 @@ class CairnFile:
                 raise bad("unsupportedFeature", f"codec {codec}")
             if codec == 0 and plen != plane_raw:
                 raise bad("malformed", "stored plane length differs from raw plane length")
-            if codec != 0 and (plen < 1 or plane_raw > DEFLATE_EXPANSION * plen + DEFLATE_SLACK):
+            if codec != 0 and plen < 1:
+                raise bad("malformed", "empty deflate plane")
+            if codec != 0 and plane_raw > DEFLATE_EXPANSION * plen + DEFLATE_SLACK:
                 raise bad("limitExceeded", "deflate plane expansion beyond deflate's limit")
             plist.append((codec, plen))
             total += plen
@@ -329,6 +356,8 @@ class CairnFile:
             raw = planes[0]
         if zlib.crc32(raw) != ch["raw_crc"]:
             raise bad("checksumMismatch", "raw bytes CRC (file damaged)")
+        if entry["dcode"] == BOOL_CODE and raw.translate(None, b"\x00\x01"):
+            raise bad("malformed", "bool element other than 0 or 1")
         return raw
 
     def read(self, name):
@@ -346,6 +375,67 @@ class CairnFile:
         for name, entry in self.entries.items():
             for i in range(len(entry["chunks"])):
                 self.chunk_bytes(name, i)
+
+
+def _no_constant(name):
+    raise ValueError(f"{name} is not JSON")
+
+
+def _strings_are_unicode(value):
+    """False if any string (key or value) holds a lone surrogate from a \\u escape."""
+    stack = [value]
+    while stack:
+        v = stack.pop()
+        if isinstance(v, str):
+            try:
+                v.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+        elif isinstance(v, dict):
+            stack.extend(v.keys())
+            stack.extend(v.values())
+        elif isinstance(v, list):
+            stack.extend(v)
+    return True
+
+
+def _unique_keys(pairs):
+    keys = [k for k, _ in pairs]
+    if len(set(keys)) != len(keys):
+        raise ValueError("duplicate key")
+    return dict(pairs)
+
+
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+
+
+def manifest_depth(payload):
+    """Deepest nesting of arrays and objects, counting brackets outside strings."""
+    brackets = _JSON_STRING.sub(b"", payload)
+    steps = np.frombuffer(brackets, np.uint8)
+    delta = np.where((steps == ord("[")) | (steps == ord("{")), 1, 0) - np.where((steps == ord("]")) | (steps == ord("}")), 1, 0)
+    return int(np.cumsum(delta).max()) if len(delta) else 0
+
+
+def parse_manifest(payload):
+    """The manifest object, or None unless the bytes are a strict JSON object (section 5.1): UTF-8 without a
+    byte order mark, RFC 8259 grammar (no NaN/Infinity), no lone surrogate escapes, no duplicate keys in any
+    object, arrays and objects nested at most 64 deep."""
+    if payload.startswith(b"\xef\xbb\xbf"):
+        return None
+    try:
+        text = payload.decode("utf-8")
+    except UnicodeDecodeError:
+        return None
+    if manifest_depth(payload) > MAX_MANIFEST_DEPTH:
+        return None
+    try:
+        obj = json.loads(text, object_pairs_hook=_unique_keys, parse_constant=_no_constant)
+    except (ValueError, RecursionError):
+        return None
+    if not isinstance(obj, dict) or not _strings_are_unicode(obj):
+        return None
+    return obj
 
 
 def read_file(path):
@@ -382,17 +472,21 @@ def compare(path, f, tensors, expected):
 
 
 def check_errors(paths, table):
+    """Each file must fail with the table's kind, at its stage ("open" or "verify", section 10) when given."""
     status = 0
     for path in paths:
-        want = table.get(os.path.basename(path), {}).get("kind")
+        row = table.get(os.path.basename(path), {})
+        want, want_stage = row.get("kind"), row.get("stage")
+        stage = "open"
         try:
             f = CairnFile(path)
+            stage = "verify"
             f.verify()
             got, message = None, "no error"
         except CairnFormatError as exc:
             got, message = exc.kind, str(exc)
-        ok = want is not None and got == want
-        print(f"{'ok  ' if ok else 'FAIL'} {path}: expected {want}, got {message}")
+        ok = want is not None and got == want and (want_stage is None or stage == want_stage)
+        print(f"{'ok  ' if ok else 'FAIL'} {path}: expected {want} at {want_stage or 'any stage'}, got {message} at {stage}")
         status |= 0 if ok else 1
     return status
 

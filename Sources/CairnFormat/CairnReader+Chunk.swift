@@ -27,7 +27,7 @@ extension CairnReader {
                 tensor: name, chunk: index)
         }
         if let error = context.decoder.decode(
-            chunk, index: index, tensor: name, from: source, into: destination, checkStored: false)
+            chunk, index: index, tensor: name, dtype: info.dtype, from: source, into: destination, checkStored: false)
         {
             throw error
         }

@@ -27,18 +27,16 @@ public final class CairnReader: @unchecked Sendable {
         threads = ProcessInfo.processInfo.activeProcessorCount
         let size = source.size
         let minimum = Int64(FileHeader.size + FileFooter.size)
+        // Spec section 4.1: the magic bytes the file has, then its size, then the header, then the footer.
         let header = try source.read(count: Int(min(size, Int64(FileHeader.size))), at: 0)
-        if header.count >= 8 && Array(header[0..<8]) != FileHeader.magic {
+        let magicPrefix = min(header.count, FileHeader.magic.count)
+        guard header[0..<magicPrefix].elementsEqual(FileHeader.magic[0..<magicPrefix]) else {
             throw CairnError(path: path, kind: .badMagic, offset: 0)
         }
         guard size >= minimum else { throw CairnError(path: path, kind: .truncated, offset: size) }
         let fileHeader = try FileHeader.decode(header, path: path)
         let footer = try FileFooter.decode(try source.read(count: FileFooter.size, at: size - Int64(FileFooter.size)),
-                                           fileSize: size, path: path)
-        guard footer.version == fileHeader.version else {
-            throw CairnError(path: path, kind: .malformed("footer version \(footer.version) differs from header version \(fileHeader.version)"),
-                             offset: size - Int64(FileFooter.size) + 20)
-        }
+                                           fileSize: size, headerVersion: fileHeader.version, path: path)
         version = fileHeader.version
         let index = try source.read(count: Int(footer.indexLength), at: footer.indexOffset)
         guard CRC32.checksum(index) == footer.indexCRC32 else {
@@ -90,7 +88,8 @@ public final class CairnReader: @unchecked Sendable {
             let errors = forEachChunk(chunks.count) { decoder, position in
                 let chunk = chunks[position]
                 let target = UnsafeMutableRawBufferPointer(rebasing: output[starts[position]..<(starts[position] + Int(chunk.rawLength))])
-                return decoder.decode(chunk, index: range.lowerBound + position, tensor: name, from: source, into: target, checkStored: false)
+                return decoder.decode(chunk, index: range.lowerBound + position, tensor: name, dtype: info.dtype, from: source,
+                                      into: target, checkStored: false)
             }
             if let first = errors.first {
                 initialized = 0
@@ -100,8 +99,9 @@ public final class CairnReader: @unchecked Sendable {
         }
     }
 
-    /// Checks everything a reader can check: the header, and every chunk's stored and raw CRC and
-    /// encoding (the footer, manifest and directory were checked when opening). Empty when sound.
+    /// Checks everything a reader can check: the header, and every chunk's stored and raw CRC,
+    /// encoding and (bool) values (the footer, manifest and directory were checked when opening; spec
+    /// section 10). Empty when sound; errors in directory order.
     public func verify() -> [CairnError] {
         var errors: [CairnError] = []
         do {
@@ -113,7 +113,7 @@ public final class CairnReader: @unchecked Sendable {
         }
         for info in tensors {
             errors += forEachChunk(info.chunks.count) { decoder, position in
-                decoder.verify(info.chunks[position], index: position, tensor: info.name, from: source)
+                decoder.verify(info.chunks[position], index: position, tensor: info.name, dtype: info.dtype, from: source)
             }
         }
         return errors

@@ -46,6 +46,9 @@ public final class CairnWriter {
 
     /// Appends a tensor from caller-owned bytes (row-major, little-endian), without copying the whole tensor.
     public func write(name: String, role: TensorRole, dtype: DType, shape: [Int], bytes: UnsafeRawBufferPointer) throws {
+        if dtype == .bool, let bad = bytes.firstIndex(where: { $0 > 1 }) {
+            throw CairnError(path: path, kind: .invalidArgument("bool element \(bad) holds \(bytes[bad]), not 0 or 1"), tensor: name)
+        }
         try write(name: name, role: role, dtype: dtype, shape: shape, byteCount: bytes.count, input: .memory(bytes))
     }
 
@@ -98,6 +101,11 @@ public final class CairnWriter {
                     try read(begin, buffer)
                 } catch {
                     readError.record(error)
+                    return nil
+                }
+                if dtype == .bool, let bad = buffer.firstIndex(where: { $0 > 1 }) {
+                    readError.record(CairnError(path: path, kind: .invalidArgument(
+                        "bool element \(begin + bad) holds \(buffer[bad]), not 0 or 1"), tensor: name))
                     return nil
                 }
                 return UnsafeRawBufferPointer(buffer)

@@ -18,14 +18,16 @@ final class ChunkDecoder {
     }
 
     /// Decodes into the decoder's own buffer (for verification).
-    func verify(_ chunk: ChunkInfo, index: Int, tensor: String, from source: FileSource) -> CairnError? {
+    func verify(_ chunk: ChunkInfo, index: Int, tensor: String, dtype: DType, from source: FileSource) -> CairnError? {
         Self.ensure(&raw, Int(chunk.rawLength))
         let destination = UnsafeMutableRawBufferPointer(rebasing: raw[0..<Int(chunk.rawLength)])
-        return decode(chunk, index: index, tensor: tensor, from: source, into: destination, checkStored: true)
+        return decode(chunk, index: index, tensor: tensor, dtype: dtype, from: source, into: destination, checkStored: true)
     }
 
-    /// Decodes `chunk` into `destination` (exactly `chunk.rawLength` bytes). Returns the error, if any.
-    func decode(_ chunk: ChunkInfo, index: Int, tensor: String, from source: FileSource,
+    /// Decodes `chunk` of a `dtype` tensor into `destination` (exactly `chunk.rawLength` bytes), checking in the
+    /// order of spec section 10: stored CRC (when `checkStored`), decoding, raw CRC, bool values. Returns the
+    /// error, if any.
+    func decode(_ chunk: ChunkInfo, index: Int, tensor: String, dtype: DType, from source: FileSource,
                 into destination: UnsafeMutableRawBufferPointer, checkStored: Bool) -> CairnError? {
         precondition(destination.count == Int(chunk.rawLength))
         func failure(_ kind: CairnError.Kind, at offset: Int64 = chunk.offset) -> CairnError {
@@ -64,6 +66,9 @@ final class ChunkDecoder {
         }
         if CRC32.checksum(UnsafeRawBufferPointer(destination)) != chunk.crc32 {
             return failure(.checksumMismatch)
+        }
+        if dtype == .bool, let bad = destination.firstIndex(where: { $0 > 1 }) {
+            return failure(.malformed("bool element \(bad) of the chunk holds \(destination[bad]), not 0 or 1"))
         }
         return nil
     }

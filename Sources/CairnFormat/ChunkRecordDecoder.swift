@@ -44,7 +44,8 @@ enum ChunkRecordDecoder {
             case .stored:
                 guard planeStored == planeRaw else { throw fail(.malformed("stored plane of \(planeStored) bytes, raw plane is \(planeRaw)")) }
             case .deflate, .deflateHuffman:
-                guard planeStored > 0, planeRaw <= planeStored * FormatLimits.maxDeflateExpansion + FormatLimits.deflateExpansionSlack else {
+                guard planeStored > 0 else { throw fail(.malformed("empty deflate plane")) }
+                guard planeRaw <= planeStored * FormatLimits.maxDeflateExpansion + FormatLimits.deflateExpansionSlack else {
                     throw fail(.limitExceeded("deflate plane of \(planeStored) bytes declares \(planeRaw) raw bytes, beyond deflate's expansion limit"))
                 }
             }

@@ -32,8 +32,10 @@ struct FileFooter: Equatable {
         return writer.bytes
     }
 
-    /// Decodes the footer of a file of `fileSize` bytes and checks every field against that size.
-    static func decode(_ bytes: [UInt8], fileSize: Int64, path: String) throws -> FileFooter {
+    /// Decodes the footer of a file of `fileSize` bytes whose header has `headerVersion`, and checks every
+    /// field in the order of spec section 4.1: end magic, footer CRC, versions equal to the header's,
+    /// reserved field, index length limit, index placement.
+    static func decode(_ bytes: [UInt8], fileSize: Int64, headerVersion: FormatVersion, path: String) throws -> FileFooter {
         let start = fileSize - Int64(size)
         guard bytes.count == size else { throw CairnError(path: path, kind: .truncated, offset: max(0, start)) }
         guard Array(bytes[32..<40]) == endMagic else {
@@ -49,10 +51,12 @@ struct FileFooter: Equatable {
         let crc = try cursor.read(UInt32.self, "index checksum")
         let major = Int(try cursor.read(UInt16.self, "major version"))
         let minor = Int(try cursor.read(UInt16.self, "minor version"))
-        try cursor.expectZeros(4, "footer reserved field")
-        guard major == FormatVersion.current.major else {
-            throw CairnError(path: path, kind: .unsupportedVersion(major: major, minor: minor), offset: start + 20)
+        // The header alone decides `unsupportedVersion`; a footer that disagrees with it is inconsistent.
+        guard FormatVersion(major: major, minor: minor) == headerVersion else {
+            throw CairnError(path: path, kind: .malformed("footer version \(major).\(minor) differs from header version \(headerVersion)"),
+                             offset: start + 20)
         }
+        try cursor.expectZeros(4, "footer reserved field")
         guard length <= UInt64(FormatLimits.maxIndexBytes) else {
             throw CairnError(path: path, kind: .limitExceeded("index region of \(length) bytes (limit \(FormatLimits.maxIndexBytes))"), offset: start + 8)
         }

@@ -15,6 +15,9 @@ struct IndexSections {
             let start = cursor.currentFileOffset
             let header = try SectionHeader.decode(from: &cursor)
             let payloadOffset = cursor.currentFileOffset
+            if SectionHeader.Kind(rawValue: header.kind) != nil && !header.isRequired {
+                throw CairnError(path: path, kind: .malformed("section of kind \(header.kind) must be flagged required"), offset: start + 2)
+            }
             switch SectionHeader.Kind(rawValue: header.kind) {
             case .manifest:
                 guard manifest == nil else { throw CairnError(path: path, kind: .malformed("second manifest section"), offset: start) }

@@ -14,6 +14,12 @@
 ///          | bytes up to entryLength: fields of later minor versions (skipped by 1.0 readers) |
 /// ```
 enum TensorDirectory {
+    /// Bytes of the smallest valid entry, its length field included: a 1-byte name, rank 1 with a zero
+    /// dimension (an empty tensor needs no chunks), statistics and the chunk count (spec section 5.2).
+    static let minimumEntrySize = 4 + 8 + 1 + 8 + TensorStatistics.encodedSize + 8
+    /// Bytes of the smallest chunk record: the fixed part and one plane record.
+    static let minimumChunkRecordSize = ChunkInfo.fixedSize + ChunkInfo.planeRecordSize
+
     static func encode(_ tensors: [TensorInfo]) -> [UInt8] {
         var writer = ByteWriter()
         writer.append(UInt32(tensors.count))
@@ -44,13 +50,13 @@ enum TensorDirectory {
         let path = cursor.path
         let count = try cursor.read(UInt32.self, "tensor count")
         try cursor.expectZeros(4, "directory reserved field")
-        // Each entry takes at least 4 + 8 + 64 + 8 bytes: a count above that is a lie, caught before allocating.
-        guard Int(count) <= cursor.remaining / 84 else {
+        // A count above what the payload can hold at the smallest valid entry is a lie, caught before allocating.
+        guard Int(count) <= cursor.remaining / minimumEntrySize else {
             throw cursor.error(.malformed("directory declares \(count) tensors, more than its \(cursor.remaining) bytes can hold"))
         }
         var tensors: [TensorInfo] = []
         tensors.reserveCapacity(Int(count))
-        var names = Set<String>()
+        var names = Set<[UInt8]>()
         var nextChunkOffset = dataRegion.lowerBound
         for _ in 0..<count {
             cursor.tensor = nil
@@ -58,10 +64,7 @@ enum TensorDirectory {
             let entryLength = Int(try cursor.read(UInt32.self, "entry length"))
             var entry = ByteCursor(bytes: Array(try cursor.readBytes(entryLength, "tensor entry")),
                                    fileOffset: entryStart + 4, path: path)
-            let info = try decodeEntry(&entry, nextChunkOffset: &nextChunkOffset, dataRegion: dataRegion)
-            guard names.insert(info.name).inserted else {
-                throw CairnError(path: path, kind: .malformed("tensor name appears twice"), tensor: info.name, offset: entryStart)
-            }
+            let info = try decodeEntry(&entry, nextChunkOffset: &nextChunkOffset, dataRegion: dataRegion, names: &names)
             tensors.append(info)
         }
         guard cursor.remaining == 0 else {
@@ -73,7 +76,9 @@ enum TensorDirectory {
         return tensors
     }
 
-    private static func decodeEntry(_ entry: inout ByteCursor, nextChunkOffset: inout Int64, dataRegion: Range<Int64>) throws -> TensorInfo {
+    /// Decodes one entry, checking its fields in the order of spec section 5.4.
+    private static func decodeEntry(_ entry: inout ByteCursor, nextChunkOffset: inout Int64, dataRegion: Range<Int64>,
+                                    names: inout Set<[UInt8]>) throws -> TensorInfo {
         let path = entry.path
         let nameLength = Int(try entry.read(UInt16.self, "name length"))
         let dtypeOffset = entry.currentFileOffset
@@ -82,13 +87,17 @@ enum TensorDirectory {
         let rank = Int(try entry.read(UInt8.self, "rank"))
         try entry.expectZeros(3, "entry reserved bytes")
         let nameOffset = entry.currentFileOffset
-        guard nameLength > 0, nameLength <= FormatLimits.maxNameBytes else {
-            throw entry.error(.limitExceeded("tensor name of \(nameLength) bytes (must be 1...\(FormatLimits.maxNameBytes))"))
+        guard nameLength > 0 else { throw entry.error(.malformed("empty tensor name")) }
+        guard nameLength <= FormatLimits.maxNameBytes else {
+            throw entry.error(.limitExceeded("tensor name of \(nameLength) bytes (limit \(FormatLimits.maxNameBytes))"))
         }
         let nameBytes = try entry.readBytes(nameLength, "tensor name")
         let name = String(decoding: nameBytes, as: UTF8.self)
         guard name.utf8.elementsEqual(nameBytes) else {
             throw CairnError(path: path, kind: .malformed("tensor name is not valid UTF-8"), offset: nameOffset)
+        }
+        guard names.insert(Array(nameBytes)).inserted else {
+            throw CairnError(path: path, kind: .malformed("tensor name appears twice"), tensor: name, offset: nameOffset)
         }
         entry.tensor = name
         guard let dtype = DType(rawValue: dtypeCode) else {
@@ -111,20 +120,30 @@ enum TensorDirectory {
             elements = product
             shape.append(Int(dimension))
         }
-        let statistics = try TensorStatistics.decode(from: &entry, elementCount: elements)
+        let statistics = try TensorStatistics.decode(from: &entry, elementCount: elements, dtype: dtype)
         let chunkCount = Int(try entry.read(UInt32.self, "chunk count"))
         try entry.expectZeros(4, "chunk count reserved field")
-        guard chunkCount <= entry.remaining / ChunkInfo.fixedSize else {
+        guard chunkCount <= entry.remaining / minimumChunkRecordSize else {
             throw entry.error(.malformed("\(chunkCount) chunks declared, more than the entry can hold"))
         }
         var chunks: [ChunkInfo] = []
         chunks.reserveCapacity(chunkCount)
         var rawTotal: Int64 = 0
+        let rawNeeded = elements * Int64(dtype.byteSize)
         for index in 0..<chunkCount {
+            let recordOffset = entry.currentFileOffset
             let chunk = try ChunkRecordDecoder.decode(&entry, index: index, dtype: dtype, expectedOffset: nextChunkOffset, dataRegion: dataRegion)
             nextChunkOffset += chunk.storedLength
             rawTotal += chunk.rawLength
-            guard rawTotal <= elements * Int64(dtype.byteSize) else { break }
+            // Every chunk but the last has chunk 0's raw length; the last is not longer (spec section 6).
+            if index > 0, chunk.rawLength > chunks[0].rawLength || chunks[index - 1].rawLength != chunks[0].rawLength {
+                throw CairnError(path: path, kind: .malformed("chunks of uneven raw length (only the last may be shorter)"),
+                                 tensor: name, chunk: index, offset: recordOffset)
+            }
+            guard rawTotal <= rawNeeded else {
+                throw CairnError(path: path, kind: .malformed("chunks hold more than the \(rawNeeded) raw bytes of shape \(shape)"),
+                                 tensor: name, chunk: index, offset: recordOffset)
+            }
             chunks.append(chunk)
         }
         guard rawTotal == elements * Int64(dtype.byteSize) else {

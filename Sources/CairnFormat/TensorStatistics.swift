@@ -54,7 +54,10 @@ public struct TensorStatistics: Sendable, Equatable, Codable {
         writer.appendZeros(7)
     }
 
-    static func decode(from cursor: inout ByteCursor, elementCount: Int64) throws -> TensorStatistics {
+    /// Decodes and checks the statistics of a tensor of `elementCount` elements of `dtype` (spec section 5.3):
+    /// counts within the element count, no NaN or infinity for integer and bool types, allEqual set for at most
+    /// one element, reserved bits zero. The values themselves are not checked.
+    static func decode(from cursor: inout ByteCursor, elementCount: Int64, dtype: DType) throws -> TensorStatistics {
         var stats = TensorStatistics()
         stats.min = try cursor.readDouble("statistics min")
         stats.max = try cursor.readDouble("statistics max")
@@ -63,8 +66,12 @@ public struct TensorStatistics: Sendable, Equatable, Codable {
         let start = cursor.currentFileOffset
         let counts = [try cursor.read(UInt64.self, "NaN count"), try cursor.read(UInt64.self, "infinity count"),
                       try cursor.read(UInt64.self, "zero count")]
-        guard counts.allSatisfy({ $0 <= UInt64(elementCount) }) else {
+        guard counts.allSatisfy({ $0 <= UInt64(elementCount) }), counts.reduce(0, +) <= UInt64(elementCount) else {
             throw CairnError(path: cursor.path, kind: .malformed("statistics count above the element count \(elementCount)"),
+                             tensor: cursor.tensor, offset: start)
+        }
+        guard dtype.isFloatingPoint || (counts[0] == 0 && counts[1] == 0) else {
+            throw CairnError(path: cursor.path, kind: .malformed("NaN or infinity count on a \(dtype.name) tensor"),
                              tensor: cursor.tensor, offset: start)
         }
         stats.nanCount = Int64(counts[0])
@@ -77,6 +84,10 @@ public struct TensorStatistics: Sendable, Equatable, Codable {
                              tensor: cursor.tensor, offset: flagsOffset)
         }
         stats.allEqual = flags & 1 != 0
+        guard stats.allEqual || elementCount > 1 else {
+            throw CairnError(path: cursor.path, kind: .malformed("allEqual clear on a tensor of \(elementCount) element(s)"),
+                             tensor: cursor.tensor, offset: flagsOffset)
+        }
         try cursor.expectZeros(7, "statistics reserved bytes")
         return stats
     }

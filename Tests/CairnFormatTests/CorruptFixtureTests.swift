@@ -61,6 +61,49 @@ import Testing
         return try #require(reader.verify().first, "\(expectation.file): verify found nothing")
     }
 
+    /// `Fixtures/compat/expected.json`: per file, the manifest, the tensor order and each tensor's dtype,
+    /// shape, role and values (numbers, or "nan", "inf", "-inf").
+    static let compatExpectations: [String: [String: Any]] = {
+        let url = TestSupport.fixture("compat/expected.json")
+        guard let data = try? Data(contentsOf: url),
+              let table = try? JSONSerialization.jsonObject(with: data) as? [String: [String: Any]] else { return [:] }
+        return table
+    }()
+
+    @Test func everyCompatFixtureHasAnExpectation() throws {
+        let files = try FileManager.default.contentsOfDirectory(atPath: TestSupport.fixture("compat").path).filter { $0.hasSuffix(".cairn") }
+        #expect(files.count >= 4)
+        #expect(Set(files) == Set(Self.compatExpectations.keys))
+    }
+
+    @Test(arguments: compatExpectations.keys.sorted())
+    func compatFixtureReadsAsExpected(file: String) throws {
+        let expected = try #require(Self.compatExpectations[file])
+        let reader = try CairnReader(path: TestSupport.fixture("compat/" + file).path)
+        #expect(reader.verify().isEmpty)
+        let manifest = try JSONSerialization.jsonObject(with: reader.manifest) as? NSDictionary
+        #expect(manifest == (expected["manifest"] as? NSDictionary), "\(file): manifest")
+        #expect(reader.tensors.map(\.name) == (expected["order"] as? [String]), "\(file): order")
+        let tensors = try #require(expected["tensors"] as? [String: [String: Any]])
+        for (name, want) in tensors {
+            let info = try #require(reader.info(named: name), "\(file): \(name) missing")
+            #expect(info.dtype.name == want["dtype"] as? String, "\(file): \(name) dtype")
+            #expect(info.shape == want["shape"] as? [Int], "\(file): \(name) shape")
+            #expect(info.role.rawValue == want["role"] as? String, "\(file): \(name) role")
+            let values = try #require(want["values"] as? [Any]).map { value -> Double in
+                switch value as? String {
+                case "nan": return .nan
+                case "inf": return .infinity
+                case "-inf": return -.infinity
+                default: return (value as? NSNumber)?.doubleValue ?? .nan
+                }
+            }
+            let got = try reader.read(name).doubles()
+            #expect(got.count == values.count && zip(got, values).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) },
+                    "\(file): \(name) values")
+        }
+    }
+
     @Test func laterMinorVersionWithOptionalSectionAndEntryExtensionReads() throws {
         let reader = try CairnReader(path: TestSupport.fixture("compat/minor1-optional-section-and-entry-extension.cairn").path)
         #expect(reader.version == FormatVersion(major: 1, minor: 1))
