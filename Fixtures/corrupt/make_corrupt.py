@@ -252,6 +252,9 @@ def add_spec_rule_cases(base, L, add):
     add("duplicate-tensor-name.cairn", build([("a", 6, 0, [4], [(u8, u8, 0)], b""), ("a", 6, 0, [4], [(u8, u8, 0)], b"")]),
         "malformed")
     add("role-code-above-3.cairn", build([("r", 6, 4, [4], [(u8, u8, 0)], b"")]), "malformed")
+    # a name may hold any UTF-8, control characters too; error messages stay one line
+    add("role-code-above-3-in-tensor-with-newline-in-name.cairn", build([("a\nb", 6, 9, [4], [(u8, u8, 0)], b"")]),
+        "malformed")
     add("unknown-dtype-code.cairn", build([("d", 10, 0, [4], [(u8, u8, 0)], b"")]), "malformed")
     add("zero-element-shape-with-huge-running-product.cairn", build([("z", 6, 0, [1 << 40, 1 << 40, 0], [], b"")]),
         "limitExceeded")

@@ -57,13 +57,28 @@ public struct CairnError: Error, CustomStringConvertible, Sendable, Equatable {
     /// One line: file, thing, cause.
     public var description: String {
         var place: [String] = []
-        if let tensor { place.append("tensor \(tensor)") }
+        if let tensor { place.append("tensor \(Self.printable(tensor))") }
         var position = ""
         if let chunk { position = "chunk \(chunk)" }
         if let offset { position += (position.isEmpty ? "" : " ") + "at byte \(offset)" }
         if !position.isEmpty { place.append(position) }
         let subject = ([path.isEmpty ? nil : path] + [place.isEmpty ? nil : place.joined(separator: ", ")]).compactMap { $0 }
         return (subject + [kind.explanation]).joined(separator: ": ")
+    }
+
+    /// `name` with control characters and line separators written as `\u{XX}`, so a description stays one line
+    /// whatever a file names its tensors.
+    static func printable(_ name: String) -> String {
+        var result = ""
+        for scalar in name.unicodeScalars {
+            switch scalar.properties.generalCategory {
+            case .control, .lineSeparator, .paragraphSeparator:
+                result += "\\u{" + String(scalar.value, radix: 16, uppercase: true) + "}"
+            default:
+                result.unicodeScalars.append(scalar)
+            }
+        }
+        return result
     }
 }
 

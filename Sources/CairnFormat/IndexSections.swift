@@ -26,7 +26,7 @@ struct IndexSections {
                 }
                 let bytes = Data(try cursor.readBytes(Int(header.length), "manifest"))
                 guard ManifestCheck.isJSONObject(bytes) else {
-                    throw CairnError(path: path, kind: .malformed("manifest is not a UTF-8 JSON object"), offset: payloadOffset)
+                    throw CairnError(path: path, kind: .malformed("manifest is not a strict UTF-8 JSON object (spec section 5.1)"), offset: payloadOffset)
                 }
                 manifest = bytes
             case .tensorDirectory:
