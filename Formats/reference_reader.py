@@ -25,6 +25,7 @@ import os
 import re
 import struct
 import sys
+import unicodedata
 import zlib
 
 import numpy as np
@@ -61,7 +62,8 @@ class CairnFormatError(Exception):
         self.path, self.kind, self.tensor, self.chunk, self.offset = path, kind, tensor, chunk, offset
         where = []
         if tensor is not None:
-            where.append(f"tensor {tensor}")
+            where.append("tensor " + "".join(f"\\u{{{ord(c):X}}}" if unicodedata.category(c) in ("Cc", "Zl", "Zp") else c
+                                             for c in tensor))
         pos = []
         if chunk is not None:
             pos.append(f"chunk {chunk}")
