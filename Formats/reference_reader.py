@@ -231,11 +231,11 @@ class CairnFile:
         names.add(raw_name)
         e.tensor = name
         if dcode not in DTYPES:
-            raise e.fail("malformed", f"dtype code {dcode}")
+            raise e.fail("malformed", f"dtype code {dcode}", 2)
         if rcode not in ROLES:
-            raise e.fail("malformed", f"role code {rcode}")
+            raise e.fail("malformed", f"role code {rcode}", 3)
         if rank > MAX_RANK:
-            raise e.fail("limitExceeded", f"rank {rank}")
+            raise e.fail("limitExceeded", f"rank {rank}", 4)
         shape, elements = [], 1
         for _ in range(rank):  # each dimension, and the product so far, checked as it is read
             d = e.u("Q", "dimension")
