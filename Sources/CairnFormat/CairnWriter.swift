@@ -89,6 +89,7 @@ public final class CairnWriter {
         let chunkCount = (byteCount + chunkBytes - 1) / chunkBytes
         if input.isReader { prepareStaging(capacity: chunkBytes) }
         let readError = FirstError()
+        let valueError = FirstError()
         /// The bytes of chunk `index`, read into slot `slot` of staging set `set` when they come from a reader.
         func chunk(_ index: Int, set: Int, slot: Int) -> UnsafeRawBufferPointer? {
             let begin = index * chunkBytes, end = min(begin + chunkBytes, byteCount)
@@ -103,10 +104,11 @@ public final class CairnWriter {
                     readError.record(error)
                     return nil
                 }
+                // Recorded, not thrown at once: a failure of a later read (a source's own checksum, say) is
+                // the better diagnosis, so it takes precedence.
                 if dtype == .bool, let bad = buffer.firstIndex(where: { $0 > 1 }) {
-                    readError.record(CairnError(path: path, kind: .invalidArgument(
+                    valueError.record(CairnError(path: path, kind: .invalidArgument(
                         "bool element \(begin + bad) holds \(buffer[bad]), not 0 or 1"), tensor: name))
-                    return nil
                 }
                 return UnsafeRawBufferPointer(buffer)
             }
@@ -115,6 +117,10 @@ public final class CairnWriter {
             let (chunks, statistics) = try writeStored(byteCount: byteCount, dtype: dtype, chunkBytes: chunkBytes, to: file,
                                                        inWindows: input.isReader,
                                                        chunk: chunk, readError: readError)
+            if let error = valueError.value {
+                abort()
+                throw error
+            }
             names.insert(name)
             tensors.append(TensorInfo(name: name, dtype: dtype, shape: shape, role: role,
                                       statistics: statistics.statistics, chunks: chunks))
@@ -157,7 +163,7 @@ public final class CairnWriter {
             set ^= 1
         }
         writes.wait()
-        if let error = readError.value ?? writeError.value {
+        if let error = readError.value ?? writeError.value ?? valueError.value {
             abort()
             throw error
         }

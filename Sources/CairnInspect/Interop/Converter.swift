@@ -72,7 +72,14 @@ public enum Converter {
                indices.allSatisfy(piecewise.readsPiecewise) {
                 // Chunk by chunk: each chunk is read by the thread that compresses it.
                 for index in indices {
-                    try cairn.write(entries[index], index: index, from: piecewise)
+                    do {
+                        try cairn.write(entries[index], index: index, from: piecewise)
+                    } catch let refused as CairnError where refused.kind.name == "invalidArgument" {
+                        // Bytes the writer refuses (a bool other than 0 or 1) may be damage: the source's own
+                        // checksum, over the whole tensor it has read, says so first.
+                        try piecewise.finishPiecewise(index)
+                        throw refused
+                    }
                     try piecewise.finishPiecewise(index)
                     bytes += Int64(entries[index].byteCount)
                 }
