@@ -10,7 +10,9 @@ Command line:
         "order": [names in file order], "tensors": {name: {"dtype": "f32", "shape": [...], "role": "parameter",
         "values": [...] (numbers; "nan", "inf", "-inf" for non-finite) or "sha256": hex of the raw bytes}}}}
     python3 Formats/reference_reader.py --expect-errors Fixtures/corrupt/expected-errors.json Fixtures/corrupt/*.cairn
-        every file must be rejected with the error kind the table names ({file name: {"kind": ...}})
+        every file must be rejected with the error kind the table names, at its stage when given
+        ({file name: {"kind": ..., "stage": "open" or "verify"}}: opening, or verifying the chunks; spec section 10)
+Checks are made in the order Formats/cairn-v1.md gives (sections 4.1, 5, 5.4, 6.5, 10); the first failure is reported.
 Exit status: 0 when every file is sound (and matches), or with --expect-errors when every file fails as
 expected; 1 otherwise; 2 on usage errors.
 
