@@ -22,6 +22,9 @@ let package = Package(
         .library(name: "CairnInspect", targets: ["CairnInspect"]),
         .executable(name: "cairn-inspect", targets: ["cairn-inspect"]),
         .executable(name: "cairn-convert", targets: ["cairn-convert"]),
+        // Evaluation: scoring checkpoints on held-out data.
+        .library(name: "CairnEvaluation", targets: ["CairnEvaluation"]),
+        .executable(name: "cairn-eval", targets: ["cairn-eval"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -42,10 +45,13 @@ let package = Package(
         .target(name: "CairnEngine", dependencies: ["CairnModel", "CCairnKernels"]),
         /// Looking inside and converting checkpoints: reports, verification, graph drawings, safetensors/npz/npy.
         .target(name: "CairnInspect", dependencies: ["CairnModel"]),
+        /// Scoring checkpoints on held-out data: metrics, calibration, paired comparisons (`cairn-eval`).
+        .target(name: "CairnEvaluation", dependencies: ["CairnEngine", "CairnInspect"]),
         /// Shared command-line pieces: option groups, progress, output, exit codes.
         .target(name: "CairnCLI", dependencies: [
             "CairnEngine",
             "CairnInspect",
+            "CairnEvaluation",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -54,6 +60,7 @@ let package = Package(
         tool("cairn-resume"),
         tool("cairn-inspect"),
         tool("cairn-convert"),
+        tool("cairn-eval"),
 
         // MARK: - Benchmarks
         /// Times CairnFormat save/load on a checkpoint prepared by `Benchmarks/format/run.py`.
@@ -69,6 +76,7 @@ let package = Package(
         .testTarget(name: "CairnEngineTests", dependencies: ["CairnEngine", "CCairnKernels"]),
         .testTarget(name: "CairnInspectTests", dependencies: ["CairnInspect"]),
         .testTarget(name: "CLITests", dependencies: ["CairnCLI"]),
+        .testTarget(name: "CairnEvaluationTests", dependencies: ["CairnEvaluation", "CairnEngine", "CairnInspect"]),
     ],
     swiftLanguageModes: [.v5]
 )

@@ -28,27 +28,11 @@ public enum ResumeLauncher {
         guard manifest.schema <= 1 else {
             throw CheckpointError(path: path, "manifest schema \(manifest.schema) is newer than this cairn-resume understands (1); upgrade Cairn")
         }
-        var options = dataOptions
-        if options.data == nil {
-            options.data = manifest.data.train.first
-            if manifest.data.train.count > 1, options.labels == nil { options.labels = manifest.data.train[1] }
-            if options.val == nil, let validation = manifest.data.validation {
-                options.val = validation.first
-                if validation.count > 1, options.valLabels == nil { options.valLabels = validation[1] }
-            }
-            if options.labelColumn == nil { options.labelColumn = manifest.data.labelColumn }
-        }
-        if options.val == nil, options.valSplit == nil { options.valSplit = manifest.data.validationSplit }
-        // The bundled fixtures move with the repository: find them where they are now.
-        if let data = options.data, !FileManager.default.fileExists(atPath: data), dataOptions.data == nil,
-           let bundled = DataFiles.bundledDigits(),
-           URL(fileURLWithPath: bundled).lastPathComponent == URL(fileURLWithPath: data).lastPathComponent {
-            options.data = bundled
-        }
-        if let data = options.data, !FileManager.default.fileExists(atPath: data) {
+        let request = dataOptions.request.filledIn(from: manifest.data)
+        if let data = request.data, !FileManager.default.fileExists(atPath: data) {
             throw DataError(path: data, "no such file (the checkpoint's training data; pass --data FILE)")
         }
-        let data = try RunData.load(options, task: manifest.task, seed: manifest.hyperparameters.seed,
+        let data = try RunData.load(request, task: manifest.task, seed: manifest.hyperparameters.seed,
                                     preprocessing: manifest.preprocessing)
         if data.record.fingerprint != manifest.data.fingerprint, !changes.allowDifferentData {
             throw DataError(path: data.record.train[0], "its samples (\(data.record.fingerprint)) are not the data \(path) was trained on (\(manifest.data.fingerprint)); pass --allow-different-data to continue on it anyway")
