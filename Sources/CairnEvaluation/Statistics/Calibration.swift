@@ -18,11 +18,13 @@ public struct Calibration: Codable, Equatable, Sendable {
     public static let defaultBinCount = 15
 
     /// `torch.linspace(0, 1, bins + 1)` in float32, value for value: `i · step` for the first half,
-    /// `1 - (bins - i) · step` for the rest, `step = 1 / bins`.
+    /// `1 - (bins - i) · step` for the rest (one rounding, as its fused kernel), `step = 1 / bins`.
     public static func boundaries(_ bins: Int) -> [Float] {
         let step = Float(1) / Float(bins)
         let halfway = (bins + 1) / 2
-        return (0...bins).map { i in i < halfway ? Float(i) * step : 1 - Float(bins - i) * step }
+        return (0...bins).map { i in
+            i < halfway ? Float(0).addingProduct(Float(i), step) : Float(1).addingProduct(-Float(bins - i), step)
+        }
     }
 
     /// Computes the calibration of `count` rows of `classes` probabilities against their labels.
