@@ -10,8 +10,7 @@ struct EvalText {
     func lines() -> [String] {
         var out: [String] = []
         let primary = report.primary
-        let split = report.split.map { _ in "" } ?? ""
-        out.append(bold("\(primary.checkpoint)") + " on \(report.data)\(split): \(primary.samples) samples")
+        out.append(bold("\(primary.checkpoint)") + " on \(report.data): \(primary.samples) samples")
         if let rows = report.checkpoints {
             out += runFolder(rows)
             out.append("")
@@ -113,9 +112,10 @@ struct EvalText {
 
     func comparisons() -> [String] {
         var out: [String] = ["", "  paired comparisons (same samples)"]
-        let names = Dictionary(report.models.enumerated().map { ($0.element.checkpoint, letter($0.offset)) }, uniquingKeysWith: { a, _ in a })
-        for c in report.comparisons {
-            let a = names[c.a] ?? "A", b = names[c.b] ?? "B"
+        // Comparisons come pair by pair in command-line order: (A, B), (A, C), ..., (B, C), ...
+        let pairs = report.models.indices.flatMap { i in report.models.indices.filter { $0 > i }.map { (i, $0) } }
+        for (c, pair) in zip(report.comparisons, pairs) {
+            let a = letter(pair.0), b = letter(pair.1)
             if report.primary.task == .classification {
                 out.append("    \(b) - \(a): accuracy \(signedPoints(c.difference)) points (bootstrap 95% CI \(signedPoints(c.ci[0])) to \(signedPoints(c.ci[1]))), exact McNemar p = \(pValue(c.pValue)) (only \(a) right: \(c.onlyA ?? 0), only \(b) right: \(c.onlyB ?? 0))")
                 out.append("    \(String(repeating: " ", count: a.count + b.count + 3))  loss \(signed(c.lossDifference)) (95% CI \(signed(c.lossCI[0])) to \(signed(c.lossCI[1])))")
