@@ -48,6 +48,7 @@ public enum Evaluator {
             let network = try model.network(maxBatch: batchSize(configuration, model: model, samples: samples),
                                             threads: threads(configuration, model: model))
             let count = samples.data.count
+            let started = DispatchTime.now().uptimeNanoseconds
             let inference = samples.data.features.withUnsafeBufferPointer { x in
                 switch samples.data.targets {
                 case .labels(let labels):
@@ -63,8 +64,12 @@ public enum Evaluator {
             guard inference.loss.isFinite || count == 0 else {
                 throw EvaluationError(path: model.path, "its outputs on \(samples.source) are not finite (NaN or infinite loss)")
             }
-            scores.append(ModelScores(model: model, inference: inference, samples: samples,
-                                      topK: configuration.topK, worst: configuration.worst))
+            let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            var scored = ModelScores(model: model, inference: inference, samples: samples,
+                                     topK: configuration.topK, worst: configuration.worst)
+            scored.report.inferenceSeconds = seconds
+            scored.report.samplesPerSecond = seconds > 0 ? Double(count) / seconds : nil
+            scores.append(scored)
         }
 
         var comparisons: [Comparison] = []

@@ -11,6 +11,9 @@ public struct ModelReport: Codable, Equatable, Sendable {
     public var task: TrainingTask
     /// Mean loss per sample: cross-entropy `-log p(label)` for a classifier, `|e|²/2` for a regressor.
     public var loss: Double
+    /// Wall-clock seconds of inference alone (forward passes and per-sample losses), and its rate.
+    public var inferenceSeconds: Double?
+    public var samplesPerSecond: Double?
 
     public var accuracy: Double?
     /// The 95% Wilson interval of the accuracy, `[low, high]`.
@@ -47,7 +50,8 @@ public struct ModelReport: Codable, Equatable, Sendable {
     public var headline: Double { accuracy ?? rmse ?? .nan }
 
     enum CodingKeys: String, CodingKey {
-        case checkpoint, epoch, step, samples, task, loss, accuracy, accuracyCI = "accuracy_ci", topK = "top_k"
+        case checkpoint, epoch, step, samples, task, loss, inferenceSeconds = "inference_seconds"
+        case samplesPerSecond = "samples_per_second", accuracy, accuracyCI = "accuracy_ci", topK = "top_k"
         case topKAccuracy = "top_k_accuracy", perClass = "per_class", macroAverage = "macro_avg"
         case weightedAverage = "weighted_avg", confusion, ece, mce, brier, reliability, worst
         case mse, rmse, mae, r2, perOutput = "per_output"
