@@ -9,8 +9,10 @@ import Foundation
 /// requested files and decides the exit status.
 public enum EvalLauncher {
     /// Runs the evaluation; throws `ExitCode(1)` when a gate (`--min-accuracy`, `--max-rmse`) fails.
-    public static func run(checkpoints: [String], data: DataOptions, options: EvalOptions, graphPath: String?,
-                           activation: NodeKind) throws {
+    public static func run(
+        checkpoints: [String], data: DataOptions, options: EvalOptions, graphPath: String?,
+        activation: NodeKind
+    ) throws {
         var configuration = EvaluationConfiguration(checkpoints: checkpoints)
         configuration.data = data.data
         configuration.labels = data.labels
@@ -48,7 +50,8 @@ public enum EvalLauncher {
         if options.json {
             let encoder = JSONEncoder()
             encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
-            encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+            encoder.nonConformingFloatEncodingStrategy = .convertToString(
+                positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
             print(String(decoding: try encoder.encode(result.report), as: UTF8.self))
         } else {
             let colour = isatty(STDOUT_FILENO) == 1 && ProcessInfo.processInfo.environment["NO_COLOR"] == nil
@@ -63,11 +66,15 @@ public enum EvalLauncher {
         var failed = false
         for model in gated {
             if let minimum = options.minAccuracy, let accuracy = model.accuracy, accuracy < minimum {
-                printError("cairn-eval: \(model.checkpoint): accuracy \(String(format: "%.4f", accuracy)) is below --min-accuracy \(minimum)")
+                printError(
+                    "cairn-eval: \(model.checkpoint): accuracy \(String(format: "%.4f", accuracy)) is below --min-accuracy \(minimum)"
+                )
                 failed = true
             }
             if let maximum = options.maxRMSE, let rmse = model.rmse, !(rmse <= maximum) {
-                printError("cairn-eval: \(model.checkpoint): RMSE \(String(format: "%.6g", rmse)) is above --max-rmse \(maximum)")
+                printError(
+                    "cairn-eval: \(model.checkpoint): RMSE \(String(format: "%.6g", rmse)) is above --max-rmse \(maximum)"
+                )
                 failed = true
             }
         }
@@ -75,8 +82,10 @@ public enum EvalLauncher {
     }
 
     static func writeReliability(_ model: ModelReport, to path: String) throws {
-        let svg = ReliabilityDiagram.svg(bins: model.reliability ?? [], title: "Reliability: \(URL(fileURLWithPath: model.checkpoint).lastPathComponent)",
-                                         ece: model.ece ?? .nan, mce: model.mce ?? .nan)
+        let svg = ReliabilityDiagram.svg(
+            bins: model.reliability ?? [],
+            title: "Reliability: \(URL(fileURLWithPath: model.checkpoint).lastPathComponent)",
+            ece: model.ece ?? .nan, mce: model.mce ?? .nan)
         let output = try AtomicOutputFile(path: path)
         do {
             try output.write(Array(svg.utf8))
@@ -100,7 +109,9 @@ final class EvalProgress {
     func update(checkpoint: Int, of total: Int, done: Int, samples: Int) {
         guard enabled else { return }
         let now = Date()
-        guard now.timeIntervalSince(started) > 1, now.timeIntervalSince(lastDraw) > 0.1 || done == samples else { return }
+        guard now.timeIntervalSince(started) > 1, now.timeIntervalSince(lastDraw) > 0.1 || done == samples else {
+            return
+        }
         lastDraw = now
         drawn = true
         let which = total > 1 ? "checkpoint \(checkpoint + 1)/\(total): " : ""

@@ -48,7 +48,9 @@ public struct EvaluatedModel {
             throw EvaluationError(path: nil, describeError(error, path: path))
         }
         guard let graph = options.graph ?? file.graph else {
-            throw EvaluationError(path: path, "records no layer graph and none can be inferred from its tensors; give one with --model GRAPH.json")
+            throw EvaluationError(
+                path: path,
+                "records no layer graph and none can be inferred from its tensors; give one with --model GRAPH.json")
         }
         let task = file.task ?? (graph.hasSoftmaxHead ? .classification : .regression)
         do { try graph.validate() } catch { throw EvaluationError(path: path, "its graph is not valid: \(error)") }
@@ -66,19 +68,24 @@ public struct EvaluatedModel {
             }
             let entry = file.entries[index]
             guard entry.shape == parameter.shape else {
-                throw EvaluationError(path: path, "tensor \(parameter.name): shape \(entry.shape) does not fit the graph's \(parameter.shape)")
+                throw EvaluationError(
+                    path: path,
+                    "tensor \(parameter.name): shape \(entry.shape) does not fit the graph's \(parameter.shape)")
             }
             let values: [Float]
-            do { values = try file.floats(index) } catch { throw EvaluationError(path: nil, describeError(error, path: path)) }
+            do { values = try file.floats(index) } catch {
+                throw EvaluationError(path: nil, describeError(error, path: path))
+            }
             guard values.allSatisfy(\.isFinite) else {
                 throw EvaluationError(path: path, "tensor \(parameter.name) holds NaN or infinite values")
             }
             parameters[parameter.name] = values
         }
         let manifest = file.checkpointManifest
-        return EvaluatedModel(path: path, graph: graph, task: manifest?.task ?? task, manifest: manifest,
-                              preprocessing: manifest?.preprocessing, graphOrigin: options.graph != nil ? "given" : file.graphOrigin,
-                              parameters: parameters)
+        return EvaluatedModel(
+            path: path, graph: graph, task: manifest?.task ?? task, manifest: manifest,
+            preprocessing: manifest?.preprocessing, graphOrigin: options.graph != nil ? "given" : file.graphOrigin,
+            parameters: parameters)
     }
 
     /// Features per sample the model takes.

@@ -30,31 +30,40 @@ struct EvaluationSamples {
         }
         let run: RunData
         do {
-            run = try RunData.load(request, task: manifest.task, seed: manifest.hyperparameters.seed,
-                                   preprocessing: manifest.preprocessing)
+            run = try RunData.load(
+                request, task: manifest.task, seed: manifest.hyperparameters.seed,
+                preprocessing: manifest.preprocessing)
         } catch let error as DataError {
             throw EvaluationError(path: nil, error.description + "; pass --data FILE")
         }
         guard run.record.fingerprint == manifest.data.fingerprint else {
-            throw EvaluationError(path: run.record.train[0], "its samples (\(run.record.fingerprint)) are not the data \(model.path) was trained on (\(manifest.data.fingerprint)); pass --data FILE to score on it")
+            throw EvaluationError(
+                path: run.record.train[0],
+                "its samples (\(run.record.fingerprint)) are not the data \(model.path) was trained on (\(manifest.data.fingerprint)); pass --data FILE to score on it"
+            )
         }
         let file = run.record.train[0]
         let name = URL(fileURLWithPath: file).lastPathComponent
-        let parts = request.validation == nil && run.record.validationSplit > 0
+        let parts =
+            request.validation == nil && run.record.validationSplit > 0
             ? run.loaded.stratifiedSplit(fraction: run.record.validationSplit, seed: manifest.hyperparameters.seed)
             : (train: Array(0..<run.loaded.count), validation: [])
         switch split {
         case .val:
             guard let validation = run.validation, validation.count > 0 else {
-                throw EvaluationError(path: model.path, "its run held out no validation samples; pass --split train|all or --data FILE")
+                throw EvaluationError(
+                    path: model.path, "its run held out no validation samples; pass --split train|all or --data FILE")
             }
             let rows = request.validation == nil ? parts.validation : Array(0..<validation.count)
-            let source = request.validation.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "\(name) (validation split)"
-            return EvaluationSamples(source: source, path: request.validation ?? file, data: validation, rows: rows,
-                                     applied: run.preprocessing)
+            let source =
+                request.validation.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "\(name) (validation split)"
+            return EvaluationSamples(
+                source: source, path: request.validation ?? file, data: validation, rows: rows,
+                applied: run.preprocessing)
         case .train:
-            return EvaluationSamples(source: "\(name) (training split)", path: file, data: run.train, rows: parts.train,
-                                     applied: run.preprocessing)
+            return EvaluationSamples(
+                source: "\(name) (training split)", path: file, data: run.train, rows: parts.train,
+                applied: run.preprocessing)
         case .all:
             var all = run.loaded
             run.preprocessing.apply(to: &all.features, width: all.width)
@@ -66,36 +75,47 @@ struct EvaluationSamples {
                 default: break
                 }
             }
-            return EvaluationSamples(source: "\(name) (all samples)", path: file, data: all, rows: Array(0..<all.count),
-                                     applied: run.preprocessing)
+            return EvaluationSamples(
+                source: "\(name) (all samples)", path: file, data: all, rows: Array(0..<all.count),
+                applied: run.preprocessing)
         }
     }
 
     /// The samples of a data file given with `--data`.
-    static func file(_ path: String, labels: String?, labelColumn: String?, task: TrainingTask) throws -> EvaluationSamples {
+    static func file(
+        _ path: String, labels: String?, labelColumn: String?, task: TrainingTask
+    ) throws -> EvaluationSamples {
         let data: Dataset
-        do { data = try DataFiles.load(path, labels: labels, labelColumn: labelColumn, task: task) } catch let error as DataError {
+        do { data = try DataFiles.load(path, labels: labels, labelColumn: labelColumn, task: task) } catch let error
+            as DataError
+        {
             throw EvaluationError(path: nil, error.description)
         }
         guard data.count > 0 else { throw EvaluationError(path: path, "has no samples") }
-        return EvaluationSamples(source: URL(fileURLWithPath: path).lastPathComponent, path: path, data: data,
-                                 rows: Array(0..<data.count), applied: nil)
+        return EvaluationSamples(
+            source: URL(fileURLWithPath: path).lastPathComponent, path: path, data: data,
+            rows: Array(0..<data.count), applied: nil)
     }
 
     /// Checks that the samples fit `model`: its input width, its classes or its target columns.
     func check(fits model: EvaluatedModel) throws {
         guard data.width == model.inputWidth else {
-            throw EvaluationError(path: path, "has \(data.width) features per sample, \(model.path) takes \(model.inputWidth)")
+            throw EvaluationError(
+                path: path, "has \(data.width) features per sample, \(model.path) takes \(model.inputWidth)")
         }
         switch (model.task, data.targets) {
         case (.classification, .labels(let labels)):
             let classes = model.outputWidth
             if let bad = labels.firstIndex(where: { $0 < 0 || Int($0) >= classes }) {
-                throw EvaluationError(path: path, "label \(labels[bad]) (sample \(rows[bad])) is outside the \(classes) classes of \(model.path) (0 to \(classes - 1))")
+                throw EvaluationError(
+                    path: path,
+                    "label \(labels[bad]) (sample \(rows[bad])) is outside the \(classes) classes of \(model.path) (0 to \(classes - 1))"
+                )
             }
         case (.regression, .values(_, let columns)):
             guard columns == model.outputWidth else {
-                throw EvaluationError(path: path, "has \(columns) target columns, \(model.path) predicts \(model.outputWidth)")
+                throw EvaluationError(
+                    path: path, "has \(columns) target columns, \(model.path) predicts \(model.outputWidth)")
             }
         default:
             throw EvaluationError(path: path, "its targets do not fit \(model.path), a \(model.task.rawValue) model")

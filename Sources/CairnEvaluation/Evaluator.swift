@@ -9,7 +9,9 @@ public enum Evaluator {
 
     /// Loads the checkpoints and the samples, runs inference and scores each checkpoint, compares every
     /// pair, and returns the report and the predictions.
-    public static func evaluate(_ configuration: EvaluationConfiguration, progress: Progress? = nil) throws -> EvaluationResult {
+    public static func evaluate(
+        _ configuration: EvaluationConfiguration, progress: Progress? = nil
+    ) throws -> EvaluationResult {
         let (paths, folder) = try resolveCheckpoints(configuration.checkpoints)
         var models: [EvaluatedModel] = []
         for path in paths { models.append(try EvaluatedModel.open(path, options: configuration.model)) }
@@ -20,16 +22,21 @@ public enum Evaluator {
         var samples: EvaluationSamples
         if let data = configuration.data {
             let labelColumn = configuration.labelColumn ?? first.manifest?.data.labelColumn
-            samples = try EvaluationSamples.file(data, labels: configuration.labels, labelColumn: labelColumn, task: first.task)
+            samples = try EvaluationSamples.file(
+                data, labels: configuration.labels, labelColumn: labelColumn, task: first.task)
         } else {
             samples = try EvaluationSamples.recorded(by: first, split: configuration.split)
             for model in models.dropFirst() {
                 guard let manifest = model.manifest, let recorded = first.manifest,
-                      manifest.data.fingerprint == recorded.data.fingerprint,
-                      manifest.hyperparameters.seed == recorded.hyperparameters.seed,
-                      manifest.data.validationSplit == recorded.data.validationSplit,
-                      manifest.preprocessing == recorded.preprocessing else {
-                    throw EvaluationError(path: model.path, "was not trained on the same data, split and preprocessing as \(first.path); pass --data FILE to score both on it")
+                    manifest.data.fingerprint == recorded.data.fingerprint,
+                    manifest.hyperparameters.seed == recorded.hyperparameters.seed,
+                    manifest.data.validationSplit == recorded.data.validationSplit,
+                    manifest.preprocessing == recorded.preprocessing
+                else {
+                    throw EvaluationError(
+                        path: model.path,
+                        "was not trained on the same data, split and preprocessing as \(first.path); pass --data FILE to score both on it"
+                    )
                 }
             }
         }
@@ -45,28 +52,35 @@ public enum Evaluator {
                 if index > 0 { samples.data.features = raw }
                 preprocessing.apply(to: &samples.data.features, width: samples.data.width)
             }
-            let network = try model.network(maxBatch: batchSize(configuration, model: model, samples: samples),
-                                            threads: threads(configuration, model: model))
+            let network = try model.network(
+                maxBatch: batchSize(configuration, model: model, samples: samples),
+                threads: threads(configuration, model: model))
             let count = samples.data.count
             let started = DispatchTime.now().uptimeNanoseconds
             let inference = samples.data.features.withUnsafeBufferPointer { x in
                 switch samples.data.targets {
                 case .labels(let labels):
                     return labels.withUnsafeBufferPointer {
-                        network.infer(inputs: x, targets: .labels($0), count: count) { progress?(index, models.count, $0, count) }
+                        network.infer(inputs: x, targets: .labels($0), count: count) {
+                            progress?(index, models.count, $0, count)
+                        }
                     }
                 case .values(let values, _):
                     return values.withUnsafeBufferPointer {
-                        network.infer(inputs: x, targets: .values($0), count: count) { progress?(index, models.count, $0, count) }
+                        network.infer(inputs: x, targets: .values($0), count: count) {
+                            progress?(index, models.count, $0, count)
+                        }
                     }
                 }
             }
             guard inference.loss.isFinite || count == 0 else {
-                throw EvaluationError(path: model.path, "its outputs on \(samples.source) are not finite (NaN or infinite loss)")
+                throw EvaluationError(
+                    path: model.path, "its outputs on \(samples.source) are not finite (NaN or infinite loss)")
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
-            var scored = ModelScores(model: model, inference: inference, samples: samples,
-                                     topK: configuration.topK, worst: configuration.worst)
+            var scored = ModelScores(
+                model: model, inference: inference, samples: samples,
+                topK: configuration.topK, worst: configuration.worst)
             scored.report.inferenceSeconds = seconds
             scored.report.samplesPerSecond = seconds > 0 ? Double(count) / seconds : nil
             scores.append(scored)
@@ -76,30 +90,37 @@ public enum Evaluator {
         if folder == nil, scores.count > 1 {
             for a in 0..<scores.count {
                 for b in (a + 1)..<scores.count {
-                    comparisons.append(PairComparison.compare(scores[a], scores[b], letters: (letter(a), letter(b)),
-                                                              configuration: configuration))
+                    comparisons.append(
+                        PairComparison.compare(
+                            scores[a], scores[b], letters: (letter(a), letter(b)),
+                            configuration: configuration))
                 }
             }
         }
-        var report = EvaluationReport(primary: scores[0].report, data: samples.source,
-                                      split: configuration.data == nil ? configuration.split : nil,
-                                      models: scores.map(\.report), comparisons: comparisons)
+        var report = EvaluationReport(
+            primary: scores[0].report, data: samples.source,
+            split: configuration.data == nil ? configuration.split : nil,
+            models: scores.map(\.report), comparisons: comparisons)
         if let folder {
             let rows = scores.map { s in
-                CheckpointRow(checkpoint: s.report.checkpoint, epoch: s.report.epoch, step: s.report.step, loss: s.report.loss,
-                              accuracy: s.report.accuracy, rmse: s.report.rmse)
+                CheckpointRow(
+                    checkpoint: s.report.checkpoint, epoch: s.report.epoch, step: s.report.step, loss: s.report.loss,
+                    accuracy: s.report.accuracy, rmse: s.report.rmse)
             }
             let bestIndex = bestCheckpoint(scores.map(\.report))
             report.primary = scores[bestIndex].report
             report.checkpoints = rows
             report.best = scores[bestIndex].report.checkpoint
             let bestCairn = RunFolderListing.bestTarget(in: folder)
-            report.bestIsBestCairn = bestCairn.map { $0 == URL(fileURLWithPath: report.best!).resolvingSymlinksInPath().path }
+            report.bestIsBestCairn = bestCairn.map {
+                $0 == URL(fileURLWithPath: report.best!).resolvingSymlinksInPath().path
+            }
         }
         let predictions = scores.map {
             Predictions(checkpoint: $0.report.checkpoint, outputs: $0.outputs, width: $0.outputWidth)
         }
-        return EvaluationResult(report: report, predictions: predictions, rows: samples.rows, targets: samples.data.targets)
+        return EvaluationResult(
+            report: report, predictions: predictions, rows: samples.rows, targets: samples.data.targets)
     }
 
     /// "A", "B", ... for the checkpoints in command-line order.
@@ -128,10 +149,13 @@ public enum Evaluator {
     static func resolveCheckpoints(_ arguments: [String]) throws -> (paths: [String], folder: String?) {
         guard !arguments.isEmpty else { throw EvaluationError(.usage, path: nil, "give at least one checkpoint") }
         var isDirectory: ObjCBool = false
-        let folders = arguments.filter { FileManager.default.fileExists(atPath: $0, isDirectory: &isDirectory) && isDirectory.boolValue }
+        let folders = arguments.filter {
+            FileManager.default.fileExists(atPath: $0, isDirectory: &isDirectory) && isDirectory.boolValue
+        }
         if let folder = folders.first {
             guard arguments.count == 1 else {
-                throw EvaluationError(.usage, path: folder, "is a run folder; give one run folder alone, or checkpoint files")
+                throw EvaluationError(
+                    .usage, path: folder, "is a run folder; give one run folder alone, or checkpoint files")
             }
             return (try RunFolderListing.checkpoints(in: folder), folder)
         }
@@ -143,14 +167,22 @@ public enum Evaluator {
         let first = models[0]
         for model in models.dropFirst() {
             guard model.task == first.task else {
-                throw EvaluationError(path: model.path, "is a \(model.task.rawValue) model, \(first.path) a \(first.task.rawValue) model; they cannot be compared")
+                throw EvaluationError(
+                    path: model.path,
+                    "is a \(model.task.rawValue) model, \(first.path) a \(first.task.rawValue) model; they cannot be compared"
+                )
             }
             guard model.inputWidth == first.inputWidth else {
-                throw EvaluationError(path: model.path, "takes \(model.inputWidth) features per sample, \(first.path) takes \(first.inputWidth); they cannot be scored on the same data")
+                throw EvaluationError(
+                    path: model.path,
+                    "takes \(model.inputWidth) features per sample, \(first.path) takes \(first.inputWidth); they cannot be scored on the same data"
+                )
             }
             guard model.outputWidth == first.outputWidth else {
                 let what = first.task == .classification ? "classes" : "outputs"
-                throw EvaluationError(path: model.path, "has \(model.outputWidth) \(what), \(first.path) has \(first.outputWidth); they cannot be compared")
+                throw EvaluationError(
+                    path: model.path,
+                    "has \(model.outputWidth) \(what), \(first.path) has \(first.outputWidth); they cannot be compared")
             }
         }
     }
@@ -164,7 +196,10 @@ public enum Evaluator {
             throw EvaluationError(path: model.path, "is a classification model; \(flag) applies to regression")
         }
         if configuration.scale != nil, let preprocessing = model.preprocessing {
-            throw EvaluationError(.usage, path: model.path, "records its preprocessing (scale \(preprocessing.scale)\(preprocessing.isStandardizing ? ", standardised" : "")); --scale applies only to models that record none")
+            throw EvaluationError(
+                .usage, path: model.path,
+                "records its preprocessing (scale \(preprocessing.scale)\(preprocessing.isStandardizing ? ", standardised" : "")); --scale applies only to models that record none"
+            )
         }
         if let k = configuration.topK, k > model.outputWidth {
             throw EvaluationError(.usage, path: model.path, "has \(model.outputWidth) classes; --top-k \(k) is more")
@@ -173,7 +208,9 @@ public enum Evaluator {
 
     /// Rows per batch: the flag, else for recorded data the training run's own (`max(batch, 256)`, so
     /// the loss is the history's bit for bit), else 1024.
-    static func batchSize(_ configuration: EvaluationConfiguration, model: EvaluatedModel, samples: EvaluationSamples) -> Int {
+    static func batchSize(
+        _ configuration: EvaluationConfiguration, model: EvaluatedModel, samples: EvaluationSamples
+    ) -> Int {
         if let asked = configuration.batchSize { return asked }
         if configuration.data == nil, let manifest = model.manifest {
             return max(manifest.hyperparameters.effectiveBatchSize(trainingCount: manifest.data.trainCount), 256)
@@ -187,7 +224,8 @@ public enum Evaluator {
         if let asked = configuration.threads { return asked }
         let available = ThreadTeam.defaultThreadCount
         if configuration.data == nil, let recorded = model.manifest?.metadata["threads"].flatMap({ Int($0) }),
-           (1...available).contains(recorded) {
+            (1...available).contains(recorded)
+        {
             return recorded
         }
         return available

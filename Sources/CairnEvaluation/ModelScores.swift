@@ -18,8 +18,9 @@ struct ModelScores {
         let width = model.outputWidth
         let count = samples.data.count
         let manifest = model.manifest
-        var report = ModelReport(checkpoint: model.path, epoch: manifest?.training.epoch, step: manifest?.training.globalStep,
-                                 samples: count, task: model.task, loss: inference.loss)
+        var report = ModelReport(
+            checkpoint: model.path, epoch: manifest?.training.epoch, step: manifest?.training.globalStep,
+            samples: count, task: model.task, loss: inference.loss)
         var perSample = [Double](repeating: 0, count: count)
         inference.outputs.withUnsafeBufferPointer { outputs in
             switch samples.data.targets {
@@ -63,8 +64,9 @@ struct ModelScores {
                         return pa != pb ? pa > pb : a < b
                     }
                     report.worst = ranked.prefix(worst).map { r in
-                        WrongSample(index: samples.rows[r], truth: Int(labels[r]), predicted: Int(predicted[r]),
-                                    probability: Double(outputs[r * width + Int(predicted[r])]))
+                        WrongSample(
+                            index: samples.rows[r], truth: Int(labels[r]), predicted: Int(predicted[r]),
+                            probability: Double(outputs[r * width + Int(predicted[r])]))
                     }
                 }
             case .values(let targets, let columns):

@@ -2,8 +2,10 @@ import Foundation
 
 /// Compares two checkpoints' scores on the same samples (see `Comparison`).
 enum PairComparison {
-    static func compare(_ a: ModelScores, _ b: ModelScores, letters: (String, String),
-                        configuration: EvaluationConfiguration) -> Comparison {
+    static func compare(
+        _ a: ModelScores, _ b: ModelScores, letters: (String, String),
+        configuration: EvaluationConfiguration
+    ) -> Comparison {
         let n = a.perSample.count
         let bootstrap = PairedBootstrap(resamples: configuration.bootstrap, seed: configuration.seed)
         let lossDifferences = (0..<n).map { b.rowLosses[$0] - a.rowLosses[$0] }
@@ -17,12 +19,14 @@ enum PairComparison {
             let means = bootstrap.resampledMeans([accuracyDifferences, lossDifferences])
             let p = McNemarTest.exactPValue(b: onlyA, c: onlyB)
             let difference = (b.report.accuracy ?? 0) - (a.report.accuracy ?? 0)
-            let verdict = p < configuration.alpha
+            let verdict =
+                p < configuration.alpha
                 ? (onlyB > onlyA ? "\(letters.1) is better" : "\(letters.0) is better")
                 : "no significant difference (p = \(formatP(p)))"
-            return Comparison(a: a.report.checkpoint, b: b.report.checkpoint, difference: difference, pValue: p,
-                              ci: PairedBootstrap.interval(means[0]), lossDifference: lossDifference,
-                              lossCI: PairedBootstrap.interval(means[1]), onlyA: onlyA, onlyB: onlyB, verdict: verdict)
+            return Comparison(
+                a: a.report.checkpoint, b: b.report.checkpoint, difference: difference, pValue: p,
+                ci: PairedBootstrap.interval(means[0]), lossDifference: lossDifference,
+                lossCI: PairedBootstrap.interval(means[1]), onlyA: onlyA, onlyB: onlyB, verdict: verdict)
         }
         let columns = Double(max(a.outputWidth, 1))
         let squaredDifferences = (0..<n).map { (b.perSample[$0] - a.perSample[$0]) / columns }
@@ -38,9 +42,10 @@ enum PairComparison {
         } else {
             verdict = "no significant difference (p = \(formatP(p)))"
         }
-        return Comparison(a: a.report.checkpoint, b: b.report.checkpoint, difference: difference, pValue: p, ci: ci,
-                          lossDifference: lossDifference, lossCI: PairedBootstrap.interval(means[1]), onlyA: nil, onlyB: nil,
-                          verdict: verdict)
+        return Comparison(
+            a: a.report.checkpoint, b: b.report.checkpoint, difference: difference, pValue: p, ci: ci,
+            lossDifference: lossDifference, lossCI: PairedBootstrap.interval(means[1]), onlyA: nil, onlyB: nil,
+            verdict: verdict)
     }
 
     /// A p-value for a sentence: 3 significant digits, or `< 1e-300`-style for tiny ones.

@@ -11,14 +11,19 @@ public enum PredictionsFile {
     public static func write(_ result: EvaluationResult, to path: String) throws {
         let several = result.predictions.count > 1
         let output: AtomicOutputFile
-        do { output = try AtomicOutputFile(path: path) } catch { throw EvaluationError(path: nil, describeError(error, path: path)) }
+        do { output = try AtomicOutputFile(path: path) } catch {
+            throw EvaluationError(path: nil, describeError(error, path: path))
+        }
         do {
             let width = result.predictions.first?.width ?? 0
             var header = several ? ["checkpoint", "index"] : ["index"]
             switch result.targets {
             case .labels: header += ["true", "predicted"] + (0..<width).map { "p_\($0)" }
             case .values(_, let columns):
-                header += columns == 1 ? ["true", "predicted"] : (0..<columns).map { "true_\($0)" } + (0..<columns).map { "predicted_\($0)" }
+                header +=
+                    columns == 1
+                    ? ["true", "predicted"]
+                    : (0..<columns).map { "true_\($0)" } + (0..<columns).map { "predicted_\($0)" }
             }
             try output.write(Array((header.joined(separator: ",") + "\n").utf8))
             var buffer = ""
@@ -56,6 +61,7 @@ public enum PredictionsFile {
     }
 
     static func csvField(_ text: String) -> String {
-        text.contains(",") || text.contains("\"") ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
+        text.contains(",") || text.contains("\"")
+            ? "\"" + text.replacingOccurrences(of: "\"", with: "\"\"") + "\"" : text
     }
 }

@@ -14,7 +14,9 @@ enum RunFolderListing {
             guard let order = CheckpointPolicy.order(ofFileName: name) else { return nil }
             return (order.0, order.1, name)
         }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
-        guard !ordered.isEmpty else { throw EvaluationError(path: folder, "holds no checkpoints (init.cairn, epoch-NNNN.cairn)") }
+        guard !ordered.isEmpty else {
+            throw EvaluationError(path: folder, "holds no checkpoints (init.cairn, epoch-NNNN.cairn)")
+        }
         return ordered.map { (folder as NSString).appendingPathComponent($0.2) }
     }
 

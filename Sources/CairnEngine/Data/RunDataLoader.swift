@@ -18,9 +18,11 @@ public struct RunDataRequest: Sendable, Equatable {
     /// The fraction held out for validation when there is no validation file (nil: 0.2).
     public var validationSplit: Double?
 
-    public init(data: String? = nil, labels: String? = nil, labelColumn: String? = nil, scale: Float? = nil,
-                standardize: Bool = false, validation: String? = nil, validationLabels: String? = nil,
-                validationSplit: Double? = nil) {
+    public init(
+        data: String? = nil, labels: String? = nil, labelColumn: String? = nil, scale: Float? = nil,
+        standardize: Bool = false, validation: String? = nil, validationLabels: String? = nil,
+        validationSplit: Double? = nil
+    ) {
         self.data = data
         self.labels = labels
         self.labelColumn = labelColumn
@@ -46,10 +48,13 @@ public struct RunDataRequest: Sendable, Equatable {
             }
             if request.labelColumn == nil { request.labelColumn = record.labelColumn }
         }
-        if request.validation == nil, request.validationSplit == nil { request.validationSplit = record.validationSplit }
+        if request.validation == nil, request.validationSplit == nil {
+            request.validationSplit = record.validationSplit
+        }
         if let data = request.data, !FileManager.default.fileExists(atPath: data), self.data == nil,
-           let bundled = DataFiles.bundledDigits(),
-           URL(fileURLWithPath: bundled).lastPathComponent == URL(fileURLWithPath: data).lastPathComponent {
+            let bundled = DataFiles.bundledDigits(),
+            URL(fileURLWithPath: bundled).lastPathComponent == URL(fileURLWithPath: data).lastPathComponent
+        {
             request.data = bundled
         }
         return request
@@ -66,7 +71,8 @@ public struct RunData {
     public var preprocessing: Preprocessing
     public var record: DataRecord
 
-    public init(loaded: Dataset, train: Dataset, validation: Dataset?, preprocessing: Preprocessing, record: DataRecord) {
+    public init(loaded: Dataset, train: Dataset, validation: Dataset?, preprocessing: Preprocessing, record: DataRecord)
+    {
         self.loaded = loaded
         self.train = train
         self.validation = validation
@@ -77,15 +83,19 @@ public struct RunData {
     /// Loads `request`'s data and splits it with `seed` (stratified for classification). `bundledScale`
     /// applies when the bundled digits are used without preprocessing flags. `fixed` (a checkpoint's
     /// preprocessing) replaces the flags when given.
-    public static func load(_ request: RunDataRequest, task: TrainingTask, seed: UInt64,
-                            preprocessing fixed: Preprocessing? = nil, bundledScale: Float = 1.0 / 16) throws -> RunData {
+    public static func load(
+        _ request: RunDataRequest, task: TrainingTask, seed: UInt64,
+        preprocessing fixed: Preprocessing? = nil, bundledScale: Float = 1.0 / 16
+    ) throws -> RunData {
         var scale = request.scale
         let trainPath: String
         if let data = request.data {
             trainPath = data
         } else {
             guard let bundled = DataFiles.bundledDigits() else {
-                throw DataError(path: "Fixtures/datasets/digits.csv", "bundled data not found; run from the repository or pass --data FILE")
+                throw DataError(
+                    path: "Fixtures/datasets/digits.csv",
+                    "bundled data not found; run from the repository or pass --data FILE")
             }
             trainPath = bundled
             if scale == nil, !request.standardize, fixed == nil { scale = bundledScale }
@@ -96,10 +106,13 @@ public struct RunData {
         var validation: Dataset?
         var split = 0.0
         if let valPath = request.validation {
-            let loadedValidation = try DataFiles.load(valPath, labels: request.validationLabels,
-                                                      labelColumn: request.labelColumn, task: task)
+            let loadedValidation = try DataFiles.load(
+                valPath, labels: request.validationLabels,
+                labelColumn: request.labelColumn, task: task)
             guard loadedValidation.width == loaded.width else {
-                throw DataError(path: valPath, "has \(loadedValidation.width) features per sample, \(trainPath) has \(loaded.width)")
+                throw DataError(
+                    path: valPath, "has \(loadedValidation.width) features per sample, \(trainPath) has \(loaded.width)"
+                )
             }
             validation = loadedValidation
         } else {
@@ -107,23 +120,31 @@ public struct RunData {
             if split > 0 {
                 let parts = loaded.stratifiedSplit(fraction: split, seed: seed)
                 train = loaded.subset(parts.train)
-                validation = parts.validation.isEmpty ? nil : loaded.subset(parts.validation, source: trainPath + " (validation split)")
+                validation =
+                    parts.validation.isEmpty
+                    ? nil : loaded.subset(parts.validation, source: trainPath + " (validation split)")
             }
         }
-        let preprocessing = fixed ?? (request.standardize
-            ? Preprocessing.fitted(to: train.features, width: train.width, scale: scale ?? 1)
-            : Preprocessing(scale: scale ?? 1))
+        let preprocessing =
+            fixed
+            ?? (request.standardize
+                ? Preprocessing.fitted(to: train.features, width: train.width, scale: scale ?? 1)
+                : Preprocessing(scale: scale ?? 1))
         preprocessing.apply(to: &train.features, width: train.width)
         if validation != nil { preprocessing.apply(to: &validation!.features, width: validation!.width) }
         let outputs = max(train.targets.outputWidth, validation?.targets.outputWidth ?? 0)
         // Absolute paths, so a run resumes from any working directory.
         func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
         let labelFiles = ([trainPath] + (request.labels.map { [$0] } ?? [])).map(absolute)
-        let validationFiles = request.validation.map { v in (request.validationLabels.map { [v, $0] } ?? [v]).map(absolute) }
-        let record = DataRecord(train: labelFiles, validation: validationFiles,
-                                validationSplit: split, labelColumn: request.labelColumn, fingerprint: loaded.fingerprint,
-                                features: loaded.width, outputs: outputs, trainCount: train.count,
-                                validationCount: validation?.count ?? 0)
-        return RunData(loaded: loaded, train: train, validation: validation, preprocessing: preprocessing, record: record)
+        let validationFiles = request.validation.map { v in
+            (request.validationLabels.map { [v, $0] } ?? [v]).map(absolute)
+        }
+        let record = DataRecord(
+            train: labelFiles, validation: validationFiles,
+            validationSplit: split, labelColumn: request.labelColumn, fingerprint: loaded.fingerprint,
+            features: loaded.width, outputs: outputs, trainCount: train.count,
+            validationCount: validation?.count ?? 0)
+        return RunData(
+            loaded: loaded, train: train, validation: validation, preprocessing: preprocessing, record: record)
     }
 }

@@ -17,8 +17,10 @@ extension Network {
     /// thread team, keeping every row's output and loss. Its `loss` and `correct` are those of
     /// `evaluate(inputs:targets:count:)` on the same rows, bit for bit; calls `progress` with the rows
     /// done after each chunk.
-    public func infer(inputs: UnsafeBufferPointer<Float>, targets: Targets, count: Int,
-                      progress: ((Int) -> Void)? = nil) -> Inference {
+    public func infer(
+        inputs: UnsafeBufferPointer<Float>, targets: Targets, count: Int,
+        progress: ((Int) -> Void)? = nil
+    ) -> Inference {
         precondition(inputs.count >= count * inputWidth, "fewer inputs than rows x input width")
         precondition(targets.rowCount(width: outputWidth) >= count, "fewer targets than rows")
         let width = outputWidth
@@ -33,8 +35,9 @@ extension Network {
                 while start < count {
                     let rows = min(maxBatch, count - start)
                     forward(inputs.baseAddress! + start * inputWidth, batch: rows, training: false, rng: &rng)
-                    let part = lossSum(targets: targets.rows(from: start, count: rows, width: width), batch: rows,
-                                       gradientScale: nil, rowLosses: losses.baseAddress! + start)
+                    let part = lossSum(
+                        targets: targets.rows(from: start, count: rows, width: width), batch: rows,
+                        gradientScale: nil, rowLosses: losses.baseAddress! + start)
                     total += part.loss
                     correct += part.correct
                     (result.baseAddress! + start * width).initialize(from: self.outputs[last], count: rows * width)
@@ -44,7 +47,8 @@ extension Network {
                 initialized = count * width
             }
         }
-        return Inference(outputs: outputs, rowLosses: rowLosses, loss: count > 0 ? total / Double(count) : .nan,
-                         correct: correct)
+        return Inference(
+            outputs: outputs, rowLosses: rowLosses, loss: count > 0 ? total / Double(count) : .nan,
+            correct: correct)
     }
 }

@@ -28,7 +28,9 @@ public struct Calibration: Codable, Equatable, Sendable {
     }
 
     /// Computes the calibration of `count` rows of `classes` probabilities against their labels.
-    public init(probabilities: UnsafeBufferPointer<Float>, labels: [Int32], classes: Int, binCount: Int = Self.defaultBinCount) {
+    public init(
+        probabilities: UnsafeBufferPointer<Float>, labels: [Int32], classes: Int, binCount: Int = Self.defaultBinCount
+    ) {
         let count = labels.count
         let boundaries = Self.boundaries(binCount)
         var binCounts = [Int](repeating: 0, count: binCount)
@@ -63,8 +65,10 @@ public struct Calibration: Codable, Equatable, Sendable {
             let gap = abs(accuracy - confidence)
             if count > 0 { expected += gap * Double(n) / Double(count) }
             maximum = max(maximum, gap)
-            bins.append(ReliabilityBin(lower: Double(boundaries[b]), upper: Double(boundaries[b + 1]), count: n,
-                                       accuracy: accuracy, confidence: confidence))
+            bins.append(
+                ReliabilityBin(
+                    lower: Double(boundaries[b]), upper: Double(boundaries[b + 1]), count: n,
+                    accuracy: accuracy, confidence: confidence))
         }
         expectedError = expected
         maximumError = maximum

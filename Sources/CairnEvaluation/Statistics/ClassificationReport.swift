@@ -39,9 +39,11 @@ public struct ClassificationReport: Codable, Equatable, Sendable {
             total == 0 ? 0 : scores.reduce(0) { $0 + value($1) * Double($1.support) } / Double(total)
         }
         perClass = scores
-        macroAverage = AverageScore(precision: mean(\.precision), recall: mean(\.recall), f1: mean(\.f1), support: total)
-        weightedAverage = AverageScore(precision: weighted(\.precision), recall: weighted(\.recall),
-                                       f1: weighted(\.f1), support: total)
+        macroAverage = AverageScore(
+            precision: mean(\.precision), recall: mean(\.recall), f1: mean(\.f1), support: total)
+        weightedAverage = AverageScore(
+            precision: weighted(\.precision), recall: weighted(\.recall),
+            f1: weighted(\.f1), support: total)
         self.confusion = confusion
     }
 

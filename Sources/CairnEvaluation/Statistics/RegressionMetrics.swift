@@ -28,7 +28,8 @@ public struct RegressionMetrics: Codable, Equatable, Sendable {
             }
             let n = Double(max(count, 1))
             let r2 = total > 0 ? 1 - squared / total : (squared == 0 ? 1 : 0)
-            scores.append(OutputScore(column: c, mse: squared / n, rmse: (squared / n).squareRoot(), mae: absolute / n, r2: r2))
+            scores.append(
+                OutputScore(column: c, mse: squared / n, rmse: (squared / n).squareRoot(), mae: absolute / n, r2: r2))
         }
         func average(_ value: (OutputScore) -> Double) -> Double {
             scores.isEmpty ? .nan : scores.reduce(0) { $0 + value($1) } / Double(scores.count)
