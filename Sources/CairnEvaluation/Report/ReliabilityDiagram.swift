@@ -1,70 +1,91 @@
 import Foundation
 
-/// A self-contained SVG reliability diagram: for each confidence bin a bar at the bin's accuracy, the
-/// gap to its mean confidence shaded, the diagonal of perfect calibration, and a histogram of the bins'
-/// sample counts underneath.
+/// A self-contained SVG reliability diagram: for each confidence bin a bar at the bin's accuracy, a dark
+/// tick at its mean confidence with the gap between them outlined in red, the diagonal of perfect
+/// calibration, and a histogram of the bins' sample counts underneath.
 public enum ReliabilityDiagram {
     public static func svg(bins: [ReliabilityBin], title: String, ece: Double, mce: Double) -> String {
-        let width = 520.0, left = 60.0, right = 20.0, top = 46.0, plot = 400.0, histogram = 70.0, gapBelow = 40.0
-        let height = top + plot + gapBelow + histogram + 40
+        let width = 520.0, left = 60.0, right = 20.0, top = 46.0, plot = 400.0, gapBelow = 44.0, histogram = 70.0
+        let height = top + plot + gapBelow + histogram + 26
         let plotW = width - left - right
         func x(_ v: Double) -> Double { left + v * plotW }
         func y(_ v: Double) -> Double { top + plot - v * plot }
-        func f(_ v: Double) -> String { String(format: "%.1f", v) }
-        var s = """
-            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
-            <rect width="100%" height="100%" fill="white"/>
-            <text x="\(f(width / 2))" y="20" text-anchor="middle" font-size="14">\(escape(title))</text>
-            <text x="\(f(width / 2))" y="37" text-anchor="middle" fill="#555">ECE \(String(format: "%.4f", ece)), MCE \(String(format: "%.4f", mce)) (\(bins.count) bins)</text>
-
-            """
+        var svg = Drawing()
+        svg.add(
+            "<svg xmlns=\"http://www.w3.org/2000/svg\" width=\"\(Int(width))\" height=\"\(Int(height))\" "
+                + "viewBox=\"0 0 \(Int(width)) \(Int(height))\" font-family=\"sans-serif\" font-size=\"12\">")
+        svg.rect(0, 0, width, height, "fill=\"white\"")
+        svg.text(width / 2, 20, escape(title), "text-anchor=\"middle\" font-size=\"14\"")
+        let summary = "ECE \(String(format: "%.4f", ece)), MCE \(String(format: "%.4f", mce)) (\(bins.count) bins)"
+        svg.text(width / 2, 37, summary, "text-anchor=\"middle\" fill=\"#555\"")
         for i in 0...5 {
             let v = Double(i) / 5
-            s +=
-                "<line x1=\"\(f(left))\" y1=\"\(f(y(v)))\" x2=\"\(f(left + plotW))\" y2=\"\(f(y(v)))\" stroke=\"#eee\"/>\n"
-            s +=
-                "<text x=\"\(f(left - 6))\" y=\"\(f(y(v) + 4))\" text-anchor=\"end\">\(String(format: "%.1f", v))</text>\n"
-            s +=
-                "<text x=\"\(f(x(v)))\" y=\"\(f(top + plot + 16))\" text-anchor=\"middle\">\(String(format: "%.1f", v))</text>\n"
+            svg.line(left, y(v), left + plotW, y(v), "stroke=\"#eee\"")
+            svg.text(left - 6, y(v) + 4, String(format: "%.1f", v), "text-anchor=\"end\"")
+            svg.text(x(v), top + plot + 16, String(format: "%.1f", v), "text-anchor=\"middle\"")
         }
         for bin in bins where bin.count > 0 {
             let x0 = x(bin.lower) + 1, w = max((bin.upper - bin.lower) * plotW - 2, 1)
-            s +=
-                "<rect x=\"\(f(x0))\" y=\"\(f(y(bin.accuracy)))\" width=\"\(f(w))\" height=\"\(f(bin.accuracy * plot))\" fill=\"#4c78a8\"><title>(\(String(format: "%.3f", bin.lower)), \(String(format: "%.3f", bin.upper))]: \(bin.count) samples, accuracy \(String(format: "%.4f", bin.accuracy)), confidence \(String(format: "%.4f", bin.confidence))</title></rect>\n"
+            let tip = String(
+                format: "(%.3f, %.3f]: %d samples, accuracy %.4f, mean confidence %.4f", bin.lower, bin.upper, bin.count,
+                bin.accuracy, bin.confidence)
+            svg.rect(x0, y(bin.accuracy), w, bin.accuracy * plot, "fill=\"#4c78a8\"", title: tip)
             let low = min(bin.accuracy, bin.confidence), high = max(bin.accuracy, bin.confidence)
-            s +=
-                "<rect x=\"\(f(x0))\" y=\"\(f(y(high)))\" width=\"\(f(w))\" height=\"\(f((high - low) * plot))\" fill=\"#e45756\" fill-opacity=\"0.45\"/>\n"
+            svg.rect(x0, y(high), w, (high - low) * plot, "fill=\"#e45756\" fill-opacity=\"0.25\" stroke=\"#e45756\"")
+            svg.line(x0, y(bin.confidence), x0 + w, y(bin.confidence), "stroke=\"#222\" stroke-width=\"2\"")
         }
-        s +=
-            "<line x1=\"\(f(x(0)))\" y1=\"\(f(y(0)))\" x2=\"\(f(x(1)))\" y2=\"\(f(y(1)))\" stroke=\"#333\" stroke-dasharray=\"5,4\"/>\n"
-        s +=
-            "<rect x=\"\(f(left))\" y=\"\(f(top))\" width=\"\(f(plotW))\" height=\"\(f(plot))\" fill=\"none\" stroke=\"#999\"/>\n"
-        s +=
-            "<text x=\"16\" y=\"\(f(top + plot / 2))\" transform=\"rotate(-90 16 \(f(top + plot / 2)))\" text-anchor=\"middle\">accuracy</text>\n"
-        s +=
-            "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(top + plot + 32))\" text-anchor=\"middle\">top-1 confidence</text>\n"
+        svg.line(x(0), y(0), x(1), y(1), "stroke=\"#333\" stroke-dasharray=\"5,4\"")
+        svg.rect(left, top, plotW, plot, "fill=\"none\" stroke=\"#999\"")
+        svg.text(16, top + plot / 2, "accuracy", "transform=\"rotate(-90 16 \(top + plot / 2))\" text-anchor=\"middle\"")
+        svg.text(left + plotW / 2, top + plot + 32, "top-1 confidence", "text-anchor=\"middle\"")
+
         let histogramTop = top + plot + gapBelow
         let largest = Double(max(bins.map(\.count).max() ?? 1, 1))
         for bin in bins where bin.count > 0 {
-            let h = Double(bin.count) / largest * histogram
+            let h = max(Double(bin.count) / largest * histogram, 1)
             let x0 = x(bin.lower) + 1, w = max((bin.upper - bin.lower) * plotW - 2, 1)
-            s +=
-                "<rect x=\"\(f(x0))\" y=\"\(f(histogramTop + histogram - h))\" width=\"\(f(w))\" height=\"\(f(h))\" fill=\"#9d9d9d\"><title>\(bin.count) samples</title></rect>\n"
+            svg.rect(x0, histogramTop + histogram - h, w, h, "fill=\"#9d9d9d\"", title: "\(bin.count) samples")
+            svg.text(x0 + w / 2, histogramTop + histogram - h - 3, String(bin.count), "text-anchor=\"middle\" font-size=\"9\"")
         }
-        s += "<text x=\"\(f(left - 6))\" y=\"\(f(histogramTop + 10))\" text-anchor=\"end\">\(Int(largest))</text>\n"
-        s +=
-            "<text x=\"\(f(left + plotW / 2))\" y=\"\(f(histogramTop + histogram + 16))\" text-anchor=\"middle\">samples per bin</text>\n"
-        let legendY = top + 16
-        s +=
-            "<rect x=\"\(f(left + 10))\" y=\"\(f(legendY - 10))\" width=\"12\" height=\"12\" fill=\"#4c78a8\"/><text x=\"\(f(left + 28))\" y=\"\(f(legendY))\">accuracy</text>\n"
-        s +=
-            "<rect x=\"\(f(left + 10))\" y=\"\(f(legendY + 8))\" width=\"12\" height=\"12\" fill=\"#e45756\" fill-opacity=\"0.45\"/><text x=\"\(f(left + 28))\" y=\"\(f(legendY + 18))\">gap to mean confidence</text>\n"
-        s += "</svg>\n"
-        return s
+        svg.line(left, histogramTop + histogram, left + plotW, histogramTop + histogram, "stroke=\"#999\"")
+        svg.text(left - 6, histogramTop + histogram / 2, "samples", "text-anchor=\"end\"")
+        svg.text(left + plotW / 2, histogramTop + histogram + 16, "samples per bin", "text-anchor=\"middle\"")
+
+        let legend = top + 16
+        svg.rect(left + 10, legend - 10, 12, 12, "fill=\"#4c78a8\"")
+        svg.text(left + 28, legend, "accuracy")
+        svg.line(left + 10, legend + 14, left + 22, legend + 14, "stroke=\"#222\" stroke-width=\"2\"")
+        svg.text(left + 28, legend + 18, "mean confidence")
+        svg.rect(left + 10, legend + 26, 12, 12, "fill=\"#e45756\" fill-opacity=\"0.25\" stroke=\"#e45756\"")
+        svg.text(left + 28, legend + 36, "gap")
+        svg.add("</svg>")
+        return svg.text
     }
 
     static func escape(_ text: String) -> String {
         text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
             .replacingOccurrences(of: ">", with: "&gt;")
+    }
+
+    /// SVG elements, one per line, coordinates to one decimal.
+    struct Drawing {
+        var text = ""
+
+        mutating func add(_ element: String) { text += element + "\n" }
+
+        static func f(_ v: Double) -> String { String(format: "%.1f", v) }
+
+        mutating func rect(_ x: Double, _ y: Double, _ w: Double, _ h: Double, _ attributes: String, title: String? = nil) {
+            let position = "x=\"\(Self.f(x))\" y=\"\(Self.f(y))\" width=\"\(Self.f(w))\" height=\"\(Self.f(h))\""
+            add(title.map { "<rect \(position) \(attributes)><title>\($0)</title></rect>" } ?? "<rect \(position) \(attributes)/>")
+        }
+
+        mutating func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, _ attributes: String) {
+            add("<line x1=\"\(Self.f(x1))\" y1=\"\(Self.f(y1))\" x2=\"\(Self.f(x2))\" y2=\"\(Self.f(y2))\" \(attributes)/>")
+        }
+
+        mutating func text(_ x: Double, _ y: Double, _ content: String, _ attributes: String = "") {
+            add("<text x=\"\(Self.f(x))\" y=\"\(Self.f(y))\"\(attributes.isEmpty ? "" : " " + attributes)>\(content)</text>")
+        }
     }
 }
