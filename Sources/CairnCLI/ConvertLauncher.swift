@@ -10,6 +10,7 @@ public enum ConvertLauncher {
     public static func convert(input: String, output: String, options: ConversionOptions, modelPath: String?,
                                force: Bool, json: Bool, quiet: Bool) throws {
         var options = options
+        options.replacesExisting = force
         if let modelPath { options.graph = try loadGraph(modelPath) }
         if !force && FileManager.default.fileExists(atPath: output) {
             throw CairnError(path: output, kind: .invalidArgument("already exists (give --force to replace it)"))

@@ -20,6 +20,22 @@ public enum ResumeLauncher {
         }
     }
 
+    /// Plans where a resume of `path` writes (`ResumePlan`: never over a checkpoint this process did not
+    /// write), prints the plan's notice, and returns a trainer ready to continue.
+    public static func prepareContinuation(checkpointPath path: String, data: DataOptions, changes: Changes,
+                                           output: OutputOptions) throws -> Trainer {
+        let manifest: CheckpointManifest
+        do {
+            manifest = try CheckpointManifest.decode(try CairnReader(path: path).manifest)
+        } catch let error as ManifestError {
+            throw CheckpointError(path: path, "\(error.description) (not a Cairn training checkpoint?)")
+        }
+        let plan = try ResumePlan.plan(checkpoint: path, position: ResumePlan.position(of: manifest.training), out: output.out)
+        if let notice = plan.notice { printError("notice: \(notice)") }
+        return try prepare(checkpointPath: plan.checkpoint, data: data, changes: changes, output: output,
+                           directory: plan.directory)
+    }
+
     /// Loads `path` and returns a trainer ready to continue it.
     public static func prepare(checkpointPath path: String, data dataOptions: DataOptions, changes: Changes,
                                output: OutputOptions, directory: String?) throws -> Trainer {

@@ -19,11 +19,13 @@ final class AtomicFile {
     private var descriptor: Int32
     private(set) var position: Int64 = 0
     private let faults: FaultInjection?
+    private let replacesExisting: Bool
     private var finished = false
 
-    init(targetPath: String, faults: FaultInjection?) throws {
+    init(targetPath: String, faults: FaultInjection?, replacesExisting: Bool = true) throws {
         self.targetPath = targetPath
         self.faults = faults
+        self.replacesExisting = replacesExisting
         let url = URL(fileURLWithPath: targetPath)
         let directory = url.deletingLastPathComponent().path
         let random = String(UInt64.random(in: 0...UInt64.max), radix: 16)
@@ -109,13 +111,36 @@ final class AtomicFile {
         if faults?.failRename == true {
             throw AtomicFile.error(targetPath, "rename of \(temporaryPath) failed (fault injection)", errno: EIO)
         }
-        guard rename(temporaryPath, targetPath) == 0 else { throw AtomicFile.error(targetPath, "rename of \(temporaryPath) failed") }
+        if replacesExisting {
+            guard rename(temporaryPath, targetPath) == 0 else { throw AtomicFile.error(targetPath, "rename of \(temporaryPath) failed") }
+        } else {
+            try linkWithoutReplacing()
+        }
         finished = true
         let directory = URL(fileURLWithPath: targetPath).deletingLastPathComponent().path
         let directoryDescriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
         guard directoryDescriptor >= 0 else { throw AtomicFile.error(targetPath, "cannot open directory \(directory) to fsync it") }
         defer { close(directoryDescriptor) }
         guard fsync(directoryDescriptor) == 0 else { throw AtomicFile.error(targetPath, "fsync of directory \(directory) failed") }
+    }
+
+    /// Puts the temporary file at the target only if nothing is there: `link` fails rather than replace,
+    /// then the temporary name is removed. File systems without hard links fall back to a check and a
+    /// rename.
+    private func linkWithoutReplacing() throws {
+        if link(temporaryPath, targetPath) == 0 {
+            unlink(temporaryPath)
+            return
+        }
+        let code = errno
+        if code == EEXIST {
+            throw CairnError(path: targetPath, kind: .alreadyExists)
+        }
+        guard code == EPERM || code == ENOTSUP || code == EOPNOTSUPP || code == EXDEV else {
+            throw AtomicFile.error(targetPath, "link of \(temporaryPath) failed", errno: code)
+        }
+        guard access(targetPath, F_OK) != 0 else { throw CairnError(path: targetPath, kind: .alreadyExists) }
+        guard rename(temporaryPath, targetPath) == 0 else { throw AtomicFile.error(targetPath, "rename of \(temporaryPath) failed") }
     }
 
     /// Closes and removes the temporary file (no-op after a successful commit).

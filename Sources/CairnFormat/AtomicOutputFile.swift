@@ -9,9 +9,10 @@ public final class AtomicOutputFile {
     /// Bytes written so far.
     public var position: Int64 { file.position }
 
-    /// Creates the temporary file; throws `CairnError.io` naming `path`.
-    public init(path: String) throws {
-        file = try AtomicFile(targetPath: path, faults: nil)
+    /// Creates the temporary file; throws `CairnError.io` naming `path`. With `replacesExisting` false,
+    /// `commit` keeps a file that is already at `path` and throws `alreadyExists`.
+    public init(path: String, replacesExisting: Bool = true) throws {
+        file = try AtomicFile(targetPath: path, faults: nil, replacesExisting: replacesExisting)
     }
 
     /// Appends bytes.

@@ -30,6 +30,8 @@ public struct CairnError: Error, CustomStringConvertible, Sendable, Equatable {
         case invalidArgument(String)
         /// The file needs a feature (a required section kind, a codec) this reader does not know.
         case unsupportedFeature(String)
+        /// A save that must not replace a file found one at its path (written by another process meanwhile).
+        case alreadyExists
     }
 
     /// The file the error is about.
@@ -81,6 +83,7 @@ extension CairnError.Kind {
         case .noSuchTensor: return "noSuchTensor"
         case .invalidArgument: return "invalidArgument"
         case .unsupportedFeature: return "unsupportedFeature"
+        case .alreadyExists: return "alreadyExists"
         }
     }
 
@@ -100,6 +103,7 @@ extension CairnError.Kind {
         case .noSuchTensor: return "no such tensor"
         case .invalidArgument(let why): return "invalid argument: \(why)"
         case .unsupportedFeature(let what): return "unsupported feature: \(what)"
+        case .alreadyExists: return "already exists (another save put it there first; it was kept)"
         }
     }
 }

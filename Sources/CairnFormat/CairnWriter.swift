@@ -24,7 +24,7 @@ public final class CairnWriter {
         try options.validate(path: path)
         self.path = path
         self.options = options
-        let file = try AtomicFile(targetPath: path, faults: options.faultInjection)
+        let file = try AtomicFile(targetPath: path, faults: options.faultInjection, replacesExisting: options.replacesExisting)
         self.file = file
         do {
             try file.write(FileHeader(version: .current).encoded())

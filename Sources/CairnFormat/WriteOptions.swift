@@ -16,6 +16,10 @@ public struct WriteOptions: Sendable {
     public var threads: Int
     /// Test seam: failures to inject into the file sink (nil in normal use).
     public var faultInjection: FaultInjection?
+    /// Whether `commit` may replace a file already at the path (default). When false, a file that
+    /// appears at the path while this one is written (another process's save) is kept and `commit`
+    /// fails with `alreadyExists`, so nothing already saved is lost.
+    public var replacesExisting = true
 
     public init(chunkSize: Int = 1 << 20, level: Int = 6, shuffle: Bool = true,
                 threads: Int = ProcessInfo.processInfo.activeProcessorCount) {

@@ -8,7 +8,9 @@ struct CairnResume: ParsableCommand {
         abstract: "Continue a checkpoint exactly as if training had never stopped.",
         discussion: """
         Rebuilds the model, optimiser, random generator, data order and history from CHECKPOINT and trains \
-        on to --epochs (default: the run's own target), writing into the checkpoint's run folder. With \
+        on to --epochs (default: the run's own target), writing into the checkpoint's run folder; a checkpoint \
+        that is not its run's newest continues in a new branch folder inside the run folder, and a file \
+        outside a run folder in a new run folder beside it, so no checkpoint already saved is replaced. With \
         --verify LATER.cairn, replays from CHECKPOINT to LATER's step and checks the replay is bit-identical \
         (exit 0) or says where it first diverges (exit 1). Exit status 2: unreadable file or bad data; 64: usage.
         """)
@@ -35,10 +37,10 @@ struct CairnResume: ParsableCommand {
                 if !comparison.isIdentical { throw ExitCode(ExitStatus.found.rawValue) }
                 return
             }
-            let trainer = try ResumeLauncher.prepare(
+            let trainer = try ResumeLauncher.prepareContinuation(
                 checkpointPath: checkpoint, data: data,
                 changes: .init(optimization: optimization, allowDifferentData: allowDifferentData),
-                output: output, directory: output.out)
+                output: output)
             try RunDriver.drive(trainer, output: output, tool: "cairn-resume")
         }
     }

@@ -16,8 +16,10 @@ public struct RunFolder: Sendable {
             guard isDirectory.boolValue else { throw CheckpointError(path: path, "exists and is not a folder") }
             return
         }
-        let parent = (path as NSString).deletingLastPathComponent
-        if !parent.isEmpty, parent != path { try RunFolder(path: parent).create() }
+        // URL, not NSString: Foundation's `deletingLastPathComponent` on a one-character NSString path
+        // ("r") traps.
+        let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
+        if !parent.isEmpty, parent != path, parent != URL(fileURLWithPath: path).path { try RunFolder(path: parent).create() }
         guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
             throw CheckpointError(path: path, "cannot create the run folder (\(String(cString: strerror(errno))))")
         }

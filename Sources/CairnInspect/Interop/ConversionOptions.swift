@@ -30,6 +30,9 @@ public struct ConversionOptions: Sendable {
     public var creator = "cairn-convert 0.1.0"
     /// Write ZIP64 records in npz output even when not needed (for tests).
     public var forceZip64 = false
+    /// Replace a file already at the output path. When false, a file that appears there while the
+    /// conversion runs (another process's) is kept and the conversion fails with `alreadyExists`.
+    public var replacesExisting = true
 
     public init() {}
 }

@@ -49,7 +49,7 @@ public enum Converter {
             entries = imported.entries
             notices += imported.notices
             graphOrigin = imported.graphOrigin
-            let cairn = try CairnSink(path: output)
+            let cairn = try CairnSink(path: output, replacesExisting: options.replacesExisting)
             cairn.manifest = imported.manifest
             sink = cairn
         case .safetensors, .npz:
@@ -57,9 +57,10 @@ public enum Converter {
             if outputFormat == .safetensors {
                 var metadata = sourceMetadata
                 if let manifestObject { metadata.merge(try exportedMetadata(manifestObject, entries: entries), uniquingKeysWith: { _, new in new }) }
-                sink = try SafetensorsSink(path: output, entries: indices.map { entries[$0] }, metadata: metadata)
+                sink = try SafetensorsSink(path: output, entries: indices.map { entries[$0] }, metadata: metadata,
+                                           replacesExisting: options.replacesExisting)
             } else {
-                sink = try NpzSink(path: output, forceZip64: options.forceZip64)
+                sink = try NpzSink(path: output, forceZip64: options.forceZip64, replacesExisting: options.replacesExisting)
                 if entries.contains(where: { $0.dtype == .bf16 }) {
                     notices.append("bf16 tensors are written as their raw 16-bit patterns with NumPy dtype <u2 (NumPy has no bfloat16); cairn-convert reads <u2 back as bf16")
                 }

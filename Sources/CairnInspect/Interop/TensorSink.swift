@@ -18,8 +18,11 @@ public final class CairnSink: TensorSink {
     /// The manifest written by `commit` (a UTF-8 JSON object).
     public var manifest = Data("{}".utf8)
 
-    public init(path: String) throws {
-        writer = try CairnWriter(path: path)
+    /// `replacesExisting` false: `commit` keeps a file that appeared at `path` meanwhile (`alreadyExists`).
+    public init(path: String, replacesExisting: Bool = true) throws {
+        var options = WriteOptions()
+        options.replacesExisting = replacesExisting
+        writer = try CairnWriter(path: path, options: options)
     }
 
     public func write(_ entry: TensorEntry, bytes: UnsafeRawBufferPointer) throws {
@@ -43,8 +46,8 @@ public final class SafetensorsSink: TensorSink {
     private let entries: [TensorEntry]
     private var next = 0
 
-    public init(path: String, entries: [TensorEntry], metadata: [String: String]) throws {
-        output = try AtomicOutputFile(path: path)
+    public init(path: String, entries: [TensorEntry], metadata: [String: String], replacesExisting: Bool = true) throws {
+        output = try AtomicOutputFile(path: path, replacesExisting: replacesExisting)
         self.entries = entries
         do {
             try output.write(try SafetensorsHeader.encode(entries, metadata: metadata))
@@ -78,8 +81,8 @@ public final class NpzSink: TensorSink {
     private let zip: ZipWriter
 
     /// `forceZip64` writes ZIP64 records even for small archives (to test readers).
-    public init(path: String, forceZip64: Bool = false) throws {
-        output = try AtomicOutputFile(path: path)
+    public init(path: String, forceZip64: Bool = false, replacesExisting: Bool = true) throws {
+        output = try AtomicOutputFile(path: path, replacesExisting: replacesExisting)
         zip = ZipWriter(output: output, forceZip64: forceZip64)
     }
 
