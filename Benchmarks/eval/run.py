@@ -6,6 +6,9 @@
 Workload: MLP 784-256-128-10 (ReLU, softmax head; random weights, He-scaled) over 60000x784 float32
 inputs in [0, 1) with random labels 0-9, 2 threads for everyone.
 
+BLAS: a machine-wide OPENBLAS_CORETYPE or OPENBLAS_L2_SIZE is removed for every process, so each picks its own
+kernels as it would out of the box.
+
 1. Inference, samples/s at batch 32 and 1024: `cairn-eval --batch-size B --threads 2 --json` reports the
    rate of its inference alone (forward passes, softmax, per-sample losses), best of --reps runs; PyTorch
    runs the same model under `torch.inference_mode()` with `torch.set_num_threads(2)`, softmax included,
@@ -28,6 +31,12 @@ import subprocess
 import sys
 import tempfile
 import time
+
+# Every process picks its own BLAS kernel: a machine-wide OPENBLAS_CORETYPE / OPENBLAS_L2_SIZE (this machine sets
+# OPENBLAS_CORETYPE=Haswell) is removed for Cairn and the peers alike, so each runs as it does out of the box
+# (Cairn then asks OpenBLAS for its SkylakeX kernels on AVX-512 CPUs).
+for _name in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE"):
+    os.environ.pop(_name, None)
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
@@ -112,7 +121,6 @@ for _ in range(reps):
 print(best)
 '''
     env = dict(os.environ)
-    env.pop("OPENBLAS_CORETYPE", None)
     out = subprocess.run([sys.executable, "-c", code, os.path.join(work, "model.safetensors"), os.path.join(work, "x.npy"),
                           str(batch), str(reps)], capture_output=True, text=True, check=True, env=env).stdout
     return float(out.strip().splitlines()[-1])
@@ -150,8 +158,11 @@ def main():
     cpu = next((l.split(":", 1)[1].strip() for l in subprocess.run(["lscpu"], capture_output=True, text=True).stdout.splitlines()
                 if l.startswith("Model name")), platform.processor())
     import torch
+    blas = subprocess.run([os.path.join(BIN, "cairn-train"), "--epochs", "1", "--verbose", "--out",
+                           os.path.join(work, "blas-probe")], capture_output=True, text=True).stderr
+    blas = next((l for l in blas.splitlines() if l.startswith("blas:")), "blas: ?")
     say(f"date: {datetime.datetime.now(datetime.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}; CPU: {cpu}; "
-        f"{THREADS} threads; PyTorch {torch.__version__}; {args.samples} samples; best of {args.reps}")
+        f"{THREADS} threads; PyTorch {torch.__version__}; {args.samples} samples; best of {args.reps}; Cairn {blas}")
     say()
     say("Inference, MLP 784-256-128-10, samples/s (softmax and outputs kept by both)")
     say()
@@ -167,7 +178,6 @@ def main():
     cairn = timed([os.path.join(BIN, "cairn-eval"), os.path.join(work, "model.cairn"), "--data", os.path.join(work, "x.npy"),
                    "--labels", os.path.join(work, "y.npy"), "--threads", str(THREADS), "--quiet"], args.reps)
     env = dict(os.environ)
-    env.pop("OPENBLAS_CORETYPE", None)
     python = timed([sys.executable, os.path.join(work, "equivalent.py"), os.path.join(work, "model.safetensors"),
                     os.path.join(work, "x.npy"), os.path.join(work, "y.npy")], args.reps, env=env)
     say(f"Whole command on a {args.samples}x784 float32 NPY test set (load, infer, full report), wall clock and peak RSS")
