@@ -122,6 +122,12 @@ import Testing
         // Same seed, same interval; the text names the verdict.
         let again = try Self.json(try ToolRunner.run("cairn-eval", [a, b, "--data", "Fixtures/datasets/digits.csv", "--json", "--bootstrap", "500"]))
         #expect(((again["comparisons"] as? [[String: Any]])?.first?["ci"] as? [Double]) == ci)
+        // Several checkpoints' predictions go in one file, a first column naming each line's checkpoint.
+        let folder = ToolRunner.temporaryFolder("eval-pair")
+        #expect(try ToolRunner.run("cairn-eval", [a, b, "--predictions", "\(folder)/p.csv", "--bootstrap", "10"]).status == 0)
+        let lines = try String(contentsOfFile: "\(folder)/p.csv", encoding: .utf8).split(separator: "\n")
+        #expect(lines.count == 1 + 2 * 359 && lines[0].hasPrefix("checkpoint,index,true,predicted,p_0"))
+        #expect(lines[1].hasPrefix(a + ",") && lines[360].hasPrefix(b + ","))
         let text = try ToolRunner.run("cairn-eval", [a, a, "--bootstrap", "200"])
         #expect(text.status == 0 && text.stdout.contains("A vs B: no significant difference (p = 1)"), "\(text.stdout)")
     }
@@ -156,6 +162,22 @@ import Testing
         }
         let noData = try ToolRunner.run("cairn-eval", ["\(folder)/m.cairn"])
         #expect(noData.status == 2 && noData.stderr.contains("records no training data") && noData.stderr.contains("--data"))
+    }
+
+    @Test func theTrainingLabelColumnNeedsNoFlag() throws {
+        let folder = ToolRunner.temporaryFolder("eval-column")
+        // The digits with the label column renamed and moved last.
+        let text = try String(contentsOfFile: ToolRunner.packageRoot.path + "/Fixtures/datasets/digits.csv", encoding: .utf8)
+        var lines = text.split(separator: "\n").map { $0.split(separator: ",", omittingEmptySubsequences: false) }
+        lines = lines.map { Array($0.dropFirst()) + [$0[0]] }
+        lines[0][lines[0].count - 1] = "digit"
+        try (lines.map { $0.joined(separator: ",") }.joined(separator: "\n") + "\n")
+            .write(toFile: "\(folder)/d.csv", atomically: true, encoding: .utf8)
+        #expect(try ToolRunner.run("cairn-train", ["--data", "\(folder)/d.csv", "--label-column", "digit", "--scale", "0.0625",
+                                                   "--epochs", "2", "--out", "\(folder)/run", "--quiet"]).status == 0)
+        let scored = try ToolRunner.run("cairn-eval", ["\(folder)/run/latest.cairn", "--data", "\(folder)/d.csv", "--json"])
+        #expect(scored.status == 0, "\(scored.stderr)")
+        #expect(try Self.json(scored)["samples"] as? Int == 1797)
     }
 
     @Test func gatesExitOne() throws {
