@@ -16,17 +16,27 @@ public struct PairedBootstrap: Sendable {
     /// The resampled means of each series (all of length n, paired by index): `[series][resample]`.
     public func resampledMeans(_ series: [[Double]]) -> [[Double]] {
         let n = series.first?.count ?? 0
-        var means = [[Double]](repeating: [Double](repeating: 0, count: resamples), count: series.count)
-        guard n > 0 else { return means }
+        let width = series.count
+        var means = [[Double]](repeating: [Double](repeating: 0, count: resamples), count: width)
+        guard n > 0, width > 0 else { return means }
+        // Sample-major, so one draw reads its values from one place.
+        var interleaved = [Double](repeating: 0, count: n * width)
+        for (s, values) in series.enumerated() {
+            for i in 0..<n { interleaved[i * width + s] = values[i] }
+        }
         var rng = RandomGenerator(seed: seed)
-        var sums = [Double](repeating: 0, count: series.count)
-        for r in 0..<resamples {
-            for s in sums.indices { sums[s] = 0 }
-            for _ in 0..<n {
-                let i = Int(truncatingIfNeeded: rng.boundedDraw(UInt64(n)))
-                for s in series.indices { sums[s] += series[s][i] }
+        var sums = [Double](repeating: 0, count: width)
+        interleaved.withUnsafeBufferPointer { values in
+            sums.withUnsafeMutableBufferPointer { sums in
+                for r in 0..<resamples {
+                    for s in 0..<width { sums[s] = 0 }
+                    for _ in 0..<n {
+                        let row = Int(truncatingIfNeeded: rng.boundedDraw(UInt64(n))) * width
+                        for s in 0..<width { sums[s] += values[row + s] }
+                    }
+                    for s in 0..<width { means[s][r] = sums[s] / Double(n) }
+                }
             }
-            for s in series.indices { means[s][r] = sums[s] / Double(n) }
         }
         return means
     }
