@@ -48,12 +48,12 @@ public struct PairedBootstrap: Sendable {
         return [percentile(sorted, tail), percentile(sorted, 1 - tail)]
     }
 
-    /// A two-sided bootstrap p-value for "the mean difference is 0": twice the smaller share of resampled
-    /// means on either side of 0 (at most 1).
+    /// A two-sided bootstrap p-value for "the mean difference is 0": twice the share of resampled means on
+    /// the smaller side of 0, counted as `(k + 1) / (B + 1)` so that it is never 0 (at most 1).
     public static func pValue(_ means: [Double]) -> Double {
         guard !means.isEmpty else { return 1 }
         let below = means.filter { $0 <= 0 }.count, above = means.filter { $0 >= 0 }.count
-        return min(1, 2 * Double(min(below, above)) / Double(means.count))
+        return min(1, 2 * Double(min(below, above) + 1) / Double(means.count + 1))
     }
 
     /// The `q` quantile of sorted values, numpy's `linear` method.
