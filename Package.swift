@@ -25,6 +25,10 @@ let package = Package(
         // Evaluation: scoring checkpoints on held-out data.
         .library(name: "CairnEvaluation", targets: ["CairnEvaluation"]),
         .executable(name: "cairn-eval", targets: ["cairn-eval"]),
+        // Audit: symmetric units, initialisation scale, signal propagation, repair.
+        .library(name: "CairnAudit", targets: ["CairnAudit"]),
+        .executable(name: "cairn-audit", targets: ["cairn-audit"]),
+        .executable(name: "cairn-diff", targets: ["cairn-diff"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
@@ -47,11 +51,18 @@ let package = Package(
         .target(name: "CairnInspect", dependencies: ["CairnModel"]),
         /// Scoring checkpoints on held-out data: metrics, calibration, paired comparisons (`cairn-eval`).
         .target(name: "CairnEvaluation", dependencies: ["CairnEngine", "CairnInspect"]),
+        // MARK: - Audit (above both Engine and Inspect)
+        /// Symmetric units, initialisation scale, a forward/backward pass through the engine, repair.
+        .target(name: "CairnAudit", dependencies: ["CairnEngine", "CairnInspect"]),
+        .testTarget(name: "CairnAuditTests", dependencies: ["CairnAudit"]),
+        tool("cairn-audit"),
+
         /// Shared command-line pieces: option groups, progress, output, exit codes.
         .target(name: "CairnCLI", dependencies: [
             "CairnEngine",
             "CairnInspect",
             "CairnEvaluation",
+            "CairnAudit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -61,6 +72,12 @@ let package = Package(
         tool("cairn-inspect"),
         tool("cairn-convert"),
         tool("cairn-eval"),
+        tool("cairn-diff"),
+
+        // MARK: - Fuzzing
+        /// libFuzzer targets for every reader of untrusted bytes (`Tests/Fuzz/run.sh`); built normally, it
+        /// replays inputs.
+        .executableTarget(name: "cairn-fuzz", dependencies: ["CairnEngine", "CairnInspect"]),
 
         // MARK: - Benchmarks
         /// Times CairnFormat save/load on a checkpoint prepared by `Benchmarks/format/run.py`.
@@ -69,6 +86,8 @@ let package = Package(
         .executableTarget(name: "cairn-bench-train", dependencies: ["CairnEngine", "CairnModel"],
                           path: "Benchmarks/train", exclude: ["run.py", "RESULTS.md"],
                           sources: ["TrainBenchmark.swift"]),
+        /// CSV loading speed against pandas and numpy (`Benchmarks/csv/run.py`).
+        .executableTarget(name: "cairn-bench-csv", dependencies: ["CairnEngine"], path: "Benchmarks/csv/Sources"),
 
         // MARK: - Tests
         .testTarget(name: "CairnFormatTests", dependencies: ["CairnFormat"]),

@@ -103,7 +103,7 @@ class CairnFile:
         try:
             self.fh = open(path, "rb")
         except FileNotFoundError:
-            raise CairnFormatError(path, "notFound", "file not found")
+            raise CairnFormatError(path, "notFound", "no such file")
         self.size = os.fstat(self.fh.fileno()).st_size
         head = self._read(0, min(self.size, HEADER_SIZE))
         if len(head) >= 8 and head[:8] != MAGIC:

@@ -46,7 +46,8 @@ def main():
     ap.add_argument("--reps", type=int, default=3)
     ap.add_argument("--dir", default="/dev/shm/cairn_convert_bench")
     ap.add_argument("--bin", default=os.path.join(ROOT, ".build/release"))
-    ap.add_argument("--shared", default=os.environ.get("CAIRN_SHARED_BENCH", "/work/shared/bench"))
+    ap.add_argument("--shared", default=os.environ.get("CAIRN_SHARED_BENCH", os.path.join(ROOT, "..", "shared", "bench")),
+                    help="the shared peer scripts (default: ../shared/bench beside the repository)")
     a = ap.parse_args()
     os.environ["BENCH_D"] = str(a.d)
     sys.path.insert(0, a.shared)

@@ -21,7 +21,8 @@ import sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-SHARED = os.environ.get("CAIRN_SHARED_BENCH", "/work/shared/bench")
+# The shared peer scripts live beside the repository (../shared/bench), unless $CAIRN_SHARED_BENCH says otherwise.
+SHARED = os.environ.get("CAIRN_SHARED_BENCH", os.path.join(ROOT, "..", "shared", "bench"))
 PEERS = ["safetensors_np", "np_savez_compressed", "h5_shuffle_gzip4"]
 
 

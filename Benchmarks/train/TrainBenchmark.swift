@@ -6,7 +6,7 @@ import Glibc
 import Darwin
 #endif
 
-/// Training-speed benchmark on workload W-MNISTSCALE (see `/work/shared/bench/train_bench.py`):
+/// Training-speed benchmark on workload W-MNISTSCALE (see `../shared/bench/train_bench.py` beside the repository):
 /// 60000 x 784 uniform inputs, random labels, MLP 784-256-128-10, leaky-ReLU 0.01, softmax
 /// cross-entropy, SGD momentum 0.9, lr 0.01. One epoch = shuffle + every sample, rows gathered into
 /// a batch buffer in shuffled order (as the trainer does), last partial batch included. 200 warm-up

@@ -5,22 +5,28 @@ import Foundation
 
 /// The data flags shared by `cairn-train`, `cairn-resume` and `cairn-eval`.
 public struct DataOptions: ParsableArguments {
-    @Option(name: .customLong("data"), help: "Training data: CSV, IDX images (with --labels) or NPY (with --labels). Default: the bundled digits fixture.")
+    @Option(name: .customLong("data"), help: "Training data: CSV, IDX images (with --labels) or NPY (with --labels). Default: the bundled digits, Fixtures/datasets/digits.csv (features x 1/16, from its digits.csv.preprocessing.json).")
     public var data: String?
 
-    @Option(help: "Labels for IDX or NPY data.")
+    @Option(help: "Labels for IDX or NPY data (a CSV holds its own: --label-column).")
     public var labels: String?
 
     @Option(name: .customLong("label-column"), help: "CSV target column(s): a name or 0-based index; comma-separated for several regression targets. Default: a column named 'label', else the first.")
     public var labelColumn: String?
 
-    @Option(help: "classification or regression.")
+    @Option(help: "CSV cell separator: ',' ';' or tab. Default ','.")
+    public var delimiter: CSVDelimiter?
+
+    @Option(help: "classification or regression. Default classification (--init-from: the source's task).")
     public var task: TrainingTask?
 
-    @Option(help: "Multiply every feature by X before anything else.")
+    @Option(parsing: .unconditional, help: "Classification: the number of classes, labels 0 to N-1. Default: the largest training label + 1 (classes without training samples are named in a notice).")
+    public var classes: Int?
+
+    @Option(parsing: .unconditional, help: "Multiply every feature by X before anything else. Default: the data file's <file>.preprocessing.json 'scale', else 1.")
     public var scale: Float?
 
-    @Flag(help: "Standardise each feature to zero mean and unit variance (fitted on the training samples).")
+    @Flag(help: "Standardise each feature to zero mean and unit variance (fitted on the training samples). Regression targets are always standardised (undone in every loss, R^2 and prediction).")
     public var standardize = false
 
     @Option(help: "Validation data file (same format as --data).")
@@ -29,20 +35,73 @@ public struct DataOptions: ParsableArguments {
     @Option(name: .customLong("val-labels"), help: "Labels for IDX or NPY validation data.")
     public var valLabels: String?
 
-    @Option(name: .customLong("val-split"), help: "Fraction of the training data held out for validation, stratified and seeded (0: train on every sample). Default 0.2 when there is no --val.")
+    @Option(name: .customLong("val-split"), parsing: .unconditional, help: "Fraction of the training data held out for validation, stratified and seeded (0: train on every sample). Default 0.2 when there is no --val.")
     public var valSplit: Double?
 
     public init() {}
 
     public mutating func validate() throws {
         if let valSplit, !(valSplit >= 0 && valSplit < 1) {
-            throw ValidationError("--val-split must be in [0, 1), got \(valSplit)")
+            throw ValidationError("--val-split \(valSplit): must be from 0 up to (not including) 1")
         }
         if val != nil, let valSplit, valSplit > 0 {
             throw ValidationError("give either --val or --val-split, not both")
         }
         if let scale, !scale.isFinite || scale == 0 {
-            throw ValidationError("--scale must be a finite non-zero number")
+            throw ValidationError("--scale \(scale): must be a finite non-zero number")
+        }
+        if let classes, !(1...CSVLoader.maximumClasses).contains(classes) {
+            throw ValidationError("--classes \(classes): must be from 1 to \(CSVLoader.maximumClasses)")
+        }
+        if classes != nil, task == .regression { throw ValidationError("--classes applies to classification, not --task regression") }
+        if let labels, let data, DataFiles.isCSV(data) {
+            throw ValidationError("--labels \(labels): a CSV file (\(data)) holds its own labels; name the column with --label-column")
+        }
+        if let valLabels, let val, DataFiles.isCSV(val) {
+            throw ValidationError("--val-labels \(valLabels): a CSV file (\(val)) holds its own labels; name the column with --label-column")
+        }
+        if valLabels != nil, val == nil { throw ValidationError("--val-labels needs --val FILE") }
+        if let delimiter, delimiter != .comma, let data, !DataFiles.isCSV(data) {
+            throw ValidationError("--delimiter applies to CSV data, not \(data)")
+        }
+    }
+}
+
+/// `--delimiter`: the byte between CSV cells.
+public enum CSVDelimiter: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case comma = ","
+    case semicolon = ";"
+    case tab
+
+    public init?(argument: String) {
+        switch argument {
+        case ",", "comma": self = .comma
+        case ";", "semicolon": self = .semicolon
+        case "tab", "\t", "\\t": self = .tab
+        default: return nil
+        }
+    }
+
+    public static var allValueStrings: [String] { [",", ";", "tab"] }
+
+    /// The separator byte.
+    public var byte: UInt8 {
+        switch self {
+        case .comma: return UInt8(ascii: ",")
+        case .semicolon: return UInt8(ascii: ";")
+        case .tab: return UInt8(ascii: "\t")
+        }
+    }
+
+    /// How a checkpoint records it (`DataRecord.delimiter`): nil for a comma.
+    public var recorded: String? { self == .comma ? nil : (self == .tab ? "\t" : rawValue) }
+
+    /// The delimiter a checkpoint recorded.
+    public init(recorded: String?) {
+        switch recorded {
+        case ";": self = .semicolon
+        case "\t": self = .tab
+        default: self = .comma
         }
     }
 }

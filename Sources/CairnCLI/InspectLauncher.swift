@@ -12,8 +12,16 @@ public enum InspectLauncher {
         case svg
     }
 
-    /// `--verify`: prints the verdict; exit status 1 when the file is damaged (even unopenable).
+    /// `--verify`: prints the verdict; exit status 1 when the file is damaged (even unopenable), 2 when it is
+    /// missing or cannot be read.
     public static func verify(path: String, json: Bool) throws {
+        // A file that is not there, or cannot be read at all, is trouble (2), not damage (1).
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw CairnError(path: path, kind: .notFound)
+        }
+        if isDirectory.boolValue { throw CairnError(path: path, kind: .io("is a directory, not a .cairn file")) }
+        if !FileManager.default.isReadableFile(atPath: path) { throw CairnError(path: path, kind: .io("cannot be read (permission denied)")) }
         let report = VerificationReport.verify(path: path)
         print(json ? try ReportJSON.text(report) : report.text(), terminator: "")
         if !report.sound { throw ExitCode(ExitStatus.found.rawValue) }

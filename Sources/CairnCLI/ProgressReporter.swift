@@ -51,6 +51,7 @@ public final class ProgressReporter: TrainingObserver {
         var line = "epoch \(record.epoch)/\(epochs)  train_loss \(format(record.trainLoss, 4))"
         if let v = record.validationLoss { line += "  val_loss \(format(v, 4))" }
         if let a = record.validationAccuracy { line += "  val_accuracy \(format(a * 100, 2))%" }
+        if let r2 = record.validationR2 { line += "  val_r2 \(format(r2, 4))" }
         line += "  lr \(record.learningRate)  \(format(record.seconds, 2))s"
         write((style == .live ? "\r\u{1B}[2K" : "") + line + "\n")
     }

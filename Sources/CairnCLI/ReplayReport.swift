@@ -1,3 +1,4 @@
+import CairnInspect
 import Foundation
 
 /// Prints the result of `cairn-resume --verify`.

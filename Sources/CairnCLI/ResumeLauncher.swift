@@ -1,6 +1,7 @@
 import ArgumentParser
 import CairnEngine
 import CairnFormat
+import CairnInspect
 import CairnModel
 import Foundation
 
@@ -44,12 +45,20 @@ public enum ResumeLauncher {
         guard manifest.schema <= 1 else {
             throw CheckpointError(path: path, "manifest schema \(manifest.schema) is newer than this cairn-resume understands (1); upgrade Cairn")
         }
+        for (flag, given) in [("--scale", dataOptions.scale != nil), ("--standardize", dataOptions.standardize),
+                              ("--classes", dataOptions.classes != nil), ("--task", dataOptions.task != nil)] where given {
+            throw ValidationError("\(flag): a resumed run keeps the task, classes and preprocessing recorded in \(path)")
+        }
+        if let epochs = changes.optimization.epochs, epochs <= manifest.training.epoch {
+            throw ValidationError("--epochs \(epochs): \(path) has already completed \(manifest.training.epoch) epochs; give a total above \(manifest.training.epoch)")
+        }
         let request = dataOptions.request.filledIn(from: manifest.data)
         if let data = request.data, !FileManager.default.fileExists(atPath: data) {
-            throw DataError(path: data, "no such file (the checkpoint's training data; pass --data FILE)")
+            throw DataError(path: data, "\(MissingFile.reason) (the checkpoint's training data; pass --data FILE)")
         }
         let data = try RunData.load(request, task: manifest.task, seed: manifest.hyperparameters.seed,
-                                    preprocessing: manifest.preprocessing)
+                                    preprocessing: manifest.preprocessing,
+                                    classes: manifest.task == .classification ? manifest.data.outputs : nil)
         if data.record.fingerprint != manifest.data.fingerprint, !changes.allowDifferentData {
             throw DataError(path: data.record.train[0], "its samples (\(data.record.fingerprint)) are not the data \(path) was trained on (\(manifest.data.fingerprint)); pass --allow-different-data to continue on it anyway")
         }
@@ -69,6 +78,10 @@ public enum ResumeLauncher {
             }
             notes.append("batch size \(hyper.batchSize == 0 ? "full" : String(hyper.batchSize)) -> \(batch.value == 0 ? "full" : String(batch.value))")
             hyper.batchSize = batch.value
+        }
+        let kindAfter = o.optimizer ?? hyper.optimizer.kind
+        if kindAfter != .momentum, o.momentum != nil || o.nesterov {
+            throw ValidationError("\(o.momentum != nil ? "--momentum \(o.momentum!)" : "--nesterov"): applies to the momentum optimiser; \(path) continues with \(kindAfter.rawValue)")
         }
         if let momentum = o.momentum, momentum != hyper.optimizer.momentum { notes.append("momentum -> \(momentum)"); hyper.optimizer.momentum = momentum }
         if o.nesterov, !hyper.optimizer.nesterov { notes.append("nesterov on"); hyper.optimizer.nesterov = true }
@@ -150,6 +163,6 @@ public enum ResumeLauncher {
             throw CheckpointError(path: later, "is at step \(goal), before \(path) (step \(trainer.manifest.training.globalStep))")
         }
         _ = try trainer.run(stopAtStep: goal)
-        return ReplayComparison.compare(replay: trainer.snapshot(), target: target, targetPath: later)
+        return try ReplayComparison.compare(replay: trainer.snapshot(), target: target, targetPath: later)
     }
 }

@@ -1,13 +1,16 @@
 import ArgumentParser
 import CairnEngine
 import CairnFormat
+import CairnInspect
 import CairnModel
 import Foundation
 
 /// Runs a prepared trainer the way `cairn-train` and `cairn-resume` both do: progress on standard
 /// error, SIGINT/SIGTERM handled, history files written, the summary printed, the exit status chosen.
 public enum RunDriver {
-    public static func drive(_ trainer: Trainer, output: OutputOptions, tool: String) throws {
+    /// `initialAudit`: the audit of the initial weights (`cairn-train`), included in `--json` under `audit`.
+    public static func drive(_ trainer: Trainer, output: OutputOptions, tool: String,
+                             initialAudit: AuditReport? = nil) throws {
         let blas = BLASLibrary.describe(threads: trainer.network.team.threadCount)
         let epochs = trainer.manifest.hyperparameters.epochs
         let remainingSteps = max(epochs * trainer.stepsPerEpoch - trainer.manifest.training.globalStep, 0)
@@ -22,7 +25,8 @@ public enum RunDriver {
             throw error
         }
         try HistoryFiles.write(trainer.manifest.history, to: trainer.policy.directory, title: title(trainer))
-        let summary = RunSummary(trainer: trainer, outcome: outcome, blas: blas)
+        var summary = RunSummary(trainer: trainer, outcome: outcome, blas: blas)
+        summary.audit = initialAudit
         if output.json {
             print(try summary.json())
         } else {

@@ -1,4 +1,5 @@
 import CairnEngine
+import CairnInspect
 import CairnModel
 import Foundation
 
@@ -9,11 +10,15 @@ public struct RunSummary: Codable {
     public var trainLoss: Double?
     public var valLoss: Double?
     public var valAccuracy: Double?
+    /// Regression: R^2 on the validation samples (targets in their own units).
+    public var valR2: Double?
     public var samplesPerSecond: Double
     public var checkpoint: String?
     public var runDirectory: String
     public var outcome: String
     public var blas: String
+    /// `cairn-train`: the audit of the initial weights before step 0 (`cairn-audit`'s JSON report).
+    public var audit: AuditReport?
 
     public init(trainer: Trainer, outcome: TrainingOutcome, blas: String) {
         let last = trainer.manifest.history.last
@@ -22,6 +27,7 @@ public struct RunSummary: Codable {
         trainLoss = last?.trainLoss
         valLoss = last?.validationLoss
         valAccuracy = last?.validationAccuracy
+        valR2 = last?.validationR2
         samplesPerSecond = trainer.samplesPerSecond
         checkpoint = trainer.lastCheckpoint
         runDirectory = trainer.policy.directory
@@ -30,8 +36,9 @@ public struct RunSummary: Codable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case epochs, steps, trainLoss = "train_loss", valLoss = "val_loss", valAccuracy = "val_accuracy"
+        case epochs, steps, trainLoss = "train_loss", valLoss = "val_loss", valAccuracy = "val_accuracy", valR2 = "val_r2"
         case samplesPerSecond = "samples_per_second", checkpoint, runDirectory = "run_dir", outcome, blas
+        case audit
     }
 
     /// The JSON line.
@@ -48,6 +55,7 @@ public struct RunSummary: Codable {
         if let trainLoss { parts.append("train_loss \(format(trainLoss, 4))") }
         if let valLoss { parts.append("val_loss \(format(valLoss, 4))") }
         if let valAccuracy { parts.append("validation accuracy \(format(valAccuracy * 100, 2))%") }
+        if let valR2 { parts.append("validation R^2 \(format(valR2, 4))") }
         parts.append("\(Int(samplesPerSecond)) samples/s")
         var line = parts.joined(separator: ", ")
         if let checkpoint { line += "\ncheckpoint: \(checkpoint)" }

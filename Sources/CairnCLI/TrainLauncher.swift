@@ -11,45 +11,61 @@ public enum TrainLauncher {
     public static func train(data dataOptions: DataOptions, model: ModelOptions, optimization: OptimizationOptions,
                              output: OutputOptions, transfer: TransferOptions, seed: UInt64, earlyStop: Int?,
                              metadata: [String: String]) throws {
-        let source = try transfer.initFrom.map { try Checkpoint.load(from: $0) }
-        let task = source?.manifest.task ?? dataOptions.task ?? .classification
-        if let source, let asked = dataOptions.task, asked != source.manifest.task {
-            throw CheckpointError(path: transfer.initFrom!, "is a \(source.manifest.task.rawValue) model; --task \(asked.rawValue) does not fit it")
+        if transfer.initFrom != nil, let flag = model.perceptronFlags.first {
+            throw ValidationError("\(flag): --init-from takes the graph of \(transfer.initFrom!); \(flag) does not apply (use --new-head to replace its output layer)")
         }
-        let data = try RunData.load(dataOptions, task: task, seed: seed)
+        let source = try transfer.initFrom.map { try TransferSource.open($0) }
+        let task = source?.task ?? dataOptions.task ?? .classification
+        if let source, let asked = dataOptions.task, asked != source.task {
+            throw CheckpointError(path: source.path, "is a \(source.task.rawValue) model; --task \(asked.rawValue) does not fit it")
+        }
+        if task == .regression, let classes = dataOptions.classes {
+            throw ValidationError("--classes \(classes): applies to classification; \(source?.path ?? "this run") is regression")
+        }
+        let reused = try source?.preprocessing(checking: dataOptions)
+        var data = try RunData.load(dataOptions, task: task, seed: seed, preprocessing: reused)
+        if let source, reused != nil {
+            data.preprocessingSource = "--init-from \(source.path)"
+        }
         var graph: GraphSpec
         var newHead: String?
-        if let source, let path = transfer.initFrom {
-            (graph, newHead) = try transfer.graph(from: source, path: path)
-            try checkGraph(graph, fits: data, task: task, source: path)
+        if let source {
+            (graph, newHead) = try transfer.graph(from: source.graph, path: source.path)
+            try checkGraph(graph, fits: data, task: task, source: source.path)
         } else {
             graph = try makeGraph(model: model, data: data, task: task)
         }
+        let kind = optimization.optimizer ?? OptimizationOptions.defaultOptimizer
         let optimizer = OptimizerConfig(
-            kind: optimization.optimizer ?? .momentum,
-            learningRate: optimization.lr ?? 0.05,
-            momentum: optimization.momentum ?? 0.9,
+            kind: kind,
+            learningRate: optimization.lr ?? OptimizationOptions.defaultLearningRate(kind),
+            momentum: optimization.momentum ?? OptimizationOptions.defaultMomentum,
             nesterov: optimization.nesterov,
             weightDecay: optimization.weightDecay ?? 0,
             clipNorm: optimization.clipNorm)
         let hyperparameters = Hyperparameters(
             initialization: model.scheme, optimizer: optimizer,
             schedule: optimization.schedule.flatMap(ScheduleConfig.init(parsing:)) ?? .constant,
-            batchSize: optimization.batchSize?.value ?? 32, epochs: optimization.epochs ?? 30, seed: seed,
+            batchSize: optimization.batchSize?.value ?? OptimizationOptions.defaultBatchSize,
+            epochs: optimization.epochs ?? OptimizationOptions.defaultEpochs, seed: seed,
             earlyStopPatience: earlyStop, frozen: transfer.frozenNodes.isEmpty ? nil : transfer.frozenNodes,
             initializedFrom: transfer.initFrom)
-        if model.scheme.isSymmetric {
-            printError("warning: --init \(model.scheme) starts every unit of a layer identical; gradient descent keeps them identical (cairn-audit finds such units)")
-        }
         let directory = try runDirectory(output.out, data: data)
         let batch = hyperparameters.effectiveBatchSize(trainingCount: data.train.count)
         let network = try Network(graph: graph, maxBatch: max(batch, 256), threads: output.threadCount)
         var rng = RandomGenerator(seed: seed)
         network.initialize(hyperparameters.initialization, rng: &rng)
-        if let source, let path = transfer.initFrom {
-            try network.loadParameters(from: source, path: path, skipping: newHead.map { [$0] } ?? [])
+        if let source {
+            try source.loadParameters(into: network, skipping: newHead.map { [$0] } ?? [])
         }
         try transfer.freeze(network)
+        if !output.quiet { printError(data.description) }
+        for notice in data.notices { printError("notice: \(notice)") }
+        if let source, source.preprocessing == nil {
+            printError("notice: \(source.path) records no preprocessing (an imported model); the features are used as --scale/--standardize say: \(data.preprocessing.summary)")
+        }
+        // The same audit as cairn-audit, on the weights step 0 starts from.
+        let initialAudit = AuditLauncher.auditInitialWeights(of: network, quiet: output.quiet)
         let blas = BLASLibrary.describe(threads: network.team.threadCount)
         var allMetadata = metadata
         allMetadata["blas"] = blas
@@ -71,7 +87,7 @@ public enum TrainLauncher {
             printError("run folder: \(directory)")
         }
         try trainer.saveInitial()
-        try RunDriver.drive(trainer, output: output, tool: "cairn-train")
+        try RunDriver.drive(trainer, output: output, tool: "cairn-train", initialAudit: initialAudit)
     }
 
     /// The graph from `--model` or the perceptron flags, checked against the data.
@@ -80,6 +96,7 @@ public enum TrainLauncher {
         var graph: GraphSpec
         if let path = model.model {
             let bytes: Data
+            guard FileManager.default.fileExists(atPath: path) else { throw DataError(path: path, MissingFile.reason) }
             do { bytes = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
                 throw DataError(path: path, "cannot be read (\(describe(error)))")
             }
@@ -95,7 +112,8 @@ public enum TrainLauncher {
             try checkGraph(graph, fits: data, task: task, source: path)
         } else {
             graph = GraphSpec.perceptron(inputs: data.loaded.width, hidden: try model.hiddenWidths(), outputs: outputs,
-                                         activation: model.activationKind, alpha: model.alpha, dropout: model.dropout,
+                                         activation: model.activationKind, alpha: model.alpha ?? ModelOptions.defaultAlpha,
+                                         dropout: model.dropout ?? ModelOptions.defaultDropout,
                                          classification: task == .classification)
             try graph.validate()
         }

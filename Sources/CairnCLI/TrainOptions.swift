@@ -4,45 +4,88 @@ import CairnModel
 
 /// The model flags of `cairn-train`.
 public struct ModelOptions: ParsableArguments {
-    @Option(help: "Hidden layer widths of the perceptron, comma-separated (e.g. 64,64).")
-    public var hidden: String = "64"
+    /// The perceptron's defaults (shown in `--help`).
+    public static let defaultHidden = "64", defaultActivation = "leaky-relu"
+    public static let defaultAlpha: Float = 0.01, defaultDropout: Float = 0
+    /// The widest hidden layer `--hidden` accepts.
+    public static let maximumHiddenWidth = 1 << 20
 
-    @Option(help: "Hidden activation: relu, leaky-relu, tanh, sigmoid or identity.")
-    public var activation: String = "leaky-relu"
+    @Option(help: "Hidden layer widths of the perceptron, comma-separated (e.g. 128,64; '' for none). Default \(defaultHidden).")
+    public var hidden: String?
 
-    @Option(help: "Slope of leaky-relu for negative inputs.")
-    public var alpha: Float = 0.01
+    @Option(help: "Hidden activation: relu, leaky-relu, tanh, sigmoid or identity. Default \(defaultActivation).")
+    public var activation: String?
 
-    @Option(help: "Dropout rate after each hidden activation (0: none).")
-    public var dropout: Float = 0
+    @Option(parsing: .unconditional, help: "Slope of leaky-relu for negative inputs. Default \(defaultAlpha).")
+    public var alpha: Float?
+
+    @Option(parsing: .unconditional, help: "Dropout rate after each hidden activation, from 0 (none) up to 1. Default 0.")
+    public var dropout: Float?
 
     @Option(name: .customLong("model"), help: "A JSON layer graph (schema: Formats/graph-v1.schema.json) instead of --hidden.")
     public var model: String?
 
-    @Option(name: .customLong("init"), help: "Weight initialisation: zeros, constant:C, normal:SIGMA, uniform:A, xavier, xavier-normal, he, he-uniform. Default: he for the ReLU family, xavier otherwise.")
+    @Option(name: .customLong("init"), help: "Weight initialisation: zeros, constant:C, normal:SIGMA, uniform:A, xavier, xavier-normal, he, he-uniform. Default: he (normal) for relu and leaky-relu, xavier (uniform) otherwise.")
     public var initialization: String?
 
     public init() {}
 
     public mutating func validate() throws {
         _ = try hiddenWidths()
-        guard let kind = NodeKind(rawValue: activation), [.relu, .leakyRelu, .tanh, .sigmoid, .identity].contains(kind) else {
-            throw ValidationError("--activation must be relu, leaky-relu, tanh, sigmoid or identity, got '\(activation)'")
+        if let activation {
+            guard let kind = NodeKind(rawValue: activation), [.relu, .leakyRelu, .tanh, .sigmoid, .identity].contains(kind) else {
+                throw ValidationError("--activation '\(activation)': must be relu, leaky-relu, tanh, sigmoid or identity")
+            }
         }
-        guard alpha.isFinite else { throw ValidationError("--alpha must be finite") }
-        guard dropout >= 0, dropout < 1 else { throw ValidationError("--dropout must be in [0, 1), got \(dropout)") }
+        if let alpha, !alpha.isFinite { throw ValidationError("--alpha \(alpha): must be a finite number") }
+        if let alpha, activationKind != .leakyRelu {
+            throw ValidationError("--alpha \(alpha): applies to --activation leaky-relu, not \(activationKind.rawValue)")
+        }
+        if let dropout, !(dropout >= 0 && dropout < 1) {
+            throw ValidationError("--dropout \(dropout): must be from 0 up to (not including) 1")
+        }
         if let initialization, InitScheme(parsing: initialization) == nil {
-            throw ValidationError("--init: unknown scheme '\(initialization)' (zeros, constant:C, normal:SIGMA, uniform:A, xavier, xavier-normal, he, he-uniform)")
+            throw ValidationError("--init '\(initialization)': \(Self.initProblem(initialization))")
         }
+        if let model {
+            let given = [("--hidden", hidden != nil), ("--activation", activation != nil), ("--alpha", alpha != nil),
+                         ("--dropout", dropout != nil)].filter(\.1).map(\.0)
+            if !given.isEmpty {
+                throw ValidationError("\(given.joined(separator: ", ")) \(given.count == 1 ? "shapes" : "shape") the perceptron; \(model) (--model) defines the whole graph, so \(given.count == 1 ? "it does" : "they do") not apply")
+            }
+        }
+    }
+
+    /// What is wrong with an `--init` text.
+    static func initProblem(_ text: String) -> String {
+        let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+        let schemes = "zeros, constant:C, normal:SIGMA, uniform:A, xavier, xavier-normal, he, he-uniform"
+        guard parts.count == 2, ["constant", "normal", "uniform"].contains(parts[0]) else { return "unknown scheme (\(schemes))" }
+        guard let value = Float(parts[1]), value.isFinite else { return "'\(parts[1])' is not a finite number" }
+        return parts[0] == "normal" ? "SIGMA is \(value); it must be 0 or more" : "A is \(value); it must be 0 or more"
+    }
+
+    /// Whether any perceptron flag was given (they do not apply with `--init-from`).
+    public var perceptronFlags: [String] {
+        [("--hidden", hidden != nil), ("--activation", activation != nil), ("--alpha", alpha != nil),
+         ("--dropout", dropout != nil), ("--model", model != nil)].filter(\.1).map(\.0)
     }
 
     /// The parsed `--hidden` widths (empty for `--hidden ''`: a linear model).
     public func hiddenWidths() throws -> [Int] {
-        let parts = hidden.split(separator: ",", omittingEmptySubsequences: true)
+        let text = hidden ?? Self.defaultHidden
+        guard !text.trimmingCharacters(in: .whitespaces).isEmpty else { return [] }
         var widths = [Int]()
-        for part in parts {
-            guard let w = Int(part.trimmingCharacters(in: .whitespaces)), w > 0, w <= GraphSpec.maximumWidth else {
-                throw ValidationError("--hidden takes positive widths separated by commas, got '\(hidden)'")
+        for part in text.split(separator: ",", omittingEmptySubsequences: false) {
+            let cell = part.trimmingCharacters(in: .whitespaces)
+            guard !cell.isEmpty else {
+                throw ValidationError("--hidden '\(text)': an empty width between commas (write widths such as 64,64)")
+            }
+            guard let w = Int(cell) else {
+                throw ValidationError("--hidden '\(text)': '\(cell)' is not a whole number")
+            }
+            guard w >= 1, w <= Self.maximumHiddenWidth else {
+                throw ValidationError("--hidden '\(text)': width \(w) must be from 1 to \(Self.maximumHiddenWidth)")
             }
             widths.append(w)
         }
@@ -50,7 +93,7 @@ public struct ModelOptions: ParsableArguments {
     }
 
     /// The activation kind (validated).
-    public var activationKind: NodeKind { NodeKind(rawValue: activation) ?? .leakyRelu }
+    public var activationKind: NodeKind { NodeKind(rawValue: activation ?? Self.defaultActivation) ?? .leakyRelu }
 
     /// The initialisation: the flag, or the default for the activation.
     public var scheme: InitScheme {
@@ -59,46 +102,65 @@ public struct ModelOptions: ParsableArguments {
     }
 }
 
-/// The optimisation flags shared by `cairn-train` and `cairn-resume`.
+/// The optimisation flags shared by `cairn-train` and `cairn-resume` (where each defaults to the run's own).
 public struct OptimizationOptions: ParsableArguments {
-    @Option(help: "sgd, momentum, adam or adamw.")
+    /// `cairn-train`'s defaults (shown in `--help`).
+    public static let defaultOptimizer = OptimizerConfig.Kind.momentum
+    public static let defaultMomentum: Float = 0.9, defaultBatchSize = 32, defaultEpochs = 30
+    /// The default learning rate of an optimiser: 0.05 for SGD with or without momentum, 0.001 for Adam
+    /// and AdamW (as in PyTorch and Keras).
+    public static func defaultLearningRate(_ kind: OptimizerConfig.Kind) -> Float {
+        kind == .adam || kind == .adamw ? 0.001 : 0.05
+    }
+
+    @Option(help: "sgd, momentum, adam or adamw. Default momentum (cairn-resume: the run's own).")
     public var optimizer: OptimizerConfig.Kind?
 
-    @Option(help: "Momentum coefficient (momentum optimiser).")
+    @Option(parsing: .unconditional, help: "Momentum coefficient of the momentum optimiser, from 0 up to 1. Default 0.9.")
     public var momentum: Float?
 
-    @Flag(help: "Nesterov momentum.")
+    @Flag(help: "Nesterov momentum (momentum optimiser). Default off.")
     public var nesterov = false
 
-    @Option(help: "Learning rate.")
+    @Option(parsing: .unconditional, help: "Learning rate, above 0. Default 0.05 for sgd and momentum, 0.001 for adam and adamw.")
     public var lr: Float?
 
-    @Option(help: "Learning-rate schedule: constant, step:EPOCHS:GAMMA, exponential:GAMMA, cosine[:MIN], optionally after warmup:STEPS, (e.g. warmup:100,cosine).")
+    @Option(help: "Learning-rate schedule: constant, step:EPOCHS:GAMMA, exponential:GAMMA, cosine[:MIN], optionally after warmup:STEPS, (e.g. warmup:100,cosine). Default constant.")
     public var schedule: String?
 
-    @Option(name: .customLong("weight-decay"), help: "L2 penalty (decoupled for adamw).")
+    @Option(name: .customLong("weight-decay"), parsing: .unconditional, help: "L2 penalty, 0 or more (decoupled for adamw). Default 0.")
     public var weightDecay: Float?
 
-    @Option(name: .customLong("clip-norm"), help: "Clip the global gradient norm to this value.")
+    @Option(name: .customLong("clip-norm"), parsing: .unconditional, help: "Clip the global gradient norm to this value, above 0. Default: no clipping.")
     public var clipNorm: Float?
 
-    @Option(name: .customLong("batch-size"), help: "Samples per step, or 'full' for full-batch gradient descent; 1 is per-sample descent.")
+    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Samples per step (1 to 16777216; 1 is per-sample descent), or 'full' for full-batch gradient descent. Default 32.")
     public var batchSize: BatchSize?
 
-    @Option(help: "Epochs to train (cairn-resume: the total to reach).")
+    @Option(parsing: .unconditional, help: "Epochs to train, 1 to 1000000 (cairn-resume: the total to reach). Default 30.")
     public var epochs: Int?
 
     public init() {}
 
     public mutating func validate() throws {
-        if let lr, !(lr.isFinite && lr > 0) { throw ValidationError("--lr must be a positive number, got \(lr)") }
-        if let momentum, !(momentum >= 0 && momentum < 1) { throw ValidationError("--momentum must be in [0, 1), got \(momentum)") }
-        if let schedule, ScheduleConfig(parsing: schedule) == nil {
-            throw ValidationError("--schedule: cannot read '\(schedule)' (constant, step:EPOCHS:GAMMA, exponential:GAMMA, cosine[:MIN], warmup:STEPS,...)")
+        if let lr, !(lr.isFinite && lr > 0) { throw ValidationError("--lr \(lr): must be a positive number") }
+        if let momentum, !(momentum >= 0 && momentum < 1) {
+            throw ValidationError("--momentum \(momentum): must be from 0 up to (not including) 1")
         }
-        if let weightDecay, !(weightDecay.isFinite && weightDecay >= 0) { throw ValidationError("--weight-decay must be >= 0") }
-        if let clipNorm, !(clipNorm.isFinite && clipNorm > 0) { throw ValidationError("--clip-norm must be positive") }
-        if let epochs, epochs < 1 || epochs > 1_000_000 { throw ValidationError("--epochs must be from 1 to 1000000, got \(epochs)") }
+        if let optimizer, optimizer != .momentum {
+            if let momentum { throw ValidationError("--momentum \(momentum): applies to --optimizer momentum, not \(optimizer.rawValue)") }
+            if nesterov { throw ValidationError("--nesterov applies to --optimizer momentum, not \(optimizer.rawValue)") }
+        }
+        if nesterov, momentum == 0 { throw ValidationError("--nesterov needs a --momentum above 0, got 0") }
+        if let schedule, ScheduleConfig(parsing: schedule) == nil {
+            throw ValidationError("--schedule '\(schedule)': cannot be read (constant, step:EPOCHS:GAMMA, exponential:GAMMA, cosine[:MIN], warmup:STEPS,...)")
+        }
+        if let weightDecay, !(weightDecay.isFinite && weightDecay >= 0) { throw ValidationError("--weight-decay \(weightDecay): must be 0 or more") }
+        if let clipNorm, !(clipNorm.isFinite && clipNorm > 0) { throw ValidationError("--clip-norm \(clipNorm): must be a positive number") }
+        if let batchSize, batchSize.value < 0 || batchSize.value > BatchSize.maximum || batchSize.text != nil {
+            throw ValidationError("--batch-size \(batchSize.text ?? String(batchSize.value)): must be a whole number from 1 to \(BatchSize.maximum), or 'full'")
+        }
+        if let epochs, epochs < 1 || epochs > 1_000_000 { throw ValidationError("--epochs \(epochs): must be from 1 to 1000000") }
     }
 }
 
@@ -106,13 +168,22 @@ extension OptimizerConfig.Kind: ExpressibleByArgument {}
 
 /// `--batch-size N|full`.
 public struct BatchSize: ExpressibleByArgument, Equatable, Sendable {
+    /// The largest batch.
+    public static let maximum = 1 << 24
     /// Samples per step; 0 for the full training set.
     public var value: Int
+    /// The argument when it was not a size (reported by `validate`).
+    var text: String?
 
     public init?(argument: String) {
         if argument == "full" { value = 0; return }
-        guard let n = Int(argument), n >= 1, n <= 1 << 24 else { return nil }
-        value = n
+        if let n = Int(argument) {
+            value = n
+            if n < 1 { text = argument }
+        } else {
+            value = 0
+            text = argument
+        }
     }
 
     public init(_ value: Int) { self.value = value }
@@ -123,16 +194,16 @@ public struct OutputOptions: ParsableArguments {
     @Option(help: "Run folder for checkpoints (cairn-train default: runs/<data>-<time>; cairn-resume default: the checkpoint's folder).")
     public var out: String?
 
-    @Option(name: .customLong("save-every"), help: "Save a checkpoint every N epochs, and at any epoch with a new best validation loss (0: only at the end). Default 1; cairn-resume: the run's own.")
+    @Option(name: .customLong("save-every"), parsing: .unconditional, help: "Save a checkpoint every N epochs, and at any epoch with a new best validation loss (0: only at the end). Default 1; cairn-resume: the run's own.")
     public var saveEvery: Int?
 
-    @Option(name: .customLong("save-every-steps"), help: "Also save every N optimiser steps, mid-epoch included (0: never). Default 0; cairn-resume: the run's own.")
+    @Option(name: .customLong("save-every-steps"), parsing: .unconditional, help: "Also save every N optimiser steps, mid-epoch included (0: never). Default 0; cairn-resume: the run's own.")
     public var saveEverySteps: Int?
 
-    @Option(help: "Keep the K newest checkpoints plus the best by validation loss (0: keep all). Default 3; cairn-resume: the run's own.")
+    @Option(parsing: .unconditional, help: "Keep the K newest checkpoints plus the best by validation loss (0: keep all). Default 3; cairn-resume: the run's own.")
     public var keep: Int?
 
-    @Option(help: "Compression level 0 (stored) to 9.")
+    @Option(parsing: .unconditional, help: "Compression level 0 (stored) to 9. Default 6.")
     public var level: Int?
 
     @Flag(help: "Print one JSON object with the results on standard output.")
@@ -144,7 +215,7 @@ public struct OutputOptions: ParsableArguments {
     @Flag(help: "More detail on standard error (BLAS library, data, model).")
     public var verbose = false
 
-    @Option(help: "Threads for training (default: one per processor; cairn-resume: the run's own count). Bit-identical resume needs the same count.")
+    @Option(parsing: .unconditional, help: "Threads for training, 1 to 1024 (default: one per processor; cairn-resume: the run's own count). Bit-identical resume needs the same count.")
     public var threads: Int?
 
     public init() {}
@@ -159,10 +230,10 @@ public struct OutputOptions: ParsableArguments {
     }
 
     public mutating func validate() throws {
-        guard (saveEvery ?? 0) >= 0, (saveEverySteps ?? 0) >= 0, (keep ?? 0) >= 0 else {
-            throw ValidationError("--save-every, --save-every-steps and --keep take numbers >= 0")
+        for (flag, value) in [("--save-every", saveEvery), ("--save-every-steps", saveEverySteps), ("--keep", keep)] {
+            if let value, value < 0 { throw ValidationError("\(flag) \(value): must be 0 or more") }
         }
-        if let level, !(0...9).contains(level) { throw ValidationError("--level must be from 0 to 9") }
-        if let threads, threads < 1 || threads > 1024 { throw ValidationError("--threads must be from 1 to 1024") }
+        if let level, !(0...9).contains(level) { throw ValidationError("--level \(level): must be from 0 to 9") }
+        if let threads, threads < 1 || threads > 1024 { throw ValidationError("--threads \(threads): must be from 1 to 1024") }
     }
 }

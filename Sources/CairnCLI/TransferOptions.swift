@@ -4,13 +4,13 @@ import CairnModel
 
 /// `cairn-train`'s transfer-learning flags: start from another checkpoint's graph and weights.
 public struct TransferOptions: ParsableArguments {
-    @Option(name: .customLong("init-from"), help: "Start from this checkpoint's graph and weights (fresh optimiser).")
+    @Option(name: .customLong("init-from"), help: "Start from this model's graph and weights (fresh optimiser), and its preprocessing: a checkpoint, an imported .cairn, .safetensors or .npz.")
     public var initFrom: String?
 
     @Option(help: "Comma-separated nodes whose weights stay fixed (e.g. dense1,dense2).")
     public var freeze: String?
 
-    @Option(name: .customLong("new-head"), help: "Replace the output layer with a freshly initialised one for this many classes.")
+    @Option(name: .customLong("new-head"), parsing: .unconditional, help: "Replace the output layer with a freshly initialised one for this many classes.")
     public var newHead: Int?
 
     public init() {}
@@ -19,7 +19,7 @@ public struct TransferOptions: ParsableArguments {
         if initFrom == nil, freeze != nil || newHead != nil {
             throw ValidationError("--freeze and --new-head need --init-from CHECKPOINT")
         }
-        if let newHead, newHead < 1 { throw ValidationError("--new-head must be at least 1") }
+        if let newHead, !(1...1_000_000).contains(newHead) { throw ValidationError("--new-head \(newHead): must be from 1 to 1000000") }
     }
 
     /// The frozen node names.
@@ -29,8 +29,8 @@ public struct TransferOptions: ParsableArguments {
 
     /// The source graph, with its output layer resized when `--new-head` asks; returns the replaced
     /// node's name, whose weights start fresh.
-    func graph(from source: Checkpoint, path: String) throws -> (GraphSpec, String?) {
-        var graph = source.manifest.graph
+    func graph(from source: GraphSpec, path: String) throws -> (GraphSpec, String?) {
+        var graph = source
         guard let classes = newHead else { return (graph, nil) }
         guard let head = graph.nodes.lastIndex(where: { $0.kind == .dense }) else {
             throw CheckpointError(path: path, "has no dense layer to replace with --new-head")

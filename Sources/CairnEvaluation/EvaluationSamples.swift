@@ -2,14 +2,17 @@ import CairnEngine
 import CairnModel
 import Foundation
 
-/// The samples an evaluation scores: features (raw, or already preprocessed for recorded data), targets,
-/// and each sample's row in its file.
+/// The samples an evaluation scores: features and targets (raw, or already prepared for the network for
+/// recorded data), the targets in their own units, and each sample's row in its file.
 struct EvaluationSamples {
     /// What the samples are, for reports: a path, or a path and the part of it.
     var source: String
     /// The file named in data errors.
     var path: String
+    /// What the network is given: raw (`applied == nil`), or features and targets prepared with `applied`.
     var data: Dataset
+    /// The targets in their own units (regression targets not standardised), for the scores.
+    var unitTargets: DatasetTargets
     /// Row in the source file of each sample (for the validation split: its row in the training file).
     var rows: [Int]
     /// The preprocessing already applied to `data.features` (nil: the features are raw).
@@ -32,7 +35,8 @@ struct EvaluationSamples {
         do {
             run = try RunData.load(
                 request, task: manifest.task, seed: manifest.hyperparameters.seed,
-                preprocessing: manifest.preprocessing)
+                preprocessing: manifest.preprocessing,
+                classes: manifest.task == .classification ? manifest.data.outputs : nil)
         } catch let error as DataError {
             throw EvaluationError(path: nil, error.description + "; pass --data FILE")
         }
@@ -57,26 +61,27 @@ struct EvaluationSamples {
             let rows = request.validation == nil ? parts.validation : Array(0..<validation.count)
             let source =
                 request.validation.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "\(name) (validation split)"
+            // The split's targets as loaded; a separate validation file's mapped back from the network's scale.
+            let units = request.validation == nil
+                ? run.loaded.subset(rows).targets : restored(validation.targets, with: run.preprocessing)
             return EvaluationSamples(
-                source: source, path: request.validation ?? file, data: validation, rows: rows,
+                source: source, path: request.validation ?? file, data: validation, unitTargets: units, rows: rows,
                 applied: run.preprocessing)
         case .train:
             return EvaluationSamples(
-                source: "\(name) (training split)", path: file, data: run.train, rows: parts.train,
-                applied: run.preprocessing)
+                source: "\(name) (training split)", path: file, data: run.train,
+                unitTargets: run.loaded.subset(parts.train).targets, rows: parts.train, applied: run.preprocessing)
         case .all:
             var all = run.loaded
-            run.preprocessing.apply(to: &all.features, width: all.width)
+            all.prepare(with: run.preprocessing)
+            var units = run.loaded.targets
             if request.validation != nil, let validation = run.validation {
                 all.features += validation.features
-                switch (all.targets, validation.targets) {
-                case (.labels(let a), .labels(let b)): all.targets = .labels(a + b)
-                case (.values(let a, let columns), .values(let b, _)): all.targets = .values(a + b, columns: columns)
-                default: break
-                }
+                all.targets = joined(all.targets, validation.targets)
+                units = joined(units, restored(validation.targets, with: run.preprocessing))
             }
             return EvaluationSamples(
-                source: "\(name) (all samples)", path: file, data: all, rows: Array(0..<all.count),
+                source: "\(name) (all samples)", path: file, data: all, unitTargets: units, rows: Array(0..<all.count),
                 applied: run.preprocessing)
         }
     }
@@ -93,8 +98,24 @@ struct EvaluationSamples {
         }
         guard data.count > 0 else { throw EvaluationError(path: path, "has no samples") }
         return EvaluationSamples(
-            source: URL(fileURLWithPath: path).lastPathComponent, path: path, data: data,
+            source: URL(fileURLWithPath: path).lastPathComponent, path: path, data: data, unitTargets: data.targets,
             rows: Array(0..<data.count), applied: nil)
+    }
+
+    /// Targets mapped back from the network's scale to their own units (regression with standardised targets).
+    static func restored(_ targets: DatasetTargets, with preprocessing: Preprocessing) -> DatasetTargets {
+        guard case .values(var values, let columns) = targets else { return targets }
+        preprocessing.restoreTargets(&values, columns: columns)
+        return .values(values, columns: columns)
+    }
+
+    /// One set of targets after the other.
+    static func joined(_ a: DatasetTargets, _ b: DatasetTargets) -> DatasetTargets {
+        switch (a, b) {
+        case (.labels(let x), .labels(let y)): return .labels(x + y)
+        case (.values(let x, let columns), .values(let y, _)): return .values(x + y, columns: columns)
+        default: return a
+        }
     }
 
     /// Checks that the samples fit `model`: its input width, its classes or its target columns.

@@ -47,17 +47,26 @@ public enum Evaluator {
         let raw = samples.applied == nil && models.count > 1 ? samples.data.features : []
         for (index, model) in models.enumerated() {
             // Each model sees the features preprocessed as it was trained (recorded data already is).
+            // Regression targets standardised in training are too: the network works on that scale.
+            let preprocessing = samples.applied ?? model.preprocessing ?? Preprocessing(scale: configuration.scale ?? 1)
             if samples.applied == nil {
-                let preprocessing = model.preprocessing ?? Preprocessing(scale: configuration.scale ?? 1)
-                if index > 0 { samples.data.features = raw }
-                preprocessing.apply(to: &samples.data.features, width: samples.data.width)
+                if index > 0 {
+                    samples.data.features = raw
+                    samples.data.targets = samples.unitTargets
+                }
+                samples.data.prepare(with: preprocessing)
             }
             let network = try model.network(
                 maxBatch: batchSize(configuration, model: model, samples: samples),
                 threads: threads(configuration, model: model))
+            // Losses in the targets' own units, as training reports them.
+            if model.task == .regression, preprocessing.standardizesTargets,
+               let std = preprocessing.targetStandardDeviation, std.count == network.outputWidth {
+                network.reportedLossWeights = std.map { $0 * $0 }
+            }
             let count = samples.data.count
             let started = DispatchTime.now().uptimeNanoseconds
-            let inference = samples.data.features.withUnsafeBufferPointer { x in
+            var inference = samples.data.features.withUnsafeBufferPointer { x in
                 switch samples.data.targets {
                 case .labels(let labels):
                     return labels.withUnsafeBufferPointer {
@@ -78,6 +87,8 @@ public enum Evaluator {
                     path: model.path, "its outputs on \(samples.source) are not finite (NaN or infinite loss)")
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
+            // Predictions in the targets' own units.
+            if model.task == .regression { preprocessing.restoreTargets(&inference.outputs, columns: network.outputWidth) }
             var scored = ModelScores(
                 model: model, inference: inference, samples: samples,
                 topK: configuration.topK, worst: configuration.worst)
@@ -120,7 +131,7 @@ public enum Evaluator {
             Predictions(checkpoint: $0.report.checkpoint, outputs: $0.outputs, width: $0.outputWidth)
         }
         return EvaluationResult(
-            report: report, predictions: predictions, rows: samples.rows, targets: samples.data.targets)
+            report: report, predictions: predictions, rows: samples.rows, targets: samples.unitTargets)
     }
 
     /// "A", "B", ... for the checkpoints in command-line order.

@@ -23,7 +23,7 @@ struct ModelScores {
             samples: count, task: model.task, loss: inference.loss)
         var perSample = [Double](repeating: 0, count: count)
         inference.outputs.withUnsafeBufferPointer { outputs in
-            switch samples.data.targets {
+            switch samples.unitTargets {
             case .labels(let labels):
                 var predicted = [Int32](repeating: 0, count: count)
                 var topHits = 0

@@ -90,7 +90,7 @@ extension CairnError.Kind {
     /// The cause, as the end of a sentence.
     var explanation: String {
         switch self {
-        case .notFound: return "file not found"
+        case .notFound: return "no such file"
         case .io(let message): return "I/O error: \(message)"
         case .truncated: return "file truncated (it ends before a structure it declares, or has no footer)"
         case .badMagic: return "not a Cairn file (bad magic number)"

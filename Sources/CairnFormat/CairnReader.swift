@@ -14,7 +14,7 @@ public final class CairnReader: @unchecked Sendable {
     /// Tensor directory entries in file order.
     public let tensors: [TensorInfo]
     private let indexByName: [String: Int]
-    private let source: FileSource
+    let source: FileSource
     private let threads: Int
 
     /// Size of the file in bytes.

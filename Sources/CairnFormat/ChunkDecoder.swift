@@ -46,6 +46,11 @@ final class ChunkDecoder {
                     return failure(.checksumMismatch)
                 }
                 if let error = decodePlanes(chunk, input: UnsafeRawBufferPointer(input), into: destination, failure: failure) {
+                    // Reads skip the stored CRC for speed; a chunk that fails to decode is checked now, so
+                    // damage (a flipped bit) is called damage rather than bad deflate data.
+                    if !checkStored && CRC32.checksum(UnsafeRawBufferPointer(input)) != chunk.storedCRC32 {
+                        return failure(.checksumMismatch)
+                    }
                     return error
                 }
             }

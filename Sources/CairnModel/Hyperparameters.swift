@@ -56,9 +56,17 @@ public struct DataRecord: Codable, Equatable, Sendable {
     public var outputs: Int
     public var trainCount: Int
     public var validationCount: Int
+    /// The CSV cell separator when it is not a comma (`;` or a tab), else nil.
+    public var delimiter: String?
+    /// Classification: the class ids that have training samples, ascending (nil in older files and for
+    /// regression). Classes below `outputs` missing here had no training sample.
+    public var classesSeen: [Int]?
 
     public init(train: [String], validation: [String]?, validationSplit: Double, labelColumn: String?, fingerprint: String,
-                features: Int, outputs: Int, trainCount: Int, validationCount: Int) {
+                features: Int, outputs: Int, trainCount: Int, validationCount: Int, delimiter: String? = nil,
+                classesSeen: [Int]? = nil) {
+        self.delimiter = delimiter
+        self.classesSeen = classesSeen
         self.train = train
         self.validation = validation
         self.validationSplit = validationSplit
@@ -72,7 +80,8 @@ public struct DataRecord: Codable, Equatable, Sendable {
 
     private enum CodingKeys: String, CodingKey {
         case train, validation, validationSplit = "validation_split", labelColumn = "label_column", fingerprint
-        case features, outputs, trainCount = "train_count", validationCount = "validation_count"
+        case features, outputs, trainCount = "train_count", validationCount = "validation_count", delimiter
+        case classesSeen = "classes_seen"
     }
 }
 

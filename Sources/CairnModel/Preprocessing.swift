@@ -3,15 +3,71 @@
 ///
 /// `x' = (x * scale - mean) / std`, where `mean` and `std` are per-feature vectors computed on the
 /// training set when standardising (empty when not).
+///
+/// Regression targets are standardised too (`t' = (t - target_mean) / target_std`, per target column,
+/// fitted on the training samples), so the network learns on a unit scale whatever the targets'
+/// units; predictions are mapped back with `restoreTargets`. Both keys are optional: files written
+/// before they existed (and classifiers) have neither, and their targets are used as they are.
 public struct Preprocessing: Codable, Equatable, Sendable {
     public var scale: Float
     public var mean: [Float]
     public var standardDeviation: [Float]
+    /// Per target column: the training targets' mean and standard deviation (regression), or nil.
+    public var targetMean: [Float]?
+    public var targetStandardDeviation: [Float]?
 
-    public init(scale: Float = 1, mean: [Float] = [], standardDeviation: [Float] = []) {
+    public init(scale: Float = 1, mean: [Float] = [], standardDeviation: [Float] = [],
+                targetMean: [Float]? = nil, targetStandardDeviation: [Float]? = nil) {
         self.scale = scale
         self.mean = mean
         self.standardDeviation = standardDeviation
+        self.targetMean = targetMean
+        self.targetStandardDeviation = targetStandardDeviation
+    }
+
+    /// Whether regression targets are standardised (both vectors present, of equal length).
+    public var standardizesTargets: Bool {
+        guard let targetMean, let targetStandardDeviation else { return false }
+        return !targetMean.isEmpty && targetMean.count == targetStandardDeviation.count
+    }
+
+    /// The same transform of the features, without any target standardisation.
+    public var featuresOnly: Preprocessing {
+        Preprocessing(scale: scale, mean: mean, standardDeviation: standardDeviation)
+    }
+
+    /// Standardises row-major targets of `columns` columns in place (no change when not standardising).
+    public func standardizeTargets(_ values: inout [Float], columns: Int) {
+        guard standardizesTargets, let m = targetMean, let s = targetStandardDeviation, m.count == columns else { return }
+        for i in values.indices { values[i] = (values[i] - m[i % columns]) / s[i % columns] }
+    }
+
+    /// Maps standardised targets or predictions back to the targets' own units, in place.
+    public func restoreTargets(_ values: inout [Float], columns: Int) {
+        guard standardizesTargets, let m = targetMean, let s = targetStandardDeviation, m.count == columns else { return }
+        for i in values.indices { values[i] = values[i] * s[i % columns] + m[i % columns] }
+    }
+
+    /// Fits target standardisation to row-major targets of `columns` columns (a column with zero
+    /// spread keeps std 1), keeping this transform's features part.
+    public func fittingTargets(_ values: [Float], columns: Int) -> Preprocessing {
+        let (mean, std) = Self.meanAndDeviation(values, width: columns, scale: 1)
+        var copy = self
+        copy.targetMean = mean
+        copy.targetStandardDeviation = std
+        return copy
+    }
+
+    /// A one-line description: `features x 0.0625, standardised (64 means and stds); targets standardised`.
+    public var summary: String {
+        var parts: [String] = []
+        if scale != 1 { parts.append("features x \(scale)") }
+        if isStandardizing { parts.append("features standardised (mean and std of \(mean.count) columns)") }
+        if standardizesTargets, let m = targetMean, let s = targetStandardDeviation {
+            let pairs = zip(m, s).prefix(3).map { "mean \($0.0), std \($0.1)" }.joined(separator: "; ")
+            parts.append("targets standardised (\(pairs)\(m.count > 3 ? "; ..." : ""))")
+        }
+        return parts.isEmpty ? "none" : parts.joined(separator: ", ")
     }
 
     /// No change to the data.
@@ -40,6 +96,11 @@ public struct Preprocessing: Codable, Equatable, Sendable {
 
     /// The standardising transform fitted to scaled features (columns with zero spread keep std 1).
     public static func fitted(to features: [Float], width: Int, scale: Float) -> Preprocessing {
+        let (mean, std) = meanAndDeviation(features, width: width, scale: scale)
+        return Preprocessing(scale: scale, mean: mean, standardDeviation: std)
+    }
+
+    private static func meanAndDeviation(_ features: [Float], width: Int, scale: Float) -> ([Float], [Float]) {
         let rows = width == 0 ? 0 : features.count / width
         var sum = [Double](repeating: 0, count: width)
         var sumSquares = [Double](repeating: 0, count: width)
@@ -57,10 +118,10 @@ public struct Preprocessing: Codable, Equatable, Sendable {
             let s = Float(variance.squareRoot())
             return s > 1e-12 ? s : 1
         }
-        return Preprocessing(scale: scale, mean: mean, standardDeviation: std)
+        return (mean, std)
     }
 
     private enum CodingKeys: String, CodingKey {
-        case scale, mean, standardDeviation = "std"
+        case scale, mean, standardDeviation = "std", targetMean = "target_mean", targetStandardDeviation = "target_std"
     }
 }

@@ -76,6 +76,9 @@ public struct EpochRecord: Codable, Equatable, Sendable {
     public var trainLoss: Double
     public var validationLoss: Double?
     public var validationAccuracy: Double?
+    /// Regression: the coefficient of determination R^2 on the validation samples (the mean over target
+    /// columns, as scikit-learn's `r2_score`); nil for classification and in older files.
+    public var validationR2: Double?
     /// The learning rate of the epoch's last step.
     public var learningRate: Double
     /// Wall-clock seconds of the epoch's training (not validation or saving).
@@ -84,7 +87,8 @@ public struct EpochRecord: Codable, Equatable, Sendable {
     public var note: String?
 
     public init(epoch: Int, step: Int, trainLoss: Double, validationLoss: Double?, validationAccuracy: Double?,
-                learningRate: Double, seconds: Double, note: String? = nil) {
+                learningRate: Double, seconds: Double, note: String? = nil, validationR2: Double? = nil) {
+        self.validationR2 = validationR2
         self.epoch = epoch
         self.step = step
         self.trainLoss = trainLoss
@@ -97,6 +101,6 @@ public struct EpochRecord: Codable, Equatable, Sendable {
 
     private enum CodingKeys: String, CodingKey {
         case epoch, step, trainLoss = "train_loss", validationLoss = "val_loss", validationAccuracy = "val_accuracy"
-        case learningRate = "learning_rate", seconds, note
+        case learningRate = "learning_rate", seconds, note, validationR2 = "val_r2"
     }
 }

@@ -11,7 +11,7 @@ struct CairnInspectCommand: ParsableCommand {
         shape, raw and stored size, compression ratio), metadata, training state and the history as sparklines. \
         Works on any .cairn container; a manifest that is not a training checkpoint is shown as such. \
         --tensor NAME --npy OUT.npy writes the tensor for NumPy (dtype kept; bf16, which NumPy lacks, as raw <u2 bits). \
-        Exit status: 0 ok; 1 --verify found damage (or the file cannot be opened); 2 unreadable file or I/O error; 64 usage.
+        Exit status: 0 ok; 1 --verify found damage (a file that cannot be opened as .cairn included); 2 missing or unreadable file, I/O error; 64 usage.
         """)
 
     @Argument(help: "The .cairn file.")
@@ -35,7 +35,7 @@ struct CairnInspectCommand: ParsableCommand {
     @Flag(help: "Print JSON instead of text.")
     var json = false
 
-    @Option(name: .customLong("chart-width"), help: "Most characters of a history sparkline.")
+    @Option(name: .customLong("chart-width"), parsing: .unconditional, help: "Most characters of a history sparkline, 1 or more. Default 40.")
     var chartWidth = 40
 
     func validate() throws {
@@ -43,7 +43,7 @@ struct CairnInspectCommand: ParsableCommand {
         if modes > 1 { throw ValidationError("--verify, --tensor and --graph are exclusive") }
         if npy != nil && tensor == nil { throw ValidationError("--npy needs --tensor NAME") }
         if InspectLauncher.parseSlice(slice) == nil { throw ValidationError("--slice takes START:END with 0 <= START <= END") }
-        if chartWidth < 1 { throw ValidationError("--chart-width must be at least 1") }
+        if chartWidth < 1 { throw ValidationError("--chart-width \(chartWidth): must be 1 or more") }
     }
 
     func run() throws {

@@ -12,7 +12,9 @@ struct CairnResume: ParsableCommand {
         that is not its run's newest continues in a new branch folder inside the run folder, and a file \
         outside a run folder in a new run folder beside it, so no checkpoint already saved is replaced. With \
         --verify LATER.cairn, replays from CHECKPOINT to LATER's step and checks the replay is bit-identical \
-        (exit 0) or says where it first diverges (exit 1). Exit status 2: unreadable file or bad data; 64: usage.
+        (exit 0) or says where it first diverges (exit 1). The task, classes and preprocessing (--task, --classes, \
+        --scale, --standardize) are the checkpoint's own and cannot change; the data flags default to the \
+        checkpoint's files, not to the bundled digits. Exit status 2: missing or unreadable file, bad data; 64: usage.
         """)
 
     @Argument(help: "The checkpoint to continue (e.g. runs/x/latest.cairn).")

@@ -128,6 +128,6 @@ import Testing
     @Test func missingFileIsTrouble() throws {
         let result = try ToolRunner.run("cairn-inspect", ["/nonexistent/x.cairn"])
         #expect(result.status == 2)
-        #expect(result.stderr == "cairn-inspect: /nonexistent/x.cairn: file not found\n")
+        #expect(result.stderr == "cairn-inspect: /nonexistent/x.cairn: no such file\n")
     }
 }

@@ -58,7 +58,10 @@ import Testing
         let out = ToolRunner.temporaryFolder("init") + "/run"
         let result = try ToolRunner.run("cairn-train", ["--epochs", "1", "--out", out, "--quiet", "--init", "constant:0.1"])
         #expect(result.status == 0)
-        #expect(result.stderr.contains("warning: --init constant:0.1"))
+        // The audit of the initial weights replaces a hand-written warning: one locked group of 64 units.
+        #expect(result.stderr.contains("audit: dense1: 64 units, 1 distinct"))
+        #expect(result.stderr.contains("locked"))
+        #expect(result.stderr.contains("dense1.weight: every element is 0.1 (constant-initialised)"))
         let initial = try Checkpoint.load(from: "\(out)/init.cairn")
         #expect(initial.manifest.training.globalStep == 0)
         #expect(initial.tensor(named: "dense1.weight")!.values.allSatisfy { $0 == 0.1 })

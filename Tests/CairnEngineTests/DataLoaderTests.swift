@@ -45,6 +45,9 @@ import Testing
         ("a,label\n1,x\n", "line 2: column 2: 'x' is not a number"),
         ("a,label\n1,nan\n", "line 2: column 2: nan is not a finite number"),
         ("a,label\n1,-1\n", "line 2: label -1.0 is not a class id"),
+        ("a,label\n1,\"2\n", "line 2: a quoted cell is never closed"),
+        ("a,label\n1,\"2\"x\n", "line 2: text after the closing quote"),
+        ("a,label\r\n1,2\r\n3,x\r\n", "line 3: column 2: 'x' is not a number"),
         ("a,label\n1,1.5\n", "label 1.5 is not a class id"),
         ("a,label\n", "has a header but no data rows"),
         ("", "has no data rows"),
@@ -52,6 +55,63 @@ import Testing
     func badCSVFailsWithLineAndCause(text: String, message: String) {
         #expect { try parse(text) } throws: { error in
             "\(error)".hasPrefix("t.csv: ") && "\(error)".contains(message)
+        }
+    }
+
+    @Test func rfc4180CSVLoadsLikeItsPlainTwin() throws {
+        let plain = try parse("a,b,label\n1,2.5,0\n3,4,1\n")
+        let variants = [
+            "a,b,label\r\n1,2.5,0\r\n3,4,1\r\n",                     // Windows line ends
+            "a,b,label\r\n1,2.5,0\r\n3,4,1",                           // no line end at the end
+            "\u{FEFF}a,b,label\n1,2.5,0\n3,4,1\n",                    // UTF-8 byte-order mark
+            "\"a\",\"b\",\"label\"\n\"1\",\"2.5\",0\n3,\" 4 \",\"1\"\n",  // quoted cells
+            "a,b,label\n\n1,2.5,0\n   \n3,4,1\n\n\n",                   // blank lines, blank last lines
+            "a,b,label\r1,2.5,0\r3,4,1\r",                             // old Mac line ends
+        ]
+        for text in variants {
+            let loaded = try parse(text)
+            #expect(loaded.features == plain.features, "\(text.debugDescription)")
+            #expect(loaded.targets == plain.targets, "\(text.debugDescription)")
+        }
+    }
+
+    @Test func quotedHeaderNamesWithDelimitersQuotesAndLineBreaks() throws {
+        let text = "\"size, m\u{00B2}\",\"say \"\"hi\"\"\",\"two\r\nlines\"\r\n1,2,3\r\n4,5,6\r\n"
+        let loaded = try parse(text, labelColumn: "two\r\nlines", task: .regression)
+        #expect(loaded.targets == .values([3, 6], columns: 1))
+        let byQuotedName = try parse(text, labelColumn: "say \"hi\"", task: .regression)
+        #expect(byQuotedName.targets == .values([2, 5], columns: 1))
+        #expect(byQuotedName.features == [1, 3, 4, 6])
+    }
+
+    @Test(arguments: [(UInt8(ascii: ";"), ";"), (UInt8(ascii: "\t"), "\t")])
+    func otherDelimiters(delimiter: UInt8, separator: String) throws {
+        let text = ["x", "y,z", "label"].joined(separator: separator) + "\r\n"
+            + ["1.5", "\"2\"", "1"].joined(separator: separator) + "\r\n"
+            + ["-3", "4e2", "0"].joined(separator: separator) + "\r\n"
+        let loaded = try CSVLoader(delimiter: delimiter).parse(Data(text.utf8), path: "t.csv")
+        #expect(loaded.features == [1.5, 2, -3, 400])
+        #expect(loaded.targets == .labels([1, 0]))
+    }
+
+    @Test func semicolonFileReadAsCommaSaysWhichDelimiter() {
+        #expect { try parse("a;b;label\n1;2;0\n") } throws: { "\($0)".contains("--delimiter ';'") }
+    }
+
+    /// Every number form the fast path takes agrees with the standard library's correctly rounded parse.
+    @Test func numbersAreCorrectlyRounded() throws {
+        var cells = ["0", "-0", "255", "+7", "0.0625", "3.14159", "-2.5", ".5", "5.", "16777216", "16777217", "0.1",
+                     "123456.7", "0.0000001", "1e-3", "1.5E+2", "99999999", "0.333333333333333333", "1e30"]
+        var generator = SystemRandomNumberGenerator()
+        for _ in 0..<2000 {
+            let whole = Int.random(in: 0..<100_000, using: &generator)
+            let fraction = Int.random(in: 0..<100_000, using: &generator)
+            cells.append("\(whole).\(String(fraction).padding(toLength: 5, withPad: "0", startingAt: 0))")
+        }
+        let text = "v,label\n" + cells.map { "\($0),0" }.joined(separator: "\n")
+        let loaded = try parse(text)
+        for (cell, value) in zip(cells, loaded.features) {
+            #expect(value.bitPattern == Float(cell)!.bitPattern, "\(cell)")
         }
     }
 

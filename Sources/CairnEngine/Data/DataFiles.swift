@@ -20,19 +20,29 @@ public enum DataFiles {
         return candidates.first { FileManager.default.fileExists(atPath: $0) }
     }
 
-    /// Loads a dataset: `.idx`/`-ubyte` and `.npy` need `labels`; anything else is read as CSV.
-    public static func load(_ path: String, labels: String?, labelColumn: String?, task: TrainingTask) throws -> Dataset {
+    /// Whether `path` is read as CSV (anything not `.npy` or IDX).
+    public static func isCSV(_ path: String) -> Bool {
+        let lower = path.lowercased()
+        return !(lower.hasSuffix(".npy") || lower.hasSuffix(".idx") || lower.hasSuffix("-ubyte") || lower.contains(".idx"))
+    }
+
+    /// Loads a dataset: `.idx`/`-ubyte` and `.npy` need `labels`; anything else is read as CSV with
+    /// `delimiter` between cells.
+    public static func load(_ path: String, labels: String?, labelColumn: String?, task: TrainingTask,
+                            delimiter: UInt8 = UInt8(ascii: ",")) throws -> Dataset {
         let lower = path.lowercased()
         if lower.hasSuffix(".npy") {
             guard let labels else { throw DataError(path: path, "NPY data needs --labels FILE.npy") }
-            guard task == .classification else { throw DataError(path: path, "NPY data is supported for classification; use CSV for regression") }
+            guard task == .classification else {
+                throw DataError(path: path, "NPY data is supported for classification; use CSV for regression")
+            }
             return try NPYLoader.load(features: path, labels: labels)
         }
-        if lower.hasSuffix(".idx") || lower.hasSuffix("-ubyte") || lower.contains(".idx") {
+        if !isCSV(path) {
             guard let labels else { throw DataError(path: path, "IDX data needs --labels FILE") }
             guard task == .classification else { throw DataError(path: path, "IDX data is for classification") }
             return try IDXLoader.load(images: path, labels: labels)
         }
-        return try CSVLoader(labelColumn: labelColumn, task: task).load(path: path)
+        return try CSVLoader(labelColumn: labelColumn, task: task, delimiter: delimiter).load(path: path)
     }
 }

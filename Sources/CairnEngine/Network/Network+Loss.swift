@@ -68,12 +68,13 @@ extension Network {
             let scale = gradientScale ?? 0
             let d = gradients[last]
             var total = 0.0
+            let weights = reportedLossWeights.flatMap { $0.count == width ? $0 : nil }
             for r in 0..<batch {
                 var rowSum: Float = 0
                 for j in 0..<width {
                     let i = r * width + j
                     let e = y[i] - values[i]
-                    rowSum += e * e
+                    rowSum += weights.map { $0[j] * e * e } ?? e * e
                     if writesGradient { d[i] = e * scale }
                 }
                 let rowLoss = Double(rowSum) / 2

@@ -44,6 +44,11 @@ public final class Network {
     /// The caller's input rows during a pass.
     var currentInput: UnsafePointer<Float>
 
+    /// Regression: a weight per output column applied to the loss a pass reports, never to its
+    /// gradient. With standardised targets these are the targets' variances, so reported losses are in
+    /// the targets' own units while training runs on the standardised scale. nil: weight 1.
+    public var reportedLossWeights: [Float]?
+
     /// Features per input row (the input node's size).
     public var inputWidth: Int { nodes[inputIndex].width }
     /// Values per output row (the last node's width: classes for a classifier).

@@ -48,6 +48,12 @@ public final class Trainer {
         self.policy = policy
         self.writeOptions = writeOptions
         try checkConsistency()
+        // Standardised regression targets: losses are reported in the targets' own units.
+        let preprocessing = manifest.preprocessing
+        if manifest.task == .regression, preprocessing.standardizesTargets,
+           let std = preprocessing.targetStandardDeviation, std.count == network.outputWidth {
+            network.reportedLossWeights = std.map { $0 * $0 }
+        }
     }
 
     /// Samples per second of training steps in this process (0 before the first step).
@@ -203,17 +209,20 @@ public final class Trainer {
         let trainLoss = state.epochSampleCount > 0 ? state.epochLossSum / Double(state.epochSampleCount) : 0
         var validationLoss: Double?
         var validationAccuracy: Double?
+        var validationR2: Double?
         if let validation, validation.count > 0 {
             let result = evaluate(validation)
             validationLoss = result.loss
             validationAccuracy = result.accuracy
+            validationR2 = coefficientOfDetermination(validation)
         }
         state.epoch += 1
         state.stepInEpoch = 0
         order = []
         let record = EpochRecord(epoch: state.epoch, step: state.globalStep, trainLoss: trainLoss,
                                  validationLoss: validationLoss, validationAccuracy: validationAccuracy,
-                                 learningRate: Double("\(learningRate)") ?? Double(learningRate), seconds: seconds, note: state.pendingNote)
+                                 learningRate: Double("\(learningRate)") ?? Double(learningRate), seconds: seconds, note: state.pendingNote,
+                                 validationR2: validationR2)
         state.pendingNote = nil
         manifest.history.append(record)
         var outcome: TrainingOutcome?
@@ -243,6 +252,15 @@ public final class Trainer {
             case .values(let values, _):
                 return values.withUnsafeBufferPointer { network.evaluate(inputs: x, targets: .values($0), count: data.count) }
             }
+        }
+    }
+
+    /// Regression: R^2 of the network on a dataset (see `Network.coefficientOfDetermination`); nil for
+    /// classification.
+    public func coefficientOfDetermination(_ data: Dataset) -> Double? {
+        guard case .values(let values, _) = data.targets else { return nil }
+        return data.features.withUnsafeBufferPointer { x in
+            values.withUnsafeBufferPointer { network.coefficientOfDetermination(inputs: x, targets: $0, count: data.count) }
         }
     }
 

@@ -1,3 +1,4 @@
+import CairnModel
 import Foundation
 
 extension InspectionReport {
@@ -51,9 +52,21 @@ extension InspectionReport {
                          + "batch size \(training.batchSize == 0 ? "full" : String(training.batchSize)), seed \(training.seed)")
             lines.append("  data \(training.data.joined(separator: ", ")): \(F.grouped(training.trainCount)) training, "
                          + "\(F.grouped(training.validationCount)) validation samples")
+            if let classes = training.classes {
+                var line = "  classes \(classes)"
+                if let seen = training.classesSeen, seen.count < classes {
+                    let missing = Set(0..<classes).subtracting(seen).sorted()
+                    line += " (no training samples: \(missing.prefix(20).map(String.init).joined(separator: ", "))\(missing.count > 20 ? ", ..." : ""))"
+                }
+                lines.append(line)
+            }
             if let best = training.bestEpoch, let loss = training.bestValidationLoss {
                 lines.append("  best validation loss \(F.number(loss, digits: 5)) at epoch \(best)")
             }
+        }
+        if let preprocessing {
+            lines.append("")
+            lines += Self.preprocessingLines(preprocessing)
         }
         if let history, !history.isEmpty {
             lines.append("")
@@ -62,6 +75,7 @@ extension InspectionReport {
                 ("train loss", history.map { $0.trainLoss }),
                 ("val loss", history.map { $0.validationLoss }),
                 ("val accuracy", history.map { $0.validationAccuracy }),
+                ("val R^2", history.map { $0.validationR2 }),
             ]
             for (label, values) in series where values.contains(where: { $0 != nil }) {
                 let present = values.compactMap { $0 }
@@ -74,5 +88,25 @@ extension InspectionReport {
             }
         }
         return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// The stored preprocessing: `x' = (x * scale - mean) / std` and, for regression, the targets' own.
+    static func preprocessingLines(_ p: Preprocessing) -> [String] {
+        typealias F = ReportFormatting
+        func list(_ values: [Float]) -> String {
+            values.prefix(6).map { F.number(Double($0), digits: 5) }.joined(separator: ", ") + (values.count > 6 ? ", ... (\(values.count))" : "")
+        }
+        var lines = ["preprocessing (x' = (x * scale - mean) / std, before the first layer)"]
+        lines.append("  scale \(F.number(Double(p.scale), digits: 6))")
+        if p.isStandardizing {
+            lines.append("  mean  [\(list(p.mean))]")
+            lines.append("  std   [\(list(p.standardDeviation))]")
+        } else {
+            lines.append("  features not standardised")
+        }
+        if p.standardizesTargets, let m = p.targetMean, let sd = p.targetStandardDeviation {
+            lines.append("  targets standardised: mean [\(list(m))], std [\(list(sd))] (undone in predictions and reported losses)")
+        }
+        return lines
     }
 }

@@ -55,11 +55,15 @@ public struct InspectionReport: Codable, Sendable {
         public var data: [String]
         public var trainCount: Int
         public var validationCount: Int
+        /// Classification: the class count and the classes with training samples (nil in older files).
+        public var classes: Int?
+        public var classesSeen: [Int]?
 
         private enum CodingKeys: String, CodingKey {
             case epoch, globalStep = "global_step", stepInEpoch = "step_in_epoch", optimizer, learningRate = "learning_rate"
             case schedule, batchSize = "batch_size", seed, stopReason = "stop_reason", bestEpoch = "best_epoch"
             case bestValidationLoss = "best_validation_loss", data, trainCount = "train_count", validationCount = "validation_count"
+            case classes, classesSeen = "classes_seen"
         }
     }
 
@@ -68,10 +72,12 @@ public struct InspectionReport: Codable, Sendable {
         public var trainLoss: Double
         public var validationLoss: Double?
         public var validationAccuracy: Double?
+        public var validationR2: Double?
         public var learningRate: Double
 
         private enum CodingKeys: String, CodingKey {
             case epoch, trainLoss = "train_loss", validationLoss = "val_loss", validationAccuracy = "val_accuracy", learningRate = "learning_rate"
+            case validationR2 = "val_r2"
         }
     }
 
@@ -93,12 +99,15 @@ public struct InspectionReport: Codable, Sendable {
     public var storedBytes: Int64
     public var metadata: [String: String]?
     public var training: Training?
+    /// What a training checkpoint's features (and regression targets) go through before the first
+    /// layer: the manifest's `preprocessing`, as stored.
+    public var preprocessing: Preprocessing?
     public var history: [Epoch]?
 
     private enum CodingKeys: String, CodingKey {
         case file, fileBytes = "file_bytes", formatVersion = "format_version", manifestKind = "manifest_kind"
         case manifestNote = "manifest_note", creator, created, task, graph, parameterCount = "parameter_count", tensors
-        case rawBytes = "raw_bytes", storedBytes = "stored_bytes", metadata, training, history
+        case rawBytes = "raw_bytes", storedBytes = "stored_bytes", metadata, training, preprocessing, history
     }
 
     /// The parts of a manifest that a model-only file may also have; each is nil when absent or of
@@ -145,9 +154,10 @@ public struct InspectionReport: Codable, Sendable {
             let manifest = try CheckpointManifest.decode(reader.manifest)
             manifestKind = .trainingCheckpoint
             training = Training(manifest)
+            preprocessing = manifest.preprocessing
             history = manifest.history.map {
                 Epoch(epoch: $0.epoch, trainLoss: $0.trainLoss, validationLoss: $0.validationLoss,
-                      validationAccuracy: $0.validationAccuracy, learningRate: $0.learningRate)
+                      validationAccuracy: $0.validationAccuracy, validationR2: $0.validationR2, learningRate: $0.learningRate)
             }
         } catch {
             manifestKind = part?.graph != nil ? .model : .other
@@ -184,5 +194,7 @@ extension InspectionReport.Training {
         data = manifest.data.train
         trainCount = manifest.data.trainCount
         validationCount = manifest.data.validationCount
+        classes = manifest.task == .classification ? manifest.data.outputs : nil
+        classesSeen = manifest.data.classesSeen
     }
 }

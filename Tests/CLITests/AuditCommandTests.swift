@@ -1,0 +1,117 @@
+import CairnModel
+import Foundation
+import Testing
+
+@Suite(.serialized) struct AuditCommandTests {
+    func json(_ text: String) throws -> [String: Any] {
+        try #require(try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any])
+    }
+
+    func layers(_ object: [String: Any]) -> [[String: Any]] { object["layers"] as? [[String: Any]] ?? [] }
+
+    func train(_ label: String, _ flags: [String]) throws -> String {
+        let out = ToolRunner.temporaryFolder(label) + "/run"
+        let result = try ToolRunner.run("cairn-train", ["--out", out, "--quiet"] + flags)
+        #expect(result.status == 0, "\(result.stderr)")
+        return out
+    }
+
+    @Test func constantInitialisationIsFoundBeforeAndAfterTrainingAndRepaired() throws {
+        let run = try train("audit-constant", ["--epochs", "2", "--init", "constant:0.1", "--hidden", "32,16"])
+        // After training the rows may differ by float rounding (blocked products round row blocks differently):
+        // a tolerance far below any real difference joins them.
+        for (file, tolerance) in [("init.cairn", "0"), ("latest.cairn", "1e-5")] {
+            let result = try ToolRunner.run("cairn-audit", ["\(run)/\(file)", "--json", "--tolerance", tolerance])
+            #expect(result.status == 1, "\(file): \(result.stderr)")
+            let report = try json(result.stdout)
+            let hidden = layers(report).filter { ($0["name"] as? String) != "dense3" }
+            #expect(hidden.map { $0["distinct_units"] as? Int } == [1, 1], "\(file)")
+            #expect(hidden.allSatisfy { (($0["groups"] as? [[String: Any]])?.first?["kind"] as? String) == "locked" })
+            #expect(report["symmetric_units"] as? Int ?? 0 >= 48)
+            for key in ["name", "units", "distinct_units", "groups", "weight_std", "he_std", "xavier_std",
+                        "activation_mean", "activation_std", "dead_fraction", "gradient_norm"] {
+                #expect(layers(report).first?[key] != nil, "missing \(key)")
+            }
+        }
+        // The text names the group and the constant.
+        let text = try ToolRunner.run("cairn-audit", ["\(run)/init.cairn", "--no-signal"])
+        #expect(text.stdout.contains("dense1: locked 0-31 (32 units)"))
+        #expect(text.stdout.contains("dense1.weight: every element is 0.1 (constant-initialised)"))
+        // With the baseline, the symmetry was there from the start.
+        let baseline = try ToolRunner.run("cairn-audit", ["\(run)/latest.cairn", "--baseline", "\(run)/init.cairn", "--json",
+                                                          "--tolerance", "1e-5"])
+        let groups = layers(try json(baseline.stdout)).first?["groups"] as? [[String: Any]]
+        #expect(groups?.first?["origin"] as? String == "initial")
+
+        // Repair, then resume: the units train apart and the audit comes back clean.
+        let repaired = ToolRunner.temporaryFolder("audit-repaired") + "/repaired.cairn"
+        let repair = try ToolRunner.run("cairn-audit", ["\(run)/latest.cairn", "--repair", repaired, "--seed", "3",
+                                                        "--tolerance", "1e-5"])
+        #expect(repair.status == 1)
+        #expect(repair.stdout.contains("repaired: \(repaired)"))
+        #expect(try ToolRunner.run("cairn-audit", [repaired, "--no-signal"]).status == 0)
+        #expect(try ToolRunner.run("cairn-inspect", [repaired, "--verify"]).status == 0)
+        let resumed = ToolRunner.temporaryFolder("audit-resumed") + "/run"
+        let resume = try ToolRunner.run("cairn-resume", [repaired, "--epochs", "5", "--out", resumed, "--quiet"])
+        #expect(resume.status == 0, "\(resume.stderr)")
+        let after = try ToolRunner.run("cairn-audit", ["\(resumed)/latest.cairn", "--json"])
+        #expect(after.status == 0, "\(after.stdout)")
+        #expect(try json(after.stdout)["symmetric_units"] as? Int == 0)
+        let history = try Checkpoint.load(from: "\(resumed)/latest.cairn").manifest.history
+        #expect(history.contains { $0.note?.contains("cairn-audit --repair") == true })
+    }
+
+    @Test func heInitialisationAuditsClean() throws {
+        let run = try train("audit-he", ["--epochs", "1"])
+        let result = try ToolRunner.run("cairn-audit", ["\(run)/init.cairn"])
+        #expect(result.status == 0, "\(result.stdout)")
+        #expect(result.stdout.contains("no findings"))
+    }
+
+    @Test func trainJSONCarriesTheInitialAudit() throws {
+        let out = ToolRunner.temporaryFolder("audit-train-json") + "/run"
+        let result = try ToolRunner.run("cairn-train", ["--out", out, "--epochs", "1", "--init", "normal:0.001", "--json"])
+        #expect(result.status == 0)
+        let audit = try #require(try json(result.stdout)["audit"] as? [String: Any])
+        #expect((audit["findings"] as? [String])?.contains { $0.contains("too small") } == true)
+        #expect(result.stderr.contains("audit: dense1.weight: std"))
+    }
+
+    @Test func safetensorsExportIsAuditedWithItsGraph() throws {
+        let run = try train("audit-st", ["--epochs", "1", "--init", "constant:0.2"])
+        let file = ToolRunner.temporaryFolder("audit-st-file") + "/model.safetensors"
+        #expect(try ToolRunner.run("cairn-convert", ["\(run)/init.cairn", file, "--parameters-only"]).status == 0)
+        let result = try ToolRunner.run("cairn-audit", [file, "--json"])
+        #expect(result.status == 1)
+        let report = try json(result.stdout)
+        #expect(report["format"] as? String == "safetensors")
+        #expect(["metadata", "restored", "inferred"].contains(report["graph_origin"] as? String ?? "none"))
+        #expect(layers(report).first?["distinct_units"] as? Int == 1)
+    }
+
+    @Test func troubleAndUsage() throws {
+        let folder = ToolRunner.temporaryFolder("audit-errors")
+        let missing = try ToolRunner.run("cairn-audit", [folder + "/none.cairn"])
+        #expect(missing.status == 2)
+        #expect(missing.stderr.split(separator: "\n").count == 1)
+        #expect(missing.stderr.contains("none.cairn"))
+        try Data("not a checkpoint at all".utf8).write(to: URL(fileURLWithPath: folder + "/junk.cairn"))
+        let junk = try ToolRunner.run("cairn-audit", [folder + "/junk.cairn"])
+        #expect(junk.status == 2)
+        #expect(junk.stderr.contains("junk.cairn"))
+        #expect(try ToolRunner.run("cairn-audit", [folder + "/junk.cairn", "--tolerance", "abc"]).status == 64)
+        #expect(try ToolRunner.run("cairn-audit", [folder + "/junk.cairn", "--tolerance=-1"]).status == 64)
+        let run = try train("audit-errors-run", ["--epochs", "1"])
+        let same = try ToolRunner.run("cairn-audit", ["\(run)/init.cairn", "--repair", "\(run)/init.cairn"])
+        #expect(same.status == 2)
+        #expect(same.stderr.contains("must write a new file"))
+        // latest.cairn is a link to epoch-0001.cairn: repairing one into the other is overwriting the input too.
+        let linked = try ToolRunner.run("cairn-audit", ["\(run)/latest.cairn", "--repair", "\(run)/epoch-0001.cairn"])
+        #expect(linked.status == 2)
+        #expect(linked.stderr.contains("must write a new file"))
+        let badData = try ToolRunner.run("cairn-audit", ["\(run)/init.cairn", "--data", folder + "/none.csv"])
+        #expect(badData.status == 2)
+        #expect(badData.stderr.contains("none.csv"))
+        #expect(badData.stdout.isEmpty)
+    }
+}

@@ -1,0 +1,109 @@
+#!/usr/bin/env bash
+# cairn-audit end to end: the issue's four cases, the repair proof, and numpy's np.unique as the reference for
+# the groups of a planted file.
+#
+# Usage: Tests/EndToEnd/audit.sh [BIN_DIR]   (default .build/release)
+set -euo pipefail
+root=$(cd "$(dirname "$0")/../.." && pwd)
+bin=$(cd "${1:-$root/.build/release}" && pwd)
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+cd "$root"
+failed=0
+fail() { echo "audit.sh: FAILED: $*"; failed=1; }
+
+# audit FILE EXPECTED_STATUS [FLAGS...]: runs cairn-audit --json into $work/last.json, checks the exit status.
+audit() {
+    local file=$1 expected=$2; shift 2
+    local status=0
+    "$bin/cairn-audit" "$file" --json "$@" > "$work/last.json" || status=$?
+    [ "$status" -eq "$expected" ] || { fail "cairn-audit $file $*: exit $status, expected $expected"; return 1; }
+}
+# field PYTHON_EXPRESSION: evaluates an expression over the last report (`r`) and prints it.
+field() { python3 -c "import json,sys; r=json.load(open('$work/last.json')); print($1)"; }
+
+# 1. --init constant:0.5: exit 1 and one distinct unit in every hidden layer, before and after training.
+"$bin/cairn-train" --init constant:0.5 --hidden 32,16 --lr 0.01 --epochs 3 --out "$work/constant" --quiet 2>/dev/null >/dev/null
+audit "$work/constant/init.cairn" 1
+[ "$(field "[l['distinct_units'] for l in r['layers'][:-1]]")" = "[1, 1]" ] || fail "constant init: hidden layers not one unit each"
+[ "$(field "[g['kind'] for l in r['layers'][:-1] for g in l['groups']]")" = "['locked', 'locked']" ] || fail "constant init: not locked"
+# After training, blocked matrix products may round row blocks differently (differences of a few ulps, which
+# the audit notes); a tolerance far below any real difference joins them.
+audit "$work/constant/latest.cairn" 1 --tolerance 1e-5
+[ "$(field "[l['distinct_units'] for l in r['layers'][:-1]]")" = "[1, 1]" ] || fail "constant, trained: hidden layers not one unit each"
+echo "audit.sh: constant:0.5 audits with exit 1, one distinct unit per hidden layer, before and after training"
+
+# 2. --init he audits clean.
+"$bin/cairn-train" --init he --hidden 32,16 --epochs 1 --out "$work/he" --quiet >/dev/null
+audit "$work/he/init.cairn" 0
+[ "$(field "r['symmetric_units']")" = "0" ] || fail "he: symmetric units found"
+echo "audit.sh: --init he audits clean"
+
+# 3. Two planted identical units: exactly that pair. 4. numpy's np.unique finds the same groups on a file with
+# many planted copies (and -0.0 against +0.0).
+python3 - "$work" <<'PY'
+import sys
+import numpy as np
+from safetensors.numpy import save_file
+work = sys.argv[1]
+rng = np.random.default_rng(0)
+def he(o, i): return (rng.standard_normal((o, i)) * np.sqrt(2 / i)).astype(np.float32)
+t = {"fc1.weight": he(32, 16), "fc1.bias": np.zeros(32, np.float32), "fc2.weight": he(24, 32),
+     "fc2.bias": np.zeros(24, np.float32), "fc3.weight": he(10, 24), "fc3.bias": np.zeros(10, np.float32)}
+t["fc2.weight"][17] = t["fc2.weight"][5]
+save_file(t, f"{work}/pair.safetensors")
+w = rng.standard_normal((5000, 40)).astype(np.float32)
+b = rng.standard_normal(5000).astype(np.float32)
+for _ in range(600):
+    s, d = rng.integers(0, 5000, 2)
+    w[d], b[d] = w[s], b[s]
+w[7] = 0.0; w[8] = -0.0; b[7] = b[8] = 0.0
+w[9] = w[10]; b[9] = b[10]; b[10] = np.float32(-0.0) if b[9] == 0 else b[10]
+save_file({"big.weight": w, "big.bias": b}, f"{work}/planted.safetensors")
+_, inverse = np.unique(np.concatenate([w, b[:, None]], axis=1), axis=0, return_inverse=True)
+groups = {}
+for row, label in enumerate(np.asarray(inverse).ravel()):
+    groups.setdefault(int(label), []).append(row)
+reference = sorted(g for g in groups.values() if len(g) > 1)
+import json
+json.dump(reference, open(f"{work}/numpy-groups.json", "w"))
+PY
+audit "$work/pair.safetensors" 1
+[ "$(field "[(l['name'], [g['units'] for g in l['groups']]) for l in r['layers'] if l['groups']]")" = "[('fc2', [[5, 17]])]" ] \
+    || fail "planted pair: $(field "[(l['name'], l['groups']) for l in r['layers'] if l['groups']]")"
+[ "$(field "r['symmetric_units']")" = "2" ] || fail "planted pair: symmetric_units is not 2"
+echo "audit.sh: the planted pair is found, and nothing else"
+audit "$work/planted.safetensors" 1 --no-signal
+python3 - "$work" <<'PY' || fail "groups differ from np.unique's"
+import json, sys
+work = sys.argv[1]
+report = json.load(open(f"{work}/last.json"))
+ours = sorted(g["units"] for l in report["layers"] for g in l["groups"])
+numpy_groups = json.load(open(f"{work}/numpy-groups.json"))
+print(f"audit.sh: {len(ours)} groups over {sum(map(len, ours))} units; np.unique: {len(numpy_groups)} groups;",
+      "identical" if ours == numpy_groups else "DIFFERENT")
+sys.exit(0 if ours == numpy_groups else 1)
+PY
+
+# 4. --init normal:0.001 on a deep net: the activation std falls layer by layer.
+"$bin/cairn-train" --init normal:0.001 --hidden 64,64,64,64,64 --epochs 1 --out "$work/tiny" --quiet 2>/dev/null >/dev/null
+audit "$work/tiny/init.cairn" 1
+python3 - "$work/last.json" <<'PY' || fail "normal:0.001: activation std does not fall layer by layer"
+import json, sys
+r = json.load(open(sys.argv[1]))
+stds = [l["activation_std"] for l in r["layers"][:-1]]
+print("audit.sh: normal:0.001, activation std by hidden layer:", " -> ".join(f"{s:.3g}" for s in stds))
+sys.exit(0 if all(b < a for a, b in zip(stds, stds[1:])) else 1)
+PY
+
+# 5. Repair: the repaired file audits clean, verifies, resumes, and the units train apart.
+audit "$work/constant/latest.cairn" 1 --tolerance 1e-5 --repair "$work/repaired.cairn" --seed 1
+audit "$work/repaired.cairn" 0
+"$bin/cairn-inspect" "$work/repaired.cairn" --verify >/dev/null || fail "repaired file does not verify"
+"$bin/cairn-resume" "$work/repaired.cairn" --epochs 8 --out "$work/resumed" --quiet >/dev/null || fail "resume from the repaired file"
+audit "$work/resumed/latest.cairn" 0
+[ "$(field "r['symmetric_units']")" = "0" ] || fail "resumed: symmetric units found"
+echo "audit.sh: repaired file audits clean, verifies, and a resume from it trains the units apart"
+
+[ "$failed" -eq 0 ] && echo "audit.sh: all passed"
+exit "$failed"
