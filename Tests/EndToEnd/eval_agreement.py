@@ -179,6 +179,9 @@ def main():
     report, header, rows = evaluate(os.path.join(regression_run, "latest.cairn"), "--data", data)
     check("regression: header", header == ["index", "true_0", "true_1", "predicted_0", "predicted_1"], header)
     truth = rows[:, 1:3].astype(np.float32).astype(np.float64)
+    # Targets are standardised for training; the report and the predictions are in the file's own units.
+    written = np.loadtxt(data, delimiter=",", skiprows=1, dtype=np.float32)[:, 4:6].astype(np.float64)
+    check("regression: true values as in the file", np.array_equal(truth, written))
     predicted = rows[:, 3:5].astype(np.float32).astype(np.float64)
     for key, values, average in [("mse", mean_squared_error(truth, predicted, multioutput="raw_values"), None),
                                  ("mae", mean_absolute_error(truth, predicted, multioutput="raw_values"), None),
