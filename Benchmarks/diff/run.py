@@ -111,6 +111,11 @@ def make_files(args):
             with h5py.File(files[(side, "h5")], "w") as f:
                 for name, value in tensors.items():
                     f.create_dataset(name, data=value)
+            # Compressed like Cairn's default files (shuffle + deflate), for a like-for-like peer.
+            files[(side, "h5gz")] = os.path.join(args.dir, f"{side}-gzip.h5")
+            with h5py.File(files[(side, "h5gz")], "w") as f:
+                for name, value in tensors.items():
+                    f.create_dataset(name, data=value, shuffle=True, compression="gzip", compression_opts=4)
     return files, raw_bytes
 
 
@@ -153,6 +158,8 @@ def main():
         results[kind] = median_run([diff, files[("a", kind)], files[("b", kind)], "--json", *tolerances], cairn_count)
     if not args.rss_only:
         results["h5diff"] = median_run(["h5diff", "-d", repr(args.atol), files[("a", "h5")], files[("b", "h5")]], h5_count)
+        results["h5diff, shuffle+gzip(4) HDF5"] = median_run(
+            ["h5diff", "-d", repr(args.atol), files[("a", "h5gz")], files[("b", "h5gz")]], h5_count)
         results["numpy"] = median_run([sys.executable, __file__, "--numpy-peer", files[("a", "safetensors")], files[("b", "safetensors")],
                                        repr(args.atol), "0"], lambda out: json.loads(out)["mismatched"])
         both = ["--atol", repr(args.atol), "--rtol", repr(args.rtol)]
@@ -179,13 +186,15 @@ def main():
               ("peak RSS MiB, cairn-diff (< 128)", max(results[k][1] for k in results if k.startswith("cairn"))), ]
     if not args.rss_only:
         checks += [("level 0 vs h5diff (>= 5)", speed["cairn0"] / speed["h5diff"]),
-                   ("default level vs h5diff (>= 5)", speed["cairn6"] / speed["h5diff"]),
+                   ("default level vs h5diff on uncompressed HDF5 (>= 5)", speed["cairn6"] / speed["h5diff"]),
+                   ("default level vs h5diff on shuffle+gzip HDF5, like for like (>= 5)",
+                    speed["cairn6"] / speed["h5diff, shuffle+gzip(4) HDF5"]),
                    ("level 0 vs numpy script (>= 2)", speed["cairn0"] / speed["numpy"]),
                    ("default level vs numpy script (>= 2)", speed["cairn6"] / speed["numpy"]),
                    ("atol+rtol: level 0 vs numpy script (>= 2)", speed["cairn0 atol+rtol"] / speed["numpy atol+rtol"])]
-        counts = {results[k][2] for k in ("cairn0", "cairn6", "safetensors", "h5diff", "numpy")}
+        counts = {results[k][2] for k in ("cairn0", "cairn6", "safetensors", "h5diff", "h5diff, shuffle+gzip(4) HDF5", "numpy")}
         print(f"  mismatched counts at atol {args.atol}: {'identical' if len(counts) == 1 else 'DIFFER: ' + str(counts)} "
-              f"(cairn-diff x3, h5diff, numpy)")
+              f"(cairn-diff x3, h5diff x2, numpy)")
         same = results["cairn0 atol+rtol"][2] == results["numpy atol+rtol"][2]
         print(f"  mismatched counts at atol {args.atol} + rtol {args.rtol}: {'identical' if same else 'DIFFER'} (cairn-diff, numpy)")
     for name, value in checks:
