@@ -56,29 +56,27 @@ public enum Evaluator {
                 }
                 samples.data.prepare(with: preprocessing)
             }
-            let network = try model.network(
-                maxBatch: batchSize(configuration, model: model, samples: samples),
-                threads: threads(configuration, model: model))
             // Losses in the targets' own units, as training reports them.
+            var lossWeights: [Float]?
             if model.task == .regression, preprocessing.standardizesTargets,
-               let std = preprocessing.targetStandardDeviation, std.count == network.outputWidth {
-                network.reportedLossWeights = std.map { $0 * $0 }
+               let std = preprocessing.targetStandardDeviation, std.count == model.outputWidth {
+                lossWeights = std.map { $0 * $0 }
             }
+            let inferer = try Inferer(
+                model: model, maxBatch: batchSize(configuration, model: model, samples: samples),
+                threads: threads(configuration, model: model), lossWeights: lossWeights,
+                replicated: configuration.data != nil)
             let count = samples.data.count
             let started = DispatchTime.now().uptimeNanoseconds
             var inference = samples.data.features.withUnsafeBufferPointer { x in
                 switch samples.data.targets {
                 case .labels(let labels):
                     return labels.withUnsafeBufferPointer {
-                        network.infer(inputs: x, targets: .labels($0), count: count) {
-                            progress?(index, models.count, $0, count)
-                        }
+                        inferer.infer(x, .labels($0), count: count) { progress?(index, models.count, $0, count) }
                     }
                 case .values(let values, _):
                     return values.withUnsafeBufferPointer {
-                        network.infer(inputs: x, targets: .values($0), count: count) {
-                            progress?(index, models.count, $0, count)
-                        }
+                        inferer.infer(x, .values($0), count: count) { progress?(index, models.count, $0, count) }
                     }
                 }
             }
@@ -88,7 +86,7 @@ public enum Evaluator {
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             // Predictions in the targets' own units.
-            if model.task == .regression { preprocessing.restoreTargets(&inference.outputs, columns: network.outputWidth) }
+            if model.task == .regression { preprocessing.restoreTargets(&inference.outputs, columns: model.outputWidth) }
             var scored = ModelScores(
                 model: model, inference: inference, samples: samples,
                 topK: configuration.topK, worst: configuration.worst)

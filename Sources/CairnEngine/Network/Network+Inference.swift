@@ -9,6 +9,8 @@ extension Network {
         public var rowLosses: [Double]
         /// The mean loss, summed chunk by chunk exactly as `evaluate` sums it (bit-identical to it).
         public var loss: Double
+        /// The summed loss (before the mean).
+        public var lossSum: Double
         /// Rows whose largest probability is at the label (classifiers; ties go to the lowest index).
         public var correct: Int
     }
@@ -48,7 +50,7 @@ extension Network {
             }
         }
         return Inference(
-            outputs: outputs, rowLosses: rowLosses, loss: count > 0 ? total / Double(count) : .nan,
+            outputs: outputs, rowLosses: rowLosses, loss: count > 0 ? total / Double(count) : .nan, lossSum: total,
             correct: correct)
     }
 }
