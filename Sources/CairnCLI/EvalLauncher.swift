@@ -17,6 +17,7 @@ public enum EvalLauncher {
         configuration.data = data.data
         configuration.labels = data.labels
         configuration.labelColumn = data.labelColumn
+        configuration.delimiter = data.delimiter?.byte
         configuration.scale = data.scale
         configuration.split = options.split ?? .val
         configuration.topK = options.topK

@@ -8,6 +8,8 @@ public struct EvaluationConfiguration: Sendable {
     public var data: String?
     public var labels: String?
     public var labelColumn: String?
+    /// The byte between CSV cells (nil: the training data's, else a comma).
+    public var delimiter: UInt8?
     /// Multiply every feature by this first; only for models that record no preprocessing.
     public var scale: Float?
     public var split: EvaluationSplit = .val

@@ -88,10 +88,10 @@ struct EvaluationSamples {
 
     /// The samples of a data file given with `--data`.
     static func file(
-        _ path: String, labels: String?, labelColumn: String?, task: TrainingTask
+        _ path: String, labels: String?, labelColumn: String?, delimiter: UInt8, task: TrainingTask
     ) throws -> EvaluationSamples {
         let data: Dataset
-        do { data = try DataFiles.load(path, labels: labels, labelColumn: labelColumn, task: task) } catch let error
+        do { data = try DataFiles.load(path, labels: labels, labelColumn: labelColumn, task: task, delimiter: delimiter) } catch let error
             as DataError
         {
             throw EvaluationError(path: nil, error.description)

@@ -22,8 +22,9 @@ public enum Evaluator {
         var samples: EvaluationSamples
         if let data = configuration.data {
             let labelColumn = configuration.labelColumn ?? first.manifest?.data.labelColumn
+            let delimiter = configuration.delimiter ?? RunDataRequest.delimiter(recorded: first.manifest?.data.delimiter)
             samples = try EvaluationSamples.file(
-                data, labels: configuration.labels, labelColumn: labelColumn, task: first.task)
+                data, labels: configuration.labels, labelColumn: labelColumn, delimiter: delimiter, task: first.task)
         } else {
             samples = try EvaluationSamples.recorded(by: first, split: configuration.split)
             for model in models.dropFirst() {

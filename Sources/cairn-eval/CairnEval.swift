@@ -37,6 +37,9 @@ struct CairnEvalCommand: ParsableCommand {
         help: "CSV target column(s). Default: the training data's, else 'label', else the first.")
     var labelColumn: String?
 
+    @Option(help: "CSV cell separator: ',' ';' or tab. Default: the training data's, else ','.")
+    var delimiter: CSVDelimiter?
+
     @Option(help: "Multiply every feature by X first (only for models that record no preprocessing).")
     var scale: Float?
 
@@ -53,8 +56,8 @@ struct CairnEvalCommand: ParsableCommand {
     var options: EvalOptions
 
     func validate() throws {
-        if data == nil, labels != nil || labelColumn != nil || scale != nil {
-            throw ValidationError("--labels, --label-column and --scale apply with --data")
+        if data == nil, labels != nil || labelColumn != nil || scale != nil || delimiter != nil {
+            throw ValidationError("--labels, --label-column, --delimiter and --scale apply with --data")
         }
         if data != nil, options.split != nil {
             throw ValidationError("--split picks part of the recorded data; it does not apply with --data")
@@ -74,6 +77,7 @@ struct CairnEvalCommand: ParsableCommand {
             dataOptions.labels = labels
             dataOptions.labelColumn = labelColumn
             dataOptions.scale = scale
+            dataOptions.delimiter = delimiter
             try EvalLauncher.run(
                 checkpoints: checkpoints, data: dataOptions, options: options, graphPath: model,
                 activation: activation)

@@ -180,6 +180,18 @@ import Testing
         #expect(try Self.json(scored)["samples"] as? Int == 1797)
     }
 
+    @Test func semicolonCSVWithDelimiter() throws {
+        let folder = ToolRunner.temporaryFolder("eval-delimiter")
+        let text = try String(contentsOfFile: ToolRunner.packageRoot.path + "/Fixtures/datasets/digits.csv", encoding: .utf8)
+        try text.replacingOccurrences(of: ",", with: ";").write(toFile: "\(folder)/d.csv", atomically: true, encoding: .utf8)
+        let checkpoint = Self.plain + "/latest.cairn"
+        let semicolons = try ToolRunner.run("cairn-eval", [checkpoint, "--data", "\(folder)/d.csv", "--delimiter", ";", "--json"])
+        let commas = try ToolRunner.run("cairn-eval", [checkpoint, "--data", "Fixtures/datasets/digits.csv", "--json"])
+        #expect(semicolons.status == 0, "\(semicolons.stderr)")
+        #expect(Self.printed("accuracy", in: semicolons) == Self.printed("accuracy", in: commas))
+        #expect(try ToolRunner.run("cairn-eval", [checkpoint, "--delimiter", ";"]).status == 64)
+    }
+
     @Test func gatesExitOne() throws {
         let checkpoint = Self.plain + "/latest.cairn"
         let pass = try ToolRunner.run("cairn-eval", [checkpoint, "--min-accuracy", "0.5", "--json"])
