@@ -22,6 +22,9 @@ let package = Package(
         .library(name: "CairnInspect", targets: ["CairnInspect"]),
         .executable(name: "cairn-inspect", targets: ["cairn-inspect"]),
         .executable(name: "cairn-convert", targets: ["cairn-convert"]),
+        // Evaluation: scoring checkpoints on held-out data.
+        .library(name: "CairnEvaluation", targets: ["CairnEvaluation"]),
+        .executable(name: "cairn-eval", targets: ["cairn-eval"]),
         // Audit: symmetric units, initialisation scale, signal propagation, repair.
         .library(name: "CairnAudit", targets: ["CairnAudit"]),
         .executable(name: "cairn-audit", targets: ["cairn-audit"]),
@@ -46,6 +49,8 @@ let package = Package(
         .target(name: "CairnEngine", dependencies: ["CairnModel", "CCairnKernels"]),
         /// Looking inside and converting checkpoints: reports, verification, graph drawings, safetensors/npz/npy.
         .target(name: "CairnInspect", dependencies: ["CairnModel"]),
+        /// Scoring checkpoints on held-out data: metrics, calibration, paired comparisons (`cairn-eval`).
+        .target(name: "CairnEvaluation", dependencies: ["CairnEngine", "CairnInspect"]),
         // MARK: - Audit (above both Engine and Inspect)
         /// Symmetric units, initialisation scale, a forward/backward pass through the engine, repair.
         .target(name: "CairnAudit", dependencies: ["CairnEngine", "CairnInspect"]),
@@ -56,6 +61,7 @@ let package = Package(
         .target(name: "CairnCLI", dependencies: [
             "CairnEngine",
             "CairnInspect",
+            "CairnEvaluation",
             "CairnAudit",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
@@ -65,6 +71,7 @@ let package = Package(
         tool("cairn-resume"),
         tool("cairn-inspect"),
         tool("cairn-convert"),
+        tool("cairn-eval"),
         tool("cairn-diff"),
 
         // MARK: - Fuzzing
@@ -88,6 +95,7 @@ let package = Package(
         .testTarget(name: "CairnEngineTests", dependencies: ["CairnEngine", "CCairnKernels"]),
         .testTarget(name: "CairnInspectTests", dependencies: ["CairnInspect"]),
         .testTarget(name: "CLITests", dependencies: ["CairnCLI"]),
+        .testTarget(name: "CairnEvaluationTests", dependencies: ["CairnEvaluation", "CairnEngine", "CairnInspect"]),
     ],
     swiftLanguageModes: [.v5]
 )

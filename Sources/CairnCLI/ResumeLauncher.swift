@@ -52,28 +52,11 @@ public enum ResumeLauncher {
         if let epochs = changes.optimization.epochs, epochs <= manifest.training.epoch {
             throw ValidationError("--epochs \(epochs): \(path) has already completed \(manifest.training.epoch) epochs; give a total above \(manifest.training.epoch)")
         }
-        var options = dataOptions
-        if options.delimiter == nil, dataOptions.data == nil { options.delimiter = CSVDelimiter(recorded: manifest.data.delimiter) }
-        if options.data == nil {
-            options.data = manifest.data.train.first
-            if manifest.data.train.count > 1, options.labels == nil { options.labels = manifest.data.train[1] }
-            if options.val == nil, let validation = manifest.data.validation {
-                options.val = validation.first
-                if validation.count > 1, options.valLabels == nil { options.valLabels = validation[1] }
-            }
-            if options.labelColumn == nil { options.labelColumn = manifest.data.labelColumn }
-        }
-        if options.val == nil, options.valSplit == nil { options.valSplit = manifest.data.validationSplit }
-        // The bundled fixtures move with the repository: find them where they are now.
-        if let data = options.data, !FileManager.default.fileExists(atPath: data), dataOptions.data == nil,
-           let bundled = DataFiles.bundledDigits(),
-           URL(fileURLWithPath: bundled).lastPathComponent == URL(fileURLWithPath: data).lastPathComponent {
-            options.data = bundled
-        }
-        if let data = options.data, !FileManager.default.fileExists(atPath: data) {
+        let request = dataOptions.request.filledIn(from: manifest.data)
+        if let data = request.data, !FileManager.default.fileExists(atPath: data) {
             throw DataError(path: data, "\(MissingFile.reason) (the checkpoint's training data; pass --data FILE)")
         }
-        let data = try RunData.load(options, task: manifest.task, seed: manifest.hyperparameters.seed,
+        let data = try RunData.load(request, task: manifest.task, seed: manifest.hyperparameters.seed,
                                     preprocessing: manifest.preprocessing,
                                     classes: manifest.task == .classification ? manifest.data.outputs : nil)
         if data.record.fingerprint != manifest.data.fingerprint, !changes.allowDifferentData {

@@ -142,6 +142,43 @@ import Testing
         #expect { try NPYLoader.decode(truncated, path: "x.npy") } throws: { "\($0)".contains("needs 24") }
     }
 
+    /// A `.npy` file of `count` values of dtype `descr`, each written by `encode`.
+    static func npyFile(_ descr: String, shape: [Int], values: [[UInt8]]) -> [UInt8] {
+        let header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': (\(shape.map(String.init).joined(separator: ", ")),), }"
+        var padded = header
+        while (10 + padded.count + 1) % 64 != 0 { padded += " " }
+        padded += "\n"
+        var bytes: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(padded.count & 0xFF), UInt8(padded.count >> 8)]
+        bytes += Array(padded.utf8)
+        for v in values { bytes += v }
+        return bytes
+    }
+
+    @Test(arguments: ["<f4", ">f4", "<f8", "<i2"])
+    func npyFilesReadChunkByChunk(_ descr: String) throws {
+        // More than one 4 MiB chunk, so chunk boundaries are crossed.
+        let count = 1_200_003
+        let values = (0..<count).map { Float($0 % 1000) - 500 }
+        let encoded: [[UInt8]] = values.map { v in
+            switch descr {
+            case "<f4": return withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) }
+            case ">f4": return withUnsafeBytes(of: v.bitPattern.bigEndian) { Array($0) }
+            case "<f8": return withUnsafeBytes(of: Double(v).bitPattern.littleEndian) { Array($0) }
+            default: return withUnsafeBytes(of: Int16(v).littleEndian) { Array($0) }
+            }
+        }
+        let path = NSTemporaryDirectory() + "cairn-npy-\(UUID().uuidString).npy"
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        let bytes = Self.npyFile(descr, shape: [count], values: encoded)
+        try Data(bytes).write(to: URL(fileURLWithPath: path))
+        let array = try NPYLoader.read(path: path)
+        #expect(array.shape == [count] && array.values == values)
+        try Data(bytes.dropLast(3)).write(to: URL(fileURLWithPath: path))
+        #expect { try NPYLoader.read(path: path) } throws: { "\($0)".contains("data bytes") }
+        try Data(bytes.prefix(40)).write(to: URL(fileURLWithPath: path))
+        #expect(throws: DataError.self) { try NPYLoader.read(path: path) }
+    }
+
     @Test func stratifiedSplitIsSeededAndBalanced() throws {
         let digits = try CSVLoader().load(path: Self.fixture("digits.csv"))
         let a = digits.stratifiedSplit(fraction: 0.2, seed: 1)

@@ -24,72 +24,163 @@ public enum NPYLoader {
         return Dataset(source: features, features: x.values, width: width, targets: .labels(ids))
     }
 
+    /// Reads a `.npy` file chunk by chunk into its Float values, so that loading holds the values and one
+    /// 4 MiB chunk, not the file's bytes as well.
     public static func read(path: String) throws -> Array {
-        try decode(try readFile(path, limit: maximumFileSize), path: path)
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+            throw DataError(path: path, "no such file")
+        }
+        guard !isDirectory.boolValue else { throw DataError(path: path, "is a directory, not a data file") }
+        let handle: FileHandle
+        do { handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path)) } catch {
+            throw DataError(path: path, "cannot be read (\(error.localizedDescription))")
+        }
+        defer { try? handle.close() }
+        func next(_ count: Int) throws -> Data {
+            do { return try handle.read(upToCount: count) ?? Data() } catch {
+                throw DataError(path: path, "cannot be read (\(error.localizedDescription))")
+            }
+        }
+        let fileSize: Int
+        do { fileSize = Int(try handle.seekToEnd()); try handle.seek(toOffset: 0) } catch {
+            throw DataError(path: path, "cannot be read (\(error.localizedDescription))")
+        }
+        guard fileSize <= maximumFileSize else {
+            throw DataError(path: path, "is \(fileSize) bytes, more than the limit of \(maximumFileSize)")
+        }
+        var prefix = try next(12)
+        let headerEnd = try Header.end(of: [UInt8](prefix), fileSize: fileSize, path: path)
+        if headerEnd > prefix.count { prefix += try next(headerEnd - prefix.count) }
+        let header = try Header(prefix: [UInt8](prefix.prefix(headerEnd)), dataBytes: fileSize - headerEnd, path: path)
+        let chunkElements = max(1, (4 << 20) / header.size)
+        var done = 0
+        var failure: Error?
+        let values = [Float](unsafeUninitializedCapacity: header.count) { buffer, initialized in
+            while done < header.count {
+                let elements = min(chunkElements, header.count - done)
+                let chunk: Data
+                do { chunk = try next(elements * header.size) } catch { failure = error; break }
+                guard chunk.count == elements * header.size else {
+                    failure = DataError(path: path, "is truncated: its data ends before the \(header.count) values its header declares")
+                    break
+                }
+                chunk.withUnsafeBytes { raw in
+                    header.convert(raw, into: UnsafeMutableBufferPointer(rebasing: buffer[done..<(done + elements)]))
+                }
+                done += elements
+            }
+            // Anything not read is zero, so the array is whole even when reading failed.
+            if done < header.count { (buffer.baseAddress! + done).initialize(repeating: 0, count: header.count - done) }
+            initialized = header.count
+        }
+        if let failure { throw failure }
+        if let bad = values.firstIndex(where: { !$0.isFinite }) {
+            throw DataError(path: path, "element \(bad) is not a finite number")
+        }
+        return Array(shape: header.shape, values: values)
     }
 
+    /// Decodes a whole `.npy` file held in memory.
     static func decode(_ data: Data, path: String) throws -> Array {
         let bytes = [UInt8](data)
-        let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
-        guard bytes.count >= 10, Swift.Array(bytes[0..<6]) == magic else {
-            throw DataError(path: path, "is not a .npy file (bad magic)")
-        }
-        let major = bytes[6]
-        let headerLength: Int
-        let headerStart: Int
-        switch major {
-        case 1:
-            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
-            headerStart = 10
-        case 2, 3:
-            guard bytes.count >= 12 else { throw DataError(path: path, "is truncated in its .npy header") }
-            headerLength = Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
-            headerStart = 12
-        default:
-            throw DataError(path: path, "has unsupported .npy version \(major)")
-        }
-        guard headerLength <= 1 << 20, headerStart + headerLength <= bytes.count else {
-            throw DataError(path: path, "has a .npy header length \(headerLength) beyond the file")
-        }
-        guard let header = String(bytes: bytes[headerStart..<(headerStart + headerLength)], encoding: .utf8) else {
-            throw DataError(path: path, "has a .npy header that is not text")
-        }
-        let descr = try field("descr", in: header, path: path)
-        let fortran = try field("fortran_order", in: header, path: path)
-        let shapeText = try field("shape", in: header, path: path)
-        guard fortran.hasPrefix("False") else { throw DataError(path: path, "is in Fortran order; save it with C order") }
-        let dtype = descr.trimmingCharacters(in: CharacterSet(charactersIn: "'\" "))
-        guard dtype.count >= 2, let kind = dtype.dropFirst().first,
-              let size = Int(dtype.dropFirst(2)) else { throw DataError(path: path, "has unknown dtype '\(dtype)'") }
-        let order = dtype.first!
-        let bigEndian = order == ">"
-        guard order == "<" || order == ">" || order == "|" || order == "=" else {
-            throw DataError(path: path, "has unknown byte order in dtype '\(dtype)'")
-        }
-        let supported: Set<String> = ["f4", "f8", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "b1"]
-        guard supported.contains("\(kind)\(size)") else { throw DataError(path: path, "has unsupported dtype '\(dtype)'") }
-        let inner = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "() "))
-        var shape = [Int]()
-        for part in inner.split(separator: ",") {
-            let t = part.trimmingCharacters(in: .whitespaces)
-            if t.isEmpty { continue }
-            guard let d = Int(t), d >= 0 else { throw DataError(path: path, "has a bad shape \(shapeText)") }
-            shape.append(d)
-        }
-        var count = 1
-        for d in shape {
-            let (p, o) = count.multipliedReportingOverflow(by: d)
-            guard !o, p <= bytes.count else { throw DataError(path: path, "declares shape \(shape), more than the file holds") }
-            count = p
-        }
-        let start = headerStart + headerLength
-        guard bytes.count - start == count * size else {
-            throw DataError(path: path, "holds \(bytes.count - start) data bytes, but shape \(shape) of \(dtype) needs \(count * size)")
-        }
-        var values = [Float](repeating: 0, count: count)
+        let headerEnd = try Header.end(of: bytes, fileSize: bytes.count, path: path)
+        let header = try Header(prefix: Swift.Array(bytes[0..<headerEnd]), dataBytes: bytes.count - headerEnd, path: path)
+        var values = [Float](repeating: 0, count: header.count)
         bytes.withUnsafeBytes { raw in
-            let body = UnsafeRawBufferPointer(rebasing: raw[start...])
-            for i in 0..<count {
+            values.withUnsafeMutableBufferPointer { header.convert(UnsafeRawBufferPointer(rebasing: raw[headerEnd...]), into: $0) }
+        }
+        if let bad = values.firstIndex(where: { !$0.isFinite }) {
+            throw DataError(path: path, "element \(bad) is not a finite number")
+        }
+        return Array(shape: header.shape, values: values)
+    }
+
+    /// A `.npy` header: the element type, byte order and shape.
+    struct Header {
+        var kind: Character
+        var size: Int
+        var bigEndian: Bool
+        var shape: [Int]
+        var count: Int
+
+        /// Where the header ends (the data starts), from the file's first 12 bytes.
+        static func end(of bytes: [UInt8], fileSize: Int, path: String) throws -> Int {
+            let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
+            guard bytes.count >= 10, Swift.Array(bytes[0..<6]) == magic else {
+                throw DataError(path: path, "is not a .npy file (bad magic)")
+            }
+            let headerLength: Int
+            let headerStart: Int
+            switch bytes[6] {
+            case 1:
+                headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
+                headerStart = 10
+            case 2, 3:
+                guard bytes.count >= 12 else { throw DataError(path: path, "is truncated in its .npy header") }
+                headerLength = Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
+                headerStart = 12
+            default:
+                throw DataError(path: path, "has unsupported .npy version \(bytes[6])")
+            }
+            guard headerLength <= 1 << 20, headerStart + headerLength <= fileSize else {
+                throw DataError(path: path, "has a .npy header length \(headerLength) beyond the file")
+            }
+            return headerStart + headerLength
+        }
+
+        /// Parses the header dictionary in `prefix` (the file up to the data) and checks that `dataBytes`
+        /// hold exactly the declared values.
+        init(prefix bytes: [UInt8], dataBytes: Int, path: String) throws {
+            let headerStart = bytes[6] == 1 ? 10 : 12
+            guard let header = String(bytes: bytes[headerStart...], encoding: .utf8) else {
+                throw DataError(path: path, "has a .npy header that is not text")
+            }
+            let descr = try NPYLoader.field("descr", in: header, path: path)
+            let fortran = try NPYLoader.field("fortran_order", in: header, path: path)
+            let shapeText = try NPYLoader.field("shape", in: header, path: path)
+            guard fortran.hasPrefix("False") else { throw DataError(path: path, "is in Fortran order; save it with C order") }
+            let dtype = descr.trimmingCharacters(in: CharacterSet(charactersIn: "'\" "))
+            guard dtype.count >= 2, let kind = dtype.dropFirst().first,
+                  let size = Int(dtype.dropFirst(2)) else { throw DataError(path: path, "has unknown dtype '\(dtype)'") }
+            let order = dtype.first!
+            guard order == "<" || order == ">" || order == "|" || order == "=" else {
+                throw DataError(path: path, "has unknown byte order in dtype '\(dtype)'")
+            }
+            let supported: Set<String> = ["f4", "f8", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "b1"]
+            guard supported.contains("\(kind)\(size)") else { throw DataError(path: path, "has unsupported dtype '\(dtype)'") }
+            let inner = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "() "))
+            var shape = [Int]()
+            for part in inner.split(separator: ",") {
+                let t = part.trimmingCharacters(in: .whitespaces)
+                if t.isEmpty { continue }
+                guard let d = Int(t), d >= 0 else { throw DataError(path: path, "has a bad shape \(shapeText)") }
+                shape.append(d)
+            }
+            var count = 1
+            for d in shape {
+                let (p, o) = count.multipliedReportingOverflow(by: d)
+                guard !o, p <= dataBytes else { throw DataError(path: path, "declares shape \(shape), more than the file holds") }
+                count = p
+            }
+            guard dataBytes == count * size else {
+                throw DataError(path: path, "holds \(dataBytes) data bytes, but shape \(shape) of \(dtype) needs \(count * size)")
+            }
+            self.kind = kind
+            self.size = size
+            self.bigEndian = order == ">"
+            self.shape = shape
+            self.count = count
+        }
+
+        /// Converts `values.count` elements of raw data to Float.
+        func convert(_ body: UnsafeRawBufferPointer, into values: UnsafeMutableBufferPointer<Float>) {
+            if kind == "f", size == 4, !bigEndian {
+                // The common case: little-endian float32, copied as is.
+                UnsafeMutableRawBufferPointer(values).copyMemory(from: UnsafeRawBufferPointer(rebasing: body[0..<(values.count * 4)]))
+                return
+            }
+            for i in 0..<values.count {
                 let o = i * size
                 func u<T: FixedWidthInteger>(_: T.Type) -> T {
                     let v = body.loadUnaligned(fromByteOffset: o, as: T.self)
@@ -109,14 +200,10 @@ public enum NPYLoader {
                 }
             }
         }
-        if let bad = values.firstIndex(where: { !$0.isFinite }) {
-            throw DataError(path: path, "element \(bad) is not a finite number")
-        }
-        return Array(shape: shape, values: values)
     }
 
     /// The text after `'key':` in a .npy header dictionary, up to the next top-level comma.
-    private static func field(_ key: String, in header: String, path: String) throws -> String {
+    static func field(_ key: String, in header: String, path: String) throws -> String {
         guard let range = header.range(of: "'\(key)':") else {
             throw DataError(path: path, "has a .npy header without '\(key)'")
         }

@@ -14,9 +14,13 @@ extension Network {
     /// softmax head). Regression: `|y - t|^2 / 2` per row; gradient `(y - t) * scale`. Rows of a
     /// label outside `[0, width)` add NaN and get a zero gradient.
     ///
+    /// When `rowLosses` is given, each row's loss is written there too (the summed loss is their sum, in
+    /// row order).
+    ///
     /// - Returns: the summed loss, and for classification the number of rows whose largest
     ///   probability is at the label (ties go to the lowest index).
-    func lossSum(targets: Targets, batch: Int, gradientScale: Float?) -> (loss: Double, correct: Int) {
+    func lossSum(targets: Targets, batch: Int, gradientScale: Float?,
+                 rowLosses: UnsafeMutablePointer<Double>? = nil) -> (loss: Double, correct: Int) {
         let last = nodes.count - 1
         let width = nodes[last].width
         switch (task, targets) {
@@ -40,13 +44,16 @@ extension Network {
                 }
                 guard label >= 0 && label < width else {
                     total += .nan
+                    rowLosses?[r] = .nan
                     if writesGradient { (gradients[logitsNode] + r * width).update(repeating: 0, count: width) }
                     continue
                 }
                 if best == label { correct += 1 }
                 var sum: Float = 0
                 for j in 0..<width { sum += expf(z[j] - largest) }
-                total += Double(logf(sum) - (z[label] - largest))
+                let rowLoss = Double(logf(sum) - (z[label] - largest))
+                rowLosses?[r] = rowLoss
+                total += rowLoss
                 if writesGradient {
                     let d = gradients[logitsNode] + r * width
                     for j in 0..<width { d[j] = p[j] * scale }
@@ -70,7 +77,9 @@ extension Network {
                     rowSum += weights.map { $0[j] * e * e } ?? e * e
                     if writesGradient { d[i] = e * scale }
                 }
-                total += Double(rowSum) / 2
+                let rowLoss = Double(rowSum) / 2
+                rowLosses?[r] = rowLoss
+                total += rowLoss
             }
             return (total, 0)
         default:
