@@ -35,7 +35,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(os.path.dirname(HERE))
-SHARED = os.environ.get("CAIRN_SHARED_BENCH", "/work/shared/bench")
+SHARED = os.environ.get("CAIRN_SHARED_BENCH", os.path.join(ROOT, "..", "shared", "bench"))
 RELEASE = os.path.join(ROOT, ".build", "release")
 
 
