@@ -100,6 +100,23 @@ PY
 audit "$work/constant/latest.cairn" 1 --tolerance 1e-5 --repair "$work/repaired.cairn" --seed 1
 audit "$work/repaired.cairn" 0
 "$bin/cairn-inspect" "$work/repaired.cairn" --verify >/dev/null || fail "repaired file does not verify"
+# cairn-eval's outputs of the original and the repaired file agree to float rounding.
+"$bin/cairn-eval" "$work/constant/latest.cairn" --data Fixtures/datasets/digits.csv --predictions "$work/original.csv" >/dev/null \
+    || fail "cairn-eval of the original"
+"$bin/cairn-eval" "$work/repaired.cairn" --data Fixtures/datasets/digits.csv --predictions "$work/repaired.csv" >/dev/null \
+    || fail "cairn-eval of the repaired file"
+python3 - "$work/original.csv" "$work/repaired.csv" <<'PY' || fail "the repaired file's predictions differ from the original's"
+import sys
+import numpy as np
+a = np.genfromtxt(sys.argv[1], delimiter=",", names=True)
+b = np.genfromtxt(sys.argv[2], delimiter=",", names=True)
+columns = [n for n in a.dtype.names if n.startswith("p_")]
+largest = max(float(np.max(np.abs(a[c] - b[c]))) for c in columns)
+same = bool(np.array_equal(a["predicted"], b["predicted"]))
+print(f"audit.sh: cairn-eval, original vs repaired: {len(a)} samples, largest probability difference {largest:.2e}, "
+      f"same predictions: {same}")
+sys.exit(0 if largest < 1e-5 and same else 1)
+PY
 "$bin/cairn-resume" "$work/repaired.cairn" --epochs 8 --out "$work/resumed" --quiet >/dev/null || fail "resume from the repaired file"
 audit "$work/resumed/latest.cairn" 0
 [ "$(field "r['symmetric_units']")" = "0" ] || fail "resumed: symmetric units found"
