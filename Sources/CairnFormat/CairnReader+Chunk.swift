@@ -14,12 +14,7 @@ extension CairnReader {
         _ name: String, _ index: Int, into destination: UnsafeMutableRawBufferPointer,
         context: ChunkReadContext
     ) throws {
-        guard let info = info(named: name) else { throw CairnError(path: path, kind: .noSuchTensor, tensor: name) }
-        guard info.chunks.indices.contains(index) else {
-            throw CairnError(
-                path: path, kind: .invalidArgument("chunk \(index) outside 0..<\(info.chunks.count)"), tensor: name)
-        }
-        let chunk = info.chunks[index]
+        let (info, chunk) = try chunkRecord(name, index)
         guard destination.count == Int(chunk.rawLength) else {
             throw CairnError(
                 path: path,
@@ -39,12 +34,7 @@ extension CairnReader {
     /// `destination` and checks the stored bytes' CRC-32, without decoding them. Lets a comparison know
     /// two chunks are equal, and sound, without inflating either. Safe from several threads at once.
     public func readStoredChunk(_ name: String, _ index: Int, into destination: UnsafeMutableRawBufferPointer) throws {
-        guard let info = info(named: name) else { throw CairnError(path: path, kind: .noSuchTensor, tensor: name) }
-        guard info.chunks.indices.contains(index) else {
-            throw CairnError(
-                path: path, kind: .invalidArgument("chunk \(index) outside 0..<\(info.chunks.count)"), tensor: name)
-        }
-        let chunk = info.chunks[index]
+        let chunk = try chunkRecord(name, index).chunk
         guard destination.count == Int(chunk.storedLength) else {
             throw CairnError(
                 path: path,
@@ -61,5 +51,17 @@ extension CairnReader {
         guard CRC32.checksum(UnsafeRawBufferPointer(destination)) == chunk.storedCRC32 else {
             throw CairnError(path: path, kind: .checksumMismatch, tensor: name, chunk: index, offset: chunk.offset)
         }
+    }
+}
+
+extension CairnReader {
+    /// Tensor `name`'s directory entry and its chunk `index`; errors name the file, the tensor and the index.
+    fileprivate func chunkRecord(_ name: String, _ index: Int) throws -> (info: TensorInfo, chunk: ChunkInfo) {
+        guard let info = info(named: name) else { throw CairnError(path: path, kind: .noSuchTensor, tensor: name) }
+        guard info.chunks.indices.contains(index) else {
+            throw CairnError(
+                path: path, kind: .invalidArgument("chunk \(index) outside 0..<\(info.chunks.count)"), tensor: name)
+        }
+        return (info, info.chunks[index])
     }
 }
