@@ -42,10 +42,7 @@ public enum AuditLauncher {
 
     /// Parses `--activation`: an activation node kind.
     public static func parseActivation(_ text: String) -> NodeKind? {
-        guard let kind = NodeKind(rawValue: text), [.relu, .leakyRelu, .tanh, .sigmoid, .identity].contains(kind) else {
-            return nil
-        }
-        return kind
+        NodeKind.activation(named: text)
     }
 
     /// Parses `--layers`: comma-separated patterns, empty ones dropped.

@@ -124,7 +124,7 @@ public enum TrainLauncher {
     /// file the graph came from in errors.
     static func checkGraph(_ graph: GraphSpec, fits data: RunData, task: TrainingTask, source path: String) throws {
         let outputs = data.record.outputs
-        let widths: [String: Int]
+        let widths: GraphShapes
         do { widths = try graph.validate() } catch { throw DataError(path: path, "\(error)") }
         guard graph.inputWidth == data.loaded.width else {
             throw DataError(path: path, "the graph's input takes \(graph.inputWidth) features, the data has \(data.loaded.width)")

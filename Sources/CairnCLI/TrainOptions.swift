@@ -13,7 +13,7 @@ public struct ModelOptions: ParsableArguments {
     @Option(help: "Hidden layer widths of the perceptron, comma-separated (e.g. 128,64; '' for none). Default \(defaultHidden).")
     public var hidden: String?
 
-    @Option(help: "Hidden activation: relu, leaky-relu, tanh, sigmoid or identity. Default \(defaultActivation).")
+    @Option(help: "Hidden activation: \(NodeKind.activationChoices). Default \(defaultActivation).")
     public var activation: String?
 
     @Option(parsing: .unconditional, help: "Slope of leaky-relu for negative inputs. Default \(defaultAlpha).")
@@ -33,8 +33,8 @@ public struct ModelOptions: ParsableArguments {
     public mutating func validate() throws {
         _ = try hiddenWidths()
         if let activation {
-            guard let kind = NodeKind(rawValue: activation), [.relu, .leakyRelu, .tanh, .sigmoid, .identity].contains(kind) else {
-                throw ValidationError("--activation '\(activation)': must be relu, leaky-relu, tanh, sigmoid or identity")
+            guard NodeKind.activation(named: activation) != nil else {
+                throw ValidationError("--activation '\(activation)': must be \(NodeKind.activationChoices)")
             }
         }
         if let alpha, !alpha.isFinite { throw ValidationError("--alpha \(alpha): must be a finite number") }

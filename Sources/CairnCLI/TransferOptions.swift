@@ -32,10 +32,12 @@ public struct TransferOptions: ParsableArguments {
     func graph(from source: GraphSpec, path: String) throws -> (GraphSpec, String?) {
         var graph = source
         guard let classes = newHead else { return (graph, nil) }
-        guard let head = graph.nodes.lastIndex(where: { $0.kind == .dense }) else {
-            throw CheckpointError(path: path, "has no dense layer to replace with --new-head")
+        guard let head = graph.nodes.lastIndex(where: { $0.kind.definition.headWidthAttribute != nil }),
+              let attribute = graph.nodes[head].kind.definition.headWidthAttribute else {
+            let kinds = NodeKind.allCases.filter { $0.definition.headWidthAttribute != nil }.map(\.rawValue)
+            throw CheckpointError(path: path, "has no \(kinds.joined(separator: " or ")) layer to replace with --new-head")
         }
-        graph.nodes[head].units = classes
+        graph.nodes[head].set(attribute, to: classes)
         return (graph, graph.nodes[head].name)
     }
 

@@ -1,6 +1,7 @@
 import ArgumentParser
 import CairnAudit
 import CairnCLI
+import CairnModel
 
 @main
 struct CairnAuditCommand: ParsableCommand {
@@ -46,8 +47,8 @@ struct CairnAuditCommand: ParsableCommand {
                                valueName: "patterns"))
     var layers: String?
 
-    @Option(help: ArgumentHelp("The activation between inferred or --layers layers (for He's gain): relu, "
-                               + "leaky-relu, tanh, sigmoid, identity.",
+    @Option(help: ArgumentHelp("The activation between inferred or --layers layers (for He's gain): "
+                               + NodeKind.activationNames + ".",
                                valueName: "kind"))
     var activation = "relu"
 
@@ -64,7 +65,7 @@ struct CairnAuditCommand: ParsableCommand {
         if AuditLauncher.parseTolerance(tolerance) == nil { throw ValidationError("--tolerance takes a number >= 0") }
         if noSignal && data != nil { throw ValidationError("--no-signal and --data are exclusive") }
         if AuditLauncher.parseActivation(activation) == nil {
-            throw ValidationError("--activation takes relu, leaky-relu, tanh, sigmoid or identity")
+            throw ValidationError("--activation takes \(NodeKind.activationChoices)")
         }
         if let layers, AuditLauncher.parsePatterns(layers).isEmpty {
             throw ValidationError("--layers needs at least one pattern")

@@ -65,8 +65,8 @@ struct CairnConvertCommand: ParsableCommand {
         if parametersOnly && outputFormat == .cairn { throw ValidationError("--parameters-only applies to .safetensors and .npz output") }
         if (model != nil || task != nil) && outputFormat != .cairn { throw ValidationError("--model and --task apply when writing .cairn") }
         if model != nil && inputFormat == .cairn { throw ValidationError("--model applies when importing .safetensors or .npz") }
-        if ![.relu, .leakyRelu, .tanh, .sigmoid, .identity].contains(activation) {
-            throw ValidationError("--activation must be relu, leaky-relu, tanh, sigmoid or identity")
+        if !NodeKind.activations.contains(activation) {
+            throw ValidationError("--activation must be \(NodeKind.activationChoices)")
         }
     }
 

@@ -54,14 +54,12 @@ struct CairnDiff: ParsableCommand {
 
     @Option(
         help:
-            "Activation assumed between dense layers of a graph inferred from tensor names (relu, leaky-relu, tanh, sigmoid, identity)."
+            "Activation assumed between dense layers of a graph inferred from tensor names (\(NodeKind.activationNames))."
     )
     var activation = "relu"
 
     private var activationKind: NodeKind? {
-        NodeKind(rawValue: activation).flatMap {
-            [.relu, .leakyRelu, .tanh, .sigmoid, .identity].contains($0) ? $0 : nil
-        }
+        NodeKind.activation(named: activation)
     }
 
     @Flag(help: "Print JSON instead of the table.")
@@ -72,7 +70,7 @@ struct CairnDiff: ParsableCommand {
         if !rtol.isFinite || rtol < 0 { throw ValidationError("--rtol must be a finite number >= 0") }
         if top < 1 { throw ValidationError("--top must be at least 1") }
         if activationKind == nil {
-            throw ValidationError("--activation must be relu, leaky-relu, tanh, sigmoid or identity")
+            throw ValidationError("--activation must be \(NodeKind.activationChoices)")
         }
     }
 

@@ -65,8 +65,8 @@ struct CairnEvalCommand: ParsableCommand {
         if let scale, !scale.isFinite || scale == 0 {
             throw ValidationError("--scale must be a finite non-zero number")
         }
-        if ![.relu, .leakyRelu, .tanh, .sigmoid, .identity].contains(activation) {
-            throw ValidationError("--activation must be relu, leaky-relu, tanh, sigmoid or identity")
+        if !NodeKind.activations.contains(activation) {
+            throw ValidationError("--activation must be \(NodeKind.activationChoices)")
         }
     }
 

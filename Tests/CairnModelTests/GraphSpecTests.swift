@@ -22,7 +22,7 @@ import Testing
         (#"{"nodes":[{"name":"a","kind":"input","size":0}]}"#, "size"),
         (#"{"nodes":[{"name":"a","kind":"input","size":3},{"name":"b","kind":"dense","inputs":["c"],"units":2}]}"#, "not an earlier node"),
         (#"{"nodes":[{"name":"a","kind":"input","size":3},{"name":"a","kind":"relu","inputs":["a"]}]}"#, "name used twice"),
-        (#"{"nodes":[{"name":"a","kind":"input","size":3},{"name":"b","kind":"dense","inputs":["a"],"units":2},{"name":"s","kind":"add","inputs":["a","b"]}]}"#, "different widths"),
+        (#"{"nodes":[{"name":"a","kind":"input","size":3},{"name":"b","kind":"dense","inputs":["a"],"units":2},{"name":"s","kind":"add","inputs":["a","b"]}]}"#, "different shapes: 'a' gives [3], 'b' gives [2]"),
         (#"{"nodes":[{"name":"a","kind":"input","size":3},{"name":"d","kind":"dropout","inputs":["a"],"rate":1}]}"#, "rate"),
         (#"{"nodes":[{"name":"a","kind":"input","size":3},{"name":"s","kind":"softmax","inputs":["a"]},{"name":"t","kind":"relu","inputs":["s"]}]}"#, "last node"),
     ])

@@ -1,17 +1,24 @@
 import CairnModel
 
 extension Network {
-    /// Sets every dense weight by `scheme` (fan_in = the weight's columns, fan_out = its rows) and every
-    /// bias to 0. Draw order: dense nodes in graph order, each weight's elements row-major; normal
+    /// Sets every parameter as its node's kind defines: weights by `scheme` with the fan-in and fan-out
+    /// the kind gives (a dense weight's columns and rows), biases to 0. Draw order: parameters in graph
+    /// order, each one's elements row-major; normal
     /// schemes take one `nextGaussian()` per element, uniform ones one `nextUniform()` mapped to
     /// `(2u - 1) * limit`; `zeros` and `constant` draw nothing.
     public func initialize(_ scheme: InitScheme, rng: inout RandomGenerator) {
         for parameter in parameters {
-            if parameter.shape.count == 1 {
+            switch parameter.initialization {
+            case .zeros:
                 parameter.values = [Float](repeating: 0, count: parameter.count)
                 continue
+            case .ones:
+                parameter.values = [Float](repeating: 1, count: parameter.count)
+                continue
+            case .scheme:
+                break
             }
-            let fanOut = Float(parameter.shape[0]), fanIn = Float(parameter.shape[1])
+            let fanOut = Float(parameter.fanOut), fanIn = Float(parameter.fanIn)
             let count = parameter.count
             var values = [Float](repeating: 0, count: count)
             func normal(_ sigma: Float) {

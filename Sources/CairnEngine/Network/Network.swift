@@ -22,13 +22,16 @@ public final class Network {
     public let task: TrainingTask
     /// The largest batch the workspaces hold.
     public let maxBatch: Int
-    /// The trainable tensors in graph order; for each dense node its weight, then its bias.
+    /// The trainable tensors in graph order, as each node's kind defines them (a dense node's weight, then
+    /// its bias).
     public let parameters: [Parameter]
     /// The threads every pass splits its products and element-wise loops across. Results are
     /// bit-identical from run to run at the same thread count, not across thread counts.
     public let team: ThreadTeam
 
     let nodes: [CompiledNode]
+    /// Each node's kernel, from its kind.
+    let kernels: [any NodeKernel]
     let inputIndex: Int
     let edgeSources: [Int]
     let edgeScales: [Float]
@@ -58,40 +61,38 @@ public final class Network {
     /// `initialize`), preallocates workspaces for up to `maxBatch` rows and starts a team of
     /// `threads` threads (default: one per processor).
     public init(graph: GraphSpec, maxBatch: Int, threads: Int = ThreadTeam.defaultThreadCount) throws {
-        let widths = try graph.validate()
+        let shapes = try graph.validate()
         guard maxBatch >= 1, maxBatch <= Self.maximumBatch else { throw EngineError.invalidMaxBatch(maxBatch) }
         self.graph = graph
         self.maxBatch = maxBatch
         self.task = graph.hasSoftmaxHead ? .classification : .regression
 
+        let definitions = graph.parameterDefinitions(shapes: shapes)
         var index: [String: Int] = [:]
         var compiled: [CompiledNode] = []
+        var kernels: [any NodeKernel] = []
         var sources: [Int] = [], scales: [Float] = []
-        var parameters: [Parameter] = []
         var input = 0
         for (position, spec) in graph.nodes.enumerated() {
             index[spec.name] = position
             if spec.kind == .input { input = position }
-            let width = widths[spec.name]!
-            var weightIndex = -1
-            if spec.kind == .dense {
-                let fanIn = widths[spec.inputs[0]]!
-                weightIndex = parameters.count
-                parameters.append(Parameter(name: spec.name + ".weight", node: spec.name, shape: [width, fanIn]))
-                parameters.append(Parameter(name: spec.name + ".bias", node: spec.name, shape: [width]))
-            }
+            let width = shapes[spec.name]!
+            let owned = definitions.firstIndex { $0.node == spec.name } ?? -1
             let firstEdge = sources.count
             for (slot, source) in spec.inputs.enumerated() {
                 sources.append(index[source]!)
                 scales.append(spec.kind == .add ? (spec.scales?[slot] ?? 1) : 1)
             }
-            let needs = spec.kind == .dense || spec.inputs.contains { compiled[index[$0]!].needsGradient }
+            let kernel = spec.kind.kernel
+            let needs = owned >= 0 || spec.inputs.contains { compiled[index[$0]!].needsGradient }
             compiled.append(CompiledNode(kind: spec.kind, width: width, firstEdge: firstEdge,
-                                         edgeCount: spec.inputs.count, weightIndex: weightIndex,
+                                         edgeCount: spec.inputs.count, weightIndex: owned,
                                          alpha: spec.alpha ?? 0.01, rate: spec.rate ?? 0,
                                          needsGradient: needs, reachesLoss: false,
-                                         hasMask: spec.kind == .dropout))
+                                         hasMask: kernel.usesMask))
+            kernels.append(kernel)
         }
+        let parameters = definitions.map(Parameter.init(definition:))
         // Which nodes reach the loss, and which backward contribution to each node comes first.
         var accumulates = [Bool](repeating: false, count: sources.count)
         var written = [Bool](repeating: false, count: compiled.count)
@@ -134,6 +135,7 @@ public final class Network {
 
         self.workspace = base
         self.nodes = compiled
+        self.kernels = kernels
         self.inputIndex = input
         self.edgeSources = sources
         self.edgeScales = scales

@@ -1,11 +1,18 @@
-/// One trainable tensor of a `Network`: a dense node's weight (`[out, in]`, row-major) or bias
-/// (`[out]`), with the gradient of the last backward pass beside it.
+import CairnModel
+
+/// One trainable tensor of a `Network`, as its node's kind defines it (a dense weight `[out, in]`,
+/// row-major, or bias `[out]`), with the gradient of the last backward pass beside it.
 public final class Parameter {
     /// The checkpoint key: `"<node>.weight"` or `"<node>.bias"`.
     public let name: String
     /// The graph node that owns it.
     public let node: String
     public let shape: [Int]
+    /// Inputs feeding one output unit, and outputs one input feeds: the initialisation schemes' fans.
+    public let fanIn: Int
+    public let fanOut: Int
+    /// How `Network.initialize` sets it: by the run's scheme, or to zeros or ones.
+    public let initialization: ParameterInitialization
     /// The values, row-major; always `shape`'s element count long.
     public var values: [Float]
     /// The gradient of the mean batch loss from the last backward pass (overwritten by each pass).
@@ -17,13 +24,25 @@ public final class Parameter {
     /// The number of elements, the product of `shape`.
     public var count: Int { values.count }
 
-    public init(name: String, node: String, shape: [Int], isFrozen: Bool = false) {
+    /// A parameter; fans default to a dense weight's (`shape[1]` in, `shape[0]` out), and a 1-D
+    /// parameter starts at zero.
+    public init(name: String, node: String, shape: [Int], isFrozen: Bool = false, fanIn: Int? = nil, fanOut: Int? = nil,
+                initialization: ParameterInitialization? = nil) {
         self.name = name
         self.node = node
         self.shape = shape
+        self.fanIn = fanIn ?? (shape.count > 1 ? shape[1] : shape.first ?? 1)
+        self.fanOut = fanOut ?? (shape.first ?? 1)
+        self.initialization = initialization ?? (shape.count == 1 ? .zeros : .scheme)
         let count = shape.reduce(1, *)
         self.values = [Float](repeating: 0, count: count)
         self.gradient = [Float](repeating: 0, count: count)
         self.isFrozen = isFrozen
+    }
+
+    /// The parameter a node kind defines.
+    convenience init(definition: ParameterDefinition) {
+        self.init(name: definition.name, node: definition.node, shape: definition.shape, fanIn: definition.fanIn,
+                  fanOut: definition.fanOut, initialization: definition.initialization)
     }
 }

@@ -10,7 +10,11 @@ import Darwin
 /// through activations, dropout and `add` nodes), otherwise every 2-D float tensor as an `[out, in]` weight
 /// with its matching `*.bias`, consumers unknown.
 public enum LayerPlan {
-    static let passThrough: Set<NodeKind> = [.relu, .leakyRelu, .tanh, .sigmoid, .identity, .dropout, .add]
+    /// Kinds a unit's signal passes through unchanged in identity (element-wise kinds, combiners,
+    /// reshapes), as their definitions' roles say.
+    static let passThrough = Set(NodeKind.allCases.filter {
+        [.activation, .regularizer, .combiner, .reshape].contains($0.definition.role)
+    })
 
     /// The layers of `graph`; only dense nodes whose weight exists in `entries` with shape `[units, in]`.
     public static func layers(graph: GraphSpec, entries: [TensorEntry]) -> [AuditedLayer] {

@@ -64,18 +64,20 @@ public enum GraphInference {
         return graph
     }
 
-    /// Checks that every dense node of `graph` has `<node>.weight` `[units, in]` and `<node>.bias` `[units]`.
+    /// Checks that `graph` owns exactly the parameters its node kinds define, with those shapes: every
+    /// parameter a node's kind defines (`<node>.weight` `[units, in]`, `<node>.bias` `[units]` for dense)
+    /// is in `entries` with its shape.
     public static func check(_ graph: GraphSpec, against entries: [TensorEntry], path: String) throws {
-        let widths: [String: Int]
-        do { widths = try graph.validate() } catch { throw InteropError(path: path, .invalidModel("\(error)")) }
+        let definitions: [ParameterDefinition]
+        do { definitions = try graph.parameterDefinitions() } catch { throw InteropError(path: path, .invalidModel("\(error)")) }
         let byName = Dictionary(entries.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
-        for node in graph.denseNodes {
-            let expected = [(node.name + ".weight", [node.units ?? 0, widths[node.inputs.first ?? ""] ?? 0]), (node.name + ".bias", [node.units ?? 0])]
-            for (name, shape) in expected {
-                guard let entry = byName[name] else { throw InteropError(path: path, .invalidModel("the graph's dense node '\(node.name)' needs tensor \(name), which the file lacks")) }
-                guard entry.shape == shape else {
-                    throw InteropError(path: path, .invalidModel("tensor \(name) has shape \(entry.shape), the graph needs \(shape)"))
-                }
+        for parameter in definitions {
+            let kind = graph.node(named: parameter.node)?.kind.rawValue ?? "graph"
+            guard let entry = byName[parameter.name] else {
+                throw InteropError(path: path, .invalidModel("the graph's \(kind) node '\(parameter.node)' needs tensor \(parameter.name), which the file lacks"))
+            }
+            guard entry.shape == parameter.shape else {
+                throw InteropError(path: path, .invalidModel("tensor \(parameter.name) has shape \(entry.shape), the graph needs \(parameter.shape)"))
             }
         }
     }

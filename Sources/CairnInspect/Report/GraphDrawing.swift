@@ -8,7 +8,8 @@ public enum GraphDrawing {
     public static func dot(_ nodes: [InspectionReport.Node], title: String) -> String {
         var lines = ["digraph \"\(escapeDOT(title))\" {", "  rankdir=TB;", "  node [shape=box, style=rounded, fontname=\"Helvetica\"];"]
         for node in nodes {
-            var label = "\(node.name)\\n\(node.kind) [*, \(node.width)]"
+            var label = "\(node.name)\\n\(node.kind) \(node.outputText)"
+            if !node.attributes.isEmpty { label += "\\n\(node.attributes)" }
             if node.parameters > 0 { label += "\\n\(ReportFormatting.grouped(node.parameters)) parameters" }
             lines.append("  \"\(escapeDOT(node.name))\" [label=\"\(escapeDOT(label, keepNewlines: true))\"];")
         }
@@ -34,7 +35,7 @@ public enum GraphDrawing {
         let layerOf = layers(nodes)
         let boxHeight = 46.0, rowGap = 44.0, columnGap = 24.0, margin = 20.0
         let labels = nodes.map { node -> (String, String) in
-            (node.name, "\(node.kind) [*, \(node.width)]" + (node.parameters > 0 ? " · \(ReportFormatting.grouped(node.parameters)) p" : ""))
+            (node.name, "\(node.kind) \(node.outputText)" + (node.attributes.isEmpty ? "" : " · \(node.attributes)") + (node.parameters > 0 ? " · \(ReportFormatting.grouped(node.parameters)) p" : ""))
         }
         let widths = labels.map { max(Double(max($0.0.count, $0.1.count)) * 7.2 + 24, 90) }
         let layerCount = (layerOf.max() ?? 0) + 1

@@ -20,7 +20,7 @@ extension InspectionReport {
             var table = TextTable(header: ["node", "kind", "inputs", "output", "parameters"], rightAligned: [4])
             for node in graph {
                 table.add([node.name, node.kind, node.inputs.isEmpty ? "-" : node.inputs.joined(separator: ", "),
-                           "[*, \(node.width)]", F.grouped(node.parameters)])
+                           node.outputText, F.grouped(node.parameters)])
             }
             lines += table.lines()
         } else {

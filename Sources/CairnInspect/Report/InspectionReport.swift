@@ -17,9 +17,28 @@ public struct InspectionReport: Codable, Sendable {
         public var name: String
         public var kind: String
         public var inputs: [String]
-        /// Features per sample leaving the node (output shape `[batch, width]`).
+        /// Values per sample leaving the node (the product of `shape`).
         public var width: Int
+        /// The shape of one sample leaving the node (`[64]`, `[6, 24, 24]`); the batch dimension is not
+        /// included.
+        public var shape: [Int]
+        /// The node's attributes as its kind lists them (`units 64`, `alpha 0.01`); empty when it has none.
+        public var attributes: String
         public var parameters: Int
+
+        public init(name: String, kind: String, inputs: [String], width: Int, shape: [Int]? = nil,
+                    attributes: String = "", parameters: Int) {
+            self.name = name
+            self.kind = kind
+            self.inputs = inputs
+            self.width = width
+            self.shape = shape ?? [width]
+            self.attributes = attributes
+            self.parameters = parameters
+        }
+
+        /// `[*, 64]`, `[*, 6, 24, 24]`: the output with its batch dimension.
+        public var outputText: String { "[*, " + shape.map(String.init).joined(separator: ", ") + "]" }
     }
 
     public struct TensorRow: Codable, Sendable {
@@ -163,11 +182,13 @@ public struct InspectionReport: Codable, Sendable {
             manifestKind = part?.graph != nil ? .model : .other
             manifestNote = "not a training checkpoint (\(error)); showing the container" + (part?.graph != nil ? " and the model" : "")
         }
-        if let spec = part?.graph, let widths = try? spec.validate() {
+        if let spec = part?.graph, let shapes = try? spec.validate() {
+            let owned = Dictionary(grouping: spec.parameterDefinitions(shapes: shapes), by: \.node)
             graph = spec.nodes.map { node in
-                let inputWidth = node.inputs.first.flatMap { widths[$0] } ?? 0
-                let parameters = node.kind == .dense ? (node.units ?? 0) * (inputWidth + 1) : 0
-                return Node(name: node.name, kind: node.kind.rawValue, inputs: node.inputs, width: widths[node.name] ?? 0, parameters: parameters)
+                let parameters = owned[node.name, default: []].reduce(0) { $0 + $1.elementCount }
+                let shape = shapes.shape(of: node.name)?.dimensions ?? [0]
+                return Node(name: node.name, kind: node.kind.rawValue, inputs: node.inputs, width: shapes[node.name] ?? 0,
+                            shape: shape, attributes: node.kind.definition.attributeSummary(of: node), parameters: parameters)
             }
             parameterCount = graph!.reduce(0) { $0 + $1.parameters }
         } else {

@@ -27,28 +27,11 @@ public struct GraphSpec: Codable, Equatable, Sendable {
     /// The output node (the last one).
     public var output: NodeSpec? { nodes.last }
 
-    /// The dense nodes in graph order: the nodes that own parameters.
+    /// The dense nodes in graph order.
     public var denseNodes: [NodeSpec] { nodes.filter { $0.kind == .dense } }
-}
 
-/// The kind of a graph node. Raw values are the names used in JSON and on the command line.
-public enum NodeKind: String, Codable, Sendable, CaseIterable {
-    /// The network's input: a vector of `size` features.
-    case input
-    /// A fully connected layer: `y = W x + b`, weight `[units, in]`, bias `[units]`.
-    case dense
-    case relu
-    /// `max(x, alpha * x)`, alpha from the node's `alpha` (default 0.01).
-    case leakyRelu = "leaky-relu"
-    case tanh
-    case sigmoid
-    case identity
-    /// Inverted dropout with drop probability `rate`, active only while training.
-    case dropout
-    /// The sum of its inputs, each multiplied by the matching entry of `scales` (default 1).
-    case add
-    /// The classification head. Training fuses it with the cross-entropy loss.
-    case softmax
+    /// The nodes that own parameters, in graph order.
+    public var parameterNodes: [NodeSpec] { nodes.filter { $0.kind.ownsParameters } }
 }
 
 /// One node of a `GraphSpec`.
@@ -58,8 +41,10 @@ public struct NodeSpec: Codable, Equatable, Sendable {
     public var kind: NodeKind
     /// Names of the nodes feeding this one (empty for `input`, two or more for `add`).
     public var inputs: [String]
-    /// `input`: the number of features.
+    /// `input`: the number of features (the element count of `shape` when both are given).
     public var size: Int?
+    /// `input`: the shape of one sample, `[C, L]` or `[C, H, W]` (graph schema 1.1); absent: `[size]`.
+    public var shape: [Int]?
     /// `dense`: the number of output units.
     public var units: Int?
     /// `leaky-relu`: the slope for negative inputs.
@@ -69,12 +54,13 @@ public struct NodeSpec: Codable, Equatable, Sendable {
     /// `add`: one scale per input.
     public var scales: [Float]?
 
-    public init(name: String, kind: NodeKind, inputs: [String] = [], size: Int? = nil, units: Int? = nil,
-                alpha: Float? = nil, rate: Float? = nil, scales: [Float]? = nil) {
+    public init(name: String, kind: NodeKind, inputs: [String] = [], size: Int? = nil, shape: [Int]? = nil,
+                units: Int? = nil, alpha: Float? = nil, rate: Float? = nil, scales: [Float]? = nil) {
         self.name = name
         self.kind = kind
         self.inputs = inputs
         self.size = size
+        self.shape = shape
         self.units = units
         self.alpha = alpha
         self.rate = rate
@@ -82,7 +68,7 @@ public struct NodeSpec: Codable, Equatable, Sendable {
     }
 
     private enum CodingKeys: String, CodingKey {
-        case name, kind, inputs, size, units, alpha, rate, scales
+        case name, kind, inputs, size, shape, units, alpha, rate, scales
     }
 
     public init(from decoder: Decoder) throws {
@@ -91,6 +77,7 @@ public struct NodeSpec: Codable, Equatable, Sendable {
         kind = try c.decode(NodeKind.self, forKey: .kind)
         inputs = try c.decodeIfPresent([String].self, forKey: .inputs) ?? []
         size = try c.decodeIfPresent(Int.self, forKey: .size)
+        shape = try c.decodeIfPresent([Int].self, forKey: .shape)
         units = try c.decodeIfPresent(Int.self, forKey: .units)
         alpha = try c.decodeIfPresent(Float.self, forKey: .alpha)
         rate = try c.decodeIfPresent(Float.self, forKey: .rate)
@@ -103,6 +90,7 @@ public struct NodeSpec: Codable, Equatable, Sendable {
         try c.encode(kind, forKey: .kind)
         if !inputs.isEmpty { try c.encode(inputs, forKey: .inputs) }
         try c.encodeIfPresent(size, forKey: .size)
+        try c.encodeIfPresent(shape, forKey: .shape)
         try c.encodeIfPresent(units, forKey: .units)
         try c.encodeIfPresent(alpha, forKey: .alpha)
         try c.encodeIfPresent(rate, forKey: .rate)
