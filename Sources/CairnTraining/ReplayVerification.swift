@@ -37,6 +37,7 @@ public enum ReplayVerification {
         // The later checkpoint's target epoch count fixes the schedule's total steps.
         let optimization = OptimizationConfiguration(epochs: target.manifest.hyperparameters.epochs)
         let output = OutputConfiguration(threads: configuration.threads)
+        try configuration.data.validate(task: nil)
         try optimization.validate()
         try output.validate()
         let run = try TrainingRun.prepare(

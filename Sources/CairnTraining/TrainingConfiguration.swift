@@ -39,6 +39,7 @@ public struct TrainingConfiguration: Equatable, Sendable {
     /// Checks every value's range and that they fit together; throws `ConfigurationError` naming the option.
     /// `TrainingRun.start` calls it first.
     public func validate() throws {
+        try data.validate(task: task)
         try model.validate()
         try optimization.validate()
         try output.validate()

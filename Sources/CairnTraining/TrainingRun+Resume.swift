@@ -13,6 +13,7 @@ extension TrainingRun {
     /// process did not write), tells the plan's notice to `observer`, and returns the run ready to continue.
     public static func resume(_ configuration: ResumeConfiguration, observer: (any RunObserver)? = nil) throws -> TrainingRun {
         let path = configuration.checkpoint
+        try configuration.data.validate(task: nil)
         try configuration.changes.validate()
         try configuration.output.validate()
         let manifest: CheckpointManifest

@@ -9,6 +9,16 @@ import Foundation
 /// `run` trains it on, writing checkpoints, `history.csv` and `curves.svg` into its folder, and returns the
 /// summary. A run resumed from any of its checkpoints ends bit-identical to the uninterrupted run (same
 /// machine, same thread count).
+///
+/// ```swift
+/// var configuration = TrainingConfiguration(data: RunDataRequest(data: "Fixtures/datasets/digits.csv"))
+/// configuration.optimization.epochs = 6
+/// configuration.output.out = "runs/digits"
+/// let summary = try TrainingRun.start(configuration, observer: observer).run(observer: observer)
+/// // Later, or after a crash: continue from any checkpoint of the run.
+/// let resumed = try TrainingRun.resume(ResumeConfiguration(checkpoint: "runs/digits/epoch-0002.cairn"))
+/// _ = try resumed.run()
+/// ```
 public final class TrainingRun {
     /// The `creator` written into a fresh run's checkpoints.
     public static let creator = "cairn-train \(CairnVersion.current)"

@@ -45,6 +45,9 @@ import Testing
         c.earlyStopPatience = 2
         c.data.validationSplit = 0
         Self.expectRefused(c, option: "--early-stop", mentions: "it needs --val FILE or a --val-split above 0")
+        c = TestRuns.configuration(out: "\(folder)/h")
+        c.data.validationSplit = 1.5
+        Self.expectRefused(c, option: "--val-split", mentions: "--val-split 1.5: must be from 0 up to (not including) 1")
         c = TestRuns.configuration(out: "\(folder)/g")
         c.optimization.optimizer = .adam
         c.optimization.momentum = 0.5
