@@ -20,6 +20,7 @@ let package = Package(
         .executable(name: "cairn-train", targets: ["cairn-train"]),
         .executable(name: "cairn-resume", targets: ["cairn-resume"]),
         .library(name: "CairnInspect", targets: ["CairnInspect"]),
+        .library(name: "CairnTraining", targets: ["CairnTraining"]),
         .executable(name: "cairn-inspect", targets: ["cairn-inspect"]),
         .executable(name: "cairn-convert", targets: ["cairn-convert"]),
         // Evaluation: scoring checkpoints on held-out data.
@@ -57,8 +58,14 @@ let package = Package(
         .testTarget(name: "CairnAuditTests", dependencies: ["CairnAudit"]),
         tool("cairn-audit"),
 
+        // MARK: - Training (above Engine, Inspect and Audit)
+        /// Training, resuming, replay verification and run folders over plain configuration values.
+        .target(name: "CairnTraining", dependencies: ["CairnEngine", "CairnInspect", "CairnAudit"]),
+        .testTarget(name: "CairnTrainingTests", dependencies: ["CairnTraining"]),
+
         /// Shared command-line pieces: option groups, progress, output, exit codes.
         .target(name: "CairnCLI", dependencies: [
+            "CairnTraining",
             "CairnEngine",
             "CairnInspect",
             "CairnEvaluation",

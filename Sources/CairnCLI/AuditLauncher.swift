@@ -14,12 +14,12 @@ public enum AuditLauncher {
         if report.hasFindings { throw ExitCode(ExitStatus.found.rawValue) }
     }
 
-    /// `cairn-train`'s check of its initial weights before step 0: findings on standard error (one line each,
-    /// prefixed `audit:`); the report for the run's `--json`. A failure of the audit itself is a notice, never
-    /// a reason to stop training.
-    public static func auditInitialWeights(of network: CairnEngine.Network, quiet: Bool) -> AuditReport? {
+    /// `cairn-train`'s check of its initial weights before step 0 (`TrainingRun.start` runs it): findings on
+    /// standard error (one line each, prefixed `audit:`). A failure of the audit itself is a notice, never a
+    /// reason to stop training.
+    public static func reportInitialAudit(_ result: Result<AuditReport, any Error>, quiet: Bool) {
         do {
-            let report = try Audit.initialWeights(of: network)
+            let report = try result.get()
             if !quiet || report.hasFindings {
                 for finding in report.findings { printError("audit: \(finding)") }
                 if report.hasFindings {
@@ -27,10 +27,8 @@ public enum AuditLauncher {
                                + "--repair fixes symmetric units")
                 }
             }
-            return report
         } catch {
             printError("audit: notice: the initial weights could not be audited (\(describe(error)))")
-            return nil
         }
     }
 

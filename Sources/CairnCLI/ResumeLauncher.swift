@@ -1,168 +1,27 @@
-import ArgumentParser
-import CairnEngine
-import CairnFormat
-import CairnInspect
-import CairnModel
-import Foundation
+import CairnTraining
 
-/// Rebuilds a run from a checkpoint for `cairn-resume`: continuing it, or replaying it to verify a
-/// later checkpoint.
+/// Continues a checkpoint, or verifies a replay, from `cairn-resume`'s flags: maps them to a
+/// `ResumeConfiguration` or `ReplayVerification.Configuration` and calls the library.
 public enum ResumeLauncher {
-    public static let creator = "cairn-resume \(CairnVersion.current)"
-
-    /// What the user asked to change on resume.
-    public struct Changes {
-        public var optimization: OptimizationOptions
-        public var allowDifferentData: Bool
-
-        public init(optimization: OptimizationOptions, allowDifferentData: Bool) {
-            self.optimization = optimization
-            self.allowDifferentData = allowDifferentData
+    /// Continues `checkpoint` (notices on standard error) and drives the run.
+    public static func resume(checkpoint: String, data: DataOptions, optimization: OptimizationOptions,
+                              allowDifferentData: Bool, output: OutputOptions) throws {
+        let configuration = ResumeConfiguration(
+            checkpoint: checkpoint, data: data.request, task: data.task, changes: optimization.configuration,
+            allowDifferentData: allowDifferentData, output: output.configuration)
+        let run = try reportingConfigurationErrorsAsUsage {
+            try TrainingRun.resume(configuration, observer: RunMessages(quiet: output.quiet, verbose: false))
         }
+        try RunDriver.drive(run, output: output)
     }
 
-    /// Plans where a resume of `path` writes (`ResumePlan`: never over a checkpoint this process did not
-    /// write), prints the plan's notice, and returns a trainer ready to continue.
-    public static func prepareContinuation(checkpointPath path: String, data: DataOptions, changes: Changes,
-                                           output: OutputOptions) throws -> Trainer {
-        let manifest: CheckpointManifest
-        do {
-            manifest = try CheckpointManifest.decode(try CairnReader(path: path).manifest)
-        } catch let error as ManifestError {
-            throw CheckpointError(path: path, "\(error.description) (not a Cairn training checkpoint?)")
+    /// Replays `checkpoint` to the step of `later` and compares them bit for bit.
+    public static func verify(checkpoint: String, against later: String, data: DataOptions,
+                              threads: Int?) throws -> ReplayReport {
+        let configuration = ReplayVerification.Configuration(checkpoint: checkpoint, later: later, data: data.request,
+                                                             task: data.task, threads: threads)
+        return try reportingConfigurationErrorsAsUsage {
+            try ReplayVerification.verify(configuration, observer: RunMessages(quiet: true, verbose: false))
         }
-        let plan = try ResumePlan.plan(checkpoint: path, position: ResumePlan.position(of: manifest.training), out: output.out)
-        if let notice = plan.notice { printError("notice: \(notice)") }
-        return try prepare(checkpointPath: plan.checkpoint, data: data, changes: changes, output: output,
-                           directory: plan.directory)
-    }
-
-    /// Loads `path` and returns a trainer ready to continue it.
-    public static func prepare(checkpointPath path: String, data dataOptions: DataOptions, changes: Changes,
-                               output: OutputOptions, directory: String?) throws -> Trainer {
-        let checkpoint = try Checkpoint.load(from: path)
-        var manifest = checkpoint.manifest
-        guard manifest.schema <= 1 else {
-            throw CheckpointError(path: path, "manifest schema \(manifest.schema) is newer than this cairn-resume understands (1); upgrade Cairn")
-        }
-        for (flag, given) in [("--scale", dataOptions.scale != nil), ("--standardize", dataOptions.standardize),
-                              ("--classes", dataOptions.classes != nil), ("--task", dataOptions.task != nil)] where given {
-            throw ValidationError("\(flag): a resumed run keeps the task, classes and preprocessing recorded in \(path)")
-        }
-        if let epochs = changes.optimization.epochs, epochs <= manifest.training.epoch {
-            throw ValidationError("--epochs \(epochs): \(path) has already completed \(manifest.training.epoch) epochs; give a total above \(manifest.training.epoch)")
-        }
-        let request = dataOptions.request.filledIn(from: manifest.data)
-        if let data = request.data, !FileManager.default.fileExists(atPath: data) {
-            throw DataError(path: data, "\(MissingFile.reason) (the checkpoint's training data; pass --data FILE)")
-        }
-        let data = try RunData.load(request, task: manifest.task, seed: manifest.hyperparameters.seed,
-                                    preprocessing: manifest.preprocessing,
-                                    classes: manifest.task == .classification ? manifest.data.outputs : nil)
-        if data.record.fingerprint != manifest.data.fingerprint, !changes.allowDifferentData {
-            throw DataError(path: data.record.train[0], "its samples (\(data.record.fingerprint)) are not the data \(path) was trained on (\(manifest.data.fingerprint)); pass --allow-different-data to continue on it anyway")
-        }
-
-        var notes = [String]()
-        let o = changes.optimization
-        var hyper = manifest.hyperparameters
-        if let epochs = o.epochs, epochs != hyper.epochs { notes.append("epochs \(hyper.epochs) -> \(epochs)"); hyper.epochs = epochs }
-        if let lr = o.lr, lr != hyper.optimizer.learningRate { notes.append("lr \(hyper.optimizer.learningRate) -> \(lr)"); hyper.optimizer.learningRate = lr }
-        if let text = o.schedule, let schedule = ScheduleConfig(parsing: text), schedule != hyper.schedule {
-            notes.append("schedule \(hyper.schedule) -> \(schedule)")
-            hyper.schedule = schedule
-        }
-        if let batch = o.batchSize, batch.value != hyper.batchSize {
-            guard manifest.training.stepInEpoch == 0 else {
-                throw CheckpointError(path: path, "was saved mid-epoch; --batch-size can change only at an epoch boundary (resume from an epoch-NNNN.cairn checkpoint)")
-            }
-            notes.append("batch size \(hyper.batchSize == 0 ? "full" : String(hyper.batchSize)) -> \(batch.value == 0 ? "full" : String(batch.value))")
-            hyper.batchSize = batch.value
-        }
-        let kindAfter = o.optimizer ?? hyper.optimizer.kind
-        if kindAfter != .momentum, o.momentum != nil || o.nesterov {
-            throw ValidationError("\(o.momentum != nil ? "--momentum \(o.momentum!)" : "--nesterov"): applies to the momentum optimiser; \(path) continues with \(kindAfter.rawValue)")
-        }
-        if let momentum = o.momentum, momentum != hyper.optimizer.momentum { notes.append("momentum -> \(momentum)"); hyper.optimizer.momentum = momentum }
-        if o.nesterov, !hyper.optimizer.nesterov { notes.append("nesterov on"); hyper.optimizer.nesterov = true }
-        if let wd = o.weightDecay, wd != hyper.optimizer.weightDecay { notes.append("weight decay -> \(wd)"); hyper.optimizer.weightDecay = wd }
-        if let clip = o.clipNorm, clip != hyper.optimizer.clipNorm { notes.append("clip norm -> \(clip)"); hyper.optimizer.clipNorm = clip }
-        var freshOptimizer = false
-        if let kind = o.optimizer, kind != hyper.optimizer.kind {
-            notes.append("optimizer \(hyper.optimizer.kind.rawValue) -> \(kind.rawValue) (fresh state)")
-            printError("notice: switching optimizer from \(hyper.optimizer.kind.rawValue) to \(kind.rawValue); its state starts fresh")
-            hyper.optimizer.kind = kind
-            freshOptimizer = true
-        }
-        manifest.hyperparameters = hyper
-        manifest.creator = creator
-        let threads = resumeThreads(asked: output.threads, manifest: manifest)
-        manifest.metadata["threads"] = String(threads)
-        let blas = BLASLibrary.describe(threads: threads)
-        if let trained = manifest.metadata["blas"], trained != blas {
-            printError("notice: \(path) was trained with \(trained), this machine runs \(blas); the continuation will not be bit-identical to an uninterrupted run")
-            notes.append("BLAS \(trained) -> \(blas)")
-            manifest.metadata["blas"] = blas
-        }
-        if manifest.training.epoch >= hyper.epochs, o.epochs == nil {
-            printError("notice: \(path) has already reached its \(hyper.epochs) epochs; pass --epochs TOTAL to train further")
-        }
-
-        let batch = hyper.effectiveBatchSize(trainingCount: data.train.count)
-        let network = try Network(checkpoint: checkpoint, path: path, maxBatch: max(batch, 256),
-                                    threads: threads)
-        let frozen = Set(hyper.frozen ?? [])
-        for parameter in network.parameters where frozen.contains(parameter.node) { parameter.isFrozen = true }
-        let optimizer = Optimizer(config: hyper.optimizer, parameters: network.parameters)
-        if !freshOptimizer { try optimizer.restore(from: checkpoint, path: path) }
-        guard let words = manifest.training.rngWords, let rng = RandomGenerator(words: words) else {
-            throw CheckpointError(path: path, "training.rng is not a valid generator state")
-        }
-        let folder = directory ?? URL(fileURLWithPath: path).resolvingSymlinksInPath().deletingLastPathComponent().path
-        manifest.training.stopReason = nil
-        let policy = output.policy(directory: folder, base: manifest.checkpointing ?? CheckpointingRecord())
-        manifest.checkpointing = CheckpointingRecord(everyEpochs: policy.everyEpochs, everySteps: policy.everySteps, keep: policy.keep)
-        let trainer = try Trainer(
-            network: network, optimizer: optimizer, rng: rng, manifest: manifest, order: checkpoint.order,
-            train: data.train, validation: data.validation,
-            policy: policy,
-            writeOptions: RunDriver.writeOptions(level: output.level))
-        if !notes.isEmpty {
-            // A note already pending (an earlier change of course, interrupted mid-epoch) is kept.
-            let note = "resumed at step \(manifest.training.globalStep): " + notes.joined(separator: ", ")
-            trainer.pendingNote = trainer.pendingNote.map { $0 + "; " + note } ?? note
-        }
-        return trainer
-    }
-
-    /// The threads a resumed run uses: `--threads`, else the run's own count (`metadata.threads`) so
-    /// that it continues bit-identically, unless this machine has fewer processors; else one per processor.
-    static func resumeThreads(asked: Int?, manifest: CheckpointManifest) -> Int {
-        if let asked { return asked }
-        let available = ThreadTeam.defaultThreadCount
-        if let recorded = manifest.metadata["threads"].flatMap({ Int($0) }), (1...available).contains(recorded) {
-            return recorded
-        }
-        return available
-    }
-
-    /// Replays from `path` to the step of `later` and compares every tensor and the generator state.
-    /// Returns nil when bit-identical, else where the replay first diverges.
-    public static func verify(checkpointPath path: String, against later: String, data: DataOptions,
-                              quiet: Bool, threads: Int? = nil) throws -> ReplayComparison {
-        let target = try Checkpoint.load(from: later)
-        // The later checkpoint's target epoch count fixes the schedule's total steps.
-        let optimization = try OptimizationOptions.parse(["--epochs", String(target.manifest.hyperparameters.epochs)])
-        let trainer = try prepare(checkpointPath: path, data: data,
-                                  changes: Changes(optimization: optimization, allowDifferentData: false),
-                                  output: try OutputOptions.parse(threads.map { ["--threads", String($0)] } ?? []),
-                                  directory: nil)
-        trainer.savesCheckpoints = false
-        let goal = target.manifest.training.globalStep
-        guard goal >= trainer.manifest.training.globalStep else {
-            throw CheckpointError(path: later, "is at step \(goal), before \(path) (step \(trainer.manifest.training.globalStep))")
-        }
-        _ = try trainer.run(stopAtStep: goal)
-        return try ReplayComparison.compare(replay: trainer.snapshot(), target: target, targetPath: later)
     }
 }

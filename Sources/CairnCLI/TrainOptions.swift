@@ -1,14 +1,16 @@
 import ArgumentParser
 import CairnEngine
 import CairnModel
+import CairnTraining
 
 /// The model flags of `cairn-train`.
 public struct ModelOptions: ParsableArguments {
-    /// The perceptron's defaults (shown in `--help`).
-    public static let defaultHidden = "64", defaultActivation = "leaky-relu"
-    public static let defaultAlpha: Float = 0.01, defaultDropout: Float = 0
+    /// The perceptron's defaults (shown in `--help`), as `ModelConfiguration` defines them.
+    public static let defaultHidden = ModelConfiguration.defaultHiddenWidths.map(String.init).joined(separator: ",")
+    public static let defaultActivation = ModelConfiguration.defaultActivation.rawValue
+    public static let defaultAlpha = ModelConfiguration.defaultAlpha
     /// The widest hidden layer `--hidden` accepts.
-    public static let maximumHiddenWidth = 1 << 20
+    public static let maximumHiddenWidth = ModelConfiguration.maximumHiddenWidth
 
     @Option(help: "Hidden layer widths of the perceptron, comma-separated (e.g. 128,64; '' for none). Default \(defaultHidden).")
     public var hidden: String?
@@ -65,12 +67,6 @@ public struct ModelOptions: ParsableArguments {
         return parts[0] == "normal" ? "SIGMA is \(value); it must be 0 or more" : "A is \(value); it must be 0 or more"
     }
 
-    /// Whether any perceptron flag was given (they do not apply with `--init-from`).
-    public var perceptronFlags: [String] {
-        [("--hidden", hidden != nil), ("--activation", activation != nil), ("--alpha", alpha != nil),
-         ("--dropout", dropout != nil), ("--model", model != nil)].filter(\.1).map(\.0)
-    }
-
     /// The parsed `--hidden` widths (empty for `--hidden ''`: a linear model).
     public func hiddenWidths() throws -> [Int] {
         let text = hidden ?? Self.defaultHidden
@@ -95,23 +91,17 @@ public struct ModelOptions: ParsableArguments {
     /// The activation kind (validated).
     public var activationKind: NodeKind { NodeKind(rawValue: activation ?? Self.defaultActivation) ?? .leakyRelu }
 
-    /// The initialisation: the flag, or the default for the activation.
-    public var scheme: InitScheme {
-        if let initialization, let scheme = InitScheme(parsing: initialization) { return scheme }
-        return [.relu, .leakyRelu].contains(activationKind) ? .heNormal : .xavierUniform
+    /// The model these flags ask for (after `validate`).
+    public var configuration: ModelConfiguration {
+        ModelConfiguration(hiddenWidths: hidden == nil ? nil : (try? hiddenWidths()) ?? [],
+                           activation: activation.flatMap(NodeKind.init(rawValue:)), alpha: alpha, dropout: dropout,
+                           graphFile: model, initialization: initialization.flatMap(InitScheme.init(parsing:)))
     }
 }
 
 /// The optimisation flags shared by `cairn-train` and `cairn-resume` (where each defaults to the run's own).
 public struct OptimizationOptions: ParsableArguments {
-    /// `cairn-train`'s defaults (shown in `--help`).
-    public static let defaultOptimizer = OptimizerConfig.Kind.momentum
-    public static let defaultMomentum: Float = 0.9, defaultBatchSize = 32, defaultEpochs = 30
-    /// The default learning rate of an optimiser: 0.05 for SGD with or without momentum, 0.001 for Adam
-    /// and AdamW (as in PyTorch and Keras).
-    public static func defaultLearningRate(_ kind: OptimizerConfig.Kind) -> Float {
-        kind == .adam || kind == .adamw ? 0.001 : 0.05
-    }
+    // The defaults shown in `--help` are `OptimizationConfiguration`'s.
 
     @Option(help: "sgd, momentum, adam or adamw. Default momentum (cairn-resume: the run's own).")
     public var optimizer: OptimizerConfig.Kind?
@@ -162,6 +152,13 @@ public struct OptimizationOptions: ParsableArguments {
         }
         if let epochs, epochs < 1 || epochs > 1_000_000 { throw ValidationError("--epochs \(epochs): must be from 1 to 1000000") }
     }
+
+    /// The optimisation these flags ask for (after `validate`); nil where a flag was not given.
+    public var configuration: OptimizationConfiguration {
+        OptimizationConfiguration(optimizer: optimizer, momentum: momentum, nesterov: nesterov, learningRate: lr,
+                                  schedule: schedule.flatMap(ScheduleConfig.init(parsing:)), weightDecay: weightDecay,
+                                  clipNorm: clipNorm, batchSize: batchSize?.value, epochs: epochs)
+    }
 }
 
 extension OptimizerConfig.Kind: ExpressibleByArgument {}
@@ -169,7 +166,7 @@ extension OptimizerConfig.Kind: ExpressibleByArgument {}
 /// `--batch-size N|full`.
 public struct BatchSize: ExpressibleByArgument, Equatable, Sendable {
     /// The largest batch.
-    public static let maximum = 1 << 24
+    public static let maximum = OptimizationConfiguration.maximumBatchSize
     /// Samples per step; 0 for the full training set.
     public var value: Int
     /// The argument when it was not a size (reported by `validate`).
@@ -220,13 +217,10 @@ public struct OutputOptions: ParsableArguments {
 
     public init() {}
 
-    /// The threads a network trains on: `--threads`, or one per processor.
-    public var threadCount: Int { threads ?? ThreadTeam.defaultThreadCount }
-
-    /// The checkpoint policy for a run folder: these flags over `base` (a resumed run's own policy).
-    public func policy(directory: String, base: CheckpointingRecord = CheckpointingRecord()) -> CheckpointPolicy {
-        CheckpointPolicy(directory: directory, everyEpochs: saveEvery ?? base.everyEpochs,
-                         everySteps: saveEverySteps ?? base.everySteps, keep: keep ?? base.keep)
+    /// Where and how to save, as these flags ask (after `validate`).
+    public var configuration: OutputConfiguration {
+        OutputConfiguration(out: out, saveEvery: saveEvery, saveEverySteps: saveEverySteps, keep: keep, level: level,
+                            threads: threads)
     }
 
     public mutating func validate() throws {

@@ -1,6 +1,6 @@
 import ArgumentParser
-import CairnEngine
-import CairnModel
+import CairnTraining
+import Foundation
 
 /// `cairn-train`'s transfer-learning flags: start from another checkpoint's graph and weights.
 public struct TransferOptions: ParsableArguments {
@@ -27,29 +27,8 @@ public struct TransferOptions: ParsableArguments {
         (freeze ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
 
-    /// The source graph, with its output layer resized when `--new-head` asks; returns the replaced
-    /// node's name, whose weights start fresh.
-    func graph(from source: GraphSpec, path: String) throws -> (GraphSpec, String?) {
-        var graph = source
-        guard let classes = newHead else { return (graph, nil) }
-        guard let head = graph.nodes.lastIndex(where: { $0.kind.definition.headWidthAttribute != nil }),
-              let attribute = graph.nodes[head].kind.definition.headWidthAttribute else {
-            let kinds = NodeKind.allCases.filter { $0.definition.headWidthAttribute != nil }.map(\.rawValue)
-            throw CheckpointError(path: path, "has no \(kinds.joined(separator: " or ")) layer to replace with --new-head")
-        }
-        graph.nodes[head].set(attribute, to: classes)
-        return (graph, graph.nodes[head].name)
-    }
-
-    /// Marks the parameters of the `--freeze` nodes frozen; unknown or parameterless nodes are an error.
-    func freeze(_ network: Network) throws {
-        for name in frozenNodes {
-            let owned = network.parameters.filter { $0.node == name }
-            guard !owned.isEmpty else {
-                let candidates = Set(network.parameters.map(\.node)).sorted().joined(separator: ", ")
-                throw ValidationError("--freeze: node '\(name)' has no parameters (nodes with parameters: \(candidates))")
-            }
-            for parameter in owned { parameter.isFrozen = true }
-        }
+    /// The transfer these flags ask for (after `validate`).
+    public var configuration: TransferConfiguration {
+        TransferConfiguration(initFrom: initFrom, frozenNodes: frozenNodes, newHead: newHead)
     }
 }

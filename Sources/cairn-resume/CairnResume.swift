@@ -33,17 +33,14 @@ struct CairnResume: ParsableCommand {
     func run() throws {
         try runReportingErrors(tool: "cairn-resume") {
             if let verify {
-                let comparison = try ResumeLauncher.verify(checkpointPath: checkpoint, against: verify, data: data, quiet: output.quiet,
-                                                                threads: output.threads)
-                try ReplayReport.print(comparison, from: checkpoint, to: verify, json: output.json)
-                if !comparison.isIdentical { throw ExitCode(ExitStatus.found.rawValue) }
+                let report = try ResumeLauncher.verify(checkpoint: checkpoint, against: verify, data: data,
+                                                       threads: output.threads)
+                print(output.json ? try report.json() : report.text)
+                if !report.isIdentical { throw ExitCode(ExitStatus.found.rawValue) }
                 return
             }
-            let trainer = try ResumeLauncher.prepareContinuation(
-                checkpointPath: checkpoint, data: data,
-                changes: .init(optimization: optimization, allowDifferentData: allowDifferentData),
-                output: output)
-            try RunDriver.drive(trainer, output: output, tool: "cairn-resume")
+            try ResumeLauncher.resume(checkpoint: checkpoint, data: data, optimization: optimization,
+                                      allowDifferentData: allowDifferentData, output: output)
         }
     }
 }

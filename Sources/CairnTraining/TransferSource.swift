@@ -1,4 +1,3 @@
-import ArgumentParser
 import CairnEngine
 import CairnInspect
 import CairnModel
@@ -54,15 +53,15 @@ struct TransferSource {
     /// The preprocessing a run that starts from this source uses: the source's own, so the features mean
     /// what they meant in training. Flags that say otherwise are refused. Sources that record none take the
     /// flags' (nil here).
-    func preprocessing(checking options: DataOptions) throws -> Preprocessing? {
+    func preprocessing(checking options: RunDataRequest) throws -> Preprocessing? {
         guard let stored = preprocessing else { return nil }
         let reuse = "--init-from reuses the preprocessing of \(path) (\(stored.summary)): "
             + "the features must mean what they meant in its training"
         if let scale = options.scale, scale != stored.scale {
-            throw ValidationError("--scale \(scale): \(reuse); drop --scale")
+            throw ConfigurationError(option: "--scale", "--scale \(scale): \(reuse); drop --scale")
         }
         if options.standardize, !stored.isStandardizing {
-            throw ValidationError("--standardize: \(reuse); drop --standardize")
+            throw ConfigurationError(option: "--standardize", "--standardize: \(reuse); drop --standardize")
         }
         return task == .classification ? stored.featuresOnly : stored
     }

@@ -10,11 +10,3 @@ extension DataOptions {
                        validationLabels: valLabels, validationSplit: valSplit)
     }
 }
-
-extension RunData {
-    /// Loads the data `options` ask for (see `RunData.load(_:task:seed:preprocessing:classes:)`).
-    public static func load(_ options: DataOptions, task: TrainingTask, seed: UInt64,
-                            preprocessing fixed: Preprocessing? = nil, classes fixedClasses: Int? = nil) throws -> RunData {
-        try load(options.request, task: task, seed: seed, preprocessing: fixed, classes: fixedClasses)
-    }
-}

@@ -4,7 +4,7 @@ import CairnModel
 import Foundation
 
 /// The final result of `cairn-train` / `cairn-resume`, printed with `--json`. The keys are a contract.
-public struct RunSummary: Codable {
+public struct RunSummary: Codable, Sendable {
     public var epochs: Int
     public var steps: Int
     public var trainLoss: Double?
@@ -15,6 +15,7 @@ public struct RunSummary: Codable {
     public var samplesPerSecond: Double
     public var checkpoint: String?
     public var runDirectory: String
+    /// The `TrainingOutcome`'s raw value: `completed`, `early-stop` or `interrupted`.
     public var outcome: String
     public var blas: String
     /// `cairn-train`: the audit of the initial weights before step 0 (`cairn-audit`'s JSON report).
@@ -61,4 +62,9 @@ public struct RunSummary: Codable {
         if let checkpoint { line += "\ncheckpoint: \(checkpoint)" }
         return line
     }
+}
+
+/// `value` with `digits` decimals.
+private func format(_ value: Double, _ digits: Int) -> String {
+    String(format: "%.\(digits)f", value)
 }
