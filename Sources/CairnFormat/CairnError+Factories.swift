@@ -1,0 +1,46 @@
+extension CairnError {
+    /// An operating-system call on `path` failed: `path: I/O error: WHAT: strerror`, with the errno kept in a
+    /// ``SystemCallError`` as the cause.
+    public static func io(path: String, _ what: String, call: String, errno: Int32, offset: Int64? = nil) -> CairnError {
+        CairnError(.io, path: path, offset: offset, "I/O error: \(what)", cause: SystemCallError(call: call, errno: errno))
+    }
+
+    /// A layer graph that cannot be built, naming the node at fault when one is
+    /// (`graph node 'dense1': units must be positive`, or `graph: no input node`).
+    public static func graph(node: String?, _ message: String, path: String = "") -> CairnError {
+        CairnError(.invalidGraph, path: path, node: node, node == nil ? "graph: \(message)" : message)
+    }
+
+    /// A data file that cannot be used, naming the line when known.
+    public static func data(path: String, line: Int? = nil, _ message: String, cause: (any Error & Sendable)? = nil)
+        -> CairnError {
+        CairnError(.invalidData, path: path, line: line, message, cause: cause)
+    }
+
+    /// A sound container that is not a usable checkpoint.
+    public static func checkpoint(path: String, tensor: String? = nil, _ message: String,
+                                  cause: (any Error & Sendable)? = nil) -> CairnError {
+        CairnError(.invalidCheckpoint, path: path, tensor: tensor, message, cause: cause)
+    }
+
+    /// Two things that do not fit together (data and model, a checkpoint and a graph, two models).
+    public static func incompatible(path: String, _ message: String, cause: (any Error & Sendable)? = nil)
+        -> CairnError {
+        CairnError(.incompatible, path: path, message, cause: cause)
+    }
+
+    /// Options that do not fit the inputs or one another.
+    public static func configuration(path: String = "", _ message: String) -> CairnError {
+        CairnError(.invalidConfiguration, path: path, message)
+    }
+
+    /// `error` as an error about `path`: a `CairnError` whose description already names `path` as it is,
+    /// any other error as the cause of one that does (keeping a `CairnError`'s code, else `code`).
+    public static func naming(_ path: String, _ error: any Error, otherwise code: Code = .io) -> CairnError {
+        if let error = error as? CairnError {
+            if error.description.contains(path) { return error }
+            return CairnError(error.code, path: path, "", cause: error)
+        }
+        return CairnError(code, path: path, "", cause: error)
+    }
+}
