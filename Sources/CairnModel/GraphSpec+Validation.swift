@@ -13,70 +13,70 @@ extension GraphSpec {
     /// may only be the last node.
     @discardableResult
     public func validate() throws -> [String: Int] {
-        guard !nodes.isEmpty else { throw GraphError(node: nil, "has no nodes") }
+        guard !nodes.isEmpty else { throw CairnError.graph(node: nil, "has no nodes") }
         guard nodes.count <= Self.maximumNodeCount else {
-            throw GraphError(node: nil, "has \(nodes.count) nodes, more than the limit of \(Self.maximumNodeCount)")
+            throw CairnError.graph(node: nil, "has \(nodes.count) nodes, more than the limit of \(Self.maximumNodeCount)")
         }
         var widths: [String: Int] = [:]
         var inputCount = 0
         for (index, node) in nodes.enumerated() {
-            guard !node.name.isEmpty else { throw GraphError(node: nil, "node \(index) has an empty name") }
-            guard widths[node.name] == nil else { throw GraphError(node: node.name, "name used twice") }
+            guard !node.name.isEmpty else { throw CairnError.graph(node: nil, "node \(index) has an empty name") }
+            guard widths[node.name] == nil else { throw CairnError.graph(node: node.name, "name used twice") }
             for source in node.inputs where widths[source] == nil {
-                throw GraphError(node: node.name, "input '\(source)' is not an earlier node")
+                throw CairnError.graph(node: node.name, "input '\(source)' is not an earlier node")
             }
             let inputWidths = node.inputs.map { widths[$0]! }
             let width: Int
             switch node.kind {
             case .input:
                 inputCount += 1
-                guard node.inputs.isEmpty else { throw GraphError(node: node.name, "an input node takes no inputs") }
+                guard node.inputs.isEmpty else { throw CairnError.graph(node: node.name, "an input node takes no inputs") }
                 guard let size = node.size, size > 0, size <= Self.maximumWidth else {
-                    throw GraphError(node: node.name, "an input node needs a size from 1 to \(Self.maximumWidth)")
+                    throw CairnError.graph(node: node.name, "an input node needs a size from 1 to \(Self.maximumWidth)")
                 }
                 width = size
             case .dense:
-                guard inputWidths.count == 1 else { throw GraphError(node: node.name, "a dense node takes exactly one input") }
+                guard inputWidths.count == 1 else { throw CairnError.graph(node: node.name, "a dense node takes exactly one input") }
                 guard let units = node.units, units > 0, units <= Self.maximumWidth else {
-                    throw GraphError(node: node.name, "a dense node needs units from 1 to \(Self.maximumWidth)")
+                    throw CairnError.graph(node: node.name, "a dense node needs units from 1 to \(Self.maximumWidth)")
                 }
                 guard inputWidths[0].multipliedReportingOverflow(by: units).partialValue <= Self.maximumWidth * 16,
                       !inputWidths[0].multipliedReportingOverflow(by: units).overflow else {
-                    throw GraphError(node: node.name, "weight matrix \(units)x\(inputWidths[0]) is too large")
+                    throw CairnError.graph(node: node.name, "weight matrix \(units)x\(inputWidths[0]) is too large")
                 }
                 width = units
             case .add:
-                guard inputWidths.count >= 2 else { throw GraphError(node: node.name, "an add node takes two or more inputs") }
+                guard inputWidths.count >= 2 else { throw CairnError.graph(node: node.name, "an add node takes two or more inputs") }
                 guard Set(inputWidths).count == 1 else {
-                    throw GraphError(node: node.name, "inputs have different widths \(inputWidths)")
+                    throw CairnError.graph(node: node.name, "inputs have different widths \(inputWidths)")
                 }
                 if let scales = node.scales {
                     guard scales.count == inputWidths.count else {
-                        throw GraphError(node: node.name, "has \(scales.count) scales for \(inputWidths.count) inputs")
+                        throw CairnError.graph(node: node.name, "has \(scales.count) scales for \(inputWidths.count) inputs")
                     }
-                    guard scales.allSatisfy({ $0.isFinite }) else { throw GraphError(node: node.name, "scales must be finite") }
+                    guard scales.allSatisfy({ $0.isFinite }) else { throw CairnError.graph(node: node.name, "scales must be finite") }
                 }
                 width = inputWidths[0]
             case .relu, .leakyRelu, .tanh, .sigmoid, .identity, .dropout, .softmax:
                 guard inputWidths.count == 1 else {
-                    throw GraphError(node: node.name, "a \(node.kind.rawValue) node takes exactly one input")
+                    throw CairnError.graph(node: node.name, "a \(node.kind.rawValue) node takes exactly one input")
                 }
                 if node.kind == .dropout {
                     guard let rate = node.rate, rate >= 0, rate < 1 else {
-                        throw GraphError(node: node.name, "dropout needs a rate in [0, 1)")
+                        throw CairnError.graph(node: node.name, "dropout needs a rate in [0, 1)")
                     }
                 }
                 if node.kind == .leakyRelu, let alpha = node.alpha, !alpha.isFinite {
-                    throw GraphError(node: node.name, "alpha must be finite")
+                    throw CairnError.graph(node: node.name, "alpha must be finite")
                 }
                 if node.kind == .softmax, index != nodes.count - 1 {
-                    throw GraphError(node: node.name, "softmax may only be the last node")
+                    throw CairnError.graph(node: node.name, "softmax may only be the last node")
                 }
                 width = inputWidths[0]
             }
             widths[node.name] = width
         }
-        guard inputCount == 1 else { throw GraphError(node: nil, "needs exactly one input node, has \(inputCount)") }
+        guard inputCount == 1 else { throw CairnError.graph(node: nil, "needs exactly one input node, has \(inputCount)") }
         return widths
     }
 
