@@ -34,11 +34,16 @@ extension CairnError {
         CairnError(.invalidConfiguration, path: path, message)
     }
 
-    /// `error` as an error about `path`: a `CairnError` whose description already names `path` as it is,
-    /// any other error as the cause of one that does (keeping a `CairnError`'s code, else `code`).
+    /// `error` as an error about `path`: a `CairnError` whose description already names `path` as it is, one
+    /// about no file with `path` filled in, any other error as the cause of one naming `path` (keeping a
+    /// `CairnError`'s code, else `code`).
     public static func naming(_ path: String, _ error: any Error, otherwise code: Code = .io) -> CairnError {
-        if let error = error as? CairnError {
+        if var error = error as? CairnError {
             if error.description.contains(path) { return error }
+            if error.path.isEmpty {
+                error.path = path
+                return error
+            }
             return CairnError(error.code, path: path, "", cause: error)
         }
         return CairnError(code, path: path, "", cause: error)
