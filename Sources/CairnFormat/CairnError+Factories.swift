@@ -49,3 +49,25 @@ extension CairnError {
         return CairnError(code, path: path, "", cause: error)
     }
 }
+
+extension CairnError {
+    /// A structural rule of a file's format (Cairn, safetensors, npz, npy) is broken: `malformed file: WHAT`.
+    public static func malformed(path: String, item: String? = nil, _ what: String) -> CairnError {
+        CairnError(.malformed, path: path, item: item, "malformed file: \(what)")
+    }
+
+    /// A file ends before a structure it declares: `file truncated: WHAT`.
+    public static func truncated(path: String, item: String? = nil, _ what: String) -> CairnError {
+        CairnError(.truncated, path: path, item: item, "file truncated: \(what)")
+    }
+
+    /// A declared size is above a reader limit: `limit exceeded: WHAT`.
+    public static func limitExceeded(path: String, item: String? = nil, _ what: String) -> CairnError {
+        CairnError(.limitExceeded, path: path, item: item, "limit exceeded: \(what)")
+    }
+
+    /// A file uses something this library does not read (a dtype, a compression method): `unsupported: WHAT`.
+    public static func unsupported(path: String, item: String? = nil, _ what: String) -> CairnError {
+        CairnError(.unsupportedFeature, path: path, item: item, "unsupported: \(what)")
+    }
+}

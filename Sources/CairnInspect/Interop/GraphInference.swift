@@ -12,7 +12,7 @@ public enum GraphInference {
     /// The perceptron the parameter tensors of `entries` form; throws `invalidModel` saying why they do not.
     public static func perceptron(from entries: [TensorEntry], activation: NodeKind, classification: Bool,
                                   path: String) throws -> GraphSpec {
-        func fail(_ why: String) -> InteropError { InteropError(path: path, .invalidModel("cannot infer an MLP graph: \(why) (give one with --model GRAPH.json)")) }
+        func fail(_ why: String) -> CairnError { CairnError(.invalidGraph, path: path, "cannot infer an MLP graph: \(why) (give one with --model GRAPH.json)") }
         var weights: [String: TensorEntry] = [:], biases: [String: TensorEntry] = [:]
         for entry in entries where entry.role == .parameter {
             if entry.name.hasSuffix(".weight") {
@@ -67,14 +67,14 @@ public enum GraphInference {
     /// Checks that every dense node of `graph` has `<node>.weight` `[units, in]` and `<node>.bias` `[units]`.
     public static func check(_ graph: GraphSpec, against entries: [TensorEntry], path: String) throws {
         let widths: [String: Int]
-        do { widths = try graph.validate() } catch { throw InteropError(path: path, .invalidModel("\(error)")) }
+        do { widths = try graph.validate() } catch { throw CairnError.naming(path, error, otherwise: .invalidGraph) }
         let byName = Dictionary(entries.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for node in graph.denseNodes {
             let expected = [(node.name + ".weight", [node.units ?? 0, widths[node.inputs.first ?? ""] ?? 0]), (node.name + ".bias", [node.units ?? 0])]
             for (name, shape) in expected {
-                guard let entry = byName[name] else { throw InteropError(path: path, .invalidModel("the graph's dense node '\(node.name)' needs tensor \(name), which the file lacks")) }
+                guard let entry = byName[name] else { throw CairnError(.incompatible, path: path, "the graph's dense node '\(node.name)' needs tensor \(name), which the file lacks") }
                 guard entry.shape == shape else {
-                    throw InteropError(path: path, .invalidModel("tensor \(name) has shape \(entry.shape), the graph needs \(shape)"))
+                    throw CairnError(.shapeMismatch, path: path, "tensor \(name) has shape \(entry.shape), the graph needs \(shape)")
                 }
             }
         }
