@@ -28,8 +28,8 @@ public enum ResumeLauncher {
         let manifest: CheckpointManifest
         do {
             manifest = try CheckpointManifest.decode(try CairnReader(path: path).manifest)
-        } catch let error as ManifestError {
-            throw CheckpointError(path: path, "\(error.description) (not a Cairn training checkpoint?)")
+        } catch let error as CairnError where error.code == .invalidCheckpoint {
+            throw CairnError.checkpoint(path: path, "not a Cairn training checkpoint: manifest", cause: error.cause)
         }
         let plan = try ResumePlan.plan(checkpoint: path, position: ResumePlan.position(of: manifest.training), out: output.out)
         if let notice = plan.notice { printError("notice: \(notice)") }
@@ -43,7 +43,7 @@ public enum ResumeLauncher {
         let checkpoint = try Checkpoint.load(from: path)
         var manifest = checkpoint.manifest
         guard manifest.schema <= 1 else {
-            throw CheckpointError(path: path, "manifest schema \(manifest.schema) is newer than this cairn-resume understands (1); upgrade Cairn")
+            throw CairnError(.unsupportedVersion, path: path, "manifest schema \(manifest.schema) is newer than this cairn-resume understands (1); upgrade Cairn")
         }
         for (flag, given) in [("--scale", dataOptions.scale != nil), ("--standardize", dataOptions.standardize),
                               ("--classes", dataOptions.classes != nil), ("--task", dataOptions.task != nil)] where given {
@@ -54,13 +54,13 @@ public enum ResumeLauncher {
         }
         let request = dataOptions.request.filledIn(from: manifest.data)
         if let data = request.data, !FileManager.default.fileExists(atPath: data) {
-            throw DataError(path: data, "\(MissingFile.reason) (the checkpoint's training data; pass --data FILE)")
+            throw CairnError(.notFound, path: data, "\(MissingFile.reason) (the checkpoint's training data; pass --data FILE)")
         }
         let data = try RunData.load(request, task: manifest.task, seed: manifest.hyperparameters.seed,
                                     preprocessing: manifest.preprocessing,
                                     classes: manifest.task == .classification ? manifest.data.outputs : nil)
         if data.record.fingerprint != manifest.data.fingerprint, !changes.allowDifferentData {
-            throw DataError(path: data.record.train[0], "its samples (\(data.record.fingerprint)) are not the data \(path) was trained on (\(manifest.data.fingerprint)); pass --allow-different-data to continue on it anyway")
+            throw CairnError.incompatible(path: data.record.train[0], "its samples (\(data.record.fingerprint)) are not the data \(path) was trained on (\(manifest.data.fingerprint)); pass --allow-different-data to continue on it anyway")
         }
 
         var notes = [String]()
@@ -74,7 +74,7 @@ public enum ResumeLauncher {
         }
         if let batch = o.batchSize, batch.value != hyper.batchSize {
             guard manifest.training.stepInEpoch == 0 else {
-                throw CheckpointError(path: path, "was saved mid-epoch; --batch-size can change only at an epoch boundary (resume from an epoch-NNNN.cairn checkpoint)")
+                throw CairnError.incompatible(path: path, "was saved mid-epoch; --batch-size can change only at an epoch boundary (resume from an epoch-NNNN.cairn checkpoint)")
             }
             notes.append("batch size \(hyper.batchSize == 0 ? "full" : String(hyper.batchSize)) -> \(batch.value == 0 ? "full" : String(batch.value))")
             hyper.batchSize = batch.value
@@ -116,7 +116,7 @@ public enum ResumeLauncher {
         let optimizer = Optimizer(config: hyper.optimizer, parameters: network.parameters)
         if !freshOptimizer { try optimizer.restore(from: checkpoint, path: path) }
         guard let words = manifest.training.rngWords, let rng = RandomGenerator(words: words) else {
-            throw CheckpointError(path: path, "training.rng is not a valid generator state")
+            throw CairnError.checkpoint(path: path, "training.rng is not a valid generator state")
         }
         let folder = directory ?? URL(fileURLWithPath: path).resolvingSymlinksInPath().deletingLastPathComponent().path
         manifest.training.stopReason = nil
@@ -160,7 +160,7 @@ public enum ResumeLauncher {
         trainer.savesCheckpoints = false
         let goal = target.manifest.training.globalStep
         guard goal >= trainer.manifest.training.globalStep else {
-            throw CheckpointError(path: later, "is at step \(goal), before \(path) (step \(trainer.manifest.training.globalStep))")
+            throw CairnError.incompatible(path: later, "is at step \(goal), before \(path) (step \(trainer.manifest.training.globalStep))")
         }
         _ = try trainer.run(stopAtStep: goal)
         return try ReplayComparison.compare(replay: trainer.snapshot(), target: target, targetPath: later)

@@ -33,7 +33,7 @@ public struct TransferOptions: ParsableArguments {
         var graph = source
         guard let classes = newHead else { return (graph, nil) }
         guard let head = graph.nodes.lastIndex(where: { $0.kind == .dense }) else {
-            throw CheckpointError(path: path, "has no dense layer to replace with --new-head")
+            throw CairnError.incompatible(path: path, "has no dense layer to replace with --new-head")
         }
         graph.nodes[head].units = classes
         return (graph, graph.nodes[head].name)
