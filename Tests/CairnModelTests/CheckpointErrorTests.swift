@@ -17,7 +17,7 @@ import Testing
         let path = try Self.scratchFile("foreign.cairn")
         defer { try? FileManager.default.removeItem(atPath: (path as NSString).deletingLastPathComponent) }
         let writer = try CairnWriter(path: path)
-        try writer.commit(manifest: Data(#"{"schema": "somebody-else", "graph": 3}"#.utf8))
+        try writer.commit(manifest: Data(#"{"creator": "somebody-else", "layers": 3}"#.utf8))
 
         let error = try #require(throws: CairnError.self) { try Checkpoint.load(from: path) }
         #expect(error.code == .invalidCheckpoint)
