@@ -151,7 +151,7 @@ public final class Trainer {
                 trainedSamples += rows
                 guard loss.isFinite else {
                     let kept = lastCheckpoint.map { "; the last good checkpoint is \($0)" } ?? ""
-                    throw CairnError(.diverged, "loss became \(loss) at epoch \(manifest.training.epoch + 1), batch \(b + 1) (step \(manifest.training.globalStep + 1)); lower the learning rate or clip gradients (--clip-norm)\(kept)")
+                    throw CairnError(.diverged, path: policy.directory, "loss became \(loss) at epoch \(manifest.training.epoch + 1), batch \(b + 1) (step \(manifest.training.globalStep + 1)); lower the learning rate or clip gradients (--clip-norm)\(kept)")
                 }
                 manifest.training.epochLossSum += loss * Double(rows)
                 manifest.training.epochSampleCount += rows
