@@ -54,7 +54,7 @@ public enum Audit {
                                               data: configuration.data, seed: configuration.seed,
                                               threads: configuration.threads)
             } else if configuration.data != nil {
-                throw AuditError(path: configuration.path,
+                throw CairnError(.invalidGraph, path: configuration.path,
                                  "has no layer graph (none recorded, none inferred), so --data cannot run through it")
             }
         }
@@ -76,10 +76,10 @@ public enum Audit {
     static func repair(_ path: String, report: AuditReport, to out: String, seed: UInt64) throws -> RepairSummary {
         let resolved = { (p: String) in URL(fileURLWithPath: p).standardizedFileURL.resolvingSymlinksInPath().path }
         guard resolved(out) != resolved(path) else {
-            throw AuditError(path: out, "--repair must write a new file, not overwrite the checkpoint it repairs")
+            throw CairnError(.invalidArgument, path: out, "--repair must write a new file, not overwrite the checkpoint it repairs")
         }
         guard report.format == "cairn" else {
-            throw AuditError(path: path,
+            throw CairnError.checkpoint(path: path,
                              "--repair needs a Cairn training checkpoint (convert it with cairn-convert first)")
         }
         let checkpoint = try Checkpoint.load(from: path)

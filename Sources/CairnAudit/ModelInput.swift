@@ -12,7 +12,7 @@ public struct ModelInput {
 
     public static func open(_ path: String, activation: NodeKind = .relu) throws -> ModelInput {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw AuditError(path: path, "no such file")
+            throw CairnError(path: path, kind: .notFound)
         }
         var options = ModelFile.Options()
         options.activation = activation

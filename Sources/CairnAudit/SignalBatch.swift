@@ -47,22 +47,22 @@ struct SignalBatch {
                 case .labels(let l): labels = l
                 case .values(let v, let columns):
                     guard columns == outputs else {
-                        throw DataError(path: path, "has \(columns) target columns, the model outputs \(outputs)")
+                        throw CairnError.incompatible(path: path, "has \(columns) target columns, the model outputs \(outputs)")
                     }
                     values = v
                 }
             }
             guard featureWidth == width else {
-                throw DataError(path: path, "has \(featureWidth) features per row, the model takes \(width)")
+                throw CairnError.incompatible(path: path, "has \(featureWidth) features per row, the model takes \(width)")
             }
             let rows = min(width > 0 ? features.count / width : 0, maximumRows)
-            guard rows > 0 else { throw DataError(path: path, "has no rows") }
+            guard rows > 0 else { throw CairnError.data(path: path, "has no rows") }
             var kept = Array(features.prefix(rows * width))
             manifest?.preprocessing.apply(to: &kept, width: width)
             batch = SignalBatch(features: kept, rows: rows, labels: [], values: [], kind: "data", file: path)
             if let labels {
                 guard !labels.prefix(rows).contains(where: { Int($0) >= outputs }) else {
-                    throw DataError(path: path, "has labels outside the model's \(outputs) classes")
+                    throw CairnError.incompatible(path: path, "has labels outside the model's \(outputs) classes")
                 }
                 batch.labels = Array(labels.prefix(rows))
                 return batch

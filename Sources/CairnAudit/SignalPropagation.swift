@@ -14,16 +14,16 @@ enum SignalPropagation {
         do {
             network = try Network(graph: graph, maxBatch: batch.rows, threads: threads)
         } catch {
-            throw AuditError(path: input.path, "the graph cannot be run: \(error)")
+            throw CairnError(.invalidGraph, path: input.path, "the graph cannot be run", cause: error)
         }
         var values: [String: [Float]] = [:]
         for parameter in network.parameters {
             guard let index = input.index(of: parameter.name) else {
-                throw AuditError(path: input.path, "tensor \(parameter.name), which the graph needs, is missing")
+                throw CairnError.checkpoint(path: input.path, "tensor \(parameter.name), which the graph needs, is missing")
             }
             values[parameter.name] = try input.load(index)
         }
-        do { try network.load(values: values) } catch { throw AuditError(path: input.path, "\(error)") }
+        do { try network.load(values: values) } catch { throw CairnError.naming(input.path, error, otherwise: .incompatible) }
         values = [:]
         var rng = RandomGenerator(seed: seed)
         let loss: Double = batch.features.withUnsafeBufferPointer { x in

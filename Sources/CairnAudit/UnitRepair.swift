@@ -27,7 +27,7 @@ enum UnitRepair {
         var position = [String: Int]()
         for (i, tensor) in result.tensors.enumerated() { position[tensor.name] = i }
         func index(_ name: String) throws -> Int {
-            guard let i = position[name] else { throw AuditError(path: path, "tensor \(name) is missing") }
+            guard let i = position[name] else { throw CairnError.checkpoint(path: path, "tensor \(name) is missing") }
             return i
         }
         /// Optimiser slot tensors of a parameter (`<name>.<slot>`).
@@ -52,7 +52,7 @@ enum UnitRepair {
             let b = try layer.biasName.map(index)
             let std = Float([.relu, .leakyRelu].contains(layer.activation) ? report.heStd : report.xavierStd)
             let consumers = try (layer.consumers ?? []).map { name -> (weight: Int, rows: Int, columns: Int) in
-                guard let c = plan[name] else { throw AuditError(path: path, "layer \(name) is missing") }
+                guard let c = plan[name] else { throw CairnError.checkpoint(path: path, "layer \(name) is missing") }
                 return (try index(c.weightName), c.units, c.inputs)
             }
             for group in report.groups {

@@ -33,12 +33,12 @@ public enum ConvertLauncher {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw CairnError(path: path, kind: FileManager.default.fileExists(atPath: path) ? .io("cannot read") : .notFound)
+            throw FileManager.default.fileExists(atPath: path) ? CairnError(.io, path: path, "I/O error: cannot read", cause: error) : CairnError(path: path, kind: .notFound)
         }
         do {
             return try JSONDecoder().decode(GraphSpec.self, from: data)
         } catch let error as DecodingError {
-            throw CheckpointError(path: path, "not a graph (\(ManifestError.describe(error)))")
+            throw CairnError(.invalidGraph, path: path, "not a graph", cause: error)
         }
     }
 }

@@ -39,7 +39,7 @@ public enum EvalLauncher {
         let result: EvaluationResult
         do {
             result = try Evaluator.evaluate(configuration, progress: progress.update)
-        } catch let error as EvaluationError where error.kind == .usage {
+        } catch let error as CairnError where error.code == .invalidConfiguration {
             progress.finish()
             throw ValidationError(error.description)
         }

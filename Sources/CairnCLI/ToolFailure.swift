@@ -1,4 +1,5 @@
 import ArgumentParser
+import CairnFormat
 import Foundation
 
 /// Prints one line on standard error.
@@ -23,16 +24,8 @@ public func runReportingErrors(tool: String, _ body: () throws -> Void) throws {
     }
 }
 
-/// A one-line description of any error: Cairn's typed errors describe themselves (naming the file
+/// A one-line description of any error: a `CairnError` describes itself (the file, the place, what is wrong
 /// and the cause); Foundation's errors give their localized description.
 public func describe(_ error: Error) -> String {
-    let text: String
-    if let cocoa = error as? CocoaError {
-        text = cocoa.localizedDescription
-    } else if type(of: error as Any) is NSError.Type {
-        text = (error as NSError).localizedDescription
-    } else {
-        text = String(describing: error)
-    }
-    return text.replacingOccurrences(of: "\n", with: " ")
+    CairnError.describe(error)
 }

@@ -33,51 +33,49 @@ public struct EvaluatedModel {
     public static func open(_ path: String, options: Options = Options()) throws -> EvaluatedModel {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw EvaluationError(path: path, "no such file")
+            throw CairnError(path: path, kind: .notFound)
         }
-        guard !isDirectory.boolValue else { throw EvaluationError(path: path, "is a folder, not a model file") }
+        guard !isDirectory.boolValue else { throw CairnError(.io, path: path, "is a folder, not a model file") }
         let file: ModelFile
         do {
             var modelOptions = ModelFile.Options()
             modelOptions.activation = options.activation
             modelOptions.graph = options.graph
             file = try ModelFile.open(path, options: modelOptions)
-        } catch let error as EvaluationError {
-            throw error
         } catch {
-            throw EvaluationError(path: nil, describeError(error, path: path))
+            throw CairnError.naming(path, error)
         }
         guard let graph = options.graph ?? file.graph else {
-            throw EvaluationError(
-                path: path,
+            throw CairnError(
+                .invalidGraph, path: path,
                 "records no layer graph and none can be inferred from its tensors; give one with --model GRAPH.json")
         }
         let task = file.task ?? (graph.hasSoftmaxHead ? .classification : .regression)
-        do { try graph.validate() } catch { throw EvaluationError(path: path, "its graph is not valid: \(error)") }
+        do { try graph.validate() } catch { throw CairnError(.invalidGraph, path: path, "its graph is not valid", cause: error) }
         if task == .classification, !graph.hasSoftmaxHead {
-            throw EvaluationError(path: path, "is a classification model whose graph does not end in softmax")
+            throw CairnError(.invalidGraph, path: path, "is a classification model whose graph does not end in softmax")
         }
         var parameters: [String: [Float]] = [:]
         let network: Network
         do { network = try Network(graph: graph, maxBatch: 1, threads: 1) } catch {
-            throw EvaluationError(path: path, "its graph cannot be built: \(error)")
+            throw CairnError(.invalidGraph, path: path, "its graph cannot be built", cause: error)
         }
         for parameter in network.parameters {
             guard let index = file.index(of: parameter.name) else {
-                throw EvaluationError(path: path, "tensor \(parameter.name) is missing")
+                throw CairnError.checkpoint(path: path, "tensor \(parameter.name) is missing")
             }
             let entry = file.entries[index]
             guard entry.shape == parameter.shape else {
-                throw EvaluationError(
+                throw CairnError.incompatible(
                     path: path,
                     "tensor \(parameter.name): shape \(entry.shape) does not fit the graph's \(parameter.shape)")
             }
             let values: [Float]
             do { values = try file.floats(index) } catch {
-                throw EvaluationError(path: nil, describeError(error, path: path))
+                throw CairnError.naming(path, error)
             }
             guard values.allSatisfy(\.isFinite) else {
-                throw EvaluationError(path: path, "tensor \(parameter.name) holds NaN or infinite values")
+                throw CairnError.checkpoint(path: path, "tensor \(parameter.name) holds NaN or infinite values")
             }
             parameters[parameter.name] = values
         }
@@ -100,15 +98,9 @@ public struct EvaluatedModel {
     public func network(maxBatch: Int, threads: Int) throws -> Network {
         let network: Network
         do { network = try Network(graph: graph, maxBatch: maxBatch, threads: threads) } catch {
-            throw EvaluationError(path: path, "\(error)")
+            throw CairnError.naming(path, error, otherwise: .invalidArgument)
         }
-        do { try network.load(values: parameters) } catch { throw EvaluationError(path: path, "\(error)") }
+        do { try network.load(values: parameters) } catch { throw CairnError.naming(path, error, otherwise: .incompatible) }
         return network
     }
-}
-
-/// One line for an error from a lower layer, naming `path` unless the error's own text already does.
-func describeError(_ error: Error, path: String) -> String {
-    let text = String(describing: error).replacingOccurrences(of: "\n", with: " ")
-    return text.contains(path) ? text : "\(path): \(text)"
 }

@@ -23,12 +23,12 @@ struct EvaluationSamples {
     /// fingerprint differs from the recorded one.
     static func recorded(by model: EvaluatedModel, split: EvaluationSplit) throws -> EvaluationSamples {
         guard let manifest = model.manifest else {
-            throw EvaluationError(path: model.path, "records no training data (an imported model); pass --data FILE")
+            throw CairnError.checkpoint(path: model.path, "records no training data (an imported model); pass --data FILE")
         }
         let request = RunDataRequest().filledIn(from: manifest.data)
         for file in [request.data, request.labels, request.validation, request.validationLabels].compactMap({ $0 }) {
             guard FileManager.default.fileExists(atPath: file) else {
-                throw EvaluationError(path: file, "missing (the data \(model.path) was trained on); pass --data FILE")
+                throw CairnError(.notFound, path: file, "missing (the data \(model.path) was trained on); pass --data FILE")
             }
         }
         let run: RunData
@@ -37,11 +37,12 @@ struct EvaluationSamples {
                 request, task: manifest.task, seed: manifest.hyperparameters.seed,
                 preprocessing: manifest.preprocessing,
                 classes: manifest.task == .classification ? manifest.data.outputs : nil)
-        } catch let error as DataError {
-            throw EvaluationError(path: nil, error.description + "; pass --data FILE")
+        } catch var error as CairnError {
+            error.message += "; pass --data FILE"
+            throw error
         }
         guard run.record.fingerprint == manifest.data.fingerprint else {
-            throw EvaluationError(
+            throw CairnError.incompatible(
                 path: run.record.train[0],
                 "its samples (\(run.record.fingerprint)) are not the data \(model.path) was trained on (\(manifest.data.fingerprint)); pass --data FILE to score on it"
             )
@@ -55,7 +56,7 @@ struct EvaluationSamples {
         switch split {
         case .val:
             guard let validation = run.validation, validation.count > 0 else {
-                throw EvaluationError(
+                throw CairnError.incompatible(
                     path: model.path, "its run held out no validation samples; pass --split train|all or --data FILE")
             }
             let rows = request.validation == nil ? parts.validation : Array(0..<validation.count)
@@ -91,12 +92,8 @@ struct EvaluationSamples {
         _ path: String, labels: String?, labelColumn: String?, delimiter: UInt8, task: TrainingTask
     ) throws -> EvaluationSamples {
         let data: Dataset
-        do { data = try DataFiles.load(path, labels: labels, labelColumn: labelColumn, task: task, delimiter: delimiter) } catch let error
-            as DataError
-        {
-            throw EvaluationError(path: nil, error.description)
-        }
-        guard data.count > 0 else { throw EvaluationError(path: path, "has no samples") }
+        data = try DataFiles.load(path, labels: labels, labelColumn: labelColumn, task: task, delimiter: delimiter)
+        guard data.count > 0 else { throw CairnError.data(path: path, "has no samples") }
         return EvaluationSamples(
             source: URL(fileURLWithPath: path).lastPathComponent, path: path, data: data, unitTargets: data.targets,
             rows: Array(0..<data.count), applied: nil)
@@ -121,25 +118,25 @@ struct EvaluationSamples {
     /// Checks that the samples fit `model`: its input width, its classes or its target columns.
     func check(fits model: EvaluatedModel) throws {
         guard data.width == model.inputWidth else {
-            throw EvaluationError(
+            throw CairnError.incompatible(
                 path: path, "has \(data.width) features per sample, \(model.path) takes \(model.inputWidth)")
         }
         switch (model.task, data.targets) {
         case (.classification, .labels(let labels)):
             let classes = model.outputWidth
             if let bad = labels.firstIndex(where: { $0 < 0 || Int($0) >= classes }) {
-                throw EvaluationError(
+                throw CairnError.incompatible(
                     path: path,
                     "label \(labels[bad]) (sample \(rows[bad])) is outside the \(classes) classes of \(model.path) (0 to \(classes - 1))"
                 )
             }
         case (.regression, .values(_, let columns)):
             guard columns == model.outputWidth else {
-                throw EvaluationError(
+                throw CairnError.incompatible(
                     path: path, "has \(columns) target columns, \(model.path) predicts \(model.outputWidth)")
             }
         default:
-            throw EvaluationError(path: path, "its targets do not fit \(model.path), a \(model.task.rawValue) model")
+            throw CairnError.incompatible(path: path, "its targets do not fit \(model.path), a \(model.task.rawValue) model")
         }
     }
 }

@@ -34,7 +34,7 @@ public enum Evaluator {
                     manifest.data.validationSplit == recorded.data.validationSplit,
                     manifest.preprocessing == recorded.preprocessing
                 else {
-                    throw EvaluationError(
+                    throw CairnError.incompatible(
                         path: model.path,
                         "was not trained on the same data, split and preprocessing as \(first.path); pass --data FILE to score both on it"
                     )
@@ -82,7 +82,7 @@ public enum Evaluator {
                 }
             }
             guard inference.loss.isFinite || count == 0 else {
-                throw EvaluationError(
+                throw CairnError.incompatible(
                     path: model.path, "its outputs on \(samples.source) are not finite (NaN or infinite loss)")
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
@@ -157,15 +157,15 @@ public enum Evaluator {
 
     /// The files to score: the paths given, or the checkpoints of the one run folder given.
     static func resolveCheckpoints(_ arguments: [String]) throws -> (paths: [String], folder: String?) {
-        guard !arguments.isEmpty else { throw EvaluationError(.usage, path: nil, "give at least one checkpoint") }
+        guard !arguments.isEmpty else { throw CairnError.configuration("give at least one checkpoint") }
         var isDirectory: ObjCBool = false
         let folders = arguments.filter {
             FileManager.default.fileExists(atPath: $0, isDirectory: &isDirectory) && isDirectory.boolValue
         }
         if let folder = folders.first {
             guard arguments.count == 1 else {
-                throw EvaluationError(
-                    .usage, path: folder, "is a run folder; give one run folder alone, or checkpoint files")
+                throw CairnError.configuration(
+                    path: folder, "is a run folder; give one run folder alone, or checkpoint files")
             }
             return (try RunFolderListing.checkpoints(in: folder), folder)
         }
@@ -177,20 +177,20 @@ public enum Evaluator {
         let first = models[0]
         for model in models.dropFirst() {
             guard model.task == first.task else {
-                throw EvaluationError(
+                throw CairnError.incompatible(
                     path: model.path,
                     "is a \(model.task.rawValue) model, \(first.path) a \(first.task.rawValue) model; they cannot be compared"
                 )
             }
             guard model.inputWidth == first.inputWidth else {
-                throw EvaluationError(
+                throw CairnError.incompatible(
                     path: model.path,
                     "takes \(model.inputWidth) features per sample, \(first.path) takes \(first.inputWidth); they cannot be scored on the same data"
                 )
             }
             guard model.outputWidth == first.outputWidth else {
                 let what = first.task == .classification ? "classes" : "outputs"
-                throw EvaluationError(
+                throw CairnError.incompatible(
                     path: model.path,
                     "has \(model.outputWidth) \(what), \(first.path) has \(first.outputWidth); they cannot be compared")
             }
@@ -200,19 +200,19 @@ public enum Evaluator {
     /// Options that do not fit the checkpoint's task or its recorded preprocessing.
     static func checkOptions(_ configuration: EvaluationConfiguration, fit model: EvaluatedModel) throws {
         if model.task == .regression, let flag = configuration.classificationOptions.first {
-            throw EvaluationError(path: model.path, "is a regression model; \(flag) applies to classification")
+            throw CairnError.incompatible(path: model.path, "is a regression model; \(flag) applies to classification")
         }
         if model.task == .classification, let flag = configuration.regressionOptions.first {
-            throw EvaluationError(path: model.path, "is a classification model; \(flag) applies to regression")
+            throw CairnError.incompatible(path: model.path, "is a classification model; \(flag) applies to regression")
         }
         if configuration.scale != nil, let preprocessing = model.preprocessing {
-            throw EvaluationError(
-                .usage, path: model.path,
+            throw CairnError.configuration(
+                path: model.path,
                 "records its preprocessing (scale \(preprocessing.scale)\(preprocessing.isStandardizing ? ", standardised" : "")); --scale applies only to models that record none"
             )
         }
         if let k = configuration.topK, k > model.outputWidth {
-            throw EvaluationError(.usage, path: model.path, "has \(model.outputWidth) classes; --top-k \(k) is more")
+            throw CairnError.configuration(path: model.path, "has \(model.outputWidth) classes; --top-k \(k) is more")
         }
     }
 

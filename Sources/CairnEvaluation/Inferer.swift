@@ -1,3 +1,4 @@
+import CairnFormat
 import CairnEngine
 
 /// How a model's inference runs: on recorded data, the network exactly as its training run built it
@@ -15,7 +16,7 @@ enum Inferer {
                     try ReplicatedInference(graph: model.graph, values: model.parameters, maxBatch: maxBatch,
                                             threads: threads, reportedLossWeights: lossWeights))
             } catch {
-                throw EvaluationError(path: model.path, "\(error)")
+                throw CairnError.naming(model.path, error, otherwise: .invalidArgument)
             }
         } else {
             let network = try model.network(maxBatch: maxBatch, threads: threads)

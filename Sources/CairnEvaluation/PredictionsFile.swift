@@ -12,7 +12,7 @@ public enum PredictionsFile {
         let several = result.predictions.count > 1
         let output: AtomicOutputFile
         do { output = try AtomicOutputFile(path: path) } catch {
-            throw EvaluationError(path: nil, describeError(error, path: path))
+            throw CairnError.naming(path, error)
         }
         do {
             let width = result.predictions.first?.width ?? 0
@@ -56,7 +56,7 @@ public enum PredictionsFile {
             try output.commit()
         } catch {
             output.discard()
-            throw error as? EvaluationError ?? EvaluationError(path: nil, describeError(error, path: path))
+            throw CairnError.naming(path, error)
         }
     }
 

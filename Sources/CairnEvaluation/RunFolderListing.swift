@@ -1,3 +1,4 @@
+import CairnFormat
 import CairnEngine
 import Foundation
 
@@ -7,7 +8,7 @@ enum RunFolderListing {
     static func checkpoints(in folder: String) throws -> [String] {
         let names: [String]
         do { names = try FileManager.default.contentsOfDirectory(atPath: folder) } catch {
-            throw EvaluationError(path: folder, "cannot be listed (\(error.localizedDescription))")
+            throw CairnError(.io, path: folder, "cannot be listed", cause: error)
         }
         let ordered = names.compactMap { name -> (Int, Int, String)? in
             if name == CheckpointPolicy.initialName { return (-1, -1, name) }
@@ -15,7 +16,7 @@ enum RunFolderListing {
             return (order.0, order.1, name)
         }.sorted { ($0.0, $0.1) < ($1.0, $1.1) }
         guard !ordered.isEmpty else {
-            throw EvaluationError(path: folder, "holds no checkpoints (init.cairn, epoch-NNNN.cairn)")
+            throw CairnError(.notFound, path: folder, "holds no checkpoints (init.cairn, epoch-NNNN.cairn)")
         }
         return ordered.map { (folder as NSString).appendingPathComponent($0.2) }
     }

@@ -41,7 +41,13 @@ final class AtomicFile {
     }
 
     static func error(_ path: String, _ what: String, errno code: Int32 = errno) -> CairnError {
-        CairnError(path: path, kind: .io("\(what): \(String(cString: strerror(code)))"))
+        .io(path: path, what, call: systemCall(in: what), errno: code)
+    }
+
+    /// The system call an `error` message is about (its messages start with the call's name).
+    private static func systemCall(in what: String) -> String {
+        let calls = ["write", "seek", "fsync", "close", "rename", "link"]
+        return calls.first { what.hasPrefix($0) }.map { $0 == "seek" ? "lseek" : $0 } ?? "open"
     }
 
     func write(_ bytes: UnsafeRawBufferPointer) throws {

@@ -109,7 +109,7 @@ public final class CairnReader: @unchecked Sendable {
         } catch let error as CairnError {
             errors.append(error)
         } catch {
-            errors.append(CairnError(path: path, kind: .io("\(error)")))
+            errors.append(CairnError(.io, path: path, "I/O error", cause: error))
         }
         for info in tensors {
             errors += forEachChunk(info.chunks.count) { decoder, position in

@@ -62,7 +62,7 @@ final class ChunkDecoder {
             located.chunk = index
             return located
         } catch {
-            return failure(.io("\(error)"))
+            return CairnError(.io, path: source.path, tensor: tensor, chunk: index, offset: chunk.offset, "I/O error", cause: error)
         }
         if CRC32.checksum(UnsafeRawBufferPointer(destination)) != chunk.crc32 {
             return failure(.checksumMismatch)

@@ -15,13 +15,13 @@ final class FileSource: @unchecked Sendable {
         descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             let code = errno
-            throw CairnError(path: path, kind: code == ENOENT ? .notFound : .io("cannot open: \(String(cString: strerror(code)))"))
+            throw code == ENOENT ? CairnError(path: path, kind: .notFound) : .io(path: path, "cannot open", call: "open", errno: code)
         }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
             let code = errno
             close(descriptor)
-            throw CairnError(path: path, kind: .io("cannot stat: \(String(cString: strerror(code)))"))
+            throw CairnError.io(path: path, "cannot stat", call: "fstat", errno: code)
         }
         guard (status.st_mode & S_IFMT) == S_IFREG else {
             close(descriptor)
@@ -44,7 +44,7 @@ final class FileSource: @unchecked Sendable {
             let got = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset + Int64(done)))
             if got < 0 {
                 if errno == EINTR { continue }
-                throw CairnError(path: path, kind: .io("read failed: \(String(cString: strerror(errno)))"), offset: offset + Int64(done))
+                throw CairnError.io(path: path, "read failed", call: "pread", errno: errno, offset: offset + Int64(done))
             }
             if got == 0 { throw CairnError(path: path, kind: .truncated, offset: offset + Int64(done)) }
             done += got

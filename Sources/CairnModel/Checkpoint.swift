@@ -58,8 +58,8 @@ public struct Checkpoint: Sendable {
         let manifest: CheckpointManifest
         do {
             manifest = try CheckpointManifest.decode(reader.manifest)
-        } catch let error as ManifestError {
-            throw CheckpointError(path: path, "\(error.description) (not a Cairn training checkpoint?)")
+        } catch let error as CairnError where error.code == .invalidCheckpoint {
+            throw CairnError.checkpoint(path: path, "not a Cairn training checkpoint: manifest", cause: error.cause)
         }
         var tensors = [SavedTensor]()
         var order = [Int]()
@@ -88,18 +88,4 @@ public struct SavedTensor: Sendable, Equatable {
         self.shape = shape
         self.values = values
     }
-}
-
-/// A file that is a sound container but not a usable checkpoint (wrong keys, missing tensors, shapes
-/// that do not fit the graph).
-public struct CheckpointError: Error, CustomStringConvertible, Sendable {
-    public var path: String
-    public var reason: String
-
-    public init(path: String, _ reason: String) {
-        self.path = path
-        self.reason = reason
-    }
-
-    public var description: String { "\(path): \(reason)" }
 }

@@ -55,34 +55,15 @@ public struct CheckpointManifest: Codable, Equatable, Sendable {
         return try encoder.encode(self)
     }
 
-    /// Decodes a manifest, with a message that says which key is wrong.
+    /// Decodes a manifest; throws `CairnError` `invalidCheckpoint` (`manifest: missing key 'task'`) with the
+    /// `DecodingError` as its cause.
     public static func decode(_ data: Data) throws -> CheckpointManifest {
         let decoder = JSONDecoder()
         decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         do {
             return try decoder.decode(CheckpointManifest.self, from: data)
         } catch let error as DecodingError {
-            throw ManifestError(reason: ManifestError.describe(error))
-        }
-    }
-}
-
-/// A manifest that is valid JSON but not a Cairn model manifest.
-public struct ManifestError: Error, CustomStringConvertible, Sendable {
-    public var reason: String
-    public var description: String { "manifest: \(reason)" }
-
-    public static func describe(_ error: DecodingError) -> String {
-        func path(_ keys: [CodingKey]) -> String {
-            keys.map { $0.intValue.map { "[\($0)]" } ?? $0.stringValue }.joined(separator: ".")
-        }
-        switch error {
-        case .keyNotFound(let key, let context): return "missing key '\(path(context.codingPath + [key]))'"
-        case .typeMismatch(_, let context), .valueNotFound(_, let context):
-            return "key '\(path(context.codingPath))' has the wrong type"
-        case .dataCorrupted(let context):
-            return context.codingPath.isEmpty ? "not valid JSON" : "key '\(path(context.codingPath))': \(context.debugDescription)"
-        @unknown default: return "cannot be decoded"
+            throw CairnError.checkpoint(path: "", "manifest", cause: error)
         }
     }
 }

@@ -85,7 +85,7 @@ public enum HistoryFiles {
             do {
                 try Data(text.utf8).write(to: url, options: .atomic)
             } catch {
-                throw CheckpointError(path: url.path, "cannot be written (\(describe(error)))")
+                throw CairnError(.io, path: url.path, "cannot be written", cause: error)
             }
         }
     }

@@ -47,9 +47,9 @@ public struct OutputConfiguration: Equatable, Sendable {
     /// Checks the values' ranges; throws `ConfigurationError` naming the option.
     public func validate() throws {
         for (flag, value) in [("--save-every", saveEvery), ("--save-every-steps", saveEverySteps), ("--keep", keep)] {
-            if let value, value < 0 { throw ConfigurationError(option: flag, "\(flag) \(value): must be 0 or more") }
+            if let value, value < 0 { throw CairnError.configuration(option: flag, "\(flag) \(value): must be 0 or more") }
         }
-        if let level, !(0...9).contains(level) { throw ConfigurationError(option: "--level", "--level \(level): must be from 0 to 9") }
-        if let threads, threads < 1 || threads > 1024 { throw ConfigurationError(option: "--threads", "--threads \(threads): must be from 1 to 1024") }
+        if let level, !(0...9).contains(level) { throw CairnError.configuration(option: "--level", "--level \(level): must be from 0 to 9") }
+        if let threads, threads < 1 || threads > 1024 { throw CairnError.configuration(option: "--threads", "--threads \(threads): must be from 1 to 1024") }
     }
 }

@@ -48,7 +48,7 @@ public enum ReplayVerification {
         trainer.savesCheckpoints = false
         let goal = target.manifest.training.globalStep
         guard goal >= trainer.manifest.training.globalStep else {
-            throw CheckpointError(path: later, "is at step \(goal), before \(path) (step \(trainer.manifest.training.globalStep))")
+            throw CairnError.incompatible(path: later, "is at step \(goal), before \(path) (step \(trainer.manifest.training.globalStep))")
         }
         _ = try trainer.run(stopAtStep: goal)
         let comparison = try ReplayComparison.compare(replay: trainer.snapshot(), target: target, targetPath: later)

@@ -45,10 +45,10 @@ public struct TrainingConfiguration: Equatable, Sendable {
         try output.validate()
         try transfer.validate()
         if let earlyStopPatience, earlyStopPatience < 1 {
-            throw ConfigurationError(option: "--early-stop", "--early-stop \(earlyStopPatience): must be 1 or more")
+            throw CairnError.configuration(option: "--early-stop", "--early-stop \(earlyStopPatience): must be 1 or more")
         }
         if earlyStopPatience != nil, data.validation == nil, data.validationSplit == 0 {
-            throw ConfigurationError(option: "--early-stop", "--early-stop watches the validation loss; it needs --val FILE or a --val-split above 0")
+            throw CairnError.configuration(option: "--early-stop", "--early-stop watches the validation loss; it needs --val FILE or a --val-split above 0")
         }
     }
 }

@@ -19,8 +19,8 @@ extension TrainingRun {
         let manifest: CheckpointManifest
         do {
             manifest = try CheckpointManifest.decode(try CairnReader(path: path).manifest)
-        } catch let error as ManifestError {
-            throw CheckpointError(path: path, "\(error.description) (not a Cairn training checkpoint?)")
+        } catch let error as CairnError where error.code == .invalidCheckpoint {
+            throw CairnError.checkpoint(path: path, "not a Cairn training checkpoint: manifest", cause: error.cause)
         }
         let plan = try ResumePlan.plan(checkpoint: path, position: ResumePlan.position(of: manifest.training), out: configuration.output.out)
         if let notice = plan.notice { observer?.notice(notice) }
@@ -39,24 +39,24 @@ extension TrainingRun {
         let checkpoint = try Checkpoint.load(from: path)
         var manifest = checkpoint.manifest
         guard manifest.schema <= 1 else {
-            throw CheckpointError(path: path, "manifest schema \(manifest.schema) is newer than this cairn-resume understands (1); upgrade Cairn")
+            throw CairnError(.unsupportedVersion, path: path, "manifest schema \(manifest.schema) is newer than this cairn-resume understands (1); upgrade Cairn")
         }
         for (flag, given) in [("--scale", dataOptions.scale != nil), ("--standardize", dataOptions.standardize),
                               ("--classes", dataOptions.classes != nil), ("--task", configuration.task != nil)] where given {
-            throw ConfigurationError(option: flag, "\(flag): a resumed run keeps the task, classes and preprocessing recorded in \(path)")
+            throw CairnError.configuration(option: flag, "\(flag): a resumed run keeps the task, classes and preprocessing recorded in \(path)")
         }
         if let epochs = configuration.changes.epochs, epochs <= manifest.training.epoch {
-            throw ConfigurationError(option: "--epochs", "--epochs \(epochs): \(path) has already completed \(manifest.training.epoch) epochs; give a total above \(manifest.training.epoch)")
+            throw CairnError.configuration(option: "--epochs", "--epochs \(epochs): \(path) has already completed \(manifest.training.epoch) epochs; give a total above \(manifest.training.epoch)")
         }
         let request = dataOptions.filledIn(from: manifest.data)
         if let data = request.data, !FileManager.default.fileExists(atPath: data) {
-            throw DataError(path: data, "\(MissingFile.reason) (the checkpoint's training data; pass --data FILE)")
+            throw CairnError(.notFound, path: data, "\(MissingFile.reason) (the checkpoint's training data; pass --data FILE)")
         }
         let data = try RunData.load(request, task: manifest.task, seed: manifest.hyperparameters.seed,
                                     preprocessing: manifest.preprocessing,
                                     classes: manifest.task == .classification ? manifest.data.outputs : nil)
         if data.record.fingerprint != manifest.data.fingerprint, !configuration.allowDifferentData {
-            throw DataError(path: data.record.train[0], "its samples (\(data.record.fingerprint)) are not the data \(path) was trained on (\(manifest.data.fingerprint)); pass --allow-different-data to continue on it anyway")
+            throw CairnError.incompatible(path: data.record.train[0], "its samples (\(data.record.fingerprint)) are not the data \(path) was trained on (\(manifest.data.fingerprint)); pass --allow-different-data to continue on it anyway")
         }
 
         var notes = [String]()
@@ -70,14 +70,14 @@ extension TrainingRun {
         }
         if let batch = o.batchSize, batch != hyper.batchSize {
             guard manifest.training.stepInEpoch == 0 else {
-                throw CheckpointError(path: path, "was saved mid-epoch; --batch-size can change only at an epoch boundary (resume from an epoch-NNNN.cairn checkpoint)")
+                throw CairnError.incompatible(path: path, "was saved mid-epoch; --batch-size can change only at an epoch boundary (resume from an epoch-NNNN.cairn checkpoint)")
             }
             notes.append("batch size \(hyper.batchSize == 0 ? "full" : String(hyper.batchSize)) -> \(batch == 0 ? "full" : String(batch))")
             hyper.batchSize = batch
         }
         let kindAfter = o.optimizer ?? hyper.optimizer.kind
         if kindAfter != .momentum, o.momentum != nil || o.nesterov {
-            throw ConfigurationError(option: o.momentum != nil ? "--momentum" : "--nesterov", "\(o.momentum != nil ? "--momentum \(o.momentum!)" : "--nesterov"): applies to the momentum optimiser; \(path) continues with \(kindAfter.rawValue)")
+            throw CairnError.configuration(option: o.momentum != nil ? "--momentum" : "--nesterov", "\(o.momentum != nil ? "--momentum \(o.momentum!)" : "--nesterov"): applies to the momentum optimiser; \(path) continues with \(kindAfter.rawValue)")
         }
         if let momentum = o.momentum, momentum != hyper.optimizer.momentum { notes.append("momentum -> \(momentum)"); hyper.optimizer.momentum = momentum }
         if o.nesterov, !hyper.optimizer.nesterov { notes.append("nesterov on"); hyper.optimizer.nesterov = true }
@@ -112,7 +112,7 @@ extension TrainingRun {
         let optimizer = Optimizer(config: hyper.optimizer, parameters: network.parameters)
         if !freshOptimizer { try optimizer.restore(from: checkpoint, path: path) }
         guard let words = manifest.training.rngWords, let rng = RandomGenerator(words: words) else {
-            throw CheckpointError(path: path, "training.rng is not a valid generator state")
+            throw CairnError.checkpoint(path: path, "training.rng is not a valid generator state")
         }
         let folder = directory ?? URL(fileURLWithPath: path).resolvingSymlinksInPath().deletingLastPathComponent().path
         manifest.training.stopReason = nil

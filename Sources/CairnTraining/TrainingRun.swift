@@ -53,15 +53,15 @@ public final class TrainingRun {
         let dataOptions = configuration.data, model = configuration.model, optimization = configuration.optimization
         let output = configuration.output, transfer = configuration.transfer, seed = configuration.seed
         if transfer.initFrom != nil, let flag = model.perceptronFlags.first {
-            throw ConfigurationError(option: flag, "\(flag): --init-from takes the graph of \(transfer.initFrom!); \(flag) does not apply (use --new-head to replace its output layer)")
+            throw CairnError.configuration(option: flag, "\(flag): --init-from takes the graph of \(transfer.initFrom!); \(flag) does not apply (use --new-head to replace its output layer)")
         }
         let source = try transfer.initFrom.map { try TransferSource.open($0) }
         let task = source?.task ?? configuration.task ?? .classification
         if let source, let asked = configuration.task, asked != source.task {
-            throw CheckpointError(path: source.path, "is a \(source.task.rawValue) model; --task \(asked.rawValue) does not fit it")
+            throw CairnError.incompatible(path: source.path, "is a \(source.task.rawValue) model; --task \(asked.rawValue) does not fit it")
         }
         if task == .regression, let classes = dataOptions.classes {
-            throw ConfigurationError(option: "--classes", "--classes \(classes): applies to classification; \(source?.path ?? "this run") is regression")
+            throw CairnError.configuration(option: "--classes", "--classes \(classes): applies to classification; \(source?.path ?? "this run") is regression")
         }
         let reused = try source?.preprocessing(checking: dataOptions)
         var data = try RunData.load(dataOptions, task: task, seed: seed, preprocessing: reused)
@@ -127,14 +127,14 @@ public final class TrainingRun {
         var graph: GraphSpec
         if let path = model.graphFile {
             let bytes: Data
-            guard FileManager.default.fileExists(atPath: path) else { throw DataError(path: path, MissingFile.reason) }
+            guard FileManager.default.fileExists(atPath: path) else { throw CairnError(path: path, kind: .notFound) }
             do { bytes = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
-                throw DataError(path: path, "cannot be read (\(describe(error)))")
+                throw CairnError(.io, path: path, "cannot be read", cause: error)
             }
             do {
                 graph = try JSONDecoder().decode(GraphSpec.self, from: bytes)
             } catch let error as DecodingError {
-                throw DataError(path: path, "is not a layer graph: \(ManifestError.describe(error))")
+                throw CairnError(.invalidGraph, path: path, "is not a layer graph", cause: error)
             }
             // An input node without a size takes the data's width.
             for i in graph.nodes.indices where graph.nodes[i].kind == .input && graph.nodes[i].size == nil {
@@ -156,19 +156,19 @@ public final class TrainingRun {
     static func checkGraph(_ graph: GraphSpec, fits data: RunData, task: TrainingTask, source path: String) throws {
         let outputs = data.record.outputs
         let widths: GraphShapes
-        do { widths = try graph.validate() } catch { throw DataError(path: path, "\(error)") }
+        do { widths = try graph.validate() } catch { throw CairnError.naming(path, error, otherwise: .invalidGraph) }
         guard graph.inputWidth == data.loaded.width else {
-            throw DataError(path: path, "the graph's input takes \(graph.inputWidth) features, the data has \(data.loaded.width)")
+            throw CairnError.incompatible(path: path, "the graph's input takes \(graph.inputWidth) features, the data has \(data.loaded.width)")
         }
         let produced = widths[graph.output!.name]!
         guard produced == outputs || (task == .classification && produced > outputs) else {
-            throw DataError(path: path, "the graph outputs \(produced) values, the data needs \(outputs) (\(task == .classification ? "classes; replace the head with --new-head \(outputs)" : "targets"))")
+            throw CairnError.incompatible(path: path, "the graph outputs \(produced) values, the data needs \(outputs) (\(task == .classification ? "classes; replace the head with --new-head \(outputs)" : "targets"))")
         }
         if task == .classification, !graph.hasSoftmaxHead {
-            throw DataError(path: path, "a classification graph must end in a softmax node")
+            throw CairnError(.invalidGraph, path: path, "a classification graph must end in a softmax node")
         }
         if task == .regression, graph.hasSoftmaxHead {
-            throw DataError(path: path, "a regression graph must not end in softmax")
+            throw CairnError(.invalidGraph, path: path, "a regression graph must not end in softmax")
         }
     }
 
@@ -196,7 +196,7 @@ public final class TrainingRun {
         for name in [CheckpointPolicy.latestName, CheckpointPolicy.initialName] {
             let existing = (directory as NSString).appendingPathComponent(name)
             if FileManager.default.fileExists(atPath: existing) {
-                throw DataError(path: directory, "already holds a run (\(name)); continue it with cairn-resume \(existing) or choose another --out")
+                throw CairnError(.alreadyExists, path: directory, "already holds a run (\(name)); continue it with cairn-resume \(existing) or choose another --out")
             }
         }
         return directory

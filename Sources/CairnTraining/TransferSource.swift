@@ -15,12 +15,12 @@ struct TransferSource {
 
     static func open(_ path: String) throws -> TransferSource {
         guard FileManager.default.fileExists(atPath: path) else {
-            throw CheckpointError(path: path, MissingFile.reason)
+            throw CairnError(path: path, kind: .notFound)
         }
         let model = try ModelFile.open(path)
         guard let graph = model.graph else {
             let why = model.notices.isEmpty ? "" : " (\(model.notices.joined(separator: "; ")))"
-            throw CheckpointError(path: path,
+            throw CairnError(.invalidGraph, path: path,
                                   "records no layer graph to start from\(why); import it with cairn-convert --model graph.json")
         }
         let task = model.task ?? (graph.hasSoftmaxHead ? .classification : .regression)
@@ -34,11 +34,11 @@ struct TransferSource {
         var values: [String: [Float]] = [:]
         for parameter in network.parameters where !skipped.contains(parameter.node) {
             guard let index = model.index(of: parameter.name) else {
-                throw CheckpointError(path: path, "tensor \(parameter.name) is missing")
+                throw CairnError.checkpoint(path: path, "tensor \(parameter.name) is missing")
             }
             let shape = model.entries[index].shape
             guard shape == parameter.shape else {
-                throw CheckpointError(path: path,
+                throw CairnError.incompatible(path: path,
                                       "tensor \(parameter.name): shape \(shape) does not fit the graph's \(parameter.shape)")
             }
             values[parameter.name] = try model.floats(index)
@@ -46,7 +46,7 @@ struct TransferSource {
         do {
             try network.load(values: values)
         } catch {
-            throw CheckpointError(path: path, "\(error)")
+            throw CairnError.naming(path, error, otherwise: .incompatible)
         }
     }
 
@@ -58,10 +58,10 @@ struct TransferSource {
         let reuse = "--init-from reuses the preprocessing of \(path) (\(stored.summary)): "
             + "the features must mean what they meant in its training"
         if let scale = options.scale, scale != stored.scale {
-            throw ConfigurationError(option: "--scale", "--scale \(scale): \(reuse); drop --scale")
+            throw CairnError.configuration(option: "--scale", "--scale \(scale): \(reuse); drop --scale")
         }
         if options.standardize, !stored.isStandardizing {
-            throw ConfigurationError(option: "--standardize", "--standardize: \(reuse); drop --standardize")
+            throw CairnError.configuration(option: "--standardize", "--standardize: \(reuse); drop --standardize")
         }
         return task == .classification ? stored.featuresOnly : stored
     }

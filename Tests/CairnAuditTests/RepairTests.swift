@@ -76,7 +76,8 @@ import Testing
         let path = try saved(try AuditTestModels.lockedNetwork(), in: folder)
         var configuration = Audit.Configuration(path: path)
         configuration.repair = path
-        #expect(throws: AuditError.self) { try Audit.run(configuration) }
+        let refused = #expect(throws: CairnError.self) { try Audit.run(configuration) }
+        #expect(refused?.code == .invalidArgument && refused?.path == path)
         #expect(TestFolders.names(folder) == ["locked.cairn"])
     }
 }

@@ -59,7 +59,8 @@ import Testing
 
         try "1,2,3\n".write(toFile: folder + "/narrow.csv", atomically: true, encoding: .utf8)
         configuration.data = folder + "/narrow.csv"
-        #expect(throws: DataError.self) { try Audit.run(configuration) }
+        let narrow = #expect(throws: CairnError.self) { try Audit.run(configuration) }
+        #expect(narrow?.code == .incompatible && narrow?.path == folder + "/narrow.csv")
     }
 
     @Test func initialWeightsAuditOfANetwork() throws {

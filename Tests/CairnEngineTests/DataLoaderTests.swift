@@ -122,9 +122,10 @@ import Testing
     @Test func hostileIDXHeadersAreRejected() {
         // Declares 2^31 x 2^31 elements in a 20-byte file.
         let bytes: [UInt8] = [0, 0, 8, 2, 0x80, 0, 0, 0, 0x80, 0, 0, 0, 1, 2, 3, 4, 5, 6, 7, 8]
-        #expect(throws: DataError.self) { try IDXLoader.decode(Data(bytes), path: "x.idx") }
-        #expect(throws: DataError.self) { try IDXLoader.decode(Data([0, 0, 8]), path: "x.idx") }
-        #expect(throws: DataError.self) { try IDXLoader.decode(Data([1, 2, 3, 4, 5]), path: "x.idx") }
+        for hostile in [bytes, [0, 0, 8], [1, 2, 3, 4, 5]] {
+            let error = #expect(throws: CairnError.self) { try IDXLoader.decode(Data(hostile), path: "x.idx") }
+            #expect(error?.code == .invalidData && error?.path == "x.idx")
+        }
     }
 
     @Test func npyRoundTripsThroughNumpyLayout() throws {
@@ -176,7 +177,8 @@ import Testing
         try Data(bytes.dropLast(3)).write(to: URL(fileURLWithPath: path))
         #expect { try NPYLoader.read(path: path) } throws: { "\($0)".contains("data bytes") }
         try Data(bytes.prefix(40)).write(to: URL(fileURLWithPath: path))
-        #expect(throws: DataError.self) { try NPYLoader.read(path: path) }
+        let error = #expect(throws: CairnError.self) { try NPYLoader.read(path: path) }
+        #expect(error?.code == .invalidData && error?.description.hasPrefix(path) == true)
     }
 
     @Test func stratifiedSplitIsSeededAndBalanced() throws {

@@ -80,8 +80,9 @@ struct LossTests {
     }
 
     @Test func invalidGraphsAndBatchesThrow() {
-        #expect(throws: GraphError.self) { try Network(graph: GraphSpec(nodes: []), maxBatch: 1) }
+        let empty = #expect(throws: CairnError.self) { try Network(graph: GraphSpec(nodes: []), maxBatch: 1) }
+        #expect(empty?.code == .invalidGraph)
         let graph = GraphSpec.perceptron(inputs: 2, hidden: [3], outputs: 2, activation: .relu, classification: true)
-        #expect(throws: EngineError.invalidMaxBatch(0)) { try Network(graph: graph, maxBatch: 0) }
+        #expect(throws: CairnError(.invalidArgument, "maxBatch 0 is out of range (1 to \(Network.maximumBatch))")) { try Network(graph: graph, maxBatch: 0) }
     }
 }

@@ -32,8 +32,8 @@ struct NetworkPlumbingTests {
     @Test func loadChecksNamesAndSizes() throws {
         let network = try Network(graph: GraphSpec.perceptron(inputs: 2, hidden: [], outputs: 1, activation: .relu,
                                                               classification: false), maxBatch: 1)
-        #expect(throws: EngineError.unknownParameter("dense9.weight")) { try network.load(values: ["dense9.weight": [1]]) }
-        #expect(throws: EngineError.parameterMismatch(name: "dense1.weight", expected: 2, actual: 3)) {
+        #expect(throws: CairnError(.incompatible, "the network has no parameter 'dense9.weight'")) { try network.load(values: ["dense9.weight": [1]]) }
+        #expect(throws: CairnError(.incompatible, "parameter 'dense1.weight' has 3 values, expected 2")) {
             try network.load(values: ["dense1.weight": [1, 2, 3]])
         }
         try network.load(values: ["dense1.weight": [1, 2], "dense1.bias": [0.5]])

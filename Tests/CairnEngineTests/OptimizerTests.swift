@@ -105,13 +105,13 @@ struct OptimizerTests {
         #expect(adam.slots().map(\.shape) == [[2], [2]])
         #expect(Optimizer(config: .init(kind: .sgd, learningRate: 0.1), parameters: [p]).slots().isEmpty)
 
-        #expect(throws: EngineError.missingSlot("p.weight.adam_v")) {
+        #expect(throws: CairnError(.invalidCheckpoint, "optimizer slot 'p.weight.adam_v' is missing")) {
             try adam.restore(slots: ["p.weight.adam_m": [0, 0]], stepCount: 3)
         }
-        #expect(throws: EngineError.slotSizeMismatch(slot: "p.weight.momentum", expected: 2, actual: 3)) {
+        #expect(throws: CairnError(.invalidCheckpoint, "optimizer slot 'p.weight.momentum' has 3 values, expected 2")) {
             try momentum.restore(slots: ["p.weight.momentum": [0, 0, 0]], stepCount: 3)
         }
-        #expect(throws: EngineError.unexpectedSlot("p.weight.adam_m")) {
+        #expect(throws: CairnError(.invalidCheckpoint, "optimizer slot 'p.weight.adam_m' does not belong to this optimizer")) {
             try momentum.restore(slots: ["p.weight.momentum": [0, 0], "p.weight.adam_m": [0, 0]], stepCount: 3)
         }
         try momentum.restore(slots: ["p.weight.momentum": [1, 2]], stepCount: 7)

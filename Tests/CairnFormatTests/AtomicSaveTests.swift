@@ -23,11 +23,9 @@ import Testing
             try writer.write(name: "new", role: .parameter, tensor: Self.tensor)
             try writer.commit(manifest: Data("{}".utf8))
         }
-        guard case .io(let message) = error.kind else {
-            Issue.record("expected an I/O error, got \(error)")
-            return
-        }
-        #expect(message.contains("fault injection"))
+        #expect(error.code == .io, "expected an I/O error, got \(error)")
+        #expect(error.message.contains("fault injection"))
+        #expect(error.cause is SystemCallError)
         #expect(try [UInt8](Data(contentsOf: url)) == old)
         #expect(try Self.entries(directory) == ["model.cairn"])
     }
@@ -61,6 +59,7 @@ import Testing
 
     @Test func missingDirectoryIsAnIOError() throws {
         let error = try #require(throws: CairnError.self) { try CairnWriter(path: "/nonexistent-dir-\(UUID())/m.cairn") }
-        guard case .io = error.kind else { Issue.record("expected io, got \(error)"); return }
+        #expect(error.code == .io, "expected io, got \(error)")
+        #expect((error.cause as? SystemCallError)?.errno == ENOENT)
     }
 }

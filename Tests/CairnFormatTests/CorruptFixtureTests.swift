@@ -36,7 +36,7 @@ import Testing
     func corruptFixtureFailsWithTheRightError(expectation: Expectation) throws {
         let path = TestSupport.fixture("corrupt/" + expectation.file).path
         let error = try firstError(path: path, expectation: expectation)
-        #expect(error.kind.name == expectation.kind, "\(expectation.file): \(error)")
+        #expect(error.code.name == expectation.kind, "\(expectation.file): \(error)")
         #expect(error.path == path)
         #expect(error.description.hasPrefix(path + ": "))
         #expect(!error.description.contains("\n"))
@@ -57,7 +57,7 @@ import Testing
         let readError = try #require(throws: CairnError.self) {
             for info in reader.tensors { _ = try reader.read(info.name) }
         }
-        #expect(readError.kind.name == expectation.kind)
+        #expect(readError.code.name == expectation.kind)
         return try #require(reader.verify().first, "\(expectation.file): verify found nothing")
     }
 

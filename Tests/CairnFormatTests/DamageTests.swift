@@ -86,7 +86,7 @@ import Testing
                         let tensor = try CairnReader(path: damagedURL.path).read(info.name)
                         #expect(tensor == (try reader.read(info.name)), "byte \(index) of \(info.name): wrong data, no error")
                     } catch let error as CairnError {
-                        #expect(error.kind == .checksumMismatch, "byte \(index) of \(info.name): \(error)")
+                        #expect(error.code == .checksumMismatch, "byte \(index) of \(info.name): \(error)")
                     }
                 }
             }
@@ -100,9 +100,9 @@ import Testing
         let url = directory.appendingPathComponent("text.cairn")
         try Data(String(repeating: "hello world\n", count: 20).utf8).write(to: url)
         let error = try #require(throws: CairnError.self) { try CairnReader(path: url.path) }
-        #expect(error.kind == .badMagic)
+        #expect(error.code == .badMagic)
         let missing = try #require(throws: CairnError.self) { try CairnReader(path: directory.appendingPathComponent("none.cairn").path) }
-        #expect(missing.kind == .notFound)
+        #expect(missing.code == .notFound)
         #expect(missing.description.hasSuffix("none.cairn: no such file"))
     }
 }

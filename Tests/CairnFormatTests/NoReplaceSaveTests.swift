@@ -15,7 +15,7 @@ import Testing
         // Another process saves the same path first.
         let first = try TestSupport.write(try TestSupport.smallFileTensors(), to: url, options: TestSupport.smallFileOptions)
         let error = try #require(throws: CairnError.self) { try writer.commit(manifest: Data("{}".utf8)) }
-        #expect(error.kind == .alreadyExists)
+        #expect(error.code == .alreadyExists)
         #expect(error.description.hasPrefix(url.path + ": already exists"))
         #expect([UInt8](try Data(contentsOf: url)) == first)
         #expect(try FileManager.default.contentsOfDirectory(atPath: directory.path) == ["model.cairn"])

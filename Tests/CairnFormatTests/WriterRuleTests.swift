@@ -23,7 +23,7 @@ import Testing
         let path = directory.appendingPathComponent("m.cairn").path
         let writer = try CairnWriter(path: path, options: WriteOptions(threads: 1))
         let error = try #require(throws: CairnError.self) { try writer.commit(manifest: Data(manifest.utf8)) }
-        #expect(error.kind.name == "invalidArgument")
+        #expect(error.code.name == "invalidArgument")
         #expect(!FileManager.default.fileExists(atPath: path))
     }
 
@@ -45,7 +45,7 @@ import Testing
         let bad = try Tensor(dtype: .bool, shape: [4], bytes: [0, 1, 2, 1])
         let fromMemory = try CairnWriter(path: path, options: WriteOptions(threads: 1))
         let memoryError = try #require(throws: CairnError.self) { try fromMemory.write(name: "mask", role: .buffer, tensor: bad) }
-        #expect(memoryError.kind.name == "invalidArgument" && memoryError.tensor == "mask")
+        #expect(memoryError.code.name == "invalidArgument" && memoryError.tensor == "mask")
         fromMemory.abort()
         let piecewise = try CairnWriter(path: path, options: WriteOptions(chunkSize: 2, threads: 2))
         let readError = try #require(throws: CairnError.self) {
@@ -53,7 +53,7 @@ import Testing
                 buffer.copyBytes(from: bad.bytes[offset..<(offset + buffer.count)])
             }
         }
-        #expect(readError.kind.name == "invalidArgument")
+        #expect(readError.code.name == "invalidArgument")
         #expect(!FileManager.default.fileExists(atPath: path))
         let good = try CairnWriter(path: path, options: WriteOptions(threads: 1))
         try good.write(name: "mask", role: .buffer, tensor: try Tensor(dtype: .bool, shape: [4], bytes: [0, 1, 1, 0]))

@@ -204,8 +204,10 @@ import Testing
         #expect(chained.layers[0].consumers == ["blocks.2.proj"])
         #expect(chained.layers[0].groups == [UnitGroup(kind: "locked", units: [1, 3])])
         options.chain = ["nothing.*"]
-        #expect(throws: AuditError.self) { try WeightAudit.run(input, options: options) }
+        let unmatched = #expect(throws: CairnError.self) { try WeightAudit.run(input, options: options) }
+        #expect(unmatched?.code == .incompatible && unmatched?.description.hasPrefix("chain: ") == true)
         options.chain = ["blocks.1.proj", "blocks.3.proj"]
-        #expect(throws: AuditError.self) { try WeightAudit.run(input, options: options) }
+        let gap = #expect(throws: CairnError.self) { try WeightAudit.run(input, options: options) }
+        #expect(gap?.code == .incompatible)
     }
 }

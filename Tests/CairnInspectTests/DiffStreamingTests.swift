@@ -166,7 +166,7 @@ struct DiffStreamingTests {
         } throws: { error in
             guard let error = error as? CairnError else { return false }
             return error.path.hasSuffix("b.cairn") && error.tensor == "dense1.weight" && error.chunk == chunk
-                && error.kind == .checksumMismatch
+                && error.code == .checksumMismatch
         }
     }
 }

@@ -45,7 +45,7 @@ import Testing
         if fragment.isEmpty {
             tensors.append(TensorEntry(name: "embedding.table", dtype: .f32, shape: [3, 3], role: .parameter))
         }
-        let error = try #require(throws: InteropError.self) {
+        let error = try #require(throws: CairnError.self) {
             try GraphInference.perceptron(from: tensors, activation: .relu, classification: true, path: "m.safetensors")
         }
         #expect(error.description.contains(fragment.isEmpty ? "embedding.table" : fragment), "\(error)")
@@ -55,10 +55,11 @@ import Testing
     @Test func givenGraphMustFitTheTensors() throws {
         let graph = GraphSpec.perceptron(inputs: 4, hidden: [8], outputs: 2, activation: .relu, classification: true)
         try GraphInference.check(graph, against: entries([("dense1", 8, 4), ("dense2", 2, 8)]), path: "m")
-        let error = try #require(throws: InteropError.self) {
+        let error = try #require(throws: CairnError.self) {
             try GraphInference.check(graph, against: entries([("dense1", 8, 5), ("dense2", 2, 8)]), path: "m")
         }
         #expect(error.description.contains("dense1.weight has shape [8, 5], the graph needs [8, 4]"))
+        #expect(error.code == .shapeMismatch && error.path == "m")
     }
 
     @Test func torchSequentialFixtureImportsWithInferredGraph() throws {

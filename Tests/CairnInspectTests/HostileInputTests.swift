@@ -39,7 +39,7 @@ import Testing
         let folder = TestFiles.folder("hostile-st")
         let input = "\(folder)/\(name).safetensors"
         try Data(bytes).write(to: URL(fileURLWithPath: input))
-        let error = try #require(throws: InteropError.self) {
+        let error = try #require(throws: CairnError.self) {
             try Converter.convert(input: input, output: "\(folder)/out.cairn")
         }
         #expect(error.description.hasPrefix(input + ": "), "\(error)")
@@ -67,7 +67,7 @@ import Testing
         try bytes.write(to: URL(fileURLWithPath: "\(folder)/flipped-member-byte.npz"))
         for (name, fragment) in [("truncated", "end-of-central-directory"), ("not-zip", "end-of-central-directory"), ("flipped-member-byte", "CRC-32 mismatch")] {
             let input = "\(folder)/\(name).npz"
-            let error = try #require(throws: InteropError.self) { try Converter.convert(input: input, output: "\(folder)/\(name).cairn") }
+            let error = try #require(throws: CairnError.self) { try Converter.convert(input: input, output: "\(folder)/\(name).cairn") }
             #expect(error.description.hasPrefix(input + ": "))
             #expect(error.description.contains(fragment), "\(name): \(error)")
             #expect(!FileManager.default.fileExists(atPath: "\(folder)/\(name).cairn"))
@@ -84,7 +84,7 @@ import Testing
         bytes[Int(directoryOffset) - 3] ^= 0x80  // the last member's data: found only after eight tensors were written
         try bytes.write(to: URL(fileURLWithPath: "\(folder)/late.npz"))
         for output in ["out.cairn", "out.safetensors"] {
-            let error = try #require(throws: InteropError.self) { try Converter.convert(input: "\(folder)/late.npz", output: "\(folder)/\(output)") }
+            let error = try #require(throws: CairnError.self) { try Converter.convert(input: "\(folder)/late.npz", output: "\(folder)/\(output)") }
             #expect(error.description.contains("t.bool.npy") && error.description.contains("CRC-32 mismatch"), "\(error)")
         }
         #expect(TestFiles.contents(folder) == ["good.npz", "in.cairn", "late.npz"])
@@ -99,7 +99,7 @@ import Testing
         try header.withUnsafeBytes { h in try data.withUnsafeBytes { d in try zip.add(name: "a.npy", parts: [h, d]) } }
         try zip.finish()
         try output.commit()
-        let error = try #require(throws: InteropError.self) { try Converter.convert(input: "\(folder)/short.npz", output: "\(folder)/o.cairn") }
+        let error = try #require(throws: CairnError.self) { try Converter.convert(input: "\(folder)/short.npz", output: "\(folder)/o.cairn") }
         #expect(error.description.contains("a.npy") && error.description.contains("needs"), "\(error)")
     }
 }
@@ -145,7 +145,7 @@ struct PiecewiseImportTests {
         var bytes = try Data(contentsOf: URL(fileURLWithPath: "\(folder)/good.npz"))
         bytes[Int(big.headerOffset) + 2_500_000] ^= 0x10
         try bytes.write(to: URL(fileURLWithPath: "\(folder)/bad.npz"))
-        let error = try #require(throws: InteropError.self) { try Converter.convert(input: "\(folder)/bad.npz", output: "\(folder)/out.cairn") }
+        let error = try #require(throws: CairnError.self) { try Converter.convert(input: "\(folder)/bad.npz", output: "\(folder)/out.cairn") }
         #expect(error.description.contains("big.npy") && error.description.contains("CRC-32 mismatch"), "\(error)")
         #expect(TestFiles.contents(folder) == ["bad.npz", "good.npz"])
     }

@@ -104,7 +104,7 @@ import Testing
         do {
             _ = try ModelFile.open(path)
             Issue.record("opened a bad index")
-        } catch let error as InteropError {
+        } catch let error as CairnError {
             #expect(error.description.hasPrefix(path))
             #expect(error.description.contains(expected), "\(error.description)")
         }

@@ -18,7 +18,7 @@ import Testing
         let header = try NpyHeader.decode(bytes, path: "x.npy", item: nil)
         #expect(header.dtype == .f64 && header.shape == [2, 3] && header.dataOffset == bytes.count)
         bytes[1] = 0
-        #expect(throws: InteropError.self) { try NpyHeader.decode(bytes, path: "x.npy", item: nil) }
+        #expect(throws: CairnError.self) { try NpyHeader.decode(bytes, path: "x.npy", item: nil) }
     }
 
     @Test(arguments: [
@@ -31,14 +31,14 @@ import Testing
     ])
     func hostileHeadersFailClearly(text: String, fragment: String) throws {
         let bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(text.utf8.count + 1), 0] + Array(text.utf8) + [0x0A]
-        let error = try #require(throws: InteropError.self) { try NpyHeader.decode(bytes, path: "bad.npy", item: nil) }
+        let error = try #require(throws: CairnError.self) { try NpyHeader.decode(bytes, path: "bad.npy", item: nil) }
         #expect(error.description.hasPrefix("bad.npy: "))
         #expect(error.description.contains(fragment), "\(error)")
     }
 
     @Test func truncatedHeader() throws {
         let bytes = Array(NpyHeader(dtype: .f32, shape: [2]).encoded().prefix(40))
-        let error = try #require(throws: InteropError.self) { try NpyHeader.decode(bytes, path: "cut.npy", item: nil) }
-        #expect(error.description.contains("truncated"))
+        let error = try #require(throws: CairnError.self) { try NpyHeader.decode(bytes, path: "cut.npy", item: nil) }
+        #expect(error.description.contains("truncated") && error.code == .truncated)
     }
 }

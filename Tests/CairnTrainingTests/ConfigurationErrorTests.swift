@@ -12,12 +12,12 @@ import Testing
                               sourceLocation: SourceLocation = #_sourceLocation) {
         do {
             _ = try TrainingRun.start(configuration)
-            Issue.record("started; expected a ConfigurationError for \(option)", sourceLocation: sourceLocation)
-        } catch let error as ConfigurationError {
+            Issue.record("started; expected an invalidConfiguration CairnError for \(option)", sourceLocation: sourceLocation)
+        } catch let error as CairnError where error.code == .invalidConfiguration {
             #expect(error.option == option, sourceLocation: sourceLocation)
             #expect(error.message.contains(mentions), "\(error.message)", sourceLocation: sourceLocation)
         } catch {
-            Issue.record("\(type(of: error)): \(error); expected a ConfigurationError", sourceLocation: sourceLocation)
+            Issue.record("\(type(of: error)): \(error); expected an invalidConfiguration CairnError", sourceLocation: sourceLocation)
         }
         if let out = configuration.output.out {
             #expect(!FileManager.default.fileExists(atPath: out), "\(out) was created", sourceLocation: sourceLocation)
@@ -91,7 +91,7 @@ import Testing
         func expectRefused(_ configuration: ResumeConfiguration, option: String, mentions: String,
                            sourceLocation: SourceLocation = #_sourceLocation) {
             #expect(sourceLocation: sourceLocation) { _ = try TrainingRun.resume(configuration) } throws: { error in
-                guard let error = error as? ConfigurationError else { return false }
+                guard let error = error as? CairnError, error.code == .invalidConfiguration else { return false }
                 return error.option == option && error.message.contains(mentions)
             }
         }
@@ -110,11 +110,11 @@ import Testing
         let folder = TestRuns.temporaryFolder("files")
         var c = TestRuns.configuration(out: "\(folder)/a")
         c.data.data = "\(folder)/missing.csv"
-        #expect(throws: DataError.self) { _ = try TrainingRun.start(c) }
+        #expect(throws: CairnError.self) { _ = try TrainingRun.start(c) }
         c = TestRuns.configuration(out: "\(folder)/a")
         c.transfer.initFrom = "\(folder)/missing.cairn"
         c.model = ModelConfiguration()
-        #expect(throws: CheckpointError.self) { _ = try TrainingRun.start(c) }
+        #expect(throws: CairnError.self) { _ = try TrainingRun.start(c) }
         #expect(throws: CairnError.self) { _ = try TrainingRun.resume(.init(checkpoint: "\(folder)/missing.cairn")) }
         #expect(!FileManager.default.fileExists(atPath: "\(folder)/a"))
     }

@@ -37,7 +37,7 @@ import Testing
     @Test func aLaterCheckpointBeforeTheStartIsRefused() throws {
         let folder = TestRuns.temporaryFolder("backwards")
         _ = try TrainingRun.start(TestRuns.configuration(out: "\(folder)/run", epochs: 2)).run()
-        #expect(throws: CheckpointError.self) {
+        #expect(throws: CairnError.self) {
             try ReplayVerification.verify(.init(checkpoint: "\(folder)/run/epoch-0001-step-00000060.cairn",
                                                 later: "\(folder)/run/epoch-0000-step-00000030.cairn", threads: 1))
         }

@@ -102,7 +102,7 @@ def swift_answer(binary, path):
     if report.get("sound"):
         return ("ok", None)
     problems = report.get("problems") or [{}]
-    return (problems[0].get("kind"), "verify" if report.get("opened") else "open")
+    return (problems[0].get("code"), "verify" if report.get("opened") else "open")
 
 
 def main(argv):

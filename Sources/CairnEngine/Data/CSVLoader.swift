@@ -38,14 +38,14 @@ public struct CSVLoader: Sendable {
             do {
                 return try parse(bytes: raw, path: path)
             } catch let error as CSVRecordReader.SyntaxError {
-                throw DataError(path: path, line: error.line, error.reason)
+                throw CairnError.data(path: path, line: error.line, error.reason)
             }
         }
     }
 
     private func parse(bytes raw: UnsafeRawBufferPointer, path: String) throws -> Dataset {
         guard let base = raw.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
-            throw DataError(path: path, "has no data rows")
+            throw CairnError.data(path: path, "has no data rows")
         }
         try checkDelimiter(base, count: raw.count, path: path)
         var reader = CSVRecordReader(bytes: raw, delimiter: delimiter)
@@ -55,13 +55,13 @@ public struct CSVLoader: Sendable {
             if !reader.isBlank(cells) { firstLine = line; break }
             cells.removeAll()
         }
-        guard !cells.isEmpty else { throw DataError(path: path, "has no data rows") }
+        guard !cells.isEmpty else { throw CairnError.data(path: path, "has no data rows") }
         let columnCount = cells.count
         let hasHeader = cells.contains { DecimalParser.parse(base, $0.start, $0.end) == nil }
         let header = hasHeader ? cells.map { reader.text(of: $0) } : nil
         let targetColumns = try resolveTargetColumns(header: header, columnCount: columnCount, path: path)
         let featureColumns = (0..<columnCount).filter { !targetColumns.contains($0) }
-        guard !featureColumns.isEmpty else { throw DataError(path: path, "has no feature columns besides the target") }
+        guard !featureColumns.isEmpty else { throw CairnError.data(path: path, "has no feature columns besides the target") }
 
         // About as many rows as the file has bytes per first record, and never more than it can hold
         // (every cell takes at least one byte and a separator).
@@ -113,15 +113,15 @@ public struct CSVLoader: Sendable {
                 // A blank line.
                 if filled == 1, let bad, !bad.cell.quoted, reader.text(of: bad.cell).isEmpty { continue }
                 guard filled == columnCount else {
-                    throw DataError(path: path, line: line, "has \(filled) cells, expected \(columnCount) (ragged row)")
+                    throw CairnError.data(path: path, line: line, "has \(filled) cells, expected \(columnCount) (ragged row)")
                 }
                 if let bad {
                     let text = reader.text(of: bad.cell)
-                    throw DataError(path: path, line: line,
+                    throw CairnError.data(path: path, line: line,
                                     "column \(bad.index + 1): '\(text.prefix(40))' is not a number")
                 }
                 for c in 0..<columnCount where !row[c].isFinite {
-                    throw DataError(path: path, line: line, "column \(c + 1): \(row[c]) is not a finite number")
+                    throw CairnError.data(path: path, line: line, "column \(c + 1): \(row[c]) is not a finite number")
                 }
                 for run in runs {
                     features.append(contentsOf: UnsafeBufferPointer(start: row + run.lowerBound, count: run.count))
@@ -130,7 +130,7 @@ public struct CSVLoader: Sendable {
                 case .classification:
                     let label = row[targetColumns[0]]
                     guard label >= 0, label == label.rounded(), label <= Self.maximumClassID else {
-                        throw DataError(path: path, line: line,
+                        throw CairnError.data(path: path, line: line,
                                         "label \(label) is not a class id (a whole number from 0 to 999999)")
                     }
                     labels.append(Int32(label))
@@ -139,7 +139,7 @@ public struct CSVLoader: Sendable {
                 }
             }
         }
-        guard !features.isEmpty else { throw DataError(path: path, "has a header but no data rows") }
+        guard !features.isEmpty else { throw CairnError.data(path: path, "has a header but no data rows") }
         let targets: DatasetTargets = task == .classification
             ? .labels(labels) : .values(values, columns: targetColumns.count)
         return Dataset(source: path, features: features, width: featureColumns.count, targets: targets)
@@ -161,7 +161,7 @@ public struct CSVLoader: Sendable {
         }
         if semicolons > 0 || tabs > 0 {
             let (found, flag) = semicolons >= tabs ? ("semicolons", "';'") : ("tabs", "tab")
-            throw DataError(path: path, line: 1, "has no comma but \(found) in its first line; read it with --delimiter \(flag)")
+            throw CairnError.data(path: path, line: 1, "has no comma but \(found) in its first line; read it with --delimiter \(flag)")
         }
     }
 
@@ -178,11 +178,11 @@ public struct CSVLoader: Sendable {
             } else if let index = Int(name), index >= 0, index < columnCount {
                 columns.append(index)
             } else {
-                throw DataError(path: path, "has no column '\(name)' (columns: \(header?.joined(separator: ",").prefix(80) ?? "0..\(columnCount - 1)"))")
+                throw CairnError.data(path: path, "has no column '\(name)' (columns: \(header?.joined(separator: ",").prefix(80) ?? "0..\(columnCount - 1)"))")
             }
         }
         if task == .classification, columns.count != 1 {
-            throw DataError(path: path, "classification takes one label column, got \(columns.count)")
+            throw CairnError.data(path: path, "classification takes one label column, got \(columns.count)")
         }
         return columns
     }
@@ -193,14 +193,14 @@ func readFile(_ path: String, limit: Int) throws -> Data {
     let url = URL(fileURLWithPath: path)
     var isDirectory: ObjCBool = false
     guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-        throw DataError(path: path, "no such file")
+        throw CairnError(path: path, kind: .notFound)
     }
-    guard !isDirectory.boolValue else { throw DataError(path: path, "is a directory, not a data file") }
+    guard !isDirectory.boolValue else { throw CairnError.data(path: path, "is a directory, not a data file") }
     let size = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-    guard size <= limit else { throw DataError(path: path, "is \(size) bytes, more than the limit of \(limit)") }
+    guard size <= limit else { throw CairnError.data(path: path, "is \(size) bytes, more than the limit of \(limit)") }
     do {
         return try Data(contentsOf: url)
     } catch {
-        throw DataError(path: path, "cannot be read (\(error.localizedDescription))")
+        throw CairnError(.io, path: path, "cannot be read", cause: error)
     }
 }

@@ -32,15 +32,15 @@ public enum DataFiles {
                             delimiter: UInt8 = UInt8(ascii: ",")) throws -> Dataset {
         let lower = path.lowercased()
         if lower.hasSuffix(".npy") {
-            guard let labels else { throw DataError(path: path, "NPY data needs --labels FILE.npy") }
+            guard let labels else { throw CairnError.data(path: path, "NPY data needs --labels FILE.npy") }
             guard task == .classification else {
-                throw DataError(path: path, "NPY data is supported for classification; use CSV for regression")
+                throw CairnError.data(path: path, "NPY data is supported for classification; use CSV for regression")
             }
             return try NPYLoader.load(features: path, labels: labels)
         }
         if !isCSV(path) {
-            guard let labels else { throw DataError(path: path, "IDX data needs --labels FILE") }
-            guard task == .classification else { throw DataError(path: path, "IDX data is for classification") }
+            guard let labels else { throw CairnError.data(path: path, "IDX data needs --labels FILE") }
+            guard task == .classification else { throw CairnError.data(path: path, "IDX data is for classification") }
             return try IDXLoader.load(images: path, labels: labels)
         }
         return try CSVLoader(labelColumn: labelColumn, task: task, delimiter: delimiter).load(path: path)

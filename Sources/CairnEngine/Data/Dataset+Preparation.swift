@@ -14,12 +14,12 @@ public enum DataPreparation {
         guard let census = ClassCensus(labels: labels, classes: max(classes, 1)) else {
             let bad = labels.first { Int($0) >= classes } ?? 0
             let whose = fromCheckpoint ? "the checkpoint was trained on" : "of --classes \(classes)"
-            throw DataError(path: train.source, "label \(bad) is outside the \(classes) classes \(whose) (0 to \(classes - 1))")
+            throw CairnError.data(path: train.source, "label \(bad) is outside the \(classes) classes \(whose) (0 to \(classes - 1))")
         }
         if let validation, case .labels(let valLabels) = validation.targets,
            ClassCensus(labels: valLabels, classes: census.classes) == nil {
             let bad = valLabels.first { Int($0) >= census.classes } ?? 0
-            throw DataError(path: validation.source,
+            throw CairnError.data(path: validation.source,
                             "label \(bad) is not one of the \(census.classes) training classes (0 to \(census.classes - 1))")
         }
         var notices: [String] = []

@@ -1,3 +1,5 @@
+import CairnFormat
+
 /// A table of samples in memory: features row-major `[count, width]` as Float, and either integer
 /// class labels or real-valued regression targets.
 public struct Dataset: Sendable {
@@ -54,7 +56,7 @@ public enum DatasetTargets: Sendable, Equatable {
         ids.reserveCapacity(values.count)
         for (i, v) in values.enumerated() {
             guard v >= 0, v == v.rounded(), v < 1_000_000 else {
-                throw DataError(path: path, "label \(i) (\(v)) is not a class id")
+                throw CairnError.data(path: path, "label \(i) (\(v)) is not a class id")
             }
             ids.append(Int32(v))
         }
@@ -67,24 +69,5 @@ public enum DatasetTargets: Sendable, Equatable {
         case .labels(let labels): return Int(labels.max() ?? -1) + 1
         case .values(_, let columns): return columns
         }
-    }
-}
-
-/// Why a data file cannot be used. The description is one line naming the file, the place and the cause.
-public struct DataError: Error, CustomStringConvertible, Equatable, Sendable {
-    public var path: String
-    /// 1-based line for text files, when known.
-    public var line: Int?
-    public var reason: String
-
-    public init(path: String, line: Int? = nil, _ reason: String) {
-        self.path = path
-        self.line = line
-        self.reason = reason
-    }
-
-    public var description: String {
-        if let line { return "\(path): line \(line): \(reason)" }
-        return "\(path): \(reason)"
     }
 }

@@ -1,3 +1,4 @@
+import CairnFormat
 import Foundation
 
 /// What a data file says about itself in a sidecar beside it, `<file>.preprocessing.json`:
@@ -25,12 +26,12 @@ public struct DatasetDefaults: Equatable, Sendable {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         guard let data = FileManager.default.contents(atPath: path),
               let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
-            throw DataError(path: path, "is not a JSON object (the preprocessing defaults of \(dataPath))")
+            throw CairnError.data(path: path, "is not a JSON object (the preprocessing defaults of \(dataPath))")
         }
         var defaults = DatasetDefaults(path: path, scale: nil, why: object["why"] as? String)
         if let value = object["scale"] {
             guard let number = value as? NSNumber, case let scale = number.floatValue, scale.isFinite, scale != 0 else {
-                throw DataError(path: path, "'scale' must be a finite non-zero number")
+                throw CairnError.data(path: path, "'scale' must be a finite non-zero number")
             }
             defaults.scale = scale
         }

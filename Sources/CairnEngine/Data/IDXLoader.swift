@@ -1,3 +1,4 @@
+import CairnFormat
 import Foundation
 
 /// Reads MNIST's IDX format: an images file (magic `0x00000803`-style: two zero bytes, a type byte,
@@ -18,10 +19,10 @@ public enum IDXLoader {
         let x = try read(path: images)
         let y = try read(path: labels)
         guard y.dimensions.count == 1 else {
-            throw DataError(path: labels, "labels must be a rank-1 IDX array, found rank \(y.dimensions.count)")
+            throw CairnError.data(path: labels, "labels must be a rank-1 IDX array, found rank \(y.dimensions.count)")
         }
         guard let count = x.dimensions.first, count == y.dimensions[0] else {
-            throw DataError(path: labels, "has \(y.dimensions[0]) labels but \(images) has \(x.dimensions.first ?? 0) samples")
+            throw CairnError.data(path: labels, "has \(y.dimensions[0]) labels but \(images) has \(x.dimensions.first ?? 0) samples")
         }
         let ids = try DatasetTargets.classIDs(y.values, path: labels)
         let width = x.dimensions.dropFirst().reduce(1, *)
@@ -36,20 +37,20 @@ public enum IDXLoader {
 
     static func decode(_ data: Data, path: String) throws -> Array {
         let bytes = [UInt8](data)
-        guard bytes.count >= 4 else { throw DataError(path: path, "is \(bytes.count) bytes, too short for an IDX header") }
-        guard bytes[0] == 0, bytes[1] == 0 else { throw DataError(path: path, "is not an IDX file (bad magic number)") }
+        guard bytes.count >= 4 else { throw CairnError.data(path: path, "is \(bytes.count) bytes, too short for an IDX header") }
+        guard bytes[0] == 0, bytes[1] == 0 else { throw CairnError.data(path: path, "is not an IDX file (bad magic number)") }
         let elementSize: Int
         switch bytes[2] {
         case 0x08, 0x09: elementSize = 1
         case 0x0B: elementSize = 2
         case 0x0C, 0x0D: elementSize = 4
         case 0x0E: elementSize = 8
-        default: throw DataError(path: path, "has unknown IDX element type 0x\(String(bytes[2], radix: 16))")
+        default: throw CairnError.data(path: path, "has unknown IDX element type 0x\(String(bytes[2], radix: 16))")
         }
         let rank = Int(bytes[3])
-        guard rank >= 1, rank <= 8 else { throw DataError(path: path, "has IDX rank \(rank), expected 1 to 8") }
+        guard rank >= 1, rank <= 8 else { throw CairnError.data(path: path, "has IDX rank \(rank), expected 1 to 8") }
         let headerSize = 4 + 4 * rank
-        guard bytes.count >= headerSize else { throw DataError(path: path, "is truncated in its IDX header") }
+        guard bytes.count >= headerSize else { throw CairnError.data(path: path, "is truncated in its IDX header") }
         var dimensions = [Int]()
         var count = 1
         for d in 0..<rank {
@@ -57,11 +58,11 @@ public enum IDXLoader {
             let dim = Int(bytes[o]) << 24 | Int(bytes[o + 1]) << 16 | Int(bytes[o + 2]) << 8 | Int(bytes[o + 3])
             dimensions.append(dim)
             count = count.multipliedReportingOverflow(by: dim).partialValue
-            guard count <= bytes.count else { throw DataError(path: path, "declares \(dimensions) elements, more than the file holds") }
+            guard count <= bytes.count else { throw CairnError.data(path: path, "declares \(dimensions) elements, more than the file holds") }
         }
         let expected = headerSize + count * elementSize
         guard bytes.count == expected else {
-            throw DataError(path: path, "is \(bytes.count) bytes, but its header \(dimensions) needs \(expected) (truncated or padded)")
+            throw CairnError.data(path: path, "is \(bytes.count) bytes, but its header \(dimensions) needs \(expected) (truncated or padded)")
         }
         var values = [Float](repeating: 0, count: count)
         bytes.withUnsafeBufferPointer { raw in
@@ -79,7 +80,7 @@ public enum IDXLoader {
             }
         }
         if let bad = values.firstIndex(where: { !$0.isFinite }) {
-            throw DataError(path: path, "element \(bad) is not a finite number")
+            throw CairnError.data(path: path, "element \(bad) is not a finite number")
         }
         return Array(dimensions: dimensions, values: values)
     }

@@ -1,3 +1,4 @@
+import CairnFormat
 import Foundation
 
 /// Reads NumPy's `.npy` format (versions 1-3): C-order arrays of float32, float64, (u)int8/16/32/64
@@ -17,7 +18,7 @@ public enum NPYLoader {
         let y = try read(path: labels)
         let count = x.shape.first ?? 1
         guard y.shape.count == 1, y.shape[0] == count else {
-            throw DataError(path: labels, "has labels of shape \(y.shape), expected [\(count)] to match \(features)")
+            throw CairnError.data(path: labels, "has labels of shape \(y.shape), expected [\(count)] to match \(features)")
         }
         let ids = try DatasetTargets.classIDs(y.values, path: labels)
         let width = x.shape.count <= 1 ? 1 : x.shape.dropFirst().reduce(1, *)
@@ -29,25 +30,25 @@ public enum NPYLoader {
     public static func read(path: String) throws -> Array {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
-            throw DataError(path: path, "no such file")
+            throw CairnError(path: path, kind: .notFound)
         }
-        guard !isDirectory.boolValue else { throw DataError(path: path, "is a directory, not a data file") }
+        guard !isDirectory.boolValue else { throw CairnError.data(path: path, "is a directory, not a data file") }
         let handle: FileHandle
         do { handle = try FileHandle(forReadingFrom: URL(fileURLWithPath: path)) } catch {
-            throw DataError(path: path, "cannot be read (\(error.localizedDescription))")
+            throw CairnError(.io, path: path, "cannot be read", cause: error)
         }
         defer { try? handle.close() }
         func next(_ count: Int) throws -> Data {
             do { return try handle.read(upToCount: count) ?? Data() } catch {
-                throw DataError(path: path, "cannot be read (\(error.localizedDescription))")
+                throw CairnError(.io, path: path, "cannot be read", cause: error)
             }
         }
         let fileSize: Int
         do { fileSize = Int(try handle.seekToEnd()); try handle.seek(toOffset: 0) } catch {
-            throw DataError(path: path, "cannot be read (\(error.localizedDescription))")
+            throw CairnError(.io, path: path, "cannot be read", cause: error)
         }
         guard fileSize <= maximumFileSize else {
-            throw DataError(path: path, "is \(fileSize) bytes, more than the limit of \(maximumFileSize)")
+            throw CairnError.data(path: path, "is \(fileSize) bytes, more than the limit of \(maximumFileSize)")
         }
         var prefix = try next(12)
         let headerEnd = try Header.end(of: [UInt8](prefix), fileSize: fileSize, path: path)
@@ -62,7 +63,7 @@ public enum NPYLoader {
                 let chunk: Data
                 do { chunk = try next(elements * header.size) } catch { failure = error; break }
                 guard chunk.count == elements * header.size else {
-                    failure = DataError(path: path, "is truncated: its data ends before the \(header.count) values its header declares")
+                    failure = CairnError.data(path: path, "is truncated: its data ends before the \(header.count) values its header declares")
                     break
                 }
                 chunk.withUnsafeBytes { raw in
@@ -76,7 +77,7 @@ public enum NPYLoader {
         }
         if let failure { throw failure }
         if let bad = values.firstIndex(where: { !$0.isFinite }) {
-            throw DataError(path: path, "element \(bad) is not a finite number")
+            throw CairnError.data(path: path, "element \(bad) is not a finite number")
         }
         return Array(shape: header.shape, values: values)
     }
@@ -91,7 +92,7 @@ public enum NPYLoader {
             values.withUnsafeMutableBufferPointer { header.convert(UnsafeRawBufferPointer(rebasing: raw[headerEnd...]), into: $0) }
         }
         if let bad = values.firstIndex(where: { !$0.isFinite }) {
-            throw DataError(path: path, "element \(bad) is not a finite number")
+            throw CairnError.data(path: path, "element \(bad) is not a finite number")
         }
         return Array(shape: header.shape, values: values)
     }
@@ -108,7 +109,7 @@ public enum NPYLoader {
         static func end(of bytes: [UInt8], fileSize: Int, path: String) throws -> Int {
             let magic: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59]
             guard bytes.count >= 10, Swift.Array(bytes[0..<6]) == magic else {
-                throw DataError(path: path, "is not a .npy file (bad magic)")
+                throw CairnError.data(path: path, "is not a .npy file (bad magic)")
             }
             let headerLength: Int
             let headerStart: Int
@@ -117,14 +118,14 @@ public enum NPYLoader {
                 headerLength = Int(bytes[8]) | Int(bytes[9]) << 8
                 headerStart = 10
             case 2, 3:
-                guard bytes.count >= 12 else { throw DataError(path: path, "is truncated in its .npy header") }
+                guard bytes.count >= 12 else { throw CairnError.data(path: path, "is truncated in its .npy header") }
                 headerLength = Int(bytes[8]) | Int(bytes[9]) << 8 | Int(bytes[10]) << 16 | Int(bytes[11]) << 24
                 headerStart = 12
             default:
-                throw DataError(path: path, "has unsupported .npy version \(bytes[6])")
+                throw CairnError.data(path: path, "has unsupported .npy version \(bytes[6])")
             }
             guard headerLength <= 1 << 20, headerStart + headerLength <= fileSize else {
-                throw DataError(path: path, "has a .npy header length \(headerLength) beyond the file")
+                throw CairnError.data(path: path, "has a .npy header length \(headerLength) beyond the file")
             }
             return headerStart + headerLength
         }
@@ -134,37 +135,37 @@ public enum NPYLoader {
         init(prefix bytes: [UInt8], dataBytes: Int, path: String) throws {
             let headerStart = bytes[6] == 1 ? 10 : 12
             guard let header = String(bytes: bytes[headerStart...], encoding: .utf8) else {
-                throw DataError(path: path, "has a .npy header that is not text")
+                throw CairnError.data(path: path, "has a .npy header that is not text")
             }
             let descr = try NPYLoader.field("descr", in: header, path: path)
             let fortran = try NPYLoader.field("fortran_order", in: header, path: path)
             let shapeText = try NPYLoader.field("shape", in: header, path: path)
-            guard fortran.hasPrefix("False") else { throw DataError(path: path, "is in Fortran order; save it with C order") }
+            guard fortran.hasPrefix("False") else { throw CairnError.data(path: path, "is in Fortran order; save it with C order") }
             let dtype = descr.trimmingCharacters(in: CharacterSet(charactersIn: "'\" "))
             guard dtype.count >= 2, let kind = dtype.dropFirst().first,
-                  let size = Int(dtype.dropFirst(2)) else { throw DataError(path: path, "has unknown dtype '\(dtype)'") }
+                  let size = Int(dtype.dropFirst(2)) else { throw CairnError.data(path: path, "has unknown dtype '\(dtype)'") }
             let order = dtype.first!
             guard order == "<" || order == ">" || order == "|" || order == "=" else {
-                throw DataError(path: path, "has unknown byte order in dtype '\(dtype)'")
+                throw CairnError.data(path: path, "has unknown byte order in dtype '\(dtype)'")
             }
             let supported: Set<String> = ["f4", "f8", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "b1"]
-            guard supported.contains("\(kind)\(size)") else { throw DataError(path: path, "has unsupported dtype '\(dtype)'") }
+            guard supported.contains("\(kind)\(size)") else { throw CairnError.data(path: path, "has unsupported dtype '\(dtype)'") }
             let inner = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "() "))
             var shape = [Int]()
             for part in inner.split(separator: ",") {
                 let t = part.trimmingCharacters(in: .whitespaces)
                 if t.isEmpty { continue }
-                guard let d = Int(t), d >= 0 else { throw DataError(path: path, "has a bad shape \(shapeText)") }
+                guard let d = Int(t), d >= 0 else { throw CairnError.data(path: path, "has a bad shape \(shapeText)") }
                 shape.append(d)
             }
             var count = 1
             for d in shape {
                 let (p, o) = count.multipliedReportingOverflow(by: d)
-                guard !o, p <= dataBytes else { throw DataError(path: path, "declares shape \(shape), more than the file holds") }
+                guard !o, p <= dataBytes else { throw CairnError.data(path: path, "declares shape \(shape), more than the file holds") }
                 count = p
             }
             guard dataBytes == count * size else {
-                throw DataError(path: path, "holds \(dataBytes) data bytes, but shape \(shape) of \(dtype) needs \(count * size)")
+                throw CairnError.data(path: path, "holds \(dataBytes) data bytes, but shape \(shape) of \(dtype) needs \(count * size)")
             }
             self.kind = kind
             self.size = size
@@ -205,7 +206,7 @@ public enum NPYLoader {
     /// The text after `'key':` in a .npy header dictionary, up to the next top-level comma.
     static func field(_ key: String, in header: String, path: String) throws -> String {
         guard let range = header.range(of: "'\(key)':") else {
-            throw DataError(path: path, "has a .npy header without '\(key)'")
+            throw CairnError.data(path: path, "has a .npy header without '\(key)'")
         }
         var depth = 0
         var out = ""

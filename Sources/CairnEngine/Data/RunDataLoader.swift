@@ -115,7 +115,7 @@ public struct RunData {
             trainPath = data
         } else {
             guard let bundled = DataFiles.bundledDigits() else {
-                throw DataError(path: "Fixtures/datasets/digits.csv",
+                throw CairnError.data(path: "Fixtures/datasets/digits.csv",
                                 "bundled data not found; run from the repository or pass --data FILE")
             }
             trainPath = bundled
@@ -128,7 +128,7 @@ public struct RunData {
         let delimiter = request.delimiter ?? RunDataRequest.comma
         let loaded = try DataFiles.load(trainPath, labels: request.labels, labelColumn: request.labelColumn, task: task,
                                         delimiter: delimiter)
-        guard loaded.count > 0 else { throw DataError(path: trainPath, "has no samples") }
+        guard loaded.count > 0 else { throw CairnError.data(path: trainPath, "has no samples") }
         var train = loaded
         var validation: Dataset?
         var split = 0.0
@@ -136,7 +136,7 @@ public struct RunData {
             let loadedValidation = try DataFiles.load(valPath, labels: request.validationLabels,
                                                       labelColumn: request.labelColumn, task: task, delimiter: delimiter)
             guard loadedValidation.width == loaded.width else {
-                throw DataError(path: valPath, "has \(loadedValidation.width) features per sample, \(trainPath) has \(loaded.width)")
+                throw CairnError.data(path: valPath, "has \(loadedValidation.width) features per sample, \(trainPath) has \(loaded.width)")
             }
             validation = loadedValidation
         } else {

@@ -57,12 +57,12 @@ public final class Network {
     /// Values per output row (the last node's width: classes for a classifier).
     public var outputWidth: Int { nodes[nodes.count - 1].width }
 
-    /// Validates the graph (throwing its `GraphError`), creates the parameters (zero; call
+    /// Validates the graph (throwing a `CairnError` `invalidGraph` naming the node), creates the parameters (zero; call
     /// `initialize`), preallocates workspaces for up to `maxBatch` rows and starts a team of
     /// `threads` threads (default: one per processor).
     public init(graph: GraphSpec, maxBatch: Int, threads: Int = ThreadTeam.defaultThreadCount) throws {
         let shapes = try graph.validate()
-        guard maxBatch >= 1, maxBatch <= Self.maximumBatch else { throw EngineError.invalidMaxBatch(maxBatch) }
+        guard maxBatch >= 1, maxBatch <= Self.maximumBatch else { throw CairnError(.invalidArgument, "maxBatch \(maxBatch) is out of range (1 to \(Self.maximumBatch))") }
         self.graph = graph
         self.maxBatch = maxBatch
         self.task = graph.hasSoftmaxHead ? .classification : .regression
@@ -117,9 +117,9 @@ public final class Network {
         for node in compiled {
             let (rows, overflow) = node.width.multipliedReportingOverflow(by: maxBatch)
             let copies = (node.kind == .input ? 0 : 1) + (node.needsGradient ? 1 : 0) + (node.hasMask ? 1 : 0)
-            guard !overflow, rows <= Self.maximumWorkspace else { throw EngineError.workspaceTooLarge(elements: Int.max) }
+            guard !overflow, rows <= Self.maximumWorkspace else { throw CairnError(.limitExceeded, "network workspaces would need \(Int.max) floats, more than the limit") }
             total += rows * copies
-            guard total <= Self.maximumWorkspace else { throw EngineError.workspaceTooLarge(elements: total) }
+            guard total <= Self.maximumWorkspace else { throw CairnError(.limitExceeded, "network workspaces would need \(total) floats, more than the limit") }
         }
         let base = UnsafeMutablePointer<Float>.allocate(capacity: max(total, 1))
         base.initialize(repeating: 0, count: max(total, 1))
@@ -158,9 +158,9 @@ public final class Network {
     /// array must have the parameter's element count; nothing changes when one does not.
     public func load(values: [String: [Float]]) throws {
         for (name, array) in values {
-            guard let parameter = parameter(named: name) else { throw EngineError.unknownParameter(name) }
+            guard let parameter = parameter(named: name) else { throw CairnError(.incompatible, "the network has no parameter '\(name)'") }
             guard array.count == parameter.count else {
-                throw EngineError.parameterMismatch(name: name, expected: parameter.count, actual: array.count)
+                throw CairnError(.incompatible, "parameter '\(name)' has \(array.count) values, expected \(parameter.count)")
             }
         }
         for (name, array) in values { parameter(named: name)!.values = array }

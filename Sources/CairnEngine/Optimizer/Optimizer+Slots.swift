@@ -1,3 +1,5 @@
+import CairnFormat
+
 extension Optimizer {
     /// The slot-name suffixes this optimizer keeps per parameter: `momentum` for momentum,
     /// `adam_m` and `adam_v` for adam and adamw, none for sgd.
@@ -26,21 +28,21 @@ extension Optimizer {
     /// Restores the state saved by `slots()` and `stepCount`. Every slot must be present with the
     /// parameter's element count and no others may be given; on error nothing changes.
     public func restore(slots: [String: [Float]], stepCount: Int) throws {
-        guard stepCount >= 0 else { throw EngineError.invalidStepCount(stepCount) }
+        guard stepCount >= 0 else { throw CairnError(.invalidCheckpoint, "optimizer step count \(stepCount) is negative") }
         var expected = Set<String>()
         for index in names.indices {
             let count = counts[index]
             for suffix in slotSuffixes {
                 let name = names[index] + "." + suffix
                 expected.insert(name)
-                guard let values = slots[name] else { throw EngineError.missingSlot(name) }
+                guard let values = slots[name] else { throw CairnError(.invalidCheckpoint, "optimizer slot '\(name)' is missing") }
                 guard values.count == count else {
-                    throw EngineError.slotSizeMismatch(slot: name, expected: count, actual: values.count)
+                    throw CairnError(.invalidCheckpoint, "optimizer slot '\(name)' has \(values.count) values, expected \(count)")
                 }
             }
         }
         if let extra = slots.keys.sorted().first(where: { !expected.contains($0) }) {
-            throw EngineError.unexpectedSlot(extra)
+            throw CairnError(.invalidCheckpoint, "optimizer slot '\(extra)' does not belong to this optimizer")
         }
         for index in names.indices {
             for suffix in slotSuffixes {

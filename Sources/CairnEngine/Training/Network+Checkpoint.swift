@@ -9,7 +9,7 @@ extension Network {
         do {
             try self.init(graph: checkpoint.manifest.graph, maxBatch: maxBatch, threads: threads)
         } catch {
-            throw CheckpointError(path: path, "\(error)")
+            throw CairnError.naming(path, error, otherwise: .invalidCheckpoint)
         }
         try loadParameters(from: checkpoint, path: path)
     }
@@ -18,10 +18,10 @@ extension Network {
     public func loadParameters(from checkpoint: Checkpoint, path: String, skipping skipped: Set<String> = []) throws {
         for parameter in parameters where !skipped.contains(parameter.node) {
             guard let saved = checkpoint.tensor(named: parameter.name) else {
-                throw CheckpointError(path: path, "tensor \(parameter.name) is missing")
+                throw CairnError.checkpoint(path: path, "tensor \(parameter.name) is missing")
             }
             guard saved.shape == parameter.shape, saved.values.count == parameter.values.count else {
-                throw CheckpointError(path: path, "tensor \(parameter.name): shape \(saved.shape) does not fit the graph's \(parameter.shape)")
+                throw CairnError.incompatible(path: path, "tensor \(parameter.name): shape \(saved.shape) does not fit the graph's \(parameter.shape)")
             }
             parameter.values = saved.values
         }
@@ -38,7 +38,7 @@ extension Optimizer {
         do {
             try restore(slots: slots, stepCount: checkpoint.manifest.training.optimizerSteps)
         } catch {
-            throw CheckpointError(path: path, "optimiser state: \(error)")
+            throw CairnError.checkpoint(path: path, "optimiser state", cause: error)
         }
     }
 }

@@ -36,7 +36,7 @@ public struct ResumePlan: Sendable, Equatable {
         if let out {
             let later = RunFolder(path: out).periodicCheckpoints().filter { isAfter($0, position) }
             if let first = later.first {
-                throw CheckpointError(path: out, "already holds checkpoints after \(path) (\(first)\(later.count > 1 ? " and \(later.count - 1) more" : "")); resuming into it would replace them: choose another --out")
+                throw CairnError(.alreadyExists, path: out, "already holds checkpoints after \(path) (\(first)\(later.count > 1 ? " and \(later.count - 1) more" : "")); resuming into it would replace them: choose another --out")
             }
             return ResumePlan(checkpoint: path, directory: out, notice: nil)
         }

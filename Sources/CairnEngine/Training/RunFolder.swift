@@ -13,7 +13,7 @@ public struct RunFolder: Sendable {
     public func create() throws {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw CheckpointError(path: path, "exists and is not a folder") }
+            guard isDirectory.boolValue else { throw CairnError(.alreadyExists, path: path, "exists and is not a folder") }
             return
         }
         // URL, not NSString: Foundation's `deletingLastPathComponent` on a one-character NSString path
@@ -21,7 +21,7 @@ public struct RunFolder: Sendable {
         let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
         if !parent.isEmpty, parent != path, parent != URL(fileURLWithPath: path).path { try RunFolder(path: parent).create() }
         guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
-            throw CheckpointError(path: path, "cannot create the run folder (\(String(cString: strerror(errno))))")
+            throw CairnError.io(path: path, "cannot create the run folder", call: "mkdir", errno: errno)
         }
     }
 
@@ -32,12 +32,12 @@ public struct RunFolder: Sendable {
         let temporary = (path as NSString).appendingPathComponent(".\(name).\(getpid()).tmp")
         unlink(temporary)
         guard symlink(target, temporary) == 0 else {
-            throw CheckpointError(path: linkPath, "cannot create link (\(String(cString: strerror(errno))))")
+            throw CairnError.io(path: linkPath, "cannot create link", call: "symlink", errno: errno)
         }
         guard rename(temporary, linkPath) == 0 else {
-            let message = String(cString: strerror(errno))
+            let code = errno
             unlink(temporary)
-            throw CheckpointError(path: linkPath, "cannot replace link (\(message))")
+            throw CairnError.io(path: linkPath, "cannot replace link", call: "rename", errno: code)
         }
         let directory = open(path, O_RDONLY)
         if directory >= 0 {

@@ -63,30 +63,30 @@ public final class Trainer {
 
     private func checkConsistency() throws {
         guard train.width == network.inputWidth else {
-            throw TrainingError(.dataMismatch, "\(train.source): samples have \(train.width) features, the model's input takes \(network.inputWidth)")
+            throw CairnError.incompatible(path: train.source, "samples have \(train.width) features, the model's input takes \(network.inputWidth)")
         }
         if let validation, validation.width != network.inputWidth {
-            throw TrainingError(.dataMismatch, "\(validation.source): samples have \(validation.width) features, the model's input takes \(network.inputWidth)")
+            throw CairnError.incompatible(path: validation.source, "samples have \(validation.width) features, the model's input takes \(network.inputWidth)")
         }
         for set in [train] + (validation.map { [$0] } ?? []) {
             switch set.targets {
             case .labels(let labels):
                 guard manifest.task == .classification else {
-                    throw TrainingError(.dataMismatch, "\(set.source): has class labels but the model does regression")
+                    throw CairnError.incompatible(path: set.source, "has class labels but the model does regression")
                 }
                 if let bad = labels.first(where: { Int($0) >= network.outputWidth }) {
-                    throw TrainingError(.dataMismatch, "\(set.source): label \(bad) is out of range for a model with \(network.outputWidth) classes")
+                    throw CairnError.incompatible(path: set.source, "label \(bad) is out of range for a model with \(network.outputWidth) classes")
                 }
             case .values(_, let columns):
                 guard manifest.task == .regression, columns == network.outputWidth else {
-                    throw TrainingError(.dataMismatch, "\(set.source): has \(columns) target columns, the model outputs \(network.outputWidth)")
+                    throw CairnError.incompatible(path: set.source, "has \(columns) target columns, the model outputs \(network.outputWidth)")
                 }
             }
         }
         let state = manifest.training
         if state.stepInEpoch > 0 {
             guard order.count == train.count, state.stepInEpoch <= stepsPerEpoch else {
-                throw TrainingError(.inconsistentCheckpoint, "the checkpoint is mid-epoch (batch \(state.stepInEpoch)) but its sample order has \(order.count) entries for \(train.count) samples")
+                throw CairnError(.invalidCheckpoint, "the checkpoint is mid-epoch (batch \(state.stepInEpoch)) but its sample order has \(order.count) entries for \(train.count) samples")
             }
         }
     }
@@ -151,7 +151,7 @@ public final class Trainer {
                 trainedSamples += rows
                 guard loss.isFinite else {
                     let kept = lastCheckpoint.map { "; the last good checkpoint is \($0)" } ?? ""
-                    throw TrainingError(.nonFiniteLoss, "loss became \(loss) at epoch \(manifest.training.epoch + 1), batch \(b + 1) (step \(manifest.training.globalStep + 1)); lower the learning rate or clip gradients (--clip-norm)\(kept)")
+                    throw CairnError(.diverged, path: policy.directory, "loss became \(loss) at epoch \(manifest.training.epoch + 1), batch \(b + 1) (step \(manifest.training.globalStep + 1)); lower the learning rate or clip gradients (--clip-norm)\(kept)")
                 }
                 manifest.training.epochLossSum += loss * Double(rows)
                 manifest.training.epochSampleCount += rows

@@ -100,7 +100,7 @@ public enum LayerPlan {
                 fnmatch(pattern, layer.weightName, 0) == 0 && !chain.contains { $0.weightName == layer.weightName }
             }.sorted { GraphInference.naturalOrder($0.weightName, $1.weightName) }
             guard !matched.isEmpty else {
-                throw AuditError(path: path, "--layers pattern '\(pattern)' matches no 2-D weight")
+                throw CairnError.incompatible(path: path, "--layers pattern '\(pattern)' matches no 2-D weight")
             }
             chain += matched
         }
@@ -109,7 +109,7 @@ public enum LayerPlan {
             chain[i].alpha = activation == .leakyRelu ? 0.01 : 0
             if i + 1 < chain.count {
                 guard chain[i + 1].inputs == chain[i].units else {
-                    throw AuditError(path: path, "--layers: \(chain[i + 1].weightName) takes "
+                    throw CairnError.incompatible(path: path, "--layers: \(chain[i + 1].weightName) takes "
                                      + "\(chain[i + 1].inputs) inputs, "
                                      + "\(chain[i].weightName) gives \(chain[i].units)")
                 }

@@ -52,7 +52,7 @@ public enum WeightAudit {
             let weight = try input.load(wi)
             let bias = try layer.biasName.flatMap(input.index(of:)).map(input.load) ?? nil
             guard weight.count == layer.units * layer.inputs, bias.map({ $0.count == layer.units }) ?? true else {
-                throw AuditError(path: input.path,
+                throw CairnError.checkpoint(path: input.path,
                                  "\(layer.weightName) holds \(weight.count) values, "
                                     + "not \(layer.units) x \(layer.inputs)")
             }
@@ -164,7 +164,7 @@ public enum WeightAudit {
         let byName = Dictionary(before.layers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         for r in reports.indices {
             guard let old = byName[reports[r].name], old.units == reports[r].units else {
-                throw AuditError(path: baseline.path,
+                throw CairnError.incompatible(path: baseline.path,
                                  "has no layer \(reports[r].name) of \(reports[r].units) units to compare with")
             }
             var groupOf = [Int: Int]()

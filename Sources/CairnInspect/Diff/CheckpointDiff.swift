@@ -129,7 +129,7 @@ public enum CheckpointDiff {
         let entries = Dictionary(input.source.entries.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         if let graph = input.graph {
             if let join = graph.nodes.first(where: { $0.kind == .add }) {
-                throw DiffError(
+                throw CairnError.incompatible(
                     path: input.path, "--match-neurons aligns chains of dense layers; node \(join.name) joins two paths"
                 )
             }
@@ -149,7 +149,7 @@ public enum CheckpointDiff {
     static func match(_ a: DiffInput, _ b: DiffInput) throws -> NeuronMatching {
         let names = try denseLayerNames(a)
         guard !names.isEmpty else {
-            throw DiffError(path: a.path, "--match-neurons found no dense layers (2-D .weight tensors)")
+            throw CairnError.incompatible(path: a.path, "--match-neurons found no dense layers (2-D .weight tensors)")
         }
         func load(_ input: DiffInput) throws -> [NeuronMatching.DenseLayer] {
             var layers: [NeuronMatching.DenseLayer] = []
@@ -158,15 +158,15 @@ public enum CheckpointDiff {
                     let shape = input.source.entries.first(where: { $0.name == weightName })?.shape,
                     shape.count == 2
                 else {
-                    throw DiffError(path: input.path, "--match-neurons: no 2-D tensor \(weightName)")
+                    throw CairnError.incompatible(path: input.path, "--match-neurons: no 2-D tensor \(weightName)")
                 }
                 let bias = try biasName.flatMap { try values(input, $0) } ?? []
                 guard bias.isEmpty || bias.count == shape[0] else {
-                    throw DiffError(
+                    throw CairnError.incompatible(
                         path: input.path, "--match-neurons: \(biasName ?? "bias") does not have \(shape[0]) values")
                 }
                 if let previous = layers.last, previous.units != shape[1] {
-                    throw DiffError(
+                    throw CairnError.incompatible(
                         path: input.path,
                         "--match-neurons: \(weightName) takes \(shape[1]) inputs, the layer before has \(previous.units) units"
                     )
@@ -178,7 +178,7 @@ public enum CheckpointDiff {
         let layersA = try load(a), layersB = try load(b)
         for (x, y) in zip(layersA, layersB)
         where x.units != y.units || x.inputs != y.inputs || x.bias.count != y.bias.count {
-            throw DiffError(
+            throw CairnError.incompatible(
                 path: b.path,
                 "--match-neurons: \(y.name) is [\(y.units), \(y.inputs)], [\(x.units), \(x.inputs)] in \(a.path)")
         }

@@ -74,7 +74,7 @@ public enum Converter {
                 for index in indices {
                     do {
                         try cairn.write(entries[index], index: index, from: piecewise)
-                    } catch let refused as CairnError where refused.kind.name == "invalidArgument" {
+                    } catch let refused as CairnError where refused.code == .invalidArgument {
                         // Bytes the writer refuses (a bool other than 0 or 1) may be damage: the source's own
                         // checksum, over the whole tensor it has read, says so first.
                         try piecewise.finishPiecewise(index)

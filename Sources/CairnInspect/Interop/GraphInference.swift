@@ -12,7 +12,7 @@ public enum GraphInference {
     /// The perceptron the parameter tensors of `entries` form; throws `invalidModel` saying why they do not.
     public static func perceptron(from entries: [TensorEntry], activation: NodeKind, classification: Bool,
                                   path: String) throws -> GraphSpec {
-        func fail(_ why: String) -> InteropError { InteropError(path: path, .invalidModel("cannot infer an MLP graph: \(why) (give one with --model GRAPH.json)")) }
+        func fail(_ why: String) -> CairnError { CairnError(.invalidGraph, path: path, "cannot infer an MLP graph: \(why) (give one with --model GRAPH.json)") }
         var weights: [String: TensorEntry] = [:], biases: [String: TensorEntry] = [:]
         for entry in entries where entry.role == .parameter {
             if entry.name.hasSuffix(".weight") {
@@ -69,15 +69,15 @@ public enum GraphInference {
     /// is in `entries` with its shape.
     public static func check(_ graph: GraphSpec, against entries: [TensorEntry], path: String) throws {
         let definitions: [ParameterDefinition]
-        do { definitions = try graph.parameterDefinitions() } catch { throw InteropError(path: path, .invalidModel("\(error)")) }
+        do { definitions = try graph.parameterDefinitions() } catch { throw CairnError.naming(path, error, otherwise: .invalidGraph) }
         let byName = Dictionary(entries.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for parameter in definitions {
             let kind = graph.node(named: parameter.node)?.kind.rawValue ?? "graph"
             guard let entry = byName[parameter.name] else {
-                throw InteropError(path: path, .invalidModel("the graph's \(kind) node '\(parameter.node)' needs tensor \(parameter.name), which the file lacks"))
+                throw CairnError(.incompatible, path: path, "the graph's \(kind) node '\(parameter.node)' needs tensor \(parameter.name), which the file lacks")
             }
             guard entry.shape == parameter.shape else {
-                throw InteropError(path: path, .invalidModel("tensor \(parameter.name) has shape \(entry.shape), the graph needs \(parameter.shape)"))
+                throw CairnError(.shapeMismatch, path: path, "tensor \(parameter.name) has shape \(entry.shape), the graph needs \(parameter.shape)")
             }
         }
     }

@@ -50,7 +50,7 @@ public struct ImportManifest {
         if let given = options.graph {
             try GraphInference.check(given, against: entries, path: sourcePath)
             if options.task == .classification && !given.hasSoftmaxHead {
-                throw InteropError(path: sourcePath, .invalidModel("--task classification needs a graph that ends in softmax"))
+                throw CairnError(.invalidGraph, path: sourcePath, "--task classification needs a graph that ends in softmax")
             }
             graph = given
             origin = "given"
@@ -63,7 +63,7 @@ public struct ImportManifest {
                 graph = try GraphInference.perceptron(from: entries, activation: options.activation,
                                                       classification: options.task != .regression, path: sourcePath)
                 origin = "inferred"
-            } catch let error as InteropError {
+            } catch let error as CairnError {
                 notices.append("no graph recorded: \(error.description)")
             }
         }

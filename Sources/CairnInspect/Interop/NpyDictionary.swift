@@ -1,3 +1,4 @@
+import CairnFormat
 import Foundation
 
 /// The Python dict literal of an npy header: only the three keys NumPy writes, with string, boolean and
@@ -9,7 +10,7 @@ enum NpyDictionary {
         var shape: [Int]?
     }
 
-    static func parse(_ text: String, fail: (String) -> InteropError) throws -> Fields {
+    static func parse(_ text: String, fail: (String) -> CairnError) throws -> Fields {
         var scalars = Substring(text.trimmingCharacters(in: .whitespacesAndNewlines))
         var fields = Fields()
         func skipSpace() { while let c = scalars.first, c == " " || c == "\n" || c == "\t" { scalars.removeFirst() } }

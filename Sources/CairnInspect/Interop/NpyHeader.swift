@@ -89,23 +89,23 @@ public struct NpyHeader: Sendable, Equatable {
 
     /// Parses a header from the first bytes of an npy file; `path` and `item` name it in errors.
     public static func decode(_ bytes: [UInt8], path: String, item: String?) throws -> NpyHeader {
-        func fail(_ what: String) -> InteropError { InteropError(path: path, item: item, .malformed("npy header: \(what)")) }
+        func fail(_ what: String) -> CairnError { CairnError.malformed(path: path, item: item, "npy header: \(what)") }
         guard bytes.count >= 10, Array(bytes[0..<6]) == magic else { throw fail("bad magic (not a .npy file)") }
-        guard (1...3).contains(bytes[6]) else { throw InteropError(path: path, item: item, .unsupported("npy format version \(bytes[6]).\(bytes[7])")) }
+        guard (1...3).contains(bytes[6]) else { throw CairnError.unsupported(path: path, item: item, "npy format version \(bytes[6]).\(bytes[7])") }
         guard let total = requiredPrefix(bytes) else { throw fail("cut short") }
         guard total - 10 <= maximumHeaderBytes else {
-            throw InteropError(path: path, item: item, .limitExceeded("npy header of \(total) bytes (limit \(maximumHeaderBytes))"))
+            throw CairnError.limitExceeded(path: path, item: item, "npy header of \(total) bytes (limit \(maximumHeaderBytes))")
         }
-        guard bytes.count >= total else { throw InteropError(path: path, item: item, .truncated("npy header needs \(total) bytes, \(bytes.count) present")) }
+        guard bytes.count >= total else { throw CairnError.truncated(path: path, item: item, "npy header needs \(total) bytes, \(bytes.count) present") }
         let start = bytes[6] == 1 ? 10 : 12
         guard let text = String(bytes: bytes[start..<total], encoding: bytes[6] == 3 ? .utf8 : .isoLatin1) else { throw fail("not text") }
         let fields = try NpyDictionary.parse(text, fail: fail)
         guard let descr = fields.descr else { throw fail("no 'descr'") }
         guard let fortran = fields.fortranOrder else { throw fail("no 'fortran_order'") }
         guard let shape = fields.shape else { throw fail("no 'shape'") }
-        guard !fortran else { throw InteropError(path: path, item: item, .unsupported("Fortran-order array (save it C-ordered: np.ascontiguousarray)")) }
+        guard !fortran else { throw CairnError.unsupported(path: path, item: item, "Fortran-order array (save it C-ordered: np.ascontiguousarray)") }
         guard let dtype = dtype(descr: descr) else {
-            throw InteropError(path: path, item: item, .unsupported("NumPy dtype '\(descr)' has no Cairn equivalent"))
+            throw CairnError.unsupported(path: path, item: item, "NumPy dtype '\(descr)' has no Cairn equivalent")
         }
         guard Tensor.checkedElementCount(shape) != nil else { throw fail("shape \(shape) is negative, above rank 8 or too large") }
         var header = NpyHeader(dtype: dtype, shape: shape)

@@ -41,14 +41,14 @@ public struct SafetensorsHeader: Sendable, Equatable {
     /// Reads and checks the header of `file`.
     public static func read(_ file: ReadOnlyFile) throws -> SafetensorsHeader {
         let path = file.path
-        guard file.size >= 8 else { throw InteropError(path: path, .truncated("\(file.size) bytes, not even the 8-byte header length")) }
+        guard file.size >= 8 else { throw CairnError.truncated(path: path, "\(file.size) bytes, not even the 8-byte header length") }
         let lengthBytes = try file.read(count: 8, at: 0)
         let length = lengthBytes.withUnsafeBytes { UInt64(littleEndian: $0.loadUnaligned(as: UInt64.self)) }
         guard length <= UInt64(maximumHeaderBytes) else {
-            throw InteropError(path: path, .limitExceeded("header length \(length) bytes (limit \(maximumHeaderBytes))"))
+            throw CairnError.limitExceeded(path: path, "header length \(length) bytes (limit \(maximumHeaderBytes))")
         }
         guard Int64(length) <= file.size - 8 else {
-            throw InteropError(path: path, .truncated("header length \(length) runs past the end of the \(file.size)-byte file"))
+            throw CairnError.truncated(path: path, "header length \(length) runs past the end of the \(file.size)-byte file")
         }
         let json = try file.read(count: Int(length), at: 8)
         let bufferStart = 8 + Int64(length)
@@ -56,7 +56,7 @@ public struct SafetensorsHeader: Sendable, Equatable {
     }
 
     static func parse(_ json: [UInt8], bufferStart: Int64, bufferSize: Int64, path: String) throws -> SafetensorsHeader {
-        func malformed(_ item: String?, _ what: String) -> InteropError { InteropError(path: path, item: item, .malformed(what)) }
+        func malformed(_ item: String?, _ what: String) -> CairnError { CairnError.malformed(path: path, item: item, what) }
         guard String(bytes: json, encoding: .utf8) != nil,
               let object = try? JSONSerialization.jsonObject(with: Data(json)) else {
             throw malformed(nil, "header is not UTF-8 JSON")
@@ -77,7 +77,7 @@ public struct SafetensorsHeader: Sendable, Equatable {
             guard let fields = value as? [String: Any] else { throw malformed(name, "entry is not an object") }
             guard let dtypeName = fields["dtype"] as? String else { throw malformed(name, "no dtype string") }
             guard let dtype = dtypeNames[dtypeName] else {
-                throw InteropError(path: path, item: name, .unsupported("dtype '\(dtypeName)' (Cairn converts F32, F64, F16, BF16, I8, U8, I32, I64, BOOL)"))
+                throw CairnError.unsupported(path: path, item: name, "dtype '\(dtypeName)' (Cairn converts F32, F64, F16, BF16, I8, U8, I32, I64, BOOL)")
             }
             guard let shapeValues = fields["shape"] as? [Any] else { throw malformed(name, "no shape array") }
             let shape = shapeValues.compactMap(integer)

@@ -30,23 +30,23 @@ public struct ShardedSafetensorsSource: PiecewiseTensorSource {
         self.path = path
         let file = try ReadOnlyFile(path: path)
         guard file.size <= Int64(Self.maximumIndexBytes) else {
-            throw InteropError(path: path, .limitExceeded("shard index of \(file.size) bytes (limit \(Self.maximumIndexBytes))"))
+            throw CairnError.limitExceeded(path: path, "shard index of \(file.size) bytes (limit \(Self.maximumIndexBytes))")
         }
         let bytes = try file.read(count: Int(file.size), at: 0)
         guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else {
-            throw InteropError(path: path, .malformed("shard index is not a JSON object"))
+            throw CairnError.malformed(path: path, "shard index is not a JSON object")
         }
         guard let map = object["weight_map"] as? [String: Any] else {
-            throw InteropError(path: path, .malformed("shard index has no \"weight_map\" object"))
+            throw CairnError.malformed(path: path, "shard index has no \"weight_map\" object")
         }
         var wanted: [String: String] = [:]
         for (name, value) in map {
             guard let shard = value as? String else {
-                throw InteropError(path: path, item: name, .malformed("weight_map value is not a file name"))
+                throw CairnError.malformed(path: path, item: name, "weight_map value is not a file name")
             }
             let parts = shard.split(separator: "/", omittingEmptySubsequences: false)
             guard !shard.isEmpty, !shard.hasPrefix("/"), !parts.contains(".."), !parts.contains("") else {
-                throw InteropError(path: path, item: name, .malformed("shard \"\(shard)\" is not a file beside the index"))
+                throw CairnError.malformed(path: path, item: name, "shard \"\(shard)\" is not a file beside the index")
             }
             wanted[name] = shard
         }
@@ -59,14 +59,14 @@ public struct ShardedSafetensorsSource: PiecewiseTensorSource {
         for (shardIndex, shardName) in shardNames.enumerated() {
             let shardPath = folder.appendingPathComponent(shardName).path
             guard FileManager.default.fileExists(atPath: shardPath) else {
-                throw InteropError(path: path, item: shardName, .malformed("shard named by the index is missing (\(shardPath): no such file)"))
+                throw CairnError.malformed(path: path, item: shardName, "shard named by the index is missing (\(shardPath): no such file)")
             }
             let shard = try SafetensorsSource(path: shardPath)
             metadata.merge(shard.header.metadata, uniquingKeysWith: { first, _ in first })
             for (itemIndex, item) in shard.header.items.enumerated() where wanted[item.entry.name] != nil {
                 guard wanted[item.entry.name] == shardName else { continue }
                 guard found.insert(item.entry.name).inserted else {
-                    throw InteropError(path: path, item: item.entry.name, .malformed("tensor appears twice in \(shardName)"))
+                    throw CairnError.malformed(path: path, item: item.entry.name, "tensor appears twice in \(shardName)")
                 }
                 entries.append(item.entry)
                 locations.append((shardIndex, itemIndex))
@@ -74,7 +74,7 @@ public struct ShardedSafetensorsSource: PiecewiseTensorSource {
             shards.append(shard)
         }
         if let missing = wanted.keys.filter({ !found.contains($0) }).sorted().first {
-            throw InteropError(path: path, item: missing, .malformed("tensor is not in its shard \(wanted[missing]!)"))
+            throw CairnError.malformed(path: path, item: missing, "tensor is not in its shard \(wanted[missing]!)")
         }
         if let indexMetadata = object["metadata"] as? [String: Any] {
             for (key, value) in indexMetadata {

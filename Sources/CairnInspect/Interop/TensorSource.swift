@@ -141,8 +141,8 @@ public struct NpzSource: PiecewiseTensorSource {
             let name = member.name.hasSuffix(".npy") ? String(member.name.dropLast(4)) : member.name
             let entry = TensorEntry(name: name, dtype: header.dtype, shape: header.shape, role: TensorEntry.importedRole(forName: name))
             guard member.uncompressedSize == Int64(header.dataOffset) + Int64(entry.byteCount) else {
-                throw InteropError(path: path, item: member.name, .malformed(
-                    "npy member holds \(member.uncompressedSize) bytes, header \(header.dataOffset) + shape \(header.shape) of \(NpyHeader.descr(header.dtype)) needs \(header.dataOffset + entry.byteCount)"))
+                throw CairnError.malformed(path: path, item: member.name,
+                    "npy member holds \(member.uncompressedSize) bytes, header \(header.dataOffset) + shape \(header.shape) of \(NpyHeader.descr(header.dtype)) needs \(header.dataOffset + entry.byteCount)")
             }
             headers.append(header)
             members.append(member)
@@ -161,7 +161,7 @@ public struct NpzSource: PiecewiseTensorSource {
         reserve(&scratch, count)
         try scratch.withUnsafeMutableBytes { try archive.extract(member, into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<count]), in: file) }
         guard try NpyHeader.decode(Array(scratch[0..<header.dataOffset]), path: path, item: member.name) == header else {
-            throw InteropError(path: path, item: member.name, .malformed("npy header changed between reads"))
+            throw CairnError.malformed(path: path, item: member.name, "npy header changed between reads")
         }
         return header.dataOffset..<count
     }
@@ -173,7 +173,7 @@ public struct NpzSource: PiecewiseTensorSource {
     public func read(_ index: Int, at offset: Int, into buffer: UnsafeMutableRawBufferPointer) throws {
         let member = members[index], header = headers[index]
         guard readsPiecewise(index), offset >= 0, offset + buffer.count <= entries[index].byteCount else {
-            throw InteropError(path: path, item: member.name, .malformed("piecewise read outside the stored data"))
+            throw CairnError.malformed(path: path, item: member.name, "piecewise read outside the stored data")
         }
         try file.read(into: buffer, at: dataStarts[index] + Int64(header.dataOffset + offset))
         pieces.add(index, offset: offset, bytes: UnsafeRawBufferPointer(buffer))
@@ -183,10 +183,10 @@ public struct NpzSource: PiecewiseTensorSource {
         let member = members[index], header = headers[index]
         let prefix = try file.read(count: header.dataOffset, at: dataStarts[index])
         guard try NpyHeader.decode(prefix, path: path, item: member.name) == header else {
-            throw InteropError(path: path, item: member.name, .malformed("npy header changed between reads"))
+            throw CairnError.malformed(path: path, item: member.name, "npy header changed between reads")
         }
         guard pieces.combined(index, count: entries[index].byteCount, seed: Zlib.crc32(prefix)) == member.crc32 else {
-            throw InteropError(path: path, item: member.name, .malformed("CRC-32 mismatch (file damaged)"))
+            throw CairnError.malformed(path: path, item: member.name, "CRC-32 mismatch (file damaged)")
         }
     }
 }

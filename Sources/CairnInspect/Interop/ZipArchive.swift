@@ -34,8 +34,8 @@ public struct ZipArchive: Sendable {
     /// Reads and checks the central directory of `file`.
     public static func read(_ file: ReadOnlyFile) throws -> ZipArchive {
         let path = file.path
-        func malformed(_ what: String) -> InteropError { InteropError(path: path, .malformed("ZIP archive: \(what)")) }
-        guard file.size >= 22 else { throw InteropError(path: path, .truncated("\(file.size) bytes, too short for a ZIP archive")) }
+        func malformed(_ what: String) -> CairnError { CairnError.malformed(path: path, "ZIP archive: \(what)") }
+        guard file.size >= 22 else { throw CairnError.truncated(path: path, "\(file.size) bytes, too short for a ZIP archive") }
         let tailLength = Int(min(file.size, 22 + 65535 + 20))
         let tail = try file.read(count: tailLength, at: file.size - Int64(tailLength))
         guard let end = stride(from: tailLength - 22, through: 0, by: -1).first(where: { at in
@@ -47,7 +47,7 @@ public struct ZipArchive: Sendable {
         var count = Int64(try record.read(UInt16.self))
         var directorySize = Int64(try record.read(UInt32.self))
         var directoryOffset = Int64(try record.read(UInt32.self))
-        guard disk == 0, directoryDisk == 0 else { throw InteropError(path: path, .unsupported("multi-disk ZIP archive")) }
+        guard disk == 0, directoryDisk == 0 else { throw CairnError.unsupported(path: path, "multi-disk ZIP archive") }
         if end >= 20, tail[end - 20] == 0x50, tail[end - 19] == 0x4B, tail[end - 18] == 0x06, tail[end - 17] == 0x07 {
             var locator = LittleEndianReader(tail, at: end - 16) { malformed("ZIP64 locator cut short") }
             _ = try locator.read(UInt32.self)
@@ -61,7 +61,7 @@ public struct ZipArchive: Sendable {
             directoryOffset = try checkedInt64(zip64.read(UInt64.self), malformed)
         }
         guard directoryOffset <= file.size, directorySize <= file.size - directoryOffset else {
-            throw InteropError(path: path, .truncated("central directory [\(directoryOffset), +\(directorySize)) runs past the end of the file"))
+            throw CairnError.truncated(path: path, "central directory [\(directoryOffset), +\(directorySize)) runs past the end of the file")
         }
         guard count <= directorySize / 46 else { throw malformed("\(count) members cannot fit in a \(directorySize)-byte central directory") }
         let directory = try file.read(count: Int(directorySize), at: directoryOffset)
@@ -72,19 +72,19 @@ public struct ZipArchive: Sendable {
             let member = try readCentralHeader(&reader, path: path, malformed)
             guard names.insert(member.name).inserted else { throw malformed("member '\(member.name)' appears twice") }
             guard member.headerOffset < directoryOffset, member.compressedSize <= directoryOffset - member.headerOffset else {
-                throw InteropError(path: path, item: member.name, .malformed("member data outside the archive's data region"))
+                throw CairnError.malformed(path: path, item: member.name, "member data outside the archive's data region")
             }
             members.append(member)
         }
         return ZipArchive(members: members, directoryOffset: directoryOffset)
     }
 
-    private static func checkedInt64(_ value: UInt64, _ malformed: (String) -> InteropError) throws -> Int64 {
+    private static func checkedInt64(_ value: UInt64, _ malformed: (String) -> CairnError) throws -> Int64 {
         guard value <= UInt64(Int64.max) else { throw malformed("size \(value) out of range") }
         return Int64(value)
     }
 
-    private static func readCentralHeader(_ reader: inout LittleEndianReader, path: String, _ malformed: @escaping (String) -> InteropError) throws -> Member {
+    private static func readCentralHeader(_ reader: inout LittleEndianReader, path: String, _ malformed: @escaping (String) -> CairnError) throws -> Member {
         guard try reader.read(UInt32.self) == centralSignature else { throw malformed("bad central directory header signature") }
         try reader.skip(4)
         let flags: UInt16 = try reader.read(), method: UInt16 = try reader.read()
@@ -107,15 +107,15 @@ public struct ZipArchive: Sendable {
             if offset == 0xFFFF_FFFF { offset = try extra.read() }
             break
         }
-        guard flags & 1 == 0 else { throw InteropError(path: path, item: name, .unsupported("encrypted ZIP member")) }
-        guard method == 0 || method == 8 else { throw InteropError(path: path, item: name, .unsupported("ZIP compression method \(method) (only stored and deflated)")) }
+        guard flags & 1 == 0 else { throw CairnError.unsupported(path: path, item: name, "encrypted ZIP member") }
+        guard method == 0 || method == 8 else { throw CairnError.unsupported(path: path, item: name, "ZIP compression method \(method) (only stored and deflated)") }
         return Member(name: name, method: method, crc32: crc, compressedSize: try checkedInt64(compressed, malformed),
                       uncompressedSize: try checkedInt64(uncompressed, malformed), headerOffset: try checkedInt64(offset, malformed))
     }
 
     /// Where a member's data starts (after its local header), checked against the archive.
     func dataOffset(of member: Member, in file: ReadOnlyFile) throws -> Int64 {
-        let error = InteropError(path: file.path, item: member.name, .malformed("bad local header"))
+        let error = CairnError.malformed(path: file.path, item: member.name, "bad local header")
         guard member.headerOffset <= directoryOffset - 30 else { throw error }
         var local = LittleEndianReader(try file.read(count: 30, at: member.headerOffset)) { error }
         guard try local.read(UInt32.self) == Self.localSignature else { throw error }
@@ -123,7 +123,7 @@ public struct ZipArchive: Sendable {
         let skip = Int64(try local.read(UInt16.self)) + Int64(try local.read(UInt16.self))
         let start = member.headerOffset + 30 + skip
         guard start <= directoryOffset, member.compressedSize <= directoryOffset - start else {
-            throw InteropError(path: file.path, item: member.name, .truncated("member data runs past the archive's data region"))
+            throw CairnError.truncated(path: file.path, item: member.name, "member data runs past the archive's data region")
         }
         return start
     }
@@ -136,7 +136,7 @@ public struct ZipArchive: Sendable {
         }
         let compressed = try file.read(count: Int(min(Int64(limit) + 1024, member.compressedSize)), at: start)
         guard let bytes = compressed.withUnsafeBytes({ Zlib.inflateRawPrefix($0, limit: limit) }) else {
-            throw InteropError(path: file.path, item: member.name, .malformed("corrupt deflate stream"))
+            throw CairnError.malformed(path: file.path, item: member.name, "corrupt deflate stream")
         }
         return bytes
     }
@@ -144,14 +144,14 @@ public struct ZipArchive: Sendable {
     /// Decodes a member's whole contents into `destination` (exactly `uncompressedSize` bytes) and checks its CRC-32.
     public func extract(_ member: Member, into destination: UnsafeMutableRawBufferPointer, in file: ReadOnlyFile) throws {
         let start = try dataOffset(of: member, in: file)
-        func fail(_ what: String) -> InteropError { InteropError(path: file.path, item: member.name, .malformed(what)) }
+        func fail(_ what: String) -> CairnError { CairnError.malformed(path: file.path, item: member.name, what) }
         guard Int64(destination.count) == member.uncompressedSize else { throw fail("size differs from the directory") }
         if member.method == 0 {
             guard member.compressedSize == member.uncompressedSize else { throw fail("stored member with different sizes") }
             try file.read(into: destination, at: start)
         } else {
             guard member.uncompressedSize <= 1032 * member.compressedSize + 1024 else {
-                throw InteropError(path: file.path, item: member.name, .limitExceeded("declares \(member.uncompressedSize) bytes from \(member.compressedSize) deflated bytes (more than deflate can expand)"))
+                throw CairnError.limitExceeded(path: file.path, item: member.name, "declares \(member.uncompressedSize) bytes from \(member.compressedSize) deflated bytes (more than deflate can expand)")
             }
             let compressed = try file.read(count: Int(member.compressedSize), at: start)
             if let failure = compressed.withUnsafeBytes({ Zlib.inflateRaw($0, into: destination) }) { throw fail(failure) }

@@ -119,7 +119,7 @@ public struct ModelFile {
         do {
             return try Tensor(dtype: entry.dtype, shape: entry.shape, bytes: bytes)
         } catch {
-            throw InteropError(path: path, item: entry.name, .malformed("\(bytes.count) bytes do not fit shape \(entry.shape) of \(entry.dtype.name)"))
+            throw CairnError.malformed(path: path, item: entry.name, "\(bytes.count) bytes do not fit shape \(entry.shape) of \(entry.dtype.name)")
         }
     }
 
@@ -131,7 +131,7 @@ public struct ModelFile {
     /// The tensor called `name` converted to `Float`; throws when the file has none of that name.
     public func floats(named name: String) throws -> [Float] {
         guard let index = index(of: name) else {
-            throw InteropError(path: path, item: name, .invalidModel("no tensor of this name"))
+            throw CairnError(.noSuchTensor, path: path, item: name, "no tensor of this name")
         }
         return try floats(index)
     }

@@ -3,16 +3,27 @@ import CairnFormat
 /// The result of `cairn-inspect --verify`: every chunk's stored and raw CRC and decoding, the header,
 /// and (when opening) the footer, index CRC, directory rules and the tiling of the data region.
 /// `--json` keys: `file`, `sound`, `opened`, `tensors_checked`, `chunks_checked`, `damaged_tensors`,
-/// `problems` (each `kind`, `tensor`, `chunk`, `offset`, `message`).
+/// `problems` (each `code`, `kind`, `tensor`, `chunk`, `offset`, `message`).
 public struct VerificationReport: Encodable, Sendable {
     public struct Problem: Codable, Sendable {
-        /// The error kind of the spec (`checksumMismatch`, `truncated`, `malformed`, ...).
+        /// The error's code (`checksumMismatch`, `truncated`, `malformed`, ...; spec section 9).
+        public var code: String
+        /// The same name as `code`, under the key earlier versions wrote.
         public var kind: String
         public var tensor: String?
         public var chunk: Int?
         public var offset: Int64?
         /// One line naming the file, the place and the cause.
         public var message: String
+
+        public init(code: String, tensor: String? = nil, chunk: Int? = nil, offset: Int64? = nil, message: String) {
+            self.code = code
+            self.kind = code
+            self.tensor = tensor
+            self.chunk = chunk
+            self.offset = offset
+            self.message = message
+        }
     }
 
     public var file: String
@@ -63,9 +74,9 @@ public struct VerificationReport: Encodable, Sendable {
 
     static func problem(_ error: Error, path: String) -> Problem {
         if let error = error as? CairnError {
-            return Problem(kind: error.kind.name, tensor: error.tensor, chunk: error.chunk, offset: error.offset, message: error.description)
+            return Problem(code: error.code.name, tensor: error.tensor, chunk: error.chunk, offset: error.offset, message: error.description)
         }
-        return Problem(kind: "io", message: "\(path): \(error)")
+        return Problem(code: CairnError.Code.io.name, message: CairnError.naming(path, error).description)
     }
 
     /// One line per problem, then a verdict line.

@@ -12,34 +12,34 @@ extension GraphSpec {
     /// rules (attributes, input shapes) are in its `NodeKindDefinition`.
     @discardableResult
     public func validate() throws -> GraphShapes {
-        guard !nodes.isEmpty else { throw GraphError(node: nil, "has no nodes") }
+        guard !nodes.isEmpty else { throw CairnError.graph(node: nil, "has no nodes") }
         guard nodes.count <= Self.maximumNodeCount else {
-            throw GraphError(node: nil, "has \(nodes.count) nodes, more than the limit of \(Self.maximumNodeCount)")
+            throw CairnError.graph(node: nil, "has \(nodes.count) nodes, more than the limit of \(Self.maximumNodeCount)")
         }
         var shapes: [String: ValueShape] = [:]
         var inputCount = 0
         for (index, node) in nodes.enumerated() {
-            guard !node.name.isEmpty else { throw GraphError(node: nil, "node \(index) has an empty name") }
-            guard shapes[node.name] == nil else { throw GraphError(node: node.name, "name used twice") }
+            guard !node.name.isEmpty else { throw CairnError.graph(node: nil, "node \(index) has an empty name") }
+            guard shapes[node.name] == nil else { throw CairnError.graph(node: node.name, "name used twice") }
             for source in node.inputs where shapes[source] == nil {
-                throw GraphError(node: node.name, "input '\(source)' is not an earlier node")
+                throw CairnError.graph(node: node.name, "input '\(source)' is not an earlier node")
             }
             let definition = node.kind.definition
             if node.kind == .input { inputCount += 1 }
             guard definition.inputCount.contains(node.inputs.count) else {
-                throw GraphError(node: node.name, Self.arityMessage(definition))
+                throw CairnError.graph(node: node.name, Self.arityMessage(definition))
             }
             if definition.mustBeLast, index != nodes.count - 1 {
-                throw GraphError(node: node.name, "\(node.kind.rawValue) may only be the last node")
+                throw CairnError.graph(node: node.name, "\(node.kind.rawValue) may only be the last node")
             }
             let inputs = node.inputs.map { NodeKindDefinition.Input(name: $0, shape: shapes[$0]!) }
             let shape = try definition.outputShape(of: node, inputs: inputs)
             guard shape.elementCount(atMost: Self.maximumWidth) != nil else {
-                throw GraphError(node: node.name, "output \(shape) has more than \(Self.maximumWidth) values per sample")
+                throw CairnError.graph(node: node.name, "output \(shape) has more than \(Self.maximumWidth) values per sample")
             }
             shapes[node.name] = shape
         }
-        guard inputCount == 1 else { throw GraphError(node: nil, "needs exactly one input node, has \(inputCount)") }
+        guard inputCount == 1 else { throw CairnError.graph(node: nil, "needs exactly one input node, has \(inputCount)") }
         return GraphShapes(shapes: shapes)
     }
 

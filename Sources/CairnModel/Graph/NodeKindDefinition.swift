@@ -41,7 +41,7 @@ public struct NodeKindDefinition: Sendable {
     public var headWidthAttribute: NodeAttribute?
 
     /// Checks the node's attributes against its input shapes and returns its output shape; throws a
-    /// `GraphError` naming the node (and both shapes when they disagree).
+    /// `CairnError` (code `invalidGraph`) naming the node (and both shapes when they disagree).
     let shapeRule: @Sendable (NodeSpec, [Input]) throws -> ValueShape
     /// The parameters a valid node owns, given its input shapes and output shape.
     let parameterRule: @Sendable (NodeSpec, [Input], ValueShape) -> [ParameterDefinition]

@@ -13,7 +13,7 @@ extension NodeKindDefinition {
     public static let relu = activation(.relu, "max(x, 0)")
     /// `leaky-relu`: `max(x, alpha x)`, alpha default 0.01.
     public static let leakyRelu = activation(.leakyRelu, "max(x, alpha x), alpha default 0.01", optional: [.alpha]) { node in
-        if let alpha = node.alpha, !alpha.isFinite { throw GraphError(node: node.name, "alpha must be finite") }
+        if let alpha = node.alpha, !alpha.isFinite { throw CairnError.graph(node: node.name, "alpha must be finite") }
     }
     /// `tanh`.
     public static let tanh = activation(.tanh, "hyperbolic tangent")

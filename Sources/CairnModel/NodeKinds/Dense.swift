@@ -6,16 +6,16 @@ extension NodeKindDefinition {
         shape: { node, inputs in
             let limit = GraphSpec.maximumWidth
             guard let units = node.units, units > 0, units <= limit else {
-                throw GraphError(node: node.name, "a dense node needs units from 1 to \(limit)")
+                throw CairnError.graph(node: node.name, "a dense node needs units from 1 to \(limit)")
             }
             let source = inputs[0]
             guard source.shape.isFeatures else {
-                throw GraphError(node: node.name, "a dense node takes a feature vector [features]; '\(source.name)' gives \(source.shape) (add a flatten node between them)")
+                throw CairnError.graph(node: node.name, "a dense node takes a feature vector [features]; '\(source.name)' gives \(source.shape) (add a flatten node between them)")
             }
             let width = source.shape.elementCount
             let (weights, overflow) = width.multipliedReportingOverflow(by: units)
             guard !overflow, weights <= limit * 16 else {
-                throw GraphError(node: node.name, "weight matrix \(units)x\(width) is too large")
+                throw CairnError.graph(node: node.name, "weight matrix \(units)x\(width) is too large")
             }
             return .features(units)
         },

@@ -5,7 +5,7 @@ extension NodeKindDefinition {
         role: .regularizer, inputCount: 1...1, requiredAttributes: [.rate],
         shape: { node, inputs in
             guard let rate = node.rate, rate >= 0, rate < 1 else {
-                throw GraphError(node: node.name, "dropout needs a rate in [0, 1)")
+                throw CairnError.graph(node: node.name, "dropout needs a rate in [0, 1)")
             }
             return inputs[0].shape
         })

@@ -8,15 +8,15 @@ extension NodeKindDefinition {
             if let dimensions = node.shape {
                 let shape = ValueShape(dimensions)
                 guard (1...3).contains(shape.rank), let count = shape.elementCount(atMost: limit) else {
-                    throw GraphError(node: node.name, "an input shape needs 1 to 3 extents, each at least 1, at most \(limit) values in all; got \(shape)")
+                    throw CairnError.graph(node: node.name, "an input shape needs 1 to 3 extents, each at least 1, at most \(limit) values in all; got \(shape)")
                 }
                 if let size = node.size, size != count {
-                    throw GraphError(node: node.name, "size \(size) does not match shape \(shape) (\(count) values)")
+                    throw CairnError.graph(node: node.name, "size \(size) does not match shape \(shape) (\(count) values)")
                 }
                 return shape
             }
             guard let size = node.size, size > 0, size <= limit else {
-                throw GraphError(node: node.name, "an input node needs a size from 1 to \(limit)")
+                throw CairnError.graph(node: node.name, "an input node needs a size from 1 to \(limit)")
             }
             return .features(size)
         })
