@@ -96,12 +96,18 @@ let package = Package(
         /// CSV loading speed against pandas and numpy (`Benchmarks/csv/run.py`).
         .executableTarget(name: "cairn-bench-csv", dependencies: ["CairnEngine"], path: "Benchmarks/csv/Sources"),
 
+        // MARK: - Fixture scripts (not tests, not shipped)
+        /// The golden checkpoint files' formulas, shared by CairnFormatTests and `cairn-fixtures`.
+        .target(name: "CairnGoldenFiles", dependencies: ["CairnFormat"], path: "Scripts/CairnGoldenFiles"),
+        /// Regenerates fixture files: `swift run cairn-fixtures golden DIRECTORY`.
+        .executableTarget(name: "cairn-fixtures", dependencies: ["CairnGoldenFiles"], path: "Scripts/cairn-fixtures"),
+
         // MARK: - Tests
-        .testTarget(name: "CairnFormatTests", dependencies: ["CairnFormat"]),
+        .testTarget(name: "CairnFormatTests", dependencies: ["CairnFormat", "CairnGoldenFiles"]),
         .testTarget(name: "CairnModelTests", dependencies: ["CairnModel"]),
         .testTarget(name: "CairnEngineTests", dependencies: ["CairnEngine", "CCairnKernels"]),
         .testTarget(name: "CairnInspectTests", dependencies: ["CairnInspect"]),
-        .testTarget(name: "CLITests", dependencies: ["CairnCLI"]),
+        .testTarget(name: "CLITests", dependencies: ["CairnCLI"], exclude: ["HelpSnapshots"]),
         .testTarget(name: "CairnEvaluationTests", dependencies: ["CairnEvaluation", "CairnEngine", "CairnInspect"]),
     ],
     swiftLanguageModes: [.v5]

@@ -25,9 +25,13 @@ import Testing
         #expect(checkpoint.tensor(named: "dense1.weight")?.shape == [64, 64])
         #expect(checkpoint.tensor(named: "dense1.weight.momentum") != nil)
         #expect(checkpoint.manifest.metadata["blas"] != nil)
-        // --keep 3: the three newest periodic checkpoints plus the best.
-        let periodic = try FileManager.default.contentsOfDirectory(atPath: out).filter { $0.hasPrefix("epoch-") }
-        #expect(periodic.count <= 4)
+        // --keep 3 (the default): the three newest periodic checkpoints plus the best, and nothing else.
+        let bestEpoch = try #require(checkpoint.manifest.training.bestEpoch)
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: "\(out)/best.cairn")
+                == String(format: "epoch-%04d.cairn", bestEpoch))
+        let kept = Set([6, 7, 8, bestEpoch].map { String(format: "epoch-%04d.cairn", $0) })
+        let expected = kept.union(["init.cairn", "latest.cairn", "best.cairn", "history.csv", "curves.svg"])
+        #expect(Set(try FileManager.default.contentsOfDirectory(atPath: out)) == expected)
     }
 
     /// With `--save-every 4`, epochs off the schedule that improve the validation loss are saved

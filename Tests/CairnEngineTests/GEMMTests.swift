@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import CairnEngine
 
@@ -105,21 +106,50 @@ struct GEMMTests {
         #expect(c == [11])
     }
 
-    @Test func systemOpenBLASIsFoundAndDescribed() throws {
-        // This machine has Debian's libopenblas0-pthread; elsewhere the portable path is fine.
-        guard let library = BLASLibrary.current else {
-            #expect(BLASLibrary.activeDescription == "portable Swift GEMM")
-            #expect(BLASLibrary.describe(threads: 2) == "portable Swift GEMM, 2 threads")
-            return
-        }
-        #expect(library.description.contains("(\(library.path))"))
+    /// Cairn needs a real BLAS for GEMM (the portable Swift GEMM is a slow fallback): this machine, and
+    /// CI, have Debian's `libopenblas0-pthread`. Fails when none was loaded, names it, and checks that
+    /// its products agree with the portable GEMM and that the engine's GEMM goes through it.
+    @Test func realBLASIsLoadedDescribedAndAgreesWithPortable() throws {
+        let library = try #require(BLASLibrary.current,
+                                   "no BLAS loaded (install libopenblas0-pthread or set CAIRN_BLAS=/path/to/libcblas.so)")
+        let override = ProcessInfo.processInfo.environment["CAIRN_BLAS"].flatMap { $0.isEmpty ? nil : $0 }
+        #expect(BLASLibrary.candidatePaths.contains(library.path) || library.path == override,
+                "loaded from an unexpected place: \(library.path)")
+        #expect(BLASLibrary.activeDescription == library.description)
         #expect(BLASLibrary.describe(threads: 1) == library.description + ", 1 thread")
-        if library.configuration?.hasPrefix("OpenBLAS") == true {
+        #expect(BLASLibrary.describe(threads: 2) == library.description + ", 2 threads")
+        #if os(Linux)
+        if override == nil {
+            // The system library Cairn searches for is OpenBLAS: name, version, kernel and path in its description.
+            let configuration = try #require(library.configuration, "\(library.path) has no openblas_get_config")
+            let words = configuration.split(separator: " ")
+            #expect(words.first == "OpenBLAS" && words.count > 1 && words[1].first?.isNumber == true, "\(configuration)")
+            let coreName = try #require(library.coreName, "\(library.path) has no openblas_get_corename")
+            #expect(library.description == "OpenBLAS \(words[1]) (\(library.path)), core \(coreName)")
             #expect(library.runsSingleThreaded, "OpenBLAS is pinned to one thread so the engine's team can split products")
+            // DYNAMIC_ARCH builds pick the kernel named by OPENBLAS_CORETYPE, which Cairn sets from the CPU
+            // before loading unless the user did.
+            if configuration.contains("DYNAMIC_ARCH"), let coreType = ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"] {
+                #expect(coreName.lowercased() == coreType.lowercased(), "OPENBLAS_CORETYPE=\(coreType) but core \(coreName)")
+            }
         }
-        if library.configuration?.hasPrefix("OpenBLAS") == true {
-            #expect(library.description.hasPrefix("OpenBLAS "))
-            #expect(library.coreName != nil)
+        #endif
+        var rng = RandomGenerator(seed: 11)
+        for (m, n, k) in [(1, 1, 1), (7, 5, 3), (64, 64, 64), (129, 31, 200), (300, 40, 100)] {
+            for (ta, tb) in Self.transposes {
+                let a = (0 ..< m * k).map { _ in rng.nextUniform() * 2 - 1 }, b = (0 ..< k * n).map { _ in rng.nextUniform() * 2 - 1 }
+                let start = (0 ..< m * n).map { _ in rng.nextUniform() * 2 - 1 }
+                let (lda, ldb) = (ta ? m : k, tb ? k : n)
+                var viaBLAS = start, viaPortable = start, viaEngine = start
+                library.multiply(ta, tb, m, n, k, 0.5, a, lda, b, ldb, 0.25, &viaBLAS, n)
+                PortableGEMM.multiply(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 0.5, a: a, lda: lda,
+                                      b: b, ldb: ldb, beta: 0.25, c: &viaPortable, ldc: n)
+                GEMM.multiply(transposeA: ta, transposeB: tb, m: m, n: n, k: k, alpha: 0.5, a: a, lda: lda,
+                              b: b, ldb: ldb, beta: 0.25, c: &viaEngine, ldc: n)
+                let worst = zip(viaBLAS, viaPortable).map { Double(abs($0 - $1)) / (Double(abs($1)) + 1) }.max() ?? 0
+                #expect(worst < 1e-5, "m \(m) n \(n) k \(k) transA \(ta) transB \(tb): BLAS and portable differ by \(worst)")
+                #expect(viaEngine == viaBLAS, "GEMM.multiply did not go through \(library.path)")
+            }
         }
     }
 

@@ -1,16 +1,12 @@
 import CairnFormat
+import CairnGoldenFiles
 import Foundation
 import Testing
 
 /// The committed golden files must read back forever: a change that breaks this breaks the format.
+/// `swift run cairn-fixtures golden Fixtures/checkpoints` regenerates them (a new format version only).
 @Suite struct GoldenFileTests {
     static let directory = TestSupport.fixture("checkpoints")
-
-    @Test(.enabled(if: ProcessInfo.processInfo.environment["CAIRN_WRITE_FIXTURES"] == "1"))
-    func writeFixtures() throws {
-        try FileManager.default.createDirectory(at: Self.directory, withIntermediateDirectories: true)
-        try GoldenFixtures.write(to: Self.directory)
-    }
 
     @Test(arguments: try GoldenFixtures.files.map(\.name))
     func goldenFileReadsBack(name: String) throws {

@@ -19,11 +19,28 @@ extension Trainer {
     }
 
     /// Writes the run's checkpoint as `fileName` in the run folder, atomically; returns its path.
+    ///
+    /// A run folder this run has saved into and that is gone was removed under the run: that is an error
+    /// naming the folder, not a new folder without the run's earlier checkpoints.
     func write(fileName: String) throws -> String {
+        try checkRunFolderStillThere()
         try RunFolder(path: policy.directory).create()
         let path = (policy.directory as NSString).appendingPathComponent(fileName)
-        try snapshot().save(to: path, options: writeOptions)
+        do {
+            try snapshot().save(to: path, options: writeOptions)
+        } catch {
+            try checkRunFolderStillThere()
+            throw error
+        }
         return path
+    }
+
+    /// Throws when this run has saved a checkpoint into its folder and the folder no longer exists.
+    private func checkRunFolderStillThere() throws {
+        guard lastCheckpoint != nil else { return }
+        var isDirectory: ObjCBool = false
+        if FileManager.default.fileExists(atPath: policy.directory, isDirectory: &isDirectory), isDirectory.boolValue { return }
+        throw CheckpointError(path: policy.directory, "the run folder was removed while the run was going on; stopping")
     }
 
     /// Saves a periodic checkpoint, points `latest.cairn` (and `best.cairn`) at it, and prunes old ones.

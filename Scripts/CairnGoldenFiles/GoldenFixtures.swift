@@ -3,26 +3,29 @@ import Foundation
 
 /// The golden checkpoint files in `Fixtures/checkpoints/`: how each was made (options and a
 /// deterministic formula per tensor). `GoldenFileTests` reads the committed bytes and compares them
-/// with these formulas; regenerate only for a new format version:
-/// `CAIRN_WRITE_FIXTURES=1 swift test --filter GoldenFileTests/writeFixtures`.
-enum GoldenFixtures {
-    struct File {
-        var name: String
-        var options: WriteOptions
-        var tensors: [(name: String, role: TensorRole, tensor: Tensor)]
-        var manifest: String
+/// with these formulas; regenerate only for a new format version: `swift run cairn-fixtures golden
+/// Fixtures/checkpoints`.
+public enum GoldenFixtures {
+    /// One golden file: its name, the writer options, its tensors in order and its manifest.
+    public struct File {
+        public var name: String
+        public var options: WriteOptions
+        public var tensors: [(name: String, role: TensorRole, tensor: Tensor)]
+        public var manifest: String
     }
 
-    static func ramp(_ count: Int, scale: Float, offset: Float = 0) -> [Float] {
+    /// A deterministic ramp of `count` values.
+    public static func ramp(_ count: Int, scale: Float, offset: Float = 0) -> [Float] {
         (0..<count).map { Float(($0 * 37) % 101) * scale + offset }
     }
 
-    static var files: [File] {
+    /// Every golden file, in the order they are written.
+    public static var files: [File] {
         get throws {
             let dtypes = try DType.allCases.map { dtype -> (String, TensorRole, Tensor) in
-                ("dtype.\(dtype.name)", .parameter, try TestSupport.tensor(dtype, shape: [3, 5], seed: UInt64(dtype.rawValue)))
+                ("dtype.\(dtype.name)", .parameter, try FixtureData.tensor(dtype, shape: [3, 5], seed: UInt64(dtype.rawValue)))
             }
-            let multi = Tensor(shape: [64, 64], floats: TestSupport.weights(count: 4096, seed: 42))
+            let multi = Tensor(shape: [64, 64], floats: FixtureData.weights(count: 4096, seed: 42))
             let special: [Float] = [0, -0.0, 1, -1, .nan, .infinity, -.infinity, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 0x1p-126, 3.14159]
             return [
                 File(name: "golden-dtypes.cairn", options: WriteOptions(threads: 1), tensors: dtypes,
@@ -39,7 +42,7 @@ enum GoldenFixtures {
                      tensors: [("empty", .other, Tensor(shape: [0, 4], floats: [])),
                                ("scalar", .buffer, Tensor(shape: [], doubles: [2.5])),
                                ("constant", .parameter, Tensor(shape: [1000], floats: [Float](repeating: 0.25, count: 1000))),
-                               ("noise", .buffer, try Tensor(dtype: .u8, shape: [700], bytes: TestSupport.bytes(count: 700, seed: 7))),
+                               ("noise", .buffer, try Tensor(dtype: .u8, shape: [700], bytes: FixtureData.bytes(count: 700, seed: 7))),
                                ("specials", .parameter, Tensor(shape: [11], floats: special)),
                                ("rng.state", .buffer, Tensor(shape: [4], uint64s: [0, 1, .max, 0x9E37_79B9_7F4A_7C15]))],
                      manifest: #"{"fixture":"special","nested":{"list":[1,2,3]}}"#),
@@ -52,7 +55,7 @@ enum GoldenFixtures {
     }
 
     /// Writes every file and `expected.json` (values per tensor, for the reference reader).
-    static func write(to directory: URL) throws {
+    public static func write(to directory: URL) throws {
         var expected: [String: Any] = [:]
         for file in try files {
             let writer = try CairnWriter(path: directory.appendingPathComponent(file.name).path, options: file.options)
@@ -71,7 +74,7 @@ enum GoldenFixtures {
     }
 
     /// Values as JSON: integers exactly, floats as numbers, non-finite floats as "nan", "inf", "-inf".
-    static func jsonValues(_ tensor: Tensor) -> [Any] {
+    public static func jsonValues(_ tensor: Tensor) -> [Any] {
         if !tensor.dtype.isFloatingPoint { return tensor.int64s().map { NSNumber(value: $0) } }
         return tensor.doubles().map { value -> Any in
             if value.isNaN { return "nan" }
