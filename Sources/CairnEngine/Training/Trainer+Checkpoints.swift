@@ -40,7 +40,7 @@ extension Trainer {
         guard lastCheckpoint != nil else { return }
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: policy.directory, isDirectory: &isDirectory), isDirectory.boolValue { return }
-        throw CheckpointError(path: policy.directory, "the run folder was removed while the run was going on; stopping")
+        throw CairnError(.notFound, path: policy.directory, "the run folder was removed while the run was going on; stopping")
     }
 
     /// Saves a periodic checkpoint, points `latest.cairn` (and `best.cairn`) at it, and prunes old ones.
