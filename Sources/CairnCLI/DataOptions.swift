@@ -38,6 +38,9 @@ public struct DataOptions: ParsableArguments {
     @Option(name: .customLong("val-split"), parsing: .unconditional, help: "Fraction of the training data held out for validation, stratified and seeded (0: train on every sample). Default 0.2 when there is no --val.")
     public var valSplit: Double?
 
+    @Option(name: .customLong("input-shape"), help: ArgumentHelp("Read each sample as this shape: CxHxW images (1x8x8), CxL sequences (1x40) or N features; the product must be the values per row. NPY/IDX data that carries a shape must agree. Default: the file's own ([N, H, W] IDX: 1xHxW).", valueName: "shape"))
+    public var inputShape: String?
+
     public init() {}
 
     public mutating func validate() throws {
@@ -61,6 +64,7 @@ public struct DataOptions: ParsableArguments {
             throw ValidationError("--val-labels \(valLabels): a CSV file (\(val)) holds its own labels; name the column with --label-column")
         }
         if valLabels != nil, val == nil { throw ValidationError("--val-labels needs --val FILE") }
+        _ = try parsedInputShape()
         if let delimiter, delimiter != .comma, let data, !DataFiles.isCSV(data) {
             throw ValidationError("--delimiter applies to CSV data, not \(data)")
         }

@@ -19,6 +19,7 @@ public enum EvalLauncher {
         configuration.labelColumn = data.labelColumn
         configuration.delimiter = data.delimiter?.byte
         configuration.scale = data.scale
+        configuration.inputShape = data.request.inputShape
         configuration.split = options.split ?? .val
         configuration.topK = options.topK
         configuration.worst = options.worst ?? 0

@@ -1,3 +1,4 @@
+import CairnEngine
 import CairnModel
 
 /// What to score and how: the plain values behind `cairn-eval`'s flags.
@@ -12,6 +13,8 @@ public struct EvaluationConfiguration: Sendable {
     public var delimiter: UInt8?
     /// Multiply every feature by this first; only for models that record no preprocessing.
     public var scale: Float?
+    /// `--input-shape`: read each sample of `data` as this shape (recorded data keeps the run's own).
+    public var inputShape: InputShape?
     public var split: EvaluationSplit = .val
     /// Top-k accuracy's k (nil: 5 when the model has more than 5 classes, else none).
     public var topK: Int?

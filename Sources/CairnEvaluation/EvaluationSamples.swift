@@ -89,10 +89,12 @@ struct EvaluationSamples {
 
     /// The samples of a data file given with `--data`.
     static func file(
-        _ path: String, labels: String?, labelColumn: String?, delimiter: UInt8, task: TrainingTask
+        _ path: String, labels: String?, labelColumn: String?, delimiter: UInt8, task: TrainingTask,
+        inputShape: InputShape? = nil
     ) throws -> EvaluationSamples {
         let data: Dataset
-        data = try DataFiles.load(path, labels: labels, labelColumn: labelColumn, task: task, delimiter: delimiter)
+        data = try DataFiles.load(
+            path, labels: labels, labelColumn: labelColumn, task: task, delimiter: delimiter, inputShape: inputShape)
         guard data.count > 0 else { throw CairnError.data(path: path, "has no samples") }
         return EvaluationSamples(
             source: URL(fileURLWithPath: path).lastPathComponent, path: path, data: data, unitTargets: data.targets,
@@ -120,6 +122,11 @@ struct EvaluationSamples {
         guard data.width == model.inputWidth else {
             throw CairnError.incompatible(
                 path: path, "has \(data.width) features per sample, \(model.path) takes \(model.inputWidth)")
+        }
+        // Samples that carry a shape must have the model's (flat rows of the same width are read as it).
+        if !data.hasFlatSamples, let shape = model.graph.inputShape, shape.dimensions != data.sampleShape {
+            throw CairnError.incompatible(
+                path: path, "holds samples of shape \(ValueShape(data.sampleShape)), \(model.path) takes \(shape)")
         }
         switch (model.task, data.targets) {
         case (.classification, .labels(let labels)):

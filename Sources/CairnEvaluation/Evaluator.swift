@@ -24,7 +24,8 @@ public enum Evaluator {
             let labelColumn = configuration.labelColumn ?? first.manifest?.data.labelColumn
             let delimiter = configuration.delimiter ?? RunDataRequest.delimiter(recorded: first.manifest?.data.delimiter)
             samples = try EvaluationSamples.file(
-                data, labels: configuration.labels, labelColumn: labelColumn, delimiter: delimiter, task: first.task)
+                data, labels: configuration.labels, labelColumn: labelColumn, delimiter: delimiter, task: first.task,
+                inputShape: configuration.inputShape)
         } else {
             samples = try EvaluationSamples.recorded(by: first, split: configuration.split)
             for model in models.dropFirst() {

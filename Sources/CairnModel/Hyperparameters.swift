@@ -61,10 +61,14 @@ public struct DataRecord: Codable, Equatable, Sendable {
     /// Classification: the class ids that have training samples, ascending (nil in older files and for
     /// regression). Classes below `outputs` missing here had no training sample.
     public var classesSeen: [Int]?
+    /// The shape of one sample (`[C, L]`, `[C, H, W]`) when it is not a plain `[features]` vector, else nil
+    /// (and absent from the JSON, as in older files).
+    public var inputShape: [Int]?
 
     public init(train: [String], validation: [String]?, validationSplit: Double, labelColumn: String?, fingerprint: String,
                 features: Int, outputs: Int, trainCount: Int, validationCount: Int, delimiter: String? = nil,
-                classesSeen: [Int]? = nil) {
+                classesSeen: [Int]? = nil, inputShape: [Int]? = nil) {
+        self.inputShape = inputShape
         self.delimiter = delimiter
         self.classesSeen = classesSeen
         self.train = train
@@ -81,7 +85,7 @@ public struct DataRecord: Codable, Equatable, Sendable {
     private enum CodingKeys: String, CodingKey {
         case train, validation, validationSplit = "validation_split", labelColumn = "label_column", fingerprint
         case features, outputs, trainCount = "train_count", validationCount = "validation_count", delimiter
-        case classesSeen = "classes_seen"
+        case classesSeen = "classes_seen", inputShape
     }
 }
 

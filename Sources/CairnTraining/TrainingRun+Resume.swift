@@ -58,6 +58,7 @@ extension TrainingRun {
         if data.record.fingerprint != manifest.data.fingerprint, !configuration.allowDifferentData {
             throw CairnError.incompatible(path: data.record.train[0], "its samples (\(data.record.fingerprint)) are not the data \(path) was trained on (\(manifest.data.fingerprint)); pass --allow-different-data to continue on it anyway")
         }
+        try checkInput(of: manifest.graph, fits: data.loaded, source: path)
 
         var notes = [String]()
         let o = configuration.changes

@@ -136,16 +136,18 @@ public final class TrainingRun {
             } catch let error as DecodingError {
                 throw CairnError(.invalidGraph, path: path, "is not a layer graph", cause: error)
             }
-            // An input node without a size takes the data's width.
-            for i in graph.nodes.indices where graph.nodes[i].kind == .input && graph.nodes[i].size == nil {
-                graph.nodes[i].size = data.loaded.width
+            // An input node without a size or shape takes the data's sample shape.
+            let sample = data.loaded.sampleShape
+            for i in graph.nodes.indices
+            where graph.nodes[i].kind == .input && graph.nodes[i].size == nil && graph.nodes[i].shape == nil {
+                if sample.count > 1 { graph.nodes[i].shape = sample } else { graph.nodes[i].size = data.loaded.width }
             }
             try checkGraph(graph, fits: data, task: task, source: path)
         } else {
             graph = GraphSpec.perceptron(inputs: data.loaded.width, hidden: model.hiddenWidths ?? ModelConfiguration.defaultHiddenWidths, outputs: outputs,
                                          activation: model.activationKind, alpha: model.alpha ?? ModelConfiguration.defaultAlpha,
                                          dropout: model.dropout ?? ModelConfiguration.defaultDropout,
-                                         classification: task == .classification)
+                                         classification: task == .classification, inputShape: data.loaded.sampleShape)
             try graph.validate()
         }
         return graph
@@ -157,9 +159,7 @@ public final class TrainingRun {
         let outputs = data.record.outputs
         let widths: GraphShapes
         do { widths = try graph.validate() } catch { throw CairnError.naming(path, error, otherwise: .invalidGraph) }
-        guard graph.inputWidth == data.loaded.width else {
-            throw CairnError.incompatible(path: path, "the graph's input takes \(graph.inputWidth) features, the data has \(data.loaded.width)")
-        }
+        try checkInput(of: graph, fits: data.loaded, source: path)
         let produced = widths[graph.output!.name]!
         guard produced == outputs || (task == .classification && produced > outputs) else {
             throw CairnError.incompatible(path: path, "the graph outputs \(produced) values, the data needs \(outputs) (\(task == .classification ? "classes; replace the head with --new-head \(outputs)" : "targets"))")
@@ -169,6 +169,20 @@ public final class TrainingRun {
         }
         if task == .regression, graph.hasSoftmaxHead {
             throw CairnError(.invalidGraph, path: path, "a regression graph must not end in softmax")
+        }
+    }
+
+    /// Checks that the data's samples fit the graph's input: exactly its shape when the input node has one
+    /// (`[1, 8, 8]`), else its size in values per sample.
+    static func checkInput(of graph: GraphSpec, fits data: Dataset, source path: String) throws {
+        let sample = ValueShape(data.sampleShape)
+        if let shape = graph.nodes.first(where: { $0.kind == .input })?.shape.map(ValueShape.init) {
+            guard shape == sample else {
+                let hint = data.hasFlatSamples && shape.elementCount == data.width ? " (give --input-shape \(shape.dimensions.map(String.init).joined(separator: "x")))" : ""
+                throw CairnError.incompatible(path: path, "the graph's input takes \(shape), the data has \(sample)\(hint)")
+            }
+        } else if graph.inputWidth != data.width {
+            throw CairnError.incompatible(path: path, "the graph's input takes \(graph.inputWidth) features, the data has \(data.width)")
         }
     }
 

@@ -44,6 +44,12 @@ struct CairnEvalCommand: ParsableCommand {
     var scale: Float?
 
     @Option(
+        name: .customLong("input-shape"),
+        help: ArgumentHelp(
+            "Read each sample of --data as this shape: CxHxW (1x8x8), CxL (1x40) or N.", valueName: "shape"))
+    var inputShape: String?
+
+    @Option(
         help: ArgumentHelp(
             "A .safetensors file's layer graph (JSON) when it records none and none can be inferred.",
             valueName: "graph.json"))
@@ -56,9 +62,12 @@ struct CairnEvalCommand: ParsableCommand {
     var options: EvalOptions
 
     func validate() throws {
-        if data == nil, labels != nil || labelColumn != nil || scale != nil || delimiter != nil {
-            throw ValidationError("--labels, --label-column, --delimiter and --scale apply with --data")
+        if data == nil, labels != nil || labelColumn != nil || scale != nil || delimiter != nil || inputShape != nil {
+            throw ValidationError("--labels, --label-column, --delimiter, --scale and --input-shape apply with --data")
         }
+        var shape = DataOptions()
+        shape.inputShape = inputShape
+        _ = try shape.parsedInputShape()
         if data != nil, options.split != nil {
             throw ValidationError("--split picks part of the recorded data; it does not apply with --data")
         }
@@ -78,6 +87,7 @@ struct CairnEvalCommand: ParsableCommand {
             dataOptions.labelColumn = labelColumn
             dataOptions.scale = scale
             dataOptions.delimiter = delimiter
+            dataOptions.inputShape = inputShape
             try EvalLauncher.run(
                 checkpoints: checkpoints, data: dataOptions, options: options, graphPath: model,
                 activation: activation)

@@ -27,9 +27,15 @@ public enum DataFiles {
     }
 
     /// Loads a dataset: `.idx`/`-ubyte` and `.npy` need `labels`; anything else is read as CSV with
-    /// `delimiter` between cells.
+    /// `delimiter` between cells. `inputShape` (`--input-shape`) reads each sample as that shape.
     public static func load(_ path: String, labels: String?, labelColumn: String?, task: TrainingTask,
-                            delimiter: UInt8 = UInt8(ascii: ",")) throws -> Dataset {
+                            delimiter: UInt8 = UInt8(ascii: ","), inputShape: InputShape? = nil) throws -> Dataset {
+        let loaded = try load(path, labels: labels, labelColumn: labelColumn, task: task, delimiter: delimiter)
+        return try inputShape?.applied(to: loaded) ?? loaded
+    }
+
+    private static func load(_ path: String, labels: String?, labelColumn: String?, task: TrainingTask,
+                             delimiter: UInt8) throws -> Dataset {
         let lower = path.lowercased()
         if lower.hasSuffix(".npy") {
             guard let labels else { throw CairnError.data(path: path, "NPY data needs --labels FILE.npy") }

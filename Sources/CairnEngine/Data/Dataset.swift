@@ -9,14 +9,34 @@ public struct Dataset: Sendable {
     public var features: [Float]
     /// Features per sample.
     public var width: Int
+    /// The shape of one sample, outermost first: `[width]` for a feature vector, `[C, L]` for a sequence,
+    /// `[C, H, W]` for an image. The storage stays row-major `[count, width]`; the product is `width`.
+    public var sampleShape: [Int]
     /// What the samples are trained toward.
     public var targets: DatasetTargets
 
-    public init(source: String, features: [Float], width: Int, targets: DatasetTargets) {
+    /// A dataset whose samples have `sampleShape` (nil: `[width]`; its product must be `width`).
+    public init(source: String, features: [Float], width: Int, targets: DatasetTargets, sampleShape: [Int]? = nil) {
         self.source = source
         self.features = features
         self.width = width
         self.targets = targets
+        self.sampleShape = sampleShape ?? [width]
+    }
+
+    /// Whether a sample is a plain feature vector (`sampleShape == [width]`).
+    public var hasFlatSamples: Bool { sampleShape == [width] }
+
+    /// Values per sample of an array whose first extent counts the samples: the product of the other
+    /// extents; `path` names the file when that product overflows (an empty array may declare any extents).
+    static func sampleWidth(of extents: [Int], path: String) throws -> Int {
+        var width = 1
+        for extent in extents.dropFirst() {
+            let (product, overflow) = width.multipliedReportingOverflow(by: extent)
+            guard !overflow, extent >= 0 else { throw CairnError.data(path: path, "declares samples of shape \(Array(extents.dropFirst())), too many values") }
+            width = product
+        }
+        return width
     }
 
     /// The number of samples.
@@ -38,7 +58,7 @@ public struct Dataset: Sendable {
             for i in indices { out.append(contentsOf: values[(i * columns)..<((i + 1) * columns)]) }
             picked = .values(out, columns: columns)
         }
-        return Dataset(source: source ?? self.source, features: rows, width: width, targets: picked)
+        return Dataset(source: source ?? self.source, features: rows, width: width, targets: picked, sampleShape: sampleShape)
     }
 }
 

@@ -14,7 +14,8 @@ public enum IDXLoader {
     /// The most bytes an IDX file may have.
     public static let maximumFileSize = 8 << 30
 
-    /// Loads an images file and a labels file as a classification dataset (each image flattened).
+    /// Loads an images file and a labels file as a classification dataset, stored flat row-major: `[N, H, W]`
+    /// gives `[1, H, W]` samples, `[N, C, H, W]` gives `[C, H, W]`, other ranks feature vectors.
     public static func load(images: String, labels: String) throws -> Dataset {
         let x = try read(path: images)
         let y = try read(path: labels)
@@ -25,8 +26,15 @@ public enum IDXLoader {
             throw CairnError.data(path: labels, "has \(y.dimensions[0]) labels but \(images) has \(x.dimensions.first ?? 0) samples")
         }
         let ids = try DatasetTargets.classIDs(y.values, path: labels)
-        let width = x.dimensions.dropFirst().reduce(1, *)
-        return Dataset(source: images, features: x.values, width: width, targets: .labels(ids))
+        let width = try Dataset.sampleWidth(of: x.dimensions, path: images)
+        // `[N, H, W]` holds one-channel images, `[N, C, H, W]` images; other ranks are feature vectors.
+        let sampleShape: [Int]
+        switch x.dimensions.count {
+        case 3: sampleShape = [1] + x.dimensions.dropFirst()
+        case 4: sampleShape = Swift.Array(x.dimensions.dropFirst())
+        default: sampleShape = [width]
+        }
+        return Dataset(source: images, features: x.values, width: width, targets: .labels(ids), sampleShape: sampleShape)
     }
 
     /// Decodes one IDX file.

@@ -12,7 +12,8 @@ public enum NPYLoader {
 
     public static let maximumFileSize = 8 << 30
 
-    /// Loads features (rank 1 or more; rank 1 means one feature per sample) and a labels file.
+    /// Loads features (rank 1 or more; rank 1 means one feature per sample; rank 3 `[N, C, L]` gives `[C, L]`
+    /// samples, rank 4 `[N, C, H, W]` gives `[C, H, W]`) and a labels file.
     public static func load(features: String, labels: String) throws -> Dataset {
         let x = try read(path: features)
         let y = try read(path: labels)
@@ -21,8 +22,10 @@ public enum NPYLoader {
             throw CairnError.data(path: labels, "has labels of shape \(y.shape), expected [\(count)] to match \(features)")
         }
         let ids = try DatasetTargets.classIDs(y.values, path: labels)
-        let width = x.shape.count <= 1 ? 1 : x.shape.dropFirst().reduce(1, *)
-        return Dataset(source: features, features: x.values, width: width, targets: .labels(ids))
+        let width = try Dataset.sampleWidth(of: x.shape, path: features)
+        // `[N, C, L]` holds sequences and `[N, C, H, W]` images; other ranks are feature vectors.
+        let sampleShape = (3...4).contains(x.shape.count) ? Swift.Array(x.shape.dropFirst()) : [width]
+        return Dataset(source: features, features: x.values, width: width, targets: .labels(ids), sampleShape: sampleShape)
     }
 
     /// Reads a `.npy` file chunk by chunk into its Float values, so that loading holds the values and one

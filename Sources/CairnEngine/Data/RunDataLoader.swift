@@ -21,12 +21,15 @@ public struct RunDataRequest: Sendable, Equatable {
     public var validationLabels: String?
     /// The fraction held out for validation when there is no validation file (nil: 0.2).
     public var validationSplit: Double?
+    /// `--input-shape`: read each sample (training and validation) as this shape (nil: as the files give it).
+    public var inputShape: InputShape?
 
     public static let comma = UInt8(ascii: ",")
 
     public init(data: String? = nil, labels: String? = nil, labelColumn: String? = nil, delimiter: UInt8? = nil,
                 classes: Int? = nil, scale: Float? = nil, standardize: Bool = false, validation: String? = nil,
-                validationLabels: String? = nil, validationSplit: Double? = nil) {
+                validationLabels: String? = nil, validationSplit: Double? = nil, inputShape: InputShape? = nil) {
+        self.inputShape = inputShape
         self.data = data
         self.labels = labels
         self.labelColumn = labelColumn
@@ -68,6 +71,7 @@ public struct RunDataRequest: Sendable, Equatable {
                 if validation.count > 1, request.validationLabels == nil { request.validationLabels = validation[1] }
             }
             if request.labelColumn == nil { request.labelColumn = record.labelColumn }
+            if request.inputShape == nil { request.inputShape = record.inputShape.flatMap { try? InputShape($0) } }
         }
         if request.validation == nil, request.validationSplit == nil { request.validationSplit = record.validationSplit }
         if let data = request.data, !FileManager.default.fileExists(atPath: data), self.data == nil,
@@ -127,16 +131,20 @@ public struct RunData {
         }
         let delimiter = request.delimiter ?? RunDataRequest.comma
         let loaded = try DataFiles.load(trainPath, labels: request.labels, labelColumn: request.labelColumn, task: task,
-                                        delimiter: delimiter)
+                                        delimiter: delimiter, inputShape: request.inputShape)
         guard loaded.count > 0 else { throw CairnError.data(path: trainPath, "has no samples") }
         var train = loaded
         var validation: Dataset?
         var split = 0.0
         if let valPath = request.validation {
             let loadedValidation = try DataFiles.load(valPath, labels: request.validationLabels,
-                                                      labelColumn: request.labelColumn, task: task, delimiter: delimiter)
+                                                      labelColumn: request.labelColumn, task: task, delimiter: delimiter,
+                                                      inputShape: request.inputShape)
             guard loadedValidation.width == loaded.width else {
                 throw CairnError.data(path: valPath, "has \(loadedValidation.width) features per sample, \(trainPath) has \(loaded.width)")
+            }
+            guard loadedValidation.sampleShape == loaded.sampleShape else {
+                throw CairnError.data(path: valPath, "holds samples of shape \(ValueShape(loadedValidation.sampleShape)), \(trainPath) of \(ValueShape(loaded.sampleShape)); give --input-shape")
             }
             validation = loadedValidation
         } else {
@@ -167,7 +175,8 @@ public struct RunData {
                                 validationSplit: split, labelColumn: request.labelColumn, fingerprint: loaded.fingerprint,
                                 features: loaded.width, outputs: outputs, trainCount: train.count,
                                 validationCount: validation?.count ?? 0, delimiter: RunDataRequest.recorded(delimiter),
-                                classesSeen: classes?.census.seen)
+                                classesSeen: classes?.census.seen,
+                                inputShape: loaded.hasFlatSamples ? nil : loaded.sampleShape)
         return RunData(loaded: loaded, train: train, validation: validation, preprocessing: preprocessing, record: record,
                        notices: classes?.notices ?? [], preprocessingSource: preprocessingSource)
     }
