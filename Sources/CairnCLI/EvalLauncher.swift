@@ -19,7 +19,7 @@ public enum EvalLauncher {
         configuration.labelColumn = data.labelColumn
         configuration.delimiter = data.delimiter?.byte
         configuration.scale = data.scale
-        configuration.inputShape = data.request.inputShape
+        configuration.inputShape = try data.parsedInputShape()
         configuration.split = options.split ?? .val
         configuration.topK = options.topK
         configuration.worst = options.worst ?? 0

@@ -5,6 +5,7 @@ extension RunData: CustomStringConvertible {
     /// The run's first line: what data it uses and how it is preprocessed.
     public var description: String {
         var what = "\(train.count) training + \(validation?.count ?? 0) validation samples, \(loaded.width) features"
+        if !loaded.hasFlatSamples { what += " as \(loaded.sampleShape.map(String.init).joined(separator: "x"))" }
         if case .labels = train.targets {
             what += ", \(record.outputs) classes"
         } else {
