@@ -38,7 +38,7 @@ struct SignalBatch {
                     let array = try IDXLoader.read(path: path)
                     (features, shape) = (array.values, array.dimensions)
                 }
-                featureWidth = shape.count >= 2 ? shape.dropFirst().reduce(1, *) : (shape.first ?? 0)
+                featureWidth = shape.count >= 2 ? try Dataset.sampleWidth(of: shape, path: path) : (shape.first ?? 0)
             } else {
                 let set = try CSVLoader(labelColumn: manifest?.data.labelColumn, task: task).load(path: path)
                 features = set.features

@@ -29,7 +29,7 @@ public struct Dataset: Sendable {
 
     /// Values per sample of an array whose first extent counts the samples: the product of the other
     /// extents; `path` names the file when that product overflows (an empty array may declare any extents).
-    static func sampleWidth(of extents: [Int], path: String) throws -> Int {
+    public static func sampleWidth(of extents: [Int], path: String) throws -> Int {
         var width = 1
         for extent in extents.dropFirst() {
             let (product, overflow) = width.multipliedReportingOverflow(by: extent)
