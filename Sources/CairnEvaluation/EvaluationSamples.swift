@@ -123,10 +123,14 @@ struct EvaluationSamples {
             throw CairnError.incompatible(
                 path: path, "has \(data.width) features per sample, \(model.path) takes \(model.inputWidth)")
         }
-        // Samples that carry a shape must have the model's (flat rows of the same width are read as it).
-        if !data.hasFlatSamples, let shape = model.graph.inputShape, shape.dimensions != data.sampleShape {
+        // Samples that carry a shape must have the shape of a model input that has one (a plain size takes any
+        // samples of that many values; flat rows of the same width are read as the model's shape).
+        if !data.hasFlatSamples, let shape = model.graph.nodes.first(where: { $0.kind == .input })?.shape,
+            shape != data.sampleShape
+        {
             throw CairnError.incompatible(
-                path: path, "holds samples of shape \(ValueShape(data.sampleShape)), \(model.path) takes \(shape)")
+                path: path,
+                "holds samples of shape \(ValueShape(data.sampleShape)), \(model.path) takes \(ValueShape(shape))")
         }
         switch (model.task, data.targets) {
         case (.classification, .labels(let labels)):
