@@ -1,0 +1,90 @@
+extension Convolution {
+    /// Gradients of `output = conv(input, weight) + bias` for `batch` samples, from the output gradient.
+    ///
+    /// - Parameters:
+    ///   - input: the forward pass's `[batch, C_in, H, W]`.
+    ///   - weight: `[C_out, C_in, kh, kw]`.
+    ///   - outputGradient: `[batch, C_out, H_out, W_out]`.
+    ///   - weightGradient: `[C_out, C_in, kh, kw]`, overwritten with the sum over the batch.
+    ///   - biasGradient: `[C_out]`, overwritten with the sums of the output gradient per channel; nil when
+    ///     the convolution has no bias.
+    ///   - inputGradient: `[batch, C_in, H, W]`, or nil when the input needs no gradient (a first layer).
+    ///   - accumulateInputGradient: add to `inputGradient` (true) or overwrite it (false).
+    ///   - workspace: at least `workspaceFloats(batch:)` floats of scratch.
+    public func backward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+                         outputGradient: UnsafePointer<Float>, weightGradient: UnsafeMutablePointer<Float>,
+                         biasGradient: UnsafeMutablePointer<Float>?, inputGradient: UnsafeMutablePointer<Float>?,
+                         accumulateInputGradient: Bool, batch: Int,
+                         workspace: UnsafeMutableBufferPointer<Float>, team: ThreadTeam?) {
+        let g = geometry
+        precondition(batch >= 1, "batch \(batch) is below 1")
+        precondition(workspace.count >= workspaceFloats(batch: batch), "the convolution workspace is too small")
+        let positions = g.outputPositions, rows = g.patchSize, channels = g.outputChannels
+        if let biasGradient {
+            Self.channelSums(outputGradient, batch: batch, channels: channels, positions: positions,
+                             into: biasGradient, team: team)
+        }
+        let columns = workspace.baseAddress!
+        let tile = tileSamples(batch: batch)
+        for first in stride(from: 0, to: batch, by: tile) {
+            let samples = min(tile, batch - first)
+            let width = samples * positions
+            lower(input + first * g.inputSize, samples: samples, into: columns, team: team)
+            // The tile's output gradient as [C_out, samples * P]: one sample's is its plane already.
+            let tileGradient = outputGradient + first * g.outputSize
+            var gathered = tileGradient
+            if samples > 1 {
+                let buffer = columns + rows * width
+                ThreadTeam.forEachRange(team, count: samples * channels, minimumPerPart: max(1, (1 << 14) / positions)) {
+                    items in
+                    for item in items {
+                        let s = item / channels, o = item % channels
+                        (buffer + o * width + s * positions).update(from: tileGradient + item * positions,
+                                                                    count: positions)
+                    }
+                }
+                gathered = UnsafePointer(buffer)
+            }
+            // dW (+)= dY[C_out, samples * P] * columns[K, samples * P]^T, tiles added in order.
+            GEMM.multiply(transposeA: false, transposeB: true, m: channels, n: rows, k: width, alpha: 1,
+                          a: gathered, lda: width, b: columns, ldb: width, beta: first == 0 ? 0 : 1,
+                          c: weightGradient, ldc: rows, team: team)
+            guard let inputGradient else { continue }
+            // Lowered input gradient W^T dY, [K, samples * P], over the columns (no longer needed), then col2im.
+            GEMM.multiply(transposeA: true, transposeB: false, m: rows, n: width, k: channels, alpha: 1,
+                          a: weight, lda: rows, b: gathered, ldb: width, beta: 0, c: columns, ldc: width, team: team)
+            let tileInputGradient = inputGradient + first * g.inputSize
+            ThreadTeam.forEachRange(team, count: samples * g.inputChannels,
+                                    minimumPerPart: max(1, (1 << 14) / max(1, g.inputPositions))) { items in
+                ConvolutionLowering.accumulate(g, columns: columns, samples: samples, items: items,
+                                               into: tileInputGradient, accumulate: accumulateInputGradient)
+            }
+        }
+    }
+
+    /// `sums[o] = sum over samples n and positions p of values[n, o, p]`, each channel summed by one
+    /// thread: eight running lanes over a sample's plane, lanes then added, samples added in order.
+    static func channelSums(_ values: UnsafePointer<Float>, batch: Int, channels: Int, positions: Int,
+                            into sums: UnsafeMutablePointer<Float>, team: ThreadTeam?) {
+        ThreadTeam.forEachRange(team, count: channels, minimumPerPart: max(1, (1 << 15) / max(1, batch * positions))) {
+            range in
+            for o in range {
+                var total: Float = 0
+                for n in 0 ..< batch {
+                    total += planeSum(values + (n * channels + o) * positions, count: positions)
+                }
+                sums[o] = total
+            }
+        }
+    }
+
+    /// The sum of `count` floats: eight lanes, then the lanes in order.
+    @inline(__always)
+    static func planeSum(_ values: UnsafePointer<Float>, count: Int) -> Float {
+        var lanes = Lanes.Vector()
+        for k in stride(from: 0, to: count, by: Lanes.width) {
+            lanes += Lanes.load(values + k, min(Lanes.width, count - k))
+        }
+        return lanes.sum()
+    }
+}

@@ -1,0 +1,95 @@
+/// The two loops that turn a convolution into a matrix product (im2col) and back (col2im), on a tile
+/// of `samples` consecutive samples.
+///
+/// The lowered matrix is `[K, samples * P]` row-major, `K = C_in * kh * kw` rows in weight order
+/// `(c, i, j)` and one column per output position `(s, oh, ow)`: element `(r, s * P + oh * W_out + ow)` is
+/// the input value tap `(i, j)` of channel `c` sees at output position `(oh, ow)` of sample `s`, or 0 in
+/// the padding. Then `W[O, K] * columns[K, samples * P]` is every output of the tile.
+enum ConvolutionLowering {
+    /// Output positions `o` in `0..<outputs` whose input index `o * stride + offset` lies in `0..<input`.
+    @inline(__always)
+    static func validOutputs(_ outputs: Int, stride: Int, offset: Int, input: Int) -> Range<Int> {
+        let low = offset >= 0 ? 0 : min(outputs, (-offset + stride - 1) / stride)
+        let top = input - 1 - offset
+        let high = top < 0 ? 0 : min(outputs, top / stride + 1)
+        return low ..< max(low, high)
+    }
+
+    /// Writes the lowered rows and samples of `items` (item `r * samples + s`: row `r`, sample `s`) of the
+    /// tile starting at `input` into `columns` (`[K, samples * P]`).
+    static func lower(_ g: ConvolutionGeometry, input: UnsafePointer<Float>, samples: Int, items: Range<Int>,
+                      into columns: UnsafeMutablePointer<Float>) {
+        let positions = g.outputPositions, width = g.outputWidth, taps = g.kernelHeight * g.kernelWidth
+        let planeSize = g.inputPositions, rowLength = samples * positions
+        for item in items {
+            let r = item / samples, s = item % samples
+            let c = r / taps, i = (r / g.kernelWidth) % g.kernelHeight, j = r % g.kernelWidth
+            let destination = columns + r * rowLength + s * positions
+            let plane = input + s * g.inputSize + c * planeSize
+            let rowOffset = i * g.dilationHeight - g.padTop, columnOffset = j * g.dilationWidth - g.padLeft
+            let rows = validOutputs(g.outputHeight, stride: g.strideHeight, offset: rowOffset, input: g.inputHeight)
+            let cols = validOutputs(width, stride: g.strideWidth, offset: columnOffset, input: g.inputWidth)
+            for oh in 0 ..< g.outputHeight {
+                let out = destination + oh * width
+                guard rows.contains(oh), !cols.isEmpty else {
+                    out.update(repeating: 0, count: width)
+                    continue
+                }
+                out.update(repeating: 0, count: cols.lowerBound)
+                (out + cols.upperBound).update(repeating: 0, count: width - cols.upperBound)
+                let source = plane + (oh * g.strideHeight + rowOffset) * g.inputWidth + columnOffset
+                if g.strideWidth == 1 {
+                    (out + cols.lowerBound).update(from: source + cols.lowerBound, count: cols.count)
+                } else {
+                    let step = g.strideWidth
+                    for ow in cols { out[ow] = source[ow * step] }
+                }
+            }
+        }
+    }
+
+    /// Adds the lowered gradient `columns` (`[K, samples * P]`) back onto the input planes of `items`
+    /// (item `s * C_in + c`: sample `s`, channel `c`) of the tile's input gradient `inputGradient`,
+    /// overwriting each plane first unless `accumulate`. Each plane sums its taps in the fixed order
+    /// `(i, j, oh, ow)`.
+    static func accumulate(_ g: ConvolutionGeometry, columns: UnsafePointer<Float>, samples: Int, items: Range<Int>,
+                           into inputGradient: UnsafeMutablePointer<Float>, accumulate: Bool) {
+        let positions = g.outputPositions, width = g.outputWidth
+        let planeSize = g.inputPositions, rowLength = samples * positions
+        for item in items {
+            let s = item / g.inputChannels, c = item % g.inputChannels
+            let plane = inputGradient + s * g.inputSize + c * planeSize
+            if !accumulate { plane.update(repeating: 0, count: planeSize) }
+            for i in 0 ..< g.kernelHeight {
+                let rowOffset = i * g.dilationHeight - g.padTop
+                let rows = validOutputs(g.outputHeight, stride: g.strideHeight, offset: rowOffset, input: g.inputHeight)
+                for j in 0 ..< g.kernelWidth {
+                    let columnOffset = j * g.dilationWidth - g.padLeft
+                    let cols = validOutputs(width, stride: g.strideWidth, offset: columnOffset, input: g.inputWidth)
+                    guard !cols.isEmpty else { continue }
+                    let r = (c * g.kernelHeight + i) * g.kernelWidth + j
+                    let source = columns + r * rowLength + s * positions
+                    for oh in rows {
+                        let from = source + oh * width
+                        let to = plane + (oh * g.strideHeight + rowOffset) * g.inputWidth + columnOffset
+                        if g.strideWidth == 1 {
+                            addInPlace(from + cols.lowerBound, to + cols.lowerBound, count: cols.count)
+                        } else {
+                            let step = g.strideWidth
+                            for ow in cols { to[ow * step] += from[ow] }
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// `to[k] += from[k]` for `count` floats, eight at a time.
+    @inline(__always)
+    static func addInPlace(_ from: UnsafePointer<Float>, _ to: UnsafeMutablePointer<Float>, count: Int) {
+        for k in stride(from: 0, to: count, by: Lanes.width) {
+            let lanes = min(Lanes.width, count - k)
+            Lanes.store(Lanes.load(to + k, lanes) + Lanes.load(from + k, lanes), to + k, lanes)
+        }
+    }
+}
