@@ -39,8 +39,8 @@ extension Convolution {
                     items in
                     for item in items {
                         let s = item / channels, o = item % channels
-                        (buffer + o * width + s * positions).update(from: tileGradient + item * positions,
-                                                                    count: positions)
+                        ConvolutionLowering.copy(tileGradient + item * positions, buffer + o * width + s * positions,
+                                                 count: positions)
                     }
                 }
                 gathered = UnsafePointer(buffer)
@@ -78,9 +78,14 @@ extension Convolution {
         }
     }
 
-    /// The sum of `count` floats: eight lanes, then the lanes in order.
+    /// The sum of `count` floats: eight lanes, then the lanes in order (fewer than eight: in order).
     @inline(__always)
     static func planeSum(_ values: UnsafePointer<Float>, count: Int) -> Float {
+        if count < Lanes.width {
+            var sum: Float = 0
+            for k in 0 ..< count { sum += values[k] }
+            return sum
+        }
         var lanes = Lanes.Vector()
         for k in stride(from: 0, to: count, by: Lanes.width) {
             lanes += Lanes.load(values + k, min(Lanes.width, count - k))

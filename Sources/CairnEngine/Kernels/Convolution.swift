@@ -80,7 +80,7 @@ public struct Convolution: Hashable, Sendable {
                     if let bias {
                         Self.copy(UnsafePointer(from), to, count: positions, adding: bias[o])
                     } else if from != to {
-                        to.update(from: from, count: positions)
+                        ConvolutionLowering.copy(from, to, count: positions)
                     }
                 }
             }
@@ -100,6 +100,10 @@ public struct Convolution: Hashable, Sendable {
     /// `to[k] = from[k] + value` for `count` floats (`from` may equal `to`).
     @inline(__always)
     static func copy(_ from: UnsafePointer<Float>, _ to: UnsafeMutablePointer<Float>, count: Int, adding value: Float) {
+        if count < Lanes.width {
+            for k in 0 ..< count { to[k] = from[k] + value }
+            return
+        }
         let add = Lanes.Vector(repeating: value)
         for k in stride(from: 0, to: count, by: Lanes.width) {
             let lanes = min(Lanes.width, count - k)

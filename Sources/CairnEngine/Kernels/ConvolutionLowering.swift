@@ -16,34 +16,43 @@ enum ConvolutionLowering {
     }
 
     /// Writes the lowered rows and samples of `items` (item `r * samples + s`: row `r`, sample `s`) of the
-    /// tile starting at `input` into `columns` (`[K, samples * P]`).
+    /// tile starting at `input` into `columns` (`[K, samples * P]`). A row's ranges are worked out once
+    /// for all its samples.
     static func lower(_ g: ConvolutionGeometry, input: UnsafePointer<Float>, samples: Int, items: Range<Int>,
                       into columns: UnsafeMutablePointer<Float>) {
         let positions = g.outputPositions, width = g.outputWidth, taps = g.kernelHeight * g.kernelWidth
-        let planeSize = g.inputPositions, rowLength = samples * positions
-        for item in items {
-            let r = item / samples, s = item % samples
+        let planeSize = g.inputPositions, rowLength = samples * positions, sampleSize = g.inputSize
+        var item = items.lowerBound
+        while item < items.upperBound {
+            let r = item / samples, firstSample = item % samples
+            let lastSample = min(samples, firstSample + items.upperBound - item)
+            item += lastSample - firstSample
             let c = r / taps, i = (r / g.kernelWidth) % g.kernelHeight, j = r % g.kernelWidth
-            let destination = columns + r * rowLength + s * positions
-            let plane = input + s * g.inputSize + c * planeSize
             let rowOffset = i * g.dilationHeight - g.padTop, columnOffset = j * g.dilationWidth - g.padLeft
             let rows = validOutputs(g.outputHeight, stride: g.strideHeight, offset: rowOffset, input: g.inputHeight)
             let cols = validOutputs(width, stride: g.strideWidth, offset: columnOffset, input: g.inputWidth)
-            for oh in 0 ..< g.outputHeight {
-                let out = destination + oh * width
-                guard rows.contains(oh), !cols.isEmpty else {
-                    out.update(repeating: 0, count: width)
+            let step = g.strideWidth, inputWidth = g.inputWidth, strideHeight = g.strideHeight
+            let low = cols.lowerBound, high = cols.upperBound
+            for s in firstSample ..< lastSample {
+                let destination = columns + r * rowLength + s * positions
+                let plane = input + s * sampleSize + c * planeSize
+                guard !rows.isEmpty, !cols.isEmpty else {
+                    fill(destination, count: positions)
                     continue
                 }
-                out.update(repeating: 0, count: cols.lowerBound)
-                (out + cols.upperBound).update(repeating: 0, count: width - cols.upperBound)
-                let source = plane + (oh * g.strideHeight + rowOffset) * g.inputWidth + columnOffset
-                if g.strideWidth == 1 {
-                    (out + cols.lowerBound).update(from: source + cols.lowerBound, count: cols.count)
-                } else {
-                    let step = g.strideWidth
-                    for ow in cols { out[ow] = source[ow * step] }
+                fill(destination, count: rows.lowerBound * width)
+                for oh in rows {
+                    let out = destination + oh * width
+                    for ow in 0 ..< low { out[ow] = 0 }
+                    let source = plane + (oh * strideHeight + rowOffset) * inputWidth + columnOffset
+                    if step == 1 {
+                        copy(source + low, out + low, count: high - low)
+                    } else {
+                        for ow in low ..< high { out[ow] = source[ow * step] }
+                    }
+                    for ow in high ..< width { out[ow] = 0 }
                 }
+                fill(destination + rows.upperBound * width, count: (g.outputHeight - rows.upperBound) * width)
             }
         }
     }
@@ -59,7 +68,7 @@ enum ConvolutionLowering {
         for item in items {
             let s = item / g.inputChannels, c = item % g.inputChannels
             let plane = inputGradient + s * g.inputSize + c * planeSize
-            if !accumulate { plane.update(repeating: 0, count: planeSize) }
+            if !accumulate { fill(plane, count: planeSize) }
             for i in 0 ..< g.kernelHeight {
                 let rowOffset = i * g.dilationHeight - g.padTop
                 let rows = validOutputs(g.outputHeight, stride: g.strideHeight, offset: rowOffset, input: g.inputHeight)
@@ -84,12 +93,45 @@ enum ConvolutionLowering {
         }
     }
 
-    /// `to[k] += from[k]` for `count` floats, eight at a time.
+    /// Zeros `count` floats: a loop for the short runs of small images, `memset` for long ones.
+    @inline(__always)
+    static func fill(_ pointer: UnsafeMutablePointer<Float>, count: Int) {
+        if count < 32 {
+            for k in 0 ..< count { pointer[k] = 0 }
+        } else {
+            pointer.update(repeating: 0, count: count)
+        }
+    }
+
+    /// Copies `count` floats: eight at a time, then one at a time; `memmove` for long runs.
+    @inline(__always)
+    static func copy(_ from: UnsafePointer<Float>, _ to: UnsafeMutablePointer<Float>, count: Int) {
+        guard count < 64 else {
+            to.update(from: from, count: count)
+            return
+        }
+        var k = 0
+        while k + Lanes.width <= count {
+            Lanes.store(Lanes.load(from + k, Lanes.width), to + k, Lanes.width)
+            k += Lanes.width
+        }
+        while k < count {
+            to[k] = from[k]
+            k += 1
+        }
+    }
+
+    /// `to[k] += from[k]` for `count` floats, eight at a time, then one at a time.
     @inline(__always)
     static func addInPlace(_ from: UnsafePointer<Float>, _ to: UnsafeMutablePointer<Float>, count: Int) {
-        for k in stride(from: 0, to: count, by: Lanes.width) {
-            let lanes = min(Lanes.width, count - k)
-            Lanes.store(Lanes.load(to + k, lanes) + Lanes.load(from + k, lanes), to + k, lanes)
+        var k = 0
+        while k + Lanes.width <= count {
+            Lanes.store(Lanes.load(to + k, Lanes.width) + Lanes.load(from + k, Lanes.width), to + k, Lanes.width)
+            k += Lanes.width
+        }
+        while k < count {
+            to[k] += from[k]
+            k += 1
         }
     }
 }
