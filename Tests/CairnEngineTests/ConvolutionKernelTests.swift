@@ -109,11 +109,11 @@ struct ConvolutionKernelTests {
         #expect(Support.relativeError(added, zip(fresh, prior).map { Double($0) + Double($1) }) < 1e-6)
     }
 
-    /// Tiling: the workspace never exceeds the bound (or one sample, when a sample alone is larger),
+    /// Tiling: each thread's tile never exceeds the bound (or one sample, when a sample alone is larger),
     /// tiled and untiled passes agree to rounding, and a pass repeated at the same thread count and bound is
-    /// bit-identical. Tiles add their weight gradients one after another, so a different tile size may
-    /// change the last bits of the weight gradient; the forward pass and input gradient are computed
-    /// per column and in practice identical.
+    /// bit-identical. Tiles and threads add their weight gradients one after another, so another tile size
+    /// or thread count may change the last bits of the weight gradient; the forward pass and input gradient
+    /// are computed per column.
     @Test func tilingIsBoundedAndDeterministic() throws {
         let geometry = try ConvolutionGeometry(inputChannels: 6, outputChannels: 16, inputHeight: 12, inputWidth: 12,
                                                kernelHeight: 5, kernelWidth: 5)
@@ -124,13 +124,16 @@ struct ConvolutionKernelTests {
         let b = Support.uniform(16, &rng), dy = Support.uniform(batch * geometry.outputSize, &rng)
         let whole = Convolution(geometry: geometry, maximumWorkspaceFloats: batch * perSample)
         #expect(whole.tileSamples(batch: batch) == batch)
+        #expect(whole.workspaceFloats(batch: batch) == batch * perSample)
         let reference = Support.forward(whole, x: x, w: w, b: b, batch: batch, team: nil)
         let referenceGradients = Support.backward(whole, x: x, w: w, dy: dy, batch: batch, team: nil)
-        for (limit, tile) in [(perSample * 5, 5), (perSample * 8 + perSample / 2, 8), (perSample / 3, 1)] {
+        for (limit, perTile) in [(perSample * 5, 5), (perSample * 8 + perSample / 2, 8), (perSample / 3, 1)] {
             let tiled = Convolution(geometry: geometry, maximumWorkspaceFloats: limit)
-            #expect(tiled.tileSamples(batch: batch) == tile)
-            #expect(tiled.workspaceFloats(batch: batch) <= max(limit, perSample))
-            for threads in [1, 2] {
+            #expect(tiled.samplesPerTile == perTile)
+            for threads in [1, 2, 3] {
+                #expect(tiled.tileSamples(batch: batch, threads: threads) == min(perTile, (batch + threads - 1) / threads))
+                #expect(tiled.workspaceFloats(batch: batch, threads: threads)
+                        <= threads * max(limit, perSample) + (threads - 1) * geometry.weightCount)
                 let team = ThreadTeam(threads: threads)
                 let y = Support.forward(tiled, x: x, w: w, b: b, batch: batch, team: team)
                 let gradients = Support.backward(tiled, x: x, w: w, dy: dy, batch: batch, team: team)

@@ -39,7 +39,7 @@ enum KernelTestSupport {
     static func forward(_ convolution: Convolution, x: [Float], w: [Float], b: [Float]?, batch: Int,
                         team: ThreadTeam?) -> [Float] {
         var y = [Float](repeating: .nan, count: batch * convolution.geometry.outputSize)
-        var workspace = [Float](repeating: .nan, count: convolution.workspaceFloats(batch: batch))
+        var workspace = [Float](repeating: .nan, count: convolution.workspaceFloats(batch: batch, threads: team?.threadCount ?? 1))
         x.withUnsafeBufferPointer { x in
             w.withUnsafeBufferPointer { w in
                 y.withUnsafeMutableBufferPointer { y in
@@ -74,7 +74,7 @@ enum KernelTestSupport {
         var dw = [Float](repeating: .nan, count: g.weightCount)
         var db = [Float](repeating: .nan, count: g.outputChannels)
         var dx = initialInputGradient ?? [Float](repeating: .nan, count: batch * g.inputSize)
-        var workspace = [Float](repeating: .nan, count: convolution.workspaceFloats(batch: batch))
+        var workspace = [Float](repeating: .nan, count: convolution.workspaceFloats(batch: batch, threads: team?.threadCount ?? 1))
         x.withUnsafeBufferPointer { x in
             w.withUnsafeBufferPointer { w in
                 dy.withUnsafeBufferPointer { dy in

@@ -78,7 +78,7 @@ struct ConvBenchmark {
             let x = buffer(batch * g.inputSize), w = buffer(g.weightCount), b = buffer(g.outputChannels)
             let y = buffer(batch * g.outputSize), dy = buffer(batch * g.outputSize)
             let dw = buffer(g.weightCount), db = buffer(g.outputChannels), dx = buffer(batch * g.inputSize)
-            let workspaceCount = convolution.workspaceFloats(batch: batch)
+            let workspaceCount = convolution.workspaceFloats(batch: batch, threads: team.threadCount)
             let workspace = UnsafeMutableBufferPointer(start: buffer(workspaceCount), count: workspaceCount)
             func pass() {
                 convolution.forward(input: x, weight: w, bias: b, output: y, batch: batch, workspace: workspace, team: team)
@@ -99,9 +99,9 @@ struct ConvBenchmark {
             }
             let median = times.sorted()[times.count / 2]
             fputs("\(layer.network) \(layer.name) batch \(batch): \(String(format: "%.1f", median * 1e6)) us per "
-                  + "forward+backward, tile \(convolution.tileSamples(batch: batch)) samples\n", stderr)
+                  + "forward+backward, tile \(convolution.tileSamples(batch: batch, threads: team.threadCount)) samples\n", stderr)
             print("RESULT {\"network\": \"\(layer.network)\", \"layer\": \"\(layer.name)\", \"batch\": \(batch), "
-                  + "\"seconds\": \(median), \"tile\": \(convolution.tileSamples(batch: batch)), "
+                  + "\"seconds\": \(median), \"tile\": \(convolution.tileSamples(batch: batch, threads: team.threadCount)), "
                   + "\"workspace_floats\": \(workspaceCount)}")
             for pointer in [x, w, b, y, dy, dw, db, dx, workspace.baseAddress!] { pointer.deallocate() }
         }
