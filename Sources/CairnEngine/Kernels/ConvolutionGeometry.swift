@@ -59,13 +59,14 @@ public struct ConvolutionGeometry: Hashable, Sendable {
                  kernelHeight: Int, kernelWidth: Int, strideHeight: Int, strideWidth: Int,
                  padding: ConvolutionPadding, dilationHeight: Int, dilationWidth: Int, oneDimensional: Bool)
         throws(KernelAttributeError) {
-        let axis = oneDimensional ? "" : "width "
+        // A 1-D geometry names its one axis plainly: "kernel size", "stride", "input length".
+        let width = oneDimensional ? (input: "input length", kernel: "kernel size", stride: "stride", dilation: "dilation")
+            : (input: "input width", kernel: "kernel width", stride: "stride width", dilation: "dilation width")
         try GeometryArithmetic.requirePositive([
             ("input channels", inputChannels), ("output channels", outputChannels),
-            ("input height", inputHeight), (oneDimensional ? "input length" : "input width", inputWidth),
-            ("kernel height", kernelHeight), ("kernel \(axis.isEmpty ? "size" : "width")", kernelWidth),
-            ("stride height", strideHeight), ("stride\(axis.isEmpty ? "" : " width")", strideWidth),
-            ("dilation height", dilationHeight), ("dilation\(axis.isEmpty ? "" : " width")", dilationWidth),
+            ("input height", inputHeight), (width.input, inputWidth), ("kernel height", kernelHeight),
+            (width.kernel, kernelWidth), ("stride height", strideHeight), (width.stride, strideWidth),
+            ("dilation height", dilationHeight), (width.dilation, dilationWidth),
         ])
         let top: Int, bottom: Int, left: Int, right: Int
         switch padding {
