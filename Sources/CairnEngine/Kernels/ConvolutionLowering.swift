@@ -41,16 +41,28 @@ enum ConvolutionLowering {
                     continue
                 }
                 fill(destination, count: rows.lowerBound * width)
-                for oh in rows {
-                    let out = destination + oh * width
-                    for ow in 0 ..< low { out[ow] = 0 }
-                    let source = plane + (oh * strideHeight + rowOffset) * inputWidth + columnOffset
-                    if step == 1 {
-                        copy(source + low, out + low, count: high - low)
-                    } else {
-                        for ow in low ..< high { out[ow] = source[ow * step] }
+                var out = destination + rows.lowerBound * width
+                var source = plane + (rows.lowerBound * strideHeight + rowOffset) * inputWidth + columnOffset
+                let sourceStep = strideHeight * inputWidth
+                if step == 1 && low == 0 && high == width {
+                    // A tap that sees no column padding: whole rows, the common case.
+                    for _ in rows {
+                        copy(source, out, count: width)
+                        out += width
+                        source += sourceStep
                     }
-                    for ow in high ..< width { out[ow] = 0 }
+                } else {
+                    for _ in rows {
+                        for ow in 0 ..< low { out[ow] = 0 }
+                        if step == 1 {
+                            copy(source + low, out + low, count: high - low)
+                        } else {
+                            for ow in low ..< high { out[ow] = source[ow * step] }
+                        }
+                        for ow in high ..< width { out[ow] = 0 }
+                        out += width
+                        source += sourceStep
+                    }
                 }
                 fill(destination + rows.upperBound * width, count: (g.outputHeight - rows.upperBound) * width)
             }
@@ -78,15 +90,19 @@ enum ConvolutionLowering {
                     guard !cols.isEmpty else { continue }
                     let r = (c * g.kernelHeight + i) * g.kernelWidth + j
                     let source = columns + r * rowLength + s * positions
-                    for oh in rows {
-                        let from = source + oh * width
-                        let to = plane + (oh * g.strideHeight + rowOffset) * g.inputWidth + columnOffset
-                        if g.strideWidth == 1 {
-                            addInPlace(from + cols.lowerBound, to + cols.lowerBound, count: cols.count)
+                    guard !rows.isEmpty else { continue }
+                    var from = source + rows.lowerBound * width
+                    var to = plane + (rows.lowerBound * g.strideHeight + rowOffset) * g.inputWidth + columnOffset
+                    let toStep = g.strideHeight * g.inputWidth, step = g.strideWidth
+                    let low = cols.lowerBound, count = cols.count
+                    for _ in rows {
+                        if step == 1 {
+                            addInPlace(from + low, to + low, count: count)
                         } else {
-                            let step = g.strideWidth
                             for ow in cols { to[ow * step] += from[ow] }
                         }
+                        from += width
+                        to += toStep
                     }
                 }
             }
