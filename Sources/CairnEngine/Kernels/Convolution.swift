@@ -28,12 +28,13 @@ public struct Convolution: Hashable, Sendable {
     /// Samples lowered and multiplied together: as many as fit in `maximumWorkspaceFloats`, at least 1.
     public let samplesPerTile: Int
 
-    /// A convolution of `geometry` whose tiles hold at most `maximumWorkspaceFloats` floats each, or one
-    /// sample's worth when a single sample needs more.
+    /// A convolution of `geometry` whose tiles hold at most `maximumWorkspaceFloats` floats each (clamped to
+    /// `0...Int32.max`), or one sample's worth when a single sample needs more.
     public init(geometry: ConvolutionGeometry, maximumWorkspaceFloats: Int = defaultMaximumWorkspaceFloats) {
         self.geometry = geometry
-        self.maximumWorkspaceFloats = maximumWorkspaceFloats
-        samplesPerTile = max(1, maximumWorkspaceFloats / Self.floatsPerSample(geometry))
+        // Clamped so that a tile's widest product, `tile * P` columns, fits BLAS's 32-bit sizes.
+        self.maximumWorkspaceFloats = min(max(maximumWorkspaceFloats, 0), Int(Int32.max))
+        samplesPerTile = max(1, self.maximumWorkspaceFloats / Self.floatsPerSample(geometry))
     }
 
     /// Workspace floats one sample of a tile takes: its lowered columns and its product columns.
