@@ -1,3 +1,4 @@
+import CairnModel
 @testable import CairnEngine
 
 /// Buffers and plain reference loops shared by the kernel tests.

@@ -1,3 +1,4 @@
+import CairnModel
 import Testing
 @testable import CairnEngine
 

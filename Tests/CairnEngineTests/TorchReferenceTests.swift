@@ -1,3 +1,4 @@
+import CairnModel
 import Foundation
 import Testing
 @testable import CairnEngine

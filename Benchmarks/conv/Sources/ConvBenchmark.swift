@@ -1,3 +1,4 @@
+import CairnModel
 import CairnEngine
 #if canImport(Glibc)
 import Glibc

@@ -1,3 +1,5 @@
+import CairnModel
+
 /// Average pooling, 1-D or 2-D, on row-major `[N, C, H, W]` float buffers (PyTorch's `avg_pool1d`/
 /// `avg_pool2d` with `ceil_mode=False` and the default `count_include_pad=True`): each output is the sum
 /// of its window divided by the window's size `kh * kw`, padding counted as zeros.

@@ -1,3 +1,5 @@
+import CairnModel
+
 extension BatchNormalization {
     /// Gradients of the training forward pass (batch statistics), from the `savedMean` and
     /// `savedInverseDeviation` it wrote (PyTorch's formulas): with `M = N * L`, `s = sum(dy)` and

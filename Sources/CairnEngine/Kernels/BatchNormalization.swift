@@ -1,3 +1,5 @@
+import CairnModel
+
 #if canImport(Glibc)
 import Glibc
 #elseif canImport(Darwin)

@@ -1,3 +1,5 @@
+import CairnModel
+
 extension Convolution {
     /// Gradients of `output = conv(input, weight) + bias` for `batch` samples, from the output gradient.
     ///

@@ -1,3 +1,5 @@
+import CairnModel
+
 /// A 1-D or 2-D convolution on row-major `[N, C, H, W]` float buffers, lowered to matrix products:
 /// the input of a tile of samples is lowered to columns (`ConvolutionLowering`), one `GEMM.multiply`
 /// gives every output of the tile, and the lowered gradient is added back (col2im) for the input gradient.

@@ -1,3 +1,5 @@
+import CairnModel
+
 /// The two loops that turn a convolution into a matrix product (im2col) and back (col2im), on a tile
 /// of `samples` consecutive samples.
 ///

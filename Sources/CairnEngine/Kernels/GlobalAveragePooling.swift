@@ -1,3 +1,5 @@
+import CairnModel
+
 /// Global average pooling: `[N, C, H, W]` (or `[N, C, L]`) to `[N, C]`, each output the mean of its
 /// channel's plane (PyTorch's `adaptive_avg_pool2d(x, 1)` flattened). Every plane is done by one thread,
 /// so results do not depend on the thread count.

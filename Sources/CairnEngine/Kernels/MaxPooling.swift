@@ -1,3 +1,5 @@
+import CairnModel
+
 /// Max pooling, 1-D or 2-D, on row-major `[N, C, H, W]` float buffers (PyTorch's `max_pool1d`/`max_pool2d`
 /// with `ceil_mode=False`, dilation 1). Padding positions are never chosen. Within a window the first
 /// largest value wins (row by row), and a NaN wins over any number (the last NaN, as in PyTorch).

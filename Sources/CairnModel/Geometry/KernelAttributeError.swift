@@ -44,9 +44,9 @@ public enum KernelAttributeError: Error, Equatable, Sendable, CustomStringConver
 }
 
 /// Checked size arithmetic shared by the geometries.
-enum GeometryArithmetic {
+public enum GeometryArithmetic {
     /// The product of `factors`, or `tooLarge(what)` when it overflows or exceeds `Int32.max` (BLAS sizes).
-    static func product(_ factors: [Int], _ what: String) throws(KernelAttributeError) -> Int {
+    public static func product(_ factors: [Int], _ what: String) throws(KernelAttributeError) -> Int {
         var result = 1
         for factor in factors {
             let (value, overflow) = result.multipliedReportingOverflow(by: factor)
@@ -58,7 +58,7 @@ enum GeometryArithmetic {
 
     /// Positions of a window of `kernel` taps `dilation` apart, moved by `stride` over `input` plus
     /// `before` and `after` zeros: `(input + before + after - dilation * (kernel - 1) - 1) / stride + 1`.
-    static func outputExtent(axis: String, input: Int, before: Int, after: Int, kernel: Int, stride: Int,
+    public static func outputExtent(axis: String, input: Int, before: Int, after: Int, kernel: Int, stride: Int,
                              dilation: Int) throws(KernelAttributeError) -> Int {
         let limit = Int(Int32.max)
         guard input <= limit, before <= limit, after <= limit, kernel <= limit, dilation <= limit
@@ -70,11 +70,11 @@ enum GeometryArithmetic {
         return (padded - span) / stride + 1
     }
 
-    static func requirePositive(_ values: [(String, Int)]) throws(KernelAttributeError) {
+    public static func requirePositive(_ values: [(String, Int)]) throws(KernelAttributeError) {
         for (attribute, value) in values where value < 1 { throw .notPositive(attribute: attribute, value: value) }
     }
 
-    static func requireNonNegative(_ values: [(String, Int)]) throws(KernelAttributeError) {
+    public static func requireNonNegative(_ values: [(String, Int)]) throws(KernelAttributeError) {
         for (attribute, value) in values where value < 0 { throw .negativePadding(attribute: attribute, value: value) }
     }
 }
