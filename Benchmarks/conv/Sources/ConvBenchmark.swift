@@ -10,7 +10,7 @@ import Darwin
 /// of 25 channels, kernels 5/3/3, stride 2, on length 40) at batch 100. A first layer computes no input
 /// gradient (as in training). Median time per pass over `--reps` repetitions of about 0.2 s each.
 ///
-/// Usage: `cairn-bench-conv [--threads N] [--reps 5] [--workspace-floats F] [--only TEXT]`. Prints one `RESULT {json}` line
+/// Usage: `cairn-bench-conv [--threads N] [--reps 5] [--workspace-floats F] [--only TEXT] [--cpu-time]`. Prints one `RESULT {json}` line
 /// per layer on stdout and readable lines on stderr.
 @main
 struct ConvBenchmark {
@@ -22,9 +22,11 @@ struct ConvBenchmark {
         var inputGradient: Bool
     }
 
-    static func now() -> Double {
+    /// Seconds on `clock`: wall-clock time, or with `--cpu-time` the process's processor time (steadier
+    /// than wall time on a shared machine, and the same thing for a single thread that never waits).
+    static func now(_ clock: clockid_t) -> Double {
         var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
+        clock_gettime(clock, &time)
         return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
     }
 
@@ -52,6 +54,7 @@ struct ConvBenchmark {
 
     static func main() throws {
         var threads = 2, reps = 5, limit = Convolution.defaultMaximumWorkspaceFloats, only: String?
+        var clock = CLOCK_MONOTONIC
         var arguments = CommandLine.arguments.dropFirst().makeIterator()
         while let argument = arguments.next() {
             switch argument {
@@ -59,8 +62,9 @@ struct ConvBenchmark {
             case "--reps": reps = Int(arguments.next() ?? "") ?? reps
             case "--workspace-floats": limit = Int(arguments.next() ?? "") ?? limit
             case "--only": only = arguments.next()
+            case "--cpu-time": clock = CLOCK_PROCESS_CPUTIME_ID
             default:
-                fputs("usage: cairn-bench-conv [--threads N] [--reps 5] [--workspace-floats F] [--only TEXT]\n", stderr)
+                fputs("usage: cairn-bench-conv [--threads N] [--reps 5] [--workspace-floats F] [--only TEXT] [--cpu-time]\n", stderr)
                 exit(64)
             }
         }
@@ -87,15 +91,15 @@ struct ConvBenchmark {
                                      batch: batch, workspace: workspace, team: team)
             }
             for _ in 0..<20 { pass() }
-            let start = now()
+            let start = now(clock)
             var calibration = 0
-            while now() - start < 0.05 { pass(); calibration += 1 }
-            let iterations = max(1, Int(0.2 / ((now() - start) / Double(calibration))))
+            while now(clock) - start < 0.05 { pass(); calibration += 1 }
+            let iterations = max(1, Int(0.2 / ((now(clock) - start) / Double(calibration))))
             var times: [Double] = []
             for _ in 0..<reps {
-                let begin = now()
+                let begin = now(clock)
                 for _ in 0..<iterations { pass() }
-                times.append((now() - begin) / Double(iterations))
+                times.append((now(clock) - begin) / Double(iterations))
             }
             let median = times.sorted()[times.count / 2]
             fputs("\(layer.network) \(layer.name) batch \(batch): \(String(format: "%.1f", median * 1e6)) us per "
