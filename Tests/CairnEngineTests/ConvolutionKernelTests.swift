@@ -171,6 +171,14 @@ struct ConvolutionKernelTests {
         }
     }
 
+    /// A small batch of a small layer is not worth splitting: one run of samples, one tile, no per-thread sums.
+    @Test func smallWorkStaysInOneRun() throws {
+        let tiny = Convolution(
+            geometry: try .oneDimensional(inputChannels: 1, outputChannels: 2, length: 8, kernel: 3))
+        #expect(tiny.tileSamples(batch: 4, threads: 2) == 4)
+        #expect(tiny.workspaceFloats(batch: 4, threads: 2) == 4 * Convolution.floatsPerSample(tiny.geometry))
+    }
+
     /// The bias gradient and the input gradient, computed per channel and per input plane by one thread
     /// each, do not depend on the thread count.
     @Test func planeWiseResultsDoNotDependOnThreads() throws {

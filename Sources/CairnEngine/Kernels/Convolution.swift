@@ -2,11 +2,12 @@
 /// the input of a tile of samples is lowered to columns (`ConvolutionLowering`), one `GEMM.multiply`
 /// gives every output of the tile, and the lowered gradient is added back (col2im) for the input gradient.
 ///
-/// Threads: a batch of at least two samples is cut into one contiguous run of samples per thread (the
-/// fixed rule of `Split`); each thread lowers, multiplies (single-threaded BLAS) and scatters its own
-/// tiles in its own part of the workspace, so the threads meet only at the end of a pass. Weight
-/// gradients are summed per thread and the per-thread sums added in thread order. A single sample
-/// instead splits each product across the team (`GEMM`'s rule) and each loop by rows or planes.
+/// Threads: a batch of at least two samples (and `multiplyAddsPerPart` per thread) is cut into one
+/// contiguous run of samples per thread (the fixed rule of `Split`); each thread lowers, multiplies
+/// (single-threaded BLAS) and scatters its own tiles in its own part of the workspace, so the threads meet
+/// only at the end of a pass. Weight gradients are summed per thread and the per-thread sums added in
+/// thread order. Otherwise each product is split across the team (`GEMM`'s rule) and each loop by rows
+/// or planes.
 ///
 /// Memory: each thread's tile (its lowered columns and one `[C_out, tile * P]` product) holds at most
 /// `maximumWorkspaceFloats` floats (or one sample's worth, when a single sample needs more), so the
@@ -49,8 +50,14 @@ public struct Convolution: Hashable, Sendable {
         var split: Split
     }
 
+    /// A thread's run of samples holds at least this many multiply-adds of the forward product, so that a
+    /// small batch of a small layer is not split into parts shorter than starting them costs.
+    static let multiplyAddsPerPart = 1 << 15
+
     func plan(batch: Int, threads: Int) -> Plan {
-        let parts = max(1, min(threads, batch))
+        let g = geometry
+        let work = Double(batch) * Double(g.outputChannels) * Double(g.patchSize) * Double(g.outputPositions)
+        let parts = max(1, Int(min(Double(min(threads, batch)), work / Double(Self.multiplyAddsPerPart))))
         let tile = max(1, min(samplesPerTile, (batch + parts - 1) / parts))
         return Plan(parts: parts, tile: tile, split: Split(count: batch, parts: parts))
     }
