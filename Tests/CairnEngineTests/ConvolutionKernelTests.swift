@@ -1,5 +1,6 @@
 import CairnModel
 import Testing
+
 @testable import CairnEngine
 
 /// The convolution kernel: forward against a direct convolution, backward against finite differences,
@@ -18,18 +19,24 @@ struct ConvolutionKernelTests {
     }
 
     static let cases: [Case] = {
-        func two(_ label: String, _ c: Int, _ o: Int, _ h: Int, _ w: Int, _ kh: Int, _ kw: Int, sh: Int = 1, sw: Int = 1,
-                 padding: ConvolutionPadding = .zeros(0), dh: Int = 1, dw: Int = 1, batch: Int = 2, bias: Bool = true) -> Case {
+        func two(
+            _ label: String, _ c: Int, _ o: Int, _ h: Int, _ w: Int, _ kh: Int, _ kw: Int, sh: Int = 1, sw: Int = 1,
+            padding: ConvolutionPadding = .zeros(0), dh: Int = 1, dw: Int = 1, batch: Int = 2, bias: Bool = true
+        ) -> Case {
             // The geometries below are all valid; a throw here fails every test that reads `cases`.
-            let g = try? ConvolutionGeometry(inputChannels: c, outputChannels: o, inputHeight: h, inputWidth: w,
-                                             kernelHeight: kh, kernelWidth: kw, strideHeight: sh, strideWidth: sw,
-                                             padding: padding, dilationHeight: dh, dilationWidth: dw)
+            let g = try? ConvolutionGeometry(
+                inputChannels: c, outputChannels: o, inputHeight: h, inputWidth: w,
+                kernelHeight: kh, kernelWidth: kw, strideHeight: sh, strideWidth: sw,
+                padding: padding, dilationHeight: dh, dilationWidth: dw)
             return Case(label: label, geometry: g!, batch: batch, bias: bias)
         }
-        func one(_ label: String, _ c: Int, _ o: Int, _ length: Int, _ k: Int, stride: Int = 1,
-                 padding: ConvolutionPadding = .zeros(0), dilation: Int = 1, batch: Int = 3) -> Case {
-            let g = try? ConvolutionGeometry.oneDimensional(inputChannels: c, outputChannels: o, length: length, kernel: k,
-                                                            stride: stride, padding: padding, dilation: dilation)
+        func one(
+            _ label: String, _ c: Int, _ o: Int, _ length: Int, _ k: Int, stride: Int = 1,
+            padding: ConvolutionPadding = .zeros(0), dilation: Int = 1, batch: Int = 3
+        ) -> Case {
+            let g = try? ConvolutionGeometry.oneDimensional(
+                inputChannels: c, outputChannels: o, length: length, kernel: k,
+                stride: stride, padding: padding, dilation: dilation)
             return Case(label: label, geometry: g!, batch: batch)
         }
         return [
@@ -37,13 +44,16 @@ struct ConvolutionKernelTests {
             two("stride 2x1, padding 1, rectangular kernel", 3, 4, 7, 6, 3, 2, sh: 2, padding: .zeros(1), batch: 3),
             two("same, even kernel, dilation 2", 2, 3, 9, 8, 4, 4, padding: .same, dh: 2, dw: 2),
             two("same, odd and even kernel", 2, 5, 6, 7, 4, 3, padding: .same, batch: 1),
-            two("explicit sides, stride 3x2, dilation 2x1", 3, 2, 10, 9, 3, 3, sh: 3, sw: 2,
+            two(
+                "explicit sides, stride 3x2, dilation 2x1", 3, 2, 10, 9, 3, 3, sh: 3, sw: 2,
                 padding: .explicit(top: 2, bottom: 0, left: 1, right: 3), dh: 2),
             two("LeNet first layer", 1, 6, 28, 28, 5, 5, batch: 3),
             two("LeNet second layer, no bias", 6, 16, 12, 12, 5, 5, batch: 2, bias: false),
             two("1x1", 4, 3, 5, 5, 1, 1, batch: 5),
             two("kernel larger than the input, padded", 2, 2, 3, 3, 5, 5, padding: .zeros(2)),
-            two("stride larger than the kernel", 2, 3, 11, 10, 2, 2, sh: 4, sw: 3, padding: .zerosPerAxis(height: 1, width: 0)),
+            two(
+                "stride larger than the kernel", 2, 3, 11, 10, 2, 2, sh: 4, sw: 3,
+                padding: .zerosPerAxis(height: 1, width: 0)),
             one("1-D, stride 2 (1-D CNN first layer)", 1, 25, 40, 5, stride: 2),
             one("1-D, 25 channels, stride 2", 25, 25, 18, 3, stride: 2, batch: 4),
             one("1-D same, dilation 2", 3, 4, 11, 4, padding: .same, dilation: 2),
@@ -54,8 +64,10 @@ struct ConvolutionKernelTests {
     static func data(_ c: Case, seed: UInt64) -> (x: [Float], w: [Float], b: [Float]?) {
         var rng = RandomGenerator(seed: seed)
         let g = c.geometry
-        return (Support.uniform(c.batch * g.inputSize, &rng), Support.uniform(g.weightCount, &rng, scale: 0.5),
-                c.bias ? Support.uniform(g.outputChannels, &rng) : nil)
+        return (
+            Support.uniform(c.batch * g.inputSize, &rng), Support.uniform(g.weightCount, &rng, scale: 0.5),
+            c.bias ? Support.uniform(g.outputChannels, &rng) : nil
+        )
     }
 
     /// Forward matches the direct convolution, on one thread and two, with the workspace bound forcing
@@ -69,7 +81,8 @@ struct ConvolutionKernelTests {
                 let convolution = Convolution(geometry: c.geometry, maximumWorkspaceFloats: limit)
                 let y = Support.forward(convolution, x: x, w: w, b: b, batch: c.batch, team: team)
                 let error = Support.relativeError(y, expected)
-                #expect(error < 1e-5, "\(c.label), \(threads) threads, workspace limit \(limit): relative error \(error)")
+                #expect(
+                    error < 1e-5, "\(c.label), \(threads) threads, workspace limit \(limit): relative error \(error)")
             }
         }
     }
@@ -81,7 +94,8 @@ struct ConvolutionKernelTests {
         var rng = RandomGenerator(seed: 6)
         let r = Support.uniform(c.batch * c.geometry.outputSize, &rng)
         let team = ThreadTeam(threads: 2)
-        let convolution = Convolution(geometry: c.geometry, maximumWorkspaceFloats: 3 * Convolution.floatsPerSample(c.geometry) / 2)
+        let convolution = Convolution(
+            geometry: c.geometry, maximumWorkspaceFloats: 3 * Convolution.floatsPerSample(c.geometry) / 2)
         func loss(x: [Float], w: [Float], b: [Float]?) -> Double {
             Support.dot(Support.forward(convolution, x: x, w: w, b: b, batch: c.batch, team: team), r)
         }
@@ -106,7 +120,8 @@ struct ConvolutionKernelTests {
         let prior = Support.uniform(c.batch * c.geometry.inputSize, &rng)
         let convolution = Convolution(geometry: c.geometry)
         let fresh = Support.backward(convolution, x: x, w: w, dy: dy, batch: c.batch, team: nil).input
-        let added = Support.backward(convolution, x: x, w: w, dy: dy, batch: c.batch, team: nil, accumulateOnto: prior).input
+        let added = Support.backward(convolution, x: x, w: w, dy: dy, batch: c.batch, team: nil, accumulateOnto: prior)
+            .input
         #expect(Support.relativeError(added, zip(fresh, prior).map { Double($0) + Double($1) }) < 1e-6)
     }
 
@@ -116,13 +131,16 @@ struct ConvolutionKernelTests {
     /// or thread count may change the last bits of the weight gradient; the forward pass and input gradient
     /// are computed per column.
     @Test func tilingIsBoundedAndDeterministic() throws {
-        let geometry = try ConvolutionGeometry(inputChannels: 6, outputChannels: 16, inputHeight: 12, inputWidth: 12,
-                                               kernelHeight: 5, kernelWidth: 5)
+        let geometry = try ConvolutionGeometry(
+            inputChannels: 6, outputChannels: 16, inputHeight: 12, inputWidth: 12,
+            kernelHeight: 5, kernelWidth: 5)
         let batch = 37
         let perSample = Convolution.floatsPerSample(geometry)
         var rng = RandomGenerator(seed: 11)
-        let x = Support.uniform(batch * geometry.inputSize, &rng), w = Support.uniform(geometry.weightCount, &rng)
-        let b = Support.uniform(16, &rng), dy = Support.uniform(batch * geometry.outputSize, &rng)
+        let x = Support.uniform(batch * geometry.inputSize, &rng)
+        let w = Support.uniform(geometry.weightCount, &rng)
+        let b = Support.uniform(16, &rng)
+        let dy = Support.uniform(batch * geometry.outputSize, &rng)
         let whole = Convolution(geometry: geometry, maximumWorkspaceFloats: batch * perSample)
         #expect(whole.tileSamples(batch: batch) == batch)
         #expect(whole.workspaceFloats(batch: batch) == batch * perSample)
@@ -132,8 +150,10 @@ struct ConvolutionKernelTests {
             let tiled = Convolution(geometry: geometry, maximumWorkspaceFloats: limit)
             #expect(tiled.samplesPerTile == perTile)
             for threads in [1, 2, 3] {
-                #expect(tiled.tileSamples(batch: batch, threads: threads) == min(perTile, (batch + threads - 1) / threads))
-                #expect(tiled.workspaceFloats(batch: batch, threads: threads)
+                #expect(
+                    tiled.tileSamples(batch: batch, threads: threads) == min(perTile, (batch + threads - 1) / threads))
+                #expect(
+                    tiled.workspaceFloats(batch: batch, threads: threads)
                         <= threads * max(limit, perSample) + (threads - 1) * geometry.weightCount)
                 let team = ThreadTeam(threads: threads)
                 let y = Support.forward(tiled, x: x, w: w, b: b, batch: batch, team: team)
@@ -152,14 +172,24 @@ struct ConvolutionKernelTests {
         }
     }
 
+    /// A small batch of a small layer is not worth splitting: one run of samples, one tile, no per-thread sums.
+    @Test func smallWorkStaysInOneRun() throws {
+        let tiny = Convolution(
+            geometry: try .oneDimensional(inputChannels: 1, outputChannels: 2, length: 8, kernel: 3))
+        #expect(tiny.tileSamples(batch: 4, threads: 2) == 4)
+        #expect(tiny.workspaceFloats(batch: 4, threads: 2) == 4 * Convolution.floatsPerSample(tiny.geometry))
+    }
+
     /// The bias gradient and the input gradient, computed per channel and per input plane by one thread
     /// each, do not depend on the thread count.
     @Test func planeWiseResultsDoNotDependOnThreads() throws {
-        let geometry = try ConvolutionGeometry(inputChannels: 3, outputChannels: 4, inputHeight: 9, inputWidth: 9,
-                                               kernelHeight: 3, kernelWidth: 3, padding: .same)
+        let geometry = try ConvolutionGeometry(
+            inputChannels: 3, outputChannels: 4, inputHeight: 9, inputWidth: 9,
+            kernelHeight: 3, kernelWidth: 3, padding: .same)
         var rng = RandomGenerator(seed: 12)
         let batch = 9
-        let x = Support.uniform(batch * geometry.inputSize, &rng), w = Support.uniform(geometry.weightCount, &rng)
+        let x = Support.uniform(batch * geometry.inputSize, &rng)
+        let w = Support.uniform(geometry.weightCount, &rng)
         let dy = Support.uniform(batch * geometry.outputSize, &rng)
         let convolution = Convolution(geometry: geometry)
         let one = Support.backward(convolution, x: x, w: w, dy: dy, batch: batch, team: ThreadTeam(threads: 1))

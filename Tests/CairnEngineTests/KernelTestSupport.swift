@@ -9,7 +9,8 @@ enum KernelTestSupport {
 
     /// A direct convolution in Double, written as the definition reads: for every output, the bias plus
     /// every tap whose input position lies inside the input.
-    static func directConvolution(_ g: ConvolutionGeometry, x: [Float], w: [Float], b: [Float]?, batch: Int) -> [Double] {
+    static func directConvolution(_ g: ConvolutionGeometry, x: [Float], w: [Float], b: [Float]?, batch: Int) -> [Double]
+    {
         var y = [Double](repeating: 0, count: batch * g.outputSize)
         for n in 0..<batch {
             for o in 0..<g.outputChannels {
@@ -37,22 +38,27 @@ enum KernelTestSupport {
     }
 
     /// Runs `Convolution.forward` on arrays.
-    static func forward(_ convolution: Convolution, x: [Float], w: [Float], b: [Float]?, batch: Int,
-                        team: ThreadTeam?) -> [Float] {
+    static func forward(
+        _ convolution: Convolution, x: [Float], w: [Float], b: [Float]?, batch: Int,
+        team: ThreadTeam?
+    ) -> [Float] {
         var y = [Float](repeating: .nan, count: batch * convolution.geometry.outputSize)
-        var workspace = [Float](repeating: .nan, count: convolution.workspaceFloats(batch: batch, threads: team?.threadCount ?? 1))
+        var workspace = [Float](
+            repeating: .nan, count: convolution.workspaceFloats(batch: batch, threads: team?.threadCount ?? 1))
         x.withUnsafeBufferPointer { x in
             w.withUnsafeBufferPointer { w in
                 y.withUnsafeMutableBufferPointer { y in
                     workspace.withUnsafeMutableBufferPointer { workspace in
                         if let b {
                             b.withUnsafeBufferPointer { b in
-                                convolution.forward(input: x.baseAddress!, weight: w.baseAddress!, bias: b.baseAddress!,
-                                                    output: y.baseAddress!, batch: batch, workspace: workspace, team: team)
+                                convolution.forward(
+                                    input: x.baseAddress!, weight: w.baseAddress!, bias: b.baseAddress!,
+                                    output: y.baseAddress!, batch: batch, workspace: workspace, team: team)
                             }
                         } else {
-                            convolution.forward(input: x.baseAddress!, weight: w.baseAddress!, bias: nil,
-                                                output: y.baseAddress!, batch: batch, workspace: workspace, team: team)
+                            convolution.forward(
+                                input: x.baseAddress!, weight: w.baseAddress!, bias: nil,
+                                output: y.baseAddress!, batch: batch, workspace: workspace, team: team)
                         }
                     }
                 }
@@ -69,13 +75,16 @@ enum KernelTestSupport {
 
     /// Runs `Convolution.backward` on arrays; `inputGradient` starts as `initialInputGradient` (or NaN when
     /// overwriting, so an element left unwritten shows).
-    static func backward(_ convolution: Convolution, x: [Float], w: [Float], dy: [Float], batch: Int, team: ThreadTeam?,
-                         accumulateOnto initialInputGradient: [Float]? = nil) -> ConvolutionGradients {
+    static func backward(
+        _ convolution: Convolution, x: [Float], w: [Float], dy: [Float], batch: Int, team: ThreadTeam?,
+        accumulateOnto initialInputGradient: [Float]? = nil
+    ) -> ConvolutionGradients {
         let g = convolution.geometry
         var dw = [Float](repeating: .nan, count: g.weightCount)
         var db = [Float](repeating: .nan, count: g.outputChannels)
         var dx = initialInputGradient ?? [Float](repeating: .nan, count: batch * g.inputSize)
-        var workspace = [Float](repeating: .nan, count: convolution.workspaceFloats(batch: batch, threads: team?.threadCount ?? 1))
+        var workspace = [Float](
+            repeating: .nan, count: convolution.workspaceFloats(batch: batch, threads: team?.threadCount ?? 1))
         x.withUnsafeBufferPointer { x in
             w.withUnsafeBufferPointer { w in
                 dy.withUnsafeBufferPointer { dy in
@@ -83,12 +92,13 @@ enum KernelTestSupport {
                         db.withUnsafeMutableBufferPointer { db in
                             dx.withUnsafeMutableBufferPointer { dx in
                                 workspace.withUnsafeMutableBufferPointer { workspace in
-                                    convolution.backward(input: x.baseAddress!, weight: w.baseAddress!,
-                                                         outputGradient: dy.baseAddress!,
-                                                         weightGradient: dw.baseAddress!, biasGradient: db.baseAddress!,
-                                                         inputGradient: dx.baseAddress!,
-                                                         accumulateInputGradient: initialInputGradient != nil,
-                                                         batch: batch, workspace: workspace, team: team)
+                                    convolution.backward(
+                                        input: x.baseAddress!, weight: w.baseAddress!,
+                                        outputGradient: dy.baseAddress!,
+                                        weightGradient: dw.baseAddress!, biasGradient: db.baseAddress!,
+                                        inputGradient: dx.baseAddress!,
+                                        accumulateInputGradient: initialInputGradient != nil,
+                                        batch: batch, workspace: workspace, team: team)
                                 }
                             }
                         }
@@ -122,7 +132,9 @@ enum KernelTestSupport {
     }
 
     /// Central differences `(L(v + h e_i) - L(v - h e_i)) / 2h` of `loss` at `indices` of `values`.
-    static func numericGradient(_ values: [Float], at indices: [Int], step: Float, _ loss: ([Float]) -> Double) -> [Double] {
+    static func numericGradient(_ values: [Float], at indices: [Int], step: Float, _ loss: ([Float]) -> Double)
+        -> [Double]
+    {
         var values = values
         return indices.map { i in
             let saved = values[i]
@@ -142,7 +154,9 @@ enum KernelTestSupport {
     }
 
     /// Checks an analytic gradient against central differences at up to 200 of its elements.
-    static func gradientError(_ analytic: [Float], of values: [Float], step: Float, _ loss: ([Float]) -> Double) -> Double {
+    static func gradientError(_ analytic: [Float], of values: [Float], step: Float, _ loss: ([Float]) -> Double)
+        -> Double
+    {
         let indices = sampledIndices(values.count)
         let numeric = numericGradient(values, at: indices, step: step, loss)
         return relativeError(indices.map { analytic[$0] }, numeric)

@@ -1,5 +1,6 @@
 import CairnModel
 import Testing
+
 @testable import CairnEngine
 
 /// Max, average and global average pooling: forward against plain loops, backward against finite
@@ -8,20 +9,25 @@ import Testing
 struct PoolingTests {
     typealias Support = KernelTestSupport
 
-    static func maxPool(_ pooling: MaxPooling, x: [Float], dy: [Float], batch: Int, team: ThreadTeam?,
-                        accumulateOnto prior: [Float]? = nil) -> (y: [Float], indices: [Int32], dx: [Float]) {
+    static func maxPool(
+        _ pooling: MaxPooling, x: [Float], dy: [Float], batch: Int, team: ThreadTeam?,
+        accumulateOnto prior: [Float]? = nil
+    ) -> (y: [Float], indices: [Int32], dx: [Float]) {
         let g = pooling.geometry
         var y = [Float](repeating: .nan, count: batch * g.outputSize)
         var indices = [Int32](repeating: -1, count: batch * g.outputSize)
         var dx = prior ?? [Float](repeating: .nan, count: batch * g.inputSize)
         pooling.forward(input: x, output: &y, indices: &indices, batch: batch, team: team)
-        pooling.backward(outputGradient: dy, indices: indices, inputGradient: &dx, accumulate: prior != nil,
-                         batch: batch, team: team)
+        pooling.backward(
+            outputGradient: dy, indices: indices, inputGradient: &dx, accumulate: prior != nil,
+            batch: batch, team: team)
         return (y, indices, dx)
     }
 
-    static func averagePool(_ pooling: AveragePooling, x: [Float], dy: [Float], batch: Int, team: ThreadTeam?,
-                            accumulateOnto prior: [Float]? = nil) -> (y: [Float], dx: [Float]) {
+    static func averagePool(
+        _ pooling: AveragePooling, x: [Float], dy: [Float], batch: Int, team: ThreadTeam?,
+        accumulateOnto prior: [Float]? = nil
+    ) -> (y: [Float], dx: [Float]) {
         let g = pooling.geometry
         var y = [Float](repeating: .nan, count: batch * g.outputSize)
         var dx = prior ?? [Float](repeating: .nan, count: batch * g.inputSize)
@@ -30,8 +36,10 @@ struct PoolingTests {
         return (y, dx)
     }
 
-    static func globalPool(_ pooling: GlobalAveragePooling, x: [Float], dy: [Float], batch: Int, team: ThreadTeam?,
-                           accumulateOnto prior: [Float]? = nil) -> (y: [Float], dx: [Float]) {
+    static func globalPool(
+        _ pooling: GlobalAveragePooling, x: [Float], dy: [Float], batch: Int, team: ThreadTeam?,
+        accumulateOnto prior: [Float]? = nil
+    ) -> (y: [Float], dx: [Float]) {
         var y = [Float](repeating: .nan, count: batch * pooling.channels)
         var dx = prior ?? [Float](repeating: .nan, count: batch * pooling.channels * pooling.positions)
         pooling.forward(input: x, output: &y, batch: batch, team: team)
@@ -42,13 +50,14 @@ struct PoolingTests {
     /// Windows as the definition reads: for each output, the input values inside the padded window.
     static func windows(_ g: PoolingGeometry, _ x: [Float], batch: Int) -> [[Float]] {
         var result: [[Float]] = []
-        for plane in 0 ..< batch * g.channels {
-            for oh in 0 ..< g.outputHeight {
-                for ow in 0 ..< g.outputWidth {
+        for plane in 0..<batch * g.channels {
+            for oh in 0..<g.outputHeight {
+                for ow in 0..<g.outputWidth {
                     var window: [Float] = []
-                    for i in 0 ..< g.kernelHeight {
-                        for j in 0 ..< g.kernelWidth {
-                            let h = oh * g.strideHeight - g.padHeight + i, w = ow * g.strideWidth - g.padWidth + j
+                    for i in 0..<g.kernelHeight {
+                        for j in 0..<g.kernelWidth {
+                            let h = oh * g.strideHeight - g.padHeight + i
+                            let w = ow * g.strideWidth - g.padWidth + j
                             if h >= 0, h < g.inputHeight, w >= 0, w < g.inputWidth {
                                 window.append(x[(plane * g.inputHeight + h) * g.inputWidth + w])
                             }
@@ -66,20 +75,26 @@ struct PoolingTests {
         var batch: Int
         var testDescription: String {
             let g = geometry
-            return "\(g.channels)x\(g.inputHeight)x\(g.inputWidth) k\(g.kernelHeight)x\(g.kernelWidth) " +
-                "s\(g.strideHeight)x\(g.strideWidth) p\(g.padHeight)x\(g.padWidth)"
+            return "\(g.channels)x\(g.inputHeight)x\(g.inputWidth) k\(g.kernelHeight)x\(g.kernelWidth) "
+                + "s\(g.strideHeight)x\(g.strideWidth) p\(g.padHeight)x\(g.padWidth)"
         }
     }
 
     static let cases: [Case] = [
-        Case(geometry: try! PoolingGeometry(channels: 2, inputHeight: 6, inputWidth: 6, kernelHeight: 2, kernelWidth: 2),
-             batch: 2),
-        Case(geometry: try! PoolingGeometry(channels: 3, inputHeight: 7, inputWidth: 5, kernelHeight: 3, kernelWidth: 3,
-                                            strideHeight: 2, strideWidth: 2, padHeight: 1, padWidth: 1), batch: 2),
-        Case(geometry: try! PoolingGeometry(channels: 1, inputHeight: 9, inputWidth: 8, kernelHeight: 3, kernelWidth: 2,
-                                            strideHeight: 1, strideWidth: 3, padHeight: 1, padWidth: 0), batch: 3),
-        Case(geometry: try! PoolingGeometry.oneDimensional(channels: 4, length: 11, kernel: 3, stride: 2, padding: 1),
-             batch: 2),
+        Case(
+            geometry: try! PoolingGeometry(channels: 2, inputHeight: 6, inputWidth: 6, kernelHeight: 2, kernelWidth: 2),
+            batch: 2),
+        Case(
+            geometry: try! PoolingGeometry(
+                channels: 3, inputHeight: 7, inputWidth: 5, kernelHeight: 3, kernelWidth: 3,
+                strideHeight: 2, strideWidth: 2, padHeight: 1, padWidth: 1), batch: 2),
+        Case(
+            geometry: try! PoolingGeometry(
+                channels: 1, inputHeight: 9, inputWidth: 8, kernelHeight: 3, kernelWidth: 2,
+                strideHeight: 1, strideWidth: 3, padHeight: 1, padWidth: 0), batch: 3),
+        Case(
+            geometry: try! PoolingGeometry.oneDimensional(channels: 4, length: 11, kernel: 3, stride: 2, padding: 1),
+            batch: 2),
         Case(geometry: try! PoolingGeometry.oneDimensional(channels: 2, length: 10, kernel: 4), batch: 3),
     ]
 
@@ -102,8 +117,9 @@ struct PoolingTests {
         let pooling = MaxPooling(geometry: g)
         let (y, indices, dx) = Self.maxPool(pooling, x: x, dy: r, batch: c.batch, team: ThreadTeam(threads: 2))
         #expect(y == Self.windows(g, x, batch: c.batch).map { $0.max()! })
-        let outputPlane = g.outputHeight * g.outputWidth, inputPlane = g.inputHeight * g.inputWidth
-        for k in 0 ..< y.count {
+        let outputPlane = g.outputHeight * g.outputWidth
+        let inputPlane = g.inputHeight * g.inputWidth
+        for k in 0..<y.count {
             #expect(x[(k / outputPlane) * inputPlane + Int(indices[k])] == y[k], "index \(indices[k]) of output \(k)")
         }
         let error = Support.gradientError(dx, of: x, step: 1e-3) { x in
@@ -118,7 +134,8 @@ struct PoolingTests {
     @Test(arguments: cases) func averagePoolingMatchesWindowsAndDifferences(_ c: Case) {
         let g = c.geometry
         var rng = RandomGenerator(seed: 3)
-        let x = Support.uniform(c.batch * g.inputSize, &rng), r = Support.uniform(c.batch * g.outputSize, &rng)
+        let x = Support.uniform(c.batch * g.inputSize, &rng)
+        let r = Support.uniform(c.batch * g.outputSize, &rng)
         let pooling = AveragePooling(geometry: g)
         let (y, dx) = Self.averagePool(pooling, x: x, dy: r, batch: c.batch, team: ThreadTeam(threads: 2))
         // count_include_pad: the divisor is the whole window, padding included.
@@ -134,14 +151,17 @@ struct PoolingTests {
         #expect(Support.relativeError(added, zip(dx, prior).map { Double($0) + Double($1) }) < 1e-6)
     }
 
-    @Test(arguments: [(3, 25), (2, 7), (4, 1)]) func globalAveragePoolingMatchesMeansAndDifferences(channels: Int, positions: Int) throws {
+    @Test(arguments: [(3, 25), (2, 7), (4, 1)]) func globalAveragePoolingMatchesMeansAndDifferences(
+        channels: Int, positions: Int
+    ) throws {
         let pooling = try GlobalAveragePooling(channels: channels, positions: positions)
         var rng = RandomGenerator(seed: 4)
         let batch = 3
-        let x = Support.uniform(batch * channels * positions, &rng), r = Support.uniform(batch * channels, &rng)
+        let x = Support.uniform(batch * channels * positions, &rng)
+        let r = Support.uniform(batch * channels, &rng)
         let (y, dx) = Self.globalPool(pooling, x: x, dy: r, batch: batch, team: ThreadTeam(threads: 2))
-        let means = (0 ..< batch * channels).map { plane in
-            x[plane * positions ..< (plane + 1) * positions].reduce(0.0) { $0 + Double($1) } / Double(positions)
+        let means = (0..<batch * channels).map { plane in
+            x[plane * positions..<(plane + 1) * positions].reduce(0.0) { $0 + Double($1) } / Double(positions)
         }
         #expect(Support.relativeError(y, means) < 1e-6)
         let error = Support.gradientError(dx, of: x, step: 0.25) { x in
@@ -155,12 +175,15 @@ struct PoolingTests {
 
     /// Every plane is pooled by one thread: results are the same bits at any thread count.
     @Test func resultsDoNotDependOnThreads() {
-        let c = Self.cases[1], g = c.geometry
+        let c = Self.cases[1]
+        let g = c.geometry
         var rng = RandomGenerator(seed: 5)
         let batch = 16
-        let x = Support.uniform(batch * g.inputSize, &rng), r = Support.uniform(batch * g.outputSize, &rng)
+        let x = Support.uniform(batch * g.inputSize, &rng)
+        let r = Support.uniform(batch * g.outputSize, &rng)
         let one = Self.averagePool(AveragePooling(geometry: g), x: x, dy: r, batch: batch, team: ThreadTeam(threads: 1))
-        let three = Self.averagePool(AveragePooling(geometry: g), x: x, dy: r, batch: batch, team: ThreadTeam(threads: 3))
+        let three = Self.averagePool(
+            AveragePooling(geometry: g), x: x, dy: r, batch: batch, team: ThreadTeam(threads: 3))
         #expect(one.y.map(\.bitPattern) == three.y.map(\.bitPattern))
         #expect(one.dx.map(\.bitPattern) == three.dx.map(\.bitPattern))
         let maxOne = Self.maxPool(MaxPooling(geometry: g), x: x, dy: r, batch: batch, team: ThreadTeam(threads: 1))

@@ -1,6 +1,7 @@
 import CairnModel
 import Foundation
 import Testing
+
 @testable import CairnEngine
 
 /// Cairn's convolution, pooling and batch-normalization kernels against PyTorch: outputs and gradients
@@ -44,8 +45,11 @@ struct TorchReferenceTests {
         enum CodingKeys: String, CodingKey {
             case name, op, input, kernel, stride, dilation, bias, y, dx, dw, db, dgamma, dbeta, indices, training
             case momentum, eps
-            case outChannels = "out_channels", paddingValue = "padding", outputShape = "output_shape"
-            case runningMean = "running_mean", runningVar = "running_var"
+            case outChannels = "out_channels"
+            case paddingValue = "padding"
+            case outputShape = "output_shape"
+            case runningMean = "running_mean"
+            case runningVar = "running_var"
         }
 
         var testDescription: String { name }
@@ -87,8 +91,10 @@ struct TorchReferenceTests {
 
     @Test(arguments: references.filter { $0.op.hasPrefix("conv") })
     func convolutionMatchesTorch(_ reference: Reference) throws {
-        let channels = reference.input[1], outChannels = try #require(reference.outChannels)
-        let kernel = try #require(reference.kernel), stride = try #require(reference.stride)
+        let channels = reference.input[1]
+        let outChannels = try #require(reference.outChannels)
+        let kernel = try #require(reference.kernel)
+        let stride = try #require(reference.stride)
         let dilation = try #require(reference.dilation)
         let geometry: ConvolutionGeometry
         if reference.isOneDimensional {
@@ -97,22 +103,25 @@ struct TorchReferenceTests {
             case .same: padding = .same
             case .amounts(let amounts): padding = .zeros(amounts[0])
             }
-            geometry = try .oneDimensional(inputChannels: channels, outputChannels: outChannels, length: reference.input[2],
-                                           kernel: kernel[0], stride: stride[0], padding: padding, dilation: dilation[0])
+            geometry = try .oneDimensional(
+                inputChannels: channels, outputChannels: outChannels, length: reference.input[2],
+                kernel: kernel[0], stride: stride[0], padding: padding, dilation: dilation[0])
         } else {
             let padding: ConvolutionPadding
             switch try #require(reference.paddingValue) {
             case .same: padding = .same
             case .amounts(let amounts): padding = .zerosPerAxis(height: amounts[0], width: amounts[1])
             }
-            geometry = try ConvolutionGeometry(inputChannels: channels, outputChannels: outChannels,
-                                               inputHeight: reference.input[2], inputWidth: reference.input[3],
-                                               kernelHeight: kernel[0], kernelWidth: kernel[1], strideHeight: stride[0],
-                                               strideWidth: stride[1], padding: padding, dilationHeight: dilation[0],
-                                               dilationWidth: dilation[1])
+            geometry = try ConvolutionGeometry(
+                inputChannels: channels, outputChannels: outChannels,
+                inputHeight: reference.input[2], inputWidth: reference.input[3],
+                kernelHeight: kernel[0], kernelWidth: kernel[1], strideHeight: stride[0],
+                strideWidth: stride[1], padding: padding, dilationHeight: dilation[0],
+                dilationWidth: dilation[1])
         }
         #expect([reference.batch] + geometry.outputShape == reference.outputShape)
-        let x = Self.pattern(reference.count, 1), w = Self.pattern(geometry.weightCount, 2, scale: 256)
+        let x = Self.pattern(reference.count, 1)
+        let w = Self.pattern(geometry.weightCount, 2, scale: 256)
         let b = reference.bias == true ? Self.pattern(outChannels, 3) : nil
         let r = Self.pattern(reference.y.count, 4)
         let convolution = Convolution(geometry: geometry)
@@ -127,30 +136,37 @@ struct TorchReferenceTests {
 
     @Test(arguments: references.filter { $0.op.hasPrefix("max_pool") || $0.op.hasPrefix("avg_pool") })
     func poolingMatchesTorch(_ reference: Reference) throws {
-        let kernel = try #require(reference.kernel), stride = try #require(reference.stride)
+        let kernel = try #require(reference.kernel)
+        let stride = try #require(reference.stride)
         guard case .amounts(let padding) = try #require(reference.paddingValue) else {
             Issue.record("pooling padding is a number per axis")
             return
         }
-        let geometry = reference.isOneDimensional
-            ? try PoolingGeometry.oneDimensional(channels: reference.input[1], length: reference.input[2], kernel: kernel[0],
-                                                 stride: stride[0], padding: padding[0])
-            : try PoolingGeometry(channels: reference.input[1], inputHeight: reference.input[2],
-                                  inputWidth: reference.input[3], kernelHeight: kernel[0], kernelWidth: kernel[1],
-                                  strideHeight: stride[0], strideWidth: stride[1], padHeight: padding[0],
-                                  padWidth: padding[1])
+        let geometry =
+            reference.isOneDimensional
+            ? try PoolingGeometry.oneDimensional(
+                channels: reference.input[1], length: reference.input[2], kernel: kernel[0],
+                stride: stride[0], padding: padding[0])
+            : try PoolingGeometry(
+                channels: reference.input[1], inputHeight: reference.input[2],
+                inputWidth: reference.input[3], kernelHeight: kernel[0], kernelWidth: kernel[1],
+                strideHeight: stride[0], strideWidth: stride[1], padHeight: padding[0],
+                padWidth: padding[1])
         #expect([reference.batch] + geometry.outputShape == reference.outputShape)
-        let x = Self.pattern(reference.count, 1), r = Self.pattern(reference.y.count, 4)
+        let x = Self.pattern(reference.count, 1)
+        let r = Self.pattern(reference.y.count, 4)
         let team = ThreadTeam(threads: 2)
         if reference.op.hasPrefix("max") {
-            let (y, indices, dx) = PoolingTests.maxPool(MaxPooling(geometry: geometry), x: x, dy: r,
-                                                        batch: reference.batch, team: team)
+            let (y, indices, dx) = PoolingTests.maxPool(
+                MaxPooling(geometry: geometry), x: x, dy: r,
+                batch: reference.batch, team: team)
             Self.expectClose(y, reference.y, "output", reference)
             #expect(indices.map(Int.init) == reference.indices, "\(reference.name): indices differ from PyTorch's")
             Self.expectClose(dx, reference.dx, "input gradient", reference)
         } else {
-            let (y, dx) = PoolingTests.averagePool(AveragePooling(geometry: geometry), x: x, dy: r,
-                                                   batch: reference.batch, team: team)
+            let (y, dx) = PoolingTests.averagePool(
+                AveragePooling(geometry: geometry), x: x, dy: r,
+                batch: reference.batch, team: team)
             Self.expectClose(y, reference.y, "output", reference)
             Self.expectClose(dx, reference.dx, "input gradient", reference)
         }
@@ -158,10 +174,13 @@ struct TorchReferenceTests {
 
     @Test(arguments: references.filter { $0.op.hasPrefix("global") })
     func globalAveragePoolingMatchesTorch(_ reference: Reference) throws {
-        let pooling = try GlobalAveragePooling(channels: reference.input[1],
-                                               positions: reference.input.dropFirst(2).reduce(1, *))
-        let x = Self.pattern(reference.count, 1), r = Self.pattern(reference.y.count, 4)
-        let (y, dx) = PoolingTests.globalPool(pooling, x: x, dy: r, batch: reference.batch, team: ThreadTeam(threads: 2))
+        let pooling = try GlobalAveragePooling(
+            channels: reference.input[1],
+            positions: reference.input.dropFirst(2).reduce(1, *))
+        let x = Self.pattern(reference.count, 1)
+        let r = Self.pattern(reference.y.count, 4)
+        let (y, dx) = PoolingTests.globalPool(
+            pooling, x: x, dy: r, batch: reference.batch, team: ThreadTeam(threads: 2))
         Self.expectClose(y, reference.y, "output", reference)
         Self.expectClose(dx, reference.dx, "input gradient", reference)
     }
@@ -169,17 +188,21 @@ struct TorchReferenceTests {
     @Test(arguments: references.filter { $0.op == "batch_norm" })
     func batchNormalizationMatchesTorch(_ reference: Reference) throws {
         let channels = reference.input[1]
-        let normalization = try BatchNormalization(channels: channels, positions: reference.input.dropFirst(2).reduce(1, *),
-                                                   momentum: try #require(reference.momentum),
-                                                   epsilon: try #require(reference.eps))
-        let x = Self.pattern(reference.count, 1), r = Self.pattern(reference.y.count, 4)
-        let state = BatchNormalizationTests.State(scale: Self.pattern(channels, 5, scale: 512).map { 1 + $0 },
-                                                  shift: Self.pattern(channels, 6),
-                                                  runningMean: Self.pattern(channels, 7, scale: 512),
-                                                  runningVariance: Self.pattern(channels, 8).map { 0.5 + abs($0) })
+        let normalization = try BatchNormalization(
+            channels: channels, positions: reference.input.dropFirst(2).reduce(1, *),
+            momentum: try #require(reference.momentum),
+            epsilon: try #require(reference.eps))
+        let x = Self.pattern(reference.count, 1)
+        let r = Self.pattern(reference.y.count, 4)
+        let state = BatchNormalizationTests.State(
+            scale: Self.pattern(channels, 5, scale: 512).map { 1 + $0 },
+            shift: Self.pattern(channels, 6),
+            runningMean: Self.pattern(channels, 7, scale: 512),
+            runningVariance: Self.pattern(channels, 8).map { 0.5 + abs($0) })
         let training = try #require(reference.training)
-        let result = try BatchNormalizationTests.run(normalization, x: x, dy: r, batch: reference.batch, state: state,
-                                                     training: training, team: ThreadTeam(threads: 2))
+        let result = try BatchNormalizationTests.run(
+            normalization, x: x, dy: r, batch: reference.batch, state: state,
+            training: training, team: ThreadTeam(threads: 2))
         Self.expectClose(result.y, reference.y, "output", reference)
         Self.expectClose(result.dx, reference.dx, "input gradient", reference)
         Self.expectClose(result.dscale, reference.dgamma, "scale gradient", reference)

@@ -10,21 +10,27 @@ public struct AveragePooling: Hashable, Sendable {
     public init(geometry: PoolingGeometry) { self.geometry = geometry }
 
     /// `output[n, c, oh, ow]` = the window's sum / `(kh * kw)`.
-    public func forward(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, batch: Int,
-                        team: ThreadTeam?) {
+    public func forward(
+        input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, batch: Int,
+        team: ThreadTeam?
+    ) {
         let g = geometry
-        let inputPlane = g.inputHeight * g.inputWidth, outputPlane = g.outputHeight * g.outputWidth
+        let inputPlane = g.inputHeight * g.inputWidth
+        let outputPlane = g.outputHeight * g.outputWidth
         let divisor = Float(g.kernelHeight * g.kernelWidth)
-        ThreadTeam.forEachRange(team, count: batch * g.channels,
-                                minimumPerPart: max(1, (1 << 14) / max(1, inputPlane))) { planes in
+        ThreadTeam.forEachRange(
+            team, count: batch * g.channels,
+            minimumPerPart: max(1, (1 << 14) / max(1, inputPlane))
+        ) { planes in
             for plane in planes {
-                let x = input + plane * inputPlane, y = output + plane * outputPlane
-                for oh in 0 ..< g.outputHeight {
+                let x = input + plane * inputPlane
+                let y = output + plane * outputPlane
+                for oh in 0..<g.outputHeight {
                     let top = oh * g.strideHeight - g.padHeight
-                    let rows = max(top, 0) ..< min(top + g.kernelHeight, g.inputHeight)
-                    for ow in 0 ..< g.outputWidth {
+                    let rows = max(top, 0)..<min(top + g.kernelHeight, g.inputHeight)
+                    for ow in 0..<g.outputWidth {
                         let left = ow * g.strideWidth - g.padWidth
-                        let columns = max(left, 0) ..< min(left + g.kernelWidth, g.inputWidth)
+                        let columns = max(left, 0)..<min(left + g.kernelWidth, g.inputWidth)
                         var sum: Float = 0
                         for h in rows {
                             for w in columns { sum += x[h * g.inputWidth + w] }
@@ -38,22 +44,28 @@ public struct AveragePooling: Hashable, Sendable {
 
     /// Each output's gradient divided by the window size, added to every input of its window; each
     /// input plane is overwritten with zeros first unless `accumulate`.
-    public func backward(outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>,
-                         accumulate: Bool, batch: Int, team: ThreadTeam?) {
+    public func backward(
+        outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>,
+        accumulate: Bool, batch: Int, team: ThreadTeam?
+    ) {
         let g = geometry
-        let inputPlane = g.inputHeight * g.inputWidth, outputPlane = g.outputHeight * g.outputWidth
+        let inputPlane = g.inputHeight * g.inputWidth
+        let outputPlane = g.outputHeight * g.outputWidth
         let divisor = Float(g.kernelHeight * g.kernelWidth)
-        ThreadTeam.forEachRange(team, count: batch * g.channels,
-                                minimumPerPart: max(1, (1 << 14) / max(1, inputPlane))) { planes in
+        ThreadTeam.forEachRange(
+            team, count: batch * g.channels,
+            minimumPerPart: max(1, (1 << 14) / max(1, inputPlane))
+        ) { planes in
             for plane in planes {
-                let dx = inputGradient + plane * inputPlane, dy = outputGradient + plane * outputPlane
+                let dx = inputGradient + plane * inputPlane
+                let dy = outputGradient + plane * outputPlane
                 if !accumulate { dx.update(repeating: 0, count: inputPlane) }
-                for oh in 0 ..< g.outputHeight {
+                for oh in 0..<g.outputHeight {
                     let top = oh * g.strideHeight - g.padHeight
-                    let rows = max(top, 0) ..< min(top + g.kernelHeight, g.inputHeight)
-                    for ow in 0 ..< g.outputWidth {
+                    let rows = max(top, 0)..<min(top + g.kernelHeight, g.inputHeight)
+                    for ow in 0..<g.outputWidth {
                         let left = ow * g.strideWidth - g.padWidth
-                        let columns = max(left, 0) ..< min(left + g.kernelWidth, g.inputWidth)
+                        let columns = max(left, 0)..<min(left + g.kernelWidth, g.inputWidth)
                         let share = dy[oh * g.outputWidth + ow] / divisor
                         for h in rows {
                             for w in columns { dx[h * g.inputWidth + w] += share }

@@ -7,55 +7,66 @@ extension BatchNormalization {
     /// `dx = (dy - s / M - (x - mean) * d * inv^2 / M) * inv * scale`.
     /// `scaleGradient` and `shiftGradient` are overwritten; `inputGradient` (nil: not needed) is
     /// overwritten or, with `accumulate`, added to.
-    public func backwardTraining(input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
-                                 scale: UnsafePointer<Float>, savedMean: UnsafePointer<Float>,
-                                 savedInverseDeviation: UnsafePointer<Float>,
-                                 scaleGradient: UnsafeMutablePointer<Float>, shiftGradient: UnsafeMutablePointer<Float>,
-                                 inputGradient: UnsafeMutablePointer<Float>?, accumulate: Bool, batch: Int,
-                                 team: ThreadTeam?) {
-        backward(input: input, outputGradient: outputGradient, scale: scale, mean: savedMean,
-                 inverseDeviation: { savedInverseDeviation[$0] }, usesBatchStatistics: true,
-                 scaleGradient: scaleGradient, shiftGradient: shiftGradient, inputGradient: inputGradient,
-                 accumulate: accumulate, batch: batch, team: team)
+    public func backwardTraining(
+        input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
+        scale: UnsafePointer<Float>, savedMean: UnsafePointer<Float>,
+        savedInverseDeviation: UnsafePointer<Float>,
+        scaleGradient: UnsafeMutablePointer<Float>, shiftGradient: UnsafeMutablePointer<Float>,
+        inputGradient: UnsafeMutablePointer<Float>?, accumulate: Bool, batch: Int,
+        team: ThreadTeam?
+    ) {
+        backward(
+            input: input, outputGradient: outputGradient, scale: scale, mean: savedMean,
+            inverseDeviation: { savedInverseDeviation[$0] }, usesBatchStatistics: true,
+            scaleGradient: scaleGradient, shiftGradient: shiftGradient, inputGradient: inputGradient,
+            accumulate: accumulate, batch: batch, team: team)
     }
 
     /// Gradients of the evaluation forward pass (running statistics, which are constants):
     /// `dx = dy * inv * scale` with `inv = 1 / sqrt(runningVariance + epsilon)`,
     /// `dscale = sum((x - runningMean) * dy) * inv`, `dshift = sum(dy)`.
-    public func backwardInference(input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
-                                  scale: UnsafePointer<Float>, runningMean: UnsafePointer<Float>,
-                                  runningVariance: UnsafePointer<Float>,
-                                  scaleGradient: UnsafeMutablePointer<Float>, shiftGradient: UnsafeMutablePointer<Float>,
-                                  inputGradient: UnsafeMutablePointer<Float>?, accumulate: Bool, batch: Int,
-                                  team: ThreadTeam?) {
+    public func backwardInference(
+        input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
+        scale: UnsafePointer<Float>, runningMean: UnsafePointer<Float>,
+        runningVariance: UnsafePointer<Float>,
+        scaleGradient: UnsafeMutablePointer<Float>, shiftGradient: UnsafeMutablePointer<Float>,
+        inputGradient: UnsafeMutablePointer<Float>?, accumulate: Bool, batch: Int,
+        team: ThreadTeam?
+    ) {
         let epsilon = Double(epsilon)
-        backward(input: input, outputGradient: outputGradient, scale: scale, mean: runningMean,
-                 inverseDeviation: { Float(1 / (Double(runningVariance[$0]) + epsilon).squareRoot()) },
-                 usesBatchStatistics: false, scaleGradient: scaleGradient, shiftGradient: shiftGradient,
-                 inputGradient: inputGradient, accumulate: accumulate, batch: batch, team: team)
+        backward(
+            input: input, outputGradient: outputGradient, scale: scale, mean: runningMean,
+            inverseDeviation: { Float(1 / (Double(runningVariance[$0]) + epsilon).squareRoot()) },
+            usesBatchStatistics: false, scaleGradient: scaleGradient, shiftGradient: shiftGradient,
+            inputGradient: inputGradient, accumulate: accumulate, batch: batch, team: team)
     }
 
-    private func backward(input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
-                          scale: UnsafePointer<Float>, mean: UnsafePointer<Float>,
-                          inverseDeviation: (Int) -> Float, usesBatchStatistics: Bool,
-                          scaleGradient: UnsafeMutablePointer<Float>, shiftGradient: UnsafeMutablePointer<Float>,
-                          inputGradient: UnsafeMutablePointer<Float>?, accumulate: Bool, batch: Int,
-                          team: ThreadTeam?) {
+    private func backward(
+        input: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
+        scale: UnsafePointer<Float>, mean: UnsafePointer<Float>,
+        inverseDeviation: (Int) -> Float, usesBatchStatistics: Bool,
+        scaleGradient: UnsafeMutablePointer<Float>, shiftGradient: UnsafeMutablePointer<Float>,
+        inputGradient: UnsafeMutablePointer<Float>?, accumulate: Bool, batch: Int,
+        team: ThreadTeam?
+    ) {
         let (channels, positions) = (channels, positions)
         let count = batch * positions
         ThreadTeam.forEachRange(team, count: channels, minimumPerPart: max(1, (1 << 15) / count)) { range in
             for c in range {
                 let m = Lanes.Vector(repeating: mean[c])
-                var sum = 0.0, dot = 0.0
-                for n in 0 ..< batch {
+                var sum = 0.0
+                var dot = 0.0
+                for n in 0..<batch {
                     let offset = (n * channels + c) * positions
-                    let x = input + offset, dy = outputGradient + offset
-                    var sums = Lanes.Vector(), dots = Lanes.Vector()
+                    let x = input + offset
+                    let dy = outputGradient + offset
+                    var sums = Lanes.Vector()
+                    var dots = Lanes.Vector()
                     for k in stride(from: 0, to: positions, by: Lanes.width) {
                         let lanes = min(Lanes.width, positions - k)
                         let g = Lanes.load(dy + k, lanes)
                         var d = Lanes.load(x + k, lanes) - m
-                        if lanes < Lanes.width { for lane in lanes ..< Lanes.width { d[lane] = 0 } }
+                        if lanes < Lanes.width { for lane in lanes..<Lanes.width { d[lane] = 0 } }
                         sums += g
                         dots += d * g
                     }
@@ -69,11 +80,14 @@ extension BatchNormalization {
                 let factor = Lanes.Vector(repeating: inverse * scale[c])
                 // Batch statistics depend on x: subtract the mean gradient and the projection on x - mean.
                 let meanGradient = Lanes.Vector(repeating: usesBatchStatistics ? Float(sum / Double(count)) : 0)
-                let projection = Lanes.Vector(repeating: usesBatchStatistics
-                                              ? Float(dot * Double(inverse) * Double(inverse) / Double(count)) : 0)
-                for n in 0 ..< batch {
+                let projection = Lanes.Vector(
+                    repeating: usesBatchStatistics
+                        ? Float(dot * Double(inverse) * Double(inverse) / Double(count)) : 0)
+                for n in 0..<batch {
                     let offset = (n * channels + c) * positions
-                    let x = input + offset, dy = outputGradient + offset, dx = inputGradient + offset
+                    let x = input + offset
+                    let dy = outputGradient + offset
+                    let dx = inputGradient + offset
                     for k in stride(from: 0, to: positions, by: Lanes.width) {
                         let lanes = min(Lanes.width, positions - k)
                         var value: Lanes.Vector

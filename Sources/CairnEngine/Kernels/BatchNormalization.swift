@@ -1,9 +1,9 @@
 import CairnModel
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Batch normalization over the channels of row-major `[N, C, L]` float buffers (`L = H * W` for 2-D
@@ -28,7 +28,8 @@ public struct BatchNormalization: Hashable, Sendable {
 
     /// Throws for sizes below 1, a momentum outside `0...1` or a negative or non-finite epsilon.
     public init(channels: Int, positions: Int = 1, momentum: Float = 0.1, epsilon: Float = 1e-5)
-        throws(KernelAttributeError) {
+        throws(KernelAttributeError)
+    {
         try GeometryArithmetic.requirePositive([("channels", channels), ("positions", positions)])
         _ = try GeometryArithmetic.product([channels, positions], "one input sample")
         guard momentum.isFinite, momentum >= 0, momentum <= 1 else {
@@ -44,11 +45,13 @@ public struct BatchNormalization: Hashable, Sendable {
     /// `savedInverseDeviation` (`1 / sqrt(biased variance + epsilon)`, per channel, for `backwardTraining`)
     /// and updates `runningMean` and `runningVariance` in place. Throws `singleValuePerChannel` when
     /// `batch * positions == 1`, before writing anything.
-    public func forwardTraining(input: UnsafePointer<Float>, scale: UnsafePointer<Float>, shift: UnsafePointer<Float>,
-                                output: UnsafeMutablePointer<Float>, batch: Int,
-                                runningMean: UnsafeMutablePointer<Float>, runningVariance: UnsafeMutablePointer<Float>,
-                                savedMean: UnsafeMutablePointer<Float>, savedInverseDeviation: UnsafeMutablePointer<Float>,
-                                team: ThreadTeam?) throws(KernelAttributeError) {
+    public func forwardTraining(
+        input: UnsafePointer<Float>, scale: UnsafePointer<Float>, shift: UnsafePointer<Float>,
+        output: UnsafeMutablePointer<Float>, batch: Int,
+        runningMean: UnsafeMutablePointer<Float>, runningVariance: UnsafeMutablePointer<Float>,
+        savedMean: UnsafeMutablePointer<Float>, savedInverseDeviation: UnsafeMutablePointer<Float>,
+        team: ThreadTeam?
+    ) throws(KernelAttributeError) {
         let count = batch * positions
         guard count > 1 else { throw .singleValuePerChannel }
         let (channels, positions, momentum) = (channels, positions, Double(momentum))
@@ -56,37 +59,45 @@ public struct BatchNormalization: Hashable, Sendable {
         ThreadTeam.forEachRange(team, count: channels, minimumPerPart: max(1, (1 << 15) / count)) { range in
             for c in range {
                 var sum = 0.0
-                for n in 0 ..< batch {
+                for n in 0..<batch {
                     sum += Double(Convolution.planeSum(input + (n * channels + c) * positions, count: positions))
                 }
                 let mean = sum / Double(count)
                 var squares = 0.0
-                for n in 0 ..< batch {
-                    squares += Double(Self.squaredDeviations(input + (n * channels + c) * positions, count: positions,
-                                                             from: Float(mean)))
+                for n in 0..<batch {
+                    squares += Double(
+                        Self.squaredDeviations(
+                            input + (n * channels + c) * positions, count: positions,
+                            from: Float(mean)))
                 }
                 let inverse = 1 / (squares / Double(count) + epsilon).squareRoot()
                 savedMean[c] = Float(mean)
                 savedInverseDeviation[c] = Float(inverse)
                 runningMean[c] = Float(momentum * mean + (1 - momentum) * Double(runningMean[c]))
-                runningVariance[c] = Float(momentum * squares / Double(count - 1)
-                                           + (1 - momentum) * Double(runningVariance[c]))
-                Self.transform(input, output, channel: c, channels: channels, positions: positions, batch: batch,
-                               mean: Float(mean), inverseDeviation: Float(inverse), scale: scale[c], shift: shift[c])
+                runningVariance[c] = Float(
+                    momentum * squares / Double(count - 1)
+                        + (1 - momentum) * Double(runningVariance[c]))
+                Self.transform(
+                    input, output, channel: c, channels: channels, positions: positions, batch: batch,
+                    mean: Float(mean), inverseDeviation: Float(inverse), scale: scale[c], shift: shift[c])
             }
         }
     }
 
     /// Evaluation forward pass: normalises with `runningMean` and `runningVariance`.
-    public func forwardInference(input: UnsafePointer<Float>, scale: UnsafePointer<Float>, shift: UnsafePointer<Float>,
-                                 runningMean: UnsafePointer<Float>, runningVariance: UnsafePointer<Float>,
-                                 output: UnsafeMutablePointer<Float>, batch: Int, team: ThreadTeam?) {
+    public func forwardInference(
+        input: UnsafePointer<Float>, scale: UnsafePointer<Float>, shift: UnsafePointer<Float>,
+        runningMean: UnsafePointer<Float>, runningVariance: UnsafePointer<Float>,
+        output: UnsafeMutablePointer<Float>, batch: Int, team: ThreadTeam?
+    ) {
         let (channels, positions, epsilon) = (channels, positions, Double(epsilon))
-        ThreadTeam.forEachRange(team, count: channels, minimumPerPart: max(1, (1 << 15) / (batch * positions))) { range in
+        ThreadTeam.forEachRange(team, count: channels, minimumPerPart: max(1, (1 << 15) / (batch * positions))) {
+            range in
             for c in range {
                 let inverse = Float(1 / (Double(runningVariance[c]) + epsilon).squareRoot())
-                Self.transform(input, output, channel: c, channels: channels, positions: positions, batch: batch,
-                               mean: runningMean[c], inverseDeviation: inverse, scale: scale[c], shift: shift[c])
+                Self.transform(
+                    input, output, channel: c, channels: channels, positions: positions, batch: batch,
+                    mean: runningMean[c], inverseDeviation: inverse, scale: scale[c], shift: shift[c])
             }
         }
     }
@@ -94,13 +105,18 @@ public struct BatchNormalization: Hashable, Sendable {
     /// `y = x * a + b` over channel `c` with `a = inverseDeviation * scale`, `b = shift - mean * a`
     /// (PyTorch's CPU arithmetic).
     @inline(__always)
-    static func transform(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, channel c: Int,
-                          channels: Int, positions: Int, batch: Int, mean: Float, inverseDeviation: Float,
-                          scale: Float, shift: Float) {
-        let alpha = inverseDeviation * scale, beta = shift - mean * alpha
-        let a = Lanes.Vector(repeating: alpha), b = Lanes.Vector(repeating: beta)
-        for n in 0 ..< batch {
-            let x = input + (n * channels + c) * positions, y = output + (n * channels + c) * positions
+    static func transform(
+        _ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, channel c: Int,
+        channels: Int, positions: Int, batch: Int, mean: Float, inverseDeviation: Float,
+        scale: Float, shift: Float
+    ) {
+        let alpha = inverseDeviation * scale
+        let beta = shift - mean * alpha
+        let a = Lanes.Vector(repeating: alpha)
+        let b = Lanes.Vector(repeating: beta)
+        for n in 0..<batch {
+            let x = input + (n * channels + c) * positions
+            let y = output + (n * channels + c) * positions
             for k in stride(from: 0, to: positions, by: Lanes.width) {
                 let lanes = min(Lanes.width, positions - k)
                 Lanes.store(Lanes.load(x + k, lanes) * a + b, y + k, lanes)
@@ -116,7 +132,7 @@ public struct BatchNormalization: Hashable, Sendable {
         for k in stride(from: 0, to: count, by: Lanes.width) {
             let lanes_ = min(Lanes.width, count - k)
             var d = Lanes.load(x + k, lanes_) - m
-            if lanes_ < Lanes.width { for lane in lanes_ ..< Lanes.width { d[lane] = 0 } }
+            if lanes_ < Lanes.width { for lane in lanes_..<Lanes.width { d[lane] = 0 } }
             lanes += d * d
         }
         return lanes.sum()

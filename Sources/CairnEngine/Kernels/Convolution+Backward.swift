@@ -13,27 +13,33 @@ extension Convolution {
     ///   - inputGradient: `[batch, C_in, H, W]`, or nil when the input needs no gradient (a first layer).
     ///   - accumulateInputGradient: add to `inputGradient` (true) or overwrite it (false).
     ///   - workspace: at least `workspaceFloats(batch:threads:)` floats of scratch for the team's thread count.
-    public func backward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                         outputGradient: UnsafePointer<Float>, weightGradient: UnsafeMutablePointer<Float>,
-                         biasGradient: UnsafeMutablePointer<Float>?, inputGradient: UnsafeMutablePointer<Float>?,
-                         accumulateInputGradient: Bool, batch: Int,
-                         workspace: UnsafeMutableBufferPointer<Float>, team: ThreadTeam?) {
+    public func backward(
+        input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+        outputGradient: UnsafePointer<Float>, weightGradient: UnsafeMutablePointer<Float>,
+        biasGradient: UnsafeMutablePointer<Float>?, inputGradient: UnsafeMutablePointer<Float>?,
+        accumulateInputGradient: Bool, batch: Int,
+        workspace: UnsafeMutableBufferPointer<Float>, team: ThreadTeam?
+    ) {
         let g = geometry
         precondition(batch >= 1, "batch \(batch) is below 1")
         let plan = plan(batch: batch, threads: team?.threadCount ?? 1)
-        precondition(workspace.count >= workspaceFloats(batch: batch, threads: team?.threadCount ?? 1),
-                     "the convolution workspace is too small")
+        precondition(
+            workspace.count >= workspaceFloats(batch: batch, threads: team?.threadCount ?? 1),
+            "the convolution workspace is too small")
         if let biasGradient {
-            Self.channelSums(outputGradient, batch: batch, channels: g.outputChannels, positions: g.outputPositions,
-                             into: biasGradient, team: team)
+            Self.channelSums(
+                outputGradient, batch: batch, channels: g.outputChannels, positions: g.outputPositions,
+                into: biasGradient, team: team)
         }
-        let tileFloats = plan.tile * Self.floatsPerSample(g), base = workspace.baseAddress!
+        let tileFloats = plan.tile * Self.floatsPerSample(g)
+        let base = workspace.baseAddress!
         if plan.parts == 1 {
             for first in stride(from: 0, to: batch, by: plan.tile) {
-                backwardTile(input: input, weight: weight, outputGradient: outputGradient, weightGradient: weightGradient,
-                             addToWeightGradient: first > 0, inputGradient: inputGradient,
-                             accumulateInputGradient: accumulateInputGradient, first: first,
-                             samples: min(plan.tile, batch - first), columns: base, team: team)
+                backwardTile(
+                    input: input, weight: weight, outputGradient: outputGradient, weightGradient: weightGradient,
+                    addToWeightGradient: first > 0, inputGradient: inputGradient,
+                    accumulateInputGradient: accumulateInputGradient, first: first,
+                    samples: min(plan.tile, batch - first), columns: base, team: team)
             }
             return
         }
@@ -45,31 +51,37 @@ extension Convolution {
                 let samples = plan.split.range(part)
                 let partGradient = part == 0 ? weightGradient : sums + (part - 1) * g.weightCount
                 for first in stride(from: samples.lowerBound, to: samples.upperBound, by: plan.tile) {
-                    backwardTile(input: input, weight: weight, outputGradient: outputGradient,
-                                 weightGradient: partGradient, addToWeightGradient: first > samples.lowerBound,
-                                 inputGradient: inputGradient, accumulateInputGradient: accumulateInputGradient,
-                                 first: first, samples: min(plan.tile, samples.upperBound - first),
-                                 columns: base + part * tileFloats, team: nil)
+                    backwardTile(
+                        input: input, weight: weight, outputGradient: outputGradient,
+                        weightGradient: partGradient, addToWeightGradient: first > samples.lowerBound,
+                        inputGradient: inputGradient, accumulateInputGradient: accumulateInputGradient,
+                        first: first, samples: min(plan.tile, samples.upperBound - first),
+                        columns: base + part * tileFloats, team: nil)
                 }
             }
         }
         ThreadTeam.forEachRange(team, count: g.weightCount, minimumPerPart: 1 << 13) { range in
-            for part in 1 ..< plan.parts {
-                ConvolutionLowering.addInPlace(sums + (part - 1) * g.weightCount + range.lowerBound,
-                                               weightGradient + range.lowerBound, count: range.count)
+            for part in 1..<plan.parts {
+                ConvolutionLowering.addInPlace(
+                    sums + (part - 1) * g.weightCount + range.lowerBound,
+                    weightGradient + range.lowerBound, count: range.count)
             }
         }
     }
 
     /// The gradients of samples `first ..< first + samples`: their weight gradient written to (or added to)
     /// `weightGradient`, their input gradient to `inputGradient`.
-    private func backwardTile(input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
-                              outputGradient: UnsafePointer<Float>, weightGradient: UnsafeMutablePointer<Float>,
-                              addToWeightGradient: Bool, inputGradient: UnsafeMutablePointer<Float>?,
-                              accumulateInputGradient: Bool, first: Int, samples: Int,
-                              columns: UnsafeMutablePointer<Float>, team: ThreadTeam?) {
+    private func backwardTile(
+        input: UnsafePointer<Float>, weight: UnsafePointer<Float>,
+        outputGradient: UnsafePointer<Float>, weightGradient: UnsafeMutablePointer<Float>,
+        addToWeightGradient: Bool, inputGradient: UnsafeMutablePointer<Float>?,
+        accumulateInputGradient: Bool, first: Int, samples: Int,
+        columns: UnsafeMutablePointer<Float>, team: ThreadTeam?
+    ) {
         let g = geometry
-        let positions = g.outputPositions, rows = g.patchSize, channels = g.outputChannels
+        let positions = g.outputPositions
+        let rows = g.patchSize
+        let channels = g.outputChannels
         let width = samples * positions
         lower(input + first * g.inputSize, samples: samples, into: columns, team: team)
         // The tile's output gradient as [C_out, samples * P]: one sample's is its plane already.
@@ -80,38 +92,47 @@ extension Convolution {
             ThreadTeam.forEachRange(team, count: samples * channels, minimumPerPart: max(1, (1 << 14) / positions)) {
                 items in
                 for item in items {
-                    let s = item / channels, o = item % channels
-                    ConvolutionLowering.copy(tileGradient + item * positions, buffer + o * width + s * positions,
-                                             count: positions)
+                    let s = item / channels
+                    let o = item % channels
+                    ConvolutionLowering.copy(
+                        tileGradient + item * positions, buffer + o * width + s * positions,
+                        count: positions)
                 }
             }
             gathered = UnsafePointer(buffer)
         }
         // dW (+)= dY[C_out, samples * P] * columns[K, samples * P]^T, tiles added in order.
-        GEMM.multiply(transposeA: false, transposeB: true, m: channels, n: rows, k: width, alpha: 1,
-                      a: gathered, lda: width, b: columns, ldb: width, beta: addToWeightGradient ? 1 : 0,
-                      c: weightGradient, ldc: rows, team: team)
+        GEMM.multiply(
+            transposeA: false, transposeB: true, m: channels, n: rows, k: width, alpha: 1,
+            a: gathered, lda: width, b: columns, ldb: width, beta: addToWeightGradient ? 1 : 0,
+            c: weightGradient, ldc: rows, team: team)
         guard let inputGradient else { return }
         // Lowered input gradient W^T dY, [K, samples * P], over the columns (no longer needed), then col2im.
-        GEMM.multiply(transposeA: true, transposeB: false, m: rows, n: width, k: channels, alpha: 1,
-                      a: weight, lda: rows, b: gathered, ldb: width, beta: 0, c: columns, ldc: width, team: team)
+        GEMM.multiply(
+            transposeA: true, transposeB: false, m: rows, n: width, k: channels, alpha: 1,
+            a: weight, lda: rows, b: gathered, ldb: width, beta: 0, c: columns, ldc: width, team: team)
         let tileInputGradient = inputGradient + first * g.inputSize
-        ThreadTeam.forEachRange(team, count: samples * g.inputChannels,
-                                minimumPerPart: max(1, (1 << 14) / max(1, g.inputPositions))) { items in
-            ConvolutionLowering.accumulate(g, columns: columns, samples: samples, items: items,
-                                           into: tileInputGradient, accumulate: accumulateInputGradient)
+        ThreadTeam.forEachRange(
+            team, count: samples * g.inputChannels,
+            minimumPerPart: max(1, (1 << 14) / max(1, g.inputPositions))
+        ) { items in
+            ConvolutionLowering.accumulate(
+                g, columns: columns, samples: samples, items: items,
+                into: tileInputGradient, accumulate: accumulateInputGradient)
         }
     }
 
     /// `sums[o] = sum over samples n and positions p of values[n, o, p]`, each channel summed by one
     /// thread: eight running lanes over a sample's plane, lanes then added, samples added in order.
-    static func channelSums(_ values: UnsafePointer<Float>, batch: Int, channels: Int, positions: Int,
-                            into sums: UnsafeMutablePointer<Float>, team: ThreadTeam?) {
+    static func channelSums(
+        _ values: UnsafePointer<Float>, batch: Int, channels: Int, positions: Int,
+        into sums: UnsafeMutablePointer<Float>, team: ThreadTeam?
+    ) {
         ThreadTeam.forEachRange(team, count: channels, minimumPerPart: max(1, (1 << 15) / max(1, batch * positions))) {
             range in
             for o in range {
                 var total: Float = 0
-                for n in 0 ..< batch {
+                for n in 0..<batch {
                     total += planeSum(values + (n * channels + o) * positions, count: positions)
                 }
                 sums[o] = total
@@ -124,7 +145,7 @@ extension Convolution {
     static func planeSum(_ values: UnsafePointer<Float>, count: Int) -> Float {
         if count < Lanes.width {
             var sum: Float = 0
-            for k in 0 ..< count { sum += values[k] }
+            for k in 0..<count { sum += values[k] }
             return sum
         }
         var lanes = Lanes.Vector()

@@ -4,11 +4,12 @@ import CairnModel
 /// the input of a tile of samples is lowered to columns (`ConvolutionLowering`), one `GEMM.multiply`
 /// gives every output of the tile, and the lowered gradient is added back (col2im) for the input gradient.
 ///
-/// Threads: a batch of at least two samples is cut into one contiguous run of samples per thread (the
-/// fixed rule of `Split`); each thread lowers, multiplies (single-threaded BLAS) and scatters its own
-/// tiles in its own part of the workspace, so the threads meet only at the end of a pass. Weight
-/// gradients are summed per thread and the per-thread sums added in thread order. A single sample
-/// instead splits each product across the team (`GEMM`'s rule) and each loop by rows or planes.
+/// Threads: a batch of at least two samples (and `multiplyAddsPerPart` per thread) is cut into one
+/// contiguous run of samples per thread (the fixed rule of `Split`); each thread lowers, multiplies
+/// (single-threaded BLAS) and scatters its own tiles in its own part of the workspace, so the threads meet
+/// only at the end of a pass. Weight gradients are summed per thread and the per-thread sums added in
+/// thread order. Otherwise each product is split across the team (`GEMM`'s rule) and each loop by rows
+/// or planes.
 ///
 /// Memory: each thread's tile (its lowered columns and one `[C_out, tile * P]` product) holds at most
 /// `maximumWorkspaceFloats` floats (or one sample's worth, when a single sample needs more), so the
@@ -51,8 +52,14 @@ public struct Convolution: Hashable, Sendable {
         var split: Split
     }
 
+    /// A thread's run of samples holds at least this many multiply-adds of the forward product, so that a
+    /// small batch of a small layer is not split into parts shorter than starting them costs.
+    static let multiplyAddsPerPart = 1 << 15
+
     func plan(batch: Int, threads: Int) -> Plan {
-        let parts = max(1, min(threads, batch))
+        let g = geometry
+        let work = Double(batch) * Double(g.outputChannels) * Double(g.patchSize) * Double(g.outputPositions)
+        let parts = max(1, Int(min(Double(min(threads, batch)), work / Double(Self.multiplyAddsPerPart))))
         let tile = max(1, min(samplesPerTile, (batch + parts - 1) / parts))
         return Plan(parts: parts, tile: tile, split: Split(count: batch, parts: parts))
     }
@@ -77,18 +84,23 @@ public struct Convolution: Hashable, Sendable {
     ///   - workspace: at least `workspaceFloats(batch:threads:)` floats of scratch for the team's thread
     ///     count (not read before written).
     ///   - team: the threads to split the work across (nil: the calling thread only).
-    public func forward(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                        output: UnsafeMutablePointer<Float>, batch: Int,
-                        workspace: UnsafeMutableBufferPointer<Float>, team: ThreadTeam?) {
+    public func forward(
+        input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+        output: UnsafeMutablePointer<Float>, batch: Int,
+        workspace: UnsafeMutableBufferPointer<Float>, team: ThreadTeam?
+    ) {
         precondition(batch >= 1, "batch \(batch) is below 1")
         let plan = plan(batch: batch, threads: team?.threadCount ?? 1)
-        precondition(workspace.count >= workspaceFloats(batch: batch, threads: team?.threadCount ?? 1),
-                     "the convolution workspace is too small")
-        let tileFloats = plan.tile * Self.floatsPerSample(geometry), base = workspace.baseAddress!
+        precondition(
+            workspace.count >= workspaceFloats(batch: batch, threads: team?.threadCount ?? 1),
+            "the convolution workspace is too small")
+        let tileFloats = plan.tile * Self.floatsPerSample(geometry)
+        let base = workspace.baseAddress!
         if plan.parts == 1 {
             for first in stride(from: 0, to: batch, by: plan.tile) {
-                forwardTile(input: input, weight: weight, bias: bias, output: output, first: first,
-                            samples: min(plan.tile, batch - first), columns: base, team: team)
+                forwardTile(
+                    input: input, weight: weight, bias: bias, output: output, first: first,
+                    samples: min(plan.tile, batch - first), columns: base, team: team)
             }
             return
         }
@@ -96,32 +108,41 @@ public struct Convolution: Hashable, Sendable {
             for part in parts {
                 let samples = plan.split.range(part)
                 for first in stride(from: samples.lowerBound, to: samples.upperBound, by: plan.tile) {
-                    forwardTile(input: input, weight: weight, bias: bias, output: output, first: first,
-                                samples: min(plan.tile, samples.upperBound - first), columns: base + part * tileFloats,
-                                team: nil)
+                    forwardTile(
+                        input: input, weight: weight, bias: bias, output: output, first: first,
+                        samples: min(plan.tile, samples.upperBound - first), columns: base + part * tileFloats,
+                        team: nil)
                 }
             }
         }
     }
 
     /// The outputs of samples `first ..< first + samples`, lowered into `columns`.
-    private func forwardTile(input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
-                             output: UnsafeMutablePointer<Float>, first: Int, samples: Int,
-                             columns: UnsafeMutablePointer<Float>, team: ThreadTeam?) {
+    private func forwardTile(
+        input: UnsafePointer<Float>, weight: UnsafePointer<Float>, bias: UnsafePointer<Float>?,
+        output: UnsafeMutablePointer<Float>, first: Int, samples: Int,
+        columns: UnsafeMutablePointer<Float>, team: ThreadTeam?
+    ) {
         let g = geometry
-        let positions = g.outputPositions, rows = g.patchSize, channels = g.outputChannels
+        let positions = g.outputPositions
+        let rows = g.patchSize
+        let channels = g.outputChannels
         let tileOutput = output + first * g.outputSize
         lower(input + first * g.inputSize, samples: samples, into: columns, team: team)
         let width = samples * positions
         // One sample's product is its output plane already; several samples' products are
         // [C_out, samples * P] and are moved to [samples, C_out, P] as the bias is added.
         let product = samples == 1 ? tileOutput : columns + rows * width
-        GEMM.multiply(transposeA: false, transposeB: false, m: channels, n: width, k: rows, alpha: 1,
-                      a: weight, lda: rows, b: columns, ldb: width, beta: 0, c: product, ldc: width, team: team)
-        ThreadTeam.forEachRange(team, count: samples * channels, minimumPerPart: max(1, (1 << 14) / positions)) { items in
+        GEMM.multiply(
+            transposeA: false, transposeB: false, m: channels, n: width, k: rows, alpha: 1,
+            a: weight, lda: rows, b: columns, ldb: width, beta: 0, c: product, ldc: width, team: team)
+        ThreadTeam.forEachRange(team, count: samples * channels, minimumPerPart: max(1, (1 << 14) / positions)) {
+            items in
             for item in items {
-                let s = item / channels, o = item % channels
-                let from = product + o * width + s * positions, to = tileOutput + item * positions
+                let s = item / channels
+                let o = item % channels
+                let from = product + o * width + s * positions
+                let to = tileOutput + item * positions
                 if let bias {
                     Self.copy(UnsafePointer(from), to, count: positions, adding: bias[o])
                 } else if from != to {
@@ -132,11 +153,15 @@ public struct Convolution: Hashable, Sendable {
     }
 
     /// Lowers a tile of `samples` samples into `columns`, split across the team by (row, sample).
-    func lower(_ tileInput: UnsafePointer<Float>, samples: Int, into columns: UnsafeMutablePointer<Float>,
-               team: ThreadTeam?) {
+    func lower(
+        _ tileInput: UnsafePointer<Float>, samples: Int, into columns: UnsafeMutablePointer<Float>,
+        team: ThreadTeam?
+    ) {
         let g = geometry
-        ThreadTeam.forEachRange(team, count: g.patchSize * samples,
-                                minimumPerPart: max(1, (1 << 14) / g.outputPositions)) { items in
+        ThreadTeam.forEachRange(
+            team, count: g.patchSize * samples,
+            minimumPerPart: max(1, (1 << 14) / g.outputPositions)
+        ) { items in
             ConvolutionLowering.lower(g, input: tileInput, samples: samples, items: items, into: columns)
         }
     }
@@ -145,7 +170,7 @@ public struct Convolution: Hashable, Sendable {
     @inline(__always)
     static func copy(_ from: UnsafePointer<Float>, _ to: UnsafeMutablePointer<Float>, count: Int, adding value: Float) {
         if count < Lanes.width {
-            for k in 0 ..< count { to[k] = from[k] + value }
+            for k in 0..<count { to[k] = from[k] + value }
             return
         }
         let add = Lanes.Vector(repeating: value)

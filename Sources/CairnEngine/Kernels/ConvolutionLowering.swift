@@ -14,28 +14,41 @@ enum ConvolutionLowering {
         let low = offset >= 0 ? 0 : min(outputs, (-offset + stride - 1) / stride)
         let top = input - 1 - offset
         let high = top < 0 ? 0 : min(outputs, top / stride + 1)
-        return low ..< max(low, high)
+        return low..<max(low, high)
     }
 
     /// Writes the lowered rows and samples of `items` (item `r * samples + s`: row `r`, sample `s`) of the
     /// tile starting at `input` into `columns` (`[K, samples * P]`). A row's ranges are worked out once
     /// for all its samples.
-    static func lower(_ g: ConvolutionGeometry, input: UnsafePointer<Float>, samples: Int, items: Range<Int>,
-                      into columns: UnsafeMutablePointer<Float>) {
-        let positions = g.outputPositions, width = g.outputWidth, taps = g.kernelHeight * g.kernelWidth
-        let planeSize = g.inputPositions, rowLength = samples * positions, sampleSize = g.inputSize
+    static func lower(
+        _ g: ConvolutionGeometry, input: UnsafePointer<Float>, samples: Int, items: Range<Int>,
+        into columns: UnsafeMutablePointer<Float>
+    ) {
+        let positions = g.outputPositions
+        let width = g.outputWidth
+        let taps = g.kernelHeight * g.kernelWidth
+        let planeSize = g.inputPositions
+        let rowLength = samples * positions
+        let sampleSize = g.inputSize
         var item = items.lowerBound
         while item < items.upperBound {
-            let r = item / samples, firstSample = item % samples
+            let r = item / samples
+            let firstSample = item % samples
             let lastSample = min(samples, firstSample + items.upperBound - item)
             item += lastSample - firstSample
-            let c = r / taps, i = (r / g.kernelWidth) % g.kernelHeight, j = r % g.kernelWidth
-            let rowOffset = i * g.dilationHeight - g.padTop, columnOffset = j * g.dilationWidth - g.padLeft
+            let c = r / taps
+            let i = (r / g.kernelWidth) % g.kernelHeight
+            let j = r % g.kernelWidth
+            let rowOffset = i * g.dilationHeight - g.padTop
+            let columnOffset = j * g.dilationWidth - g.padLeft
             let rows = validOutputs(g.outputHeight, stride: g.strideHeight, offset: rowOffset, input: g.inputHeight)
             let cols = validOutputs(width, stride: g.strideWidth, offset: columnOffset, input: g.inputWidth)
-            let step = g.strideWidth, inputWidth = g.inputWidth, strideHeight = g.strideHeight
-            let low = cols.lowerBound, high = cols.upperBound
-            for s in firstSample ..< lastSample {
+            let step = g.strideWidth
+            let inputWidth = g.inputWidth
+            let strideHeight = g.strideHeight
+            let low = cols.lowerBound
+            let high = cols.upperBound
+            for s in firstSample..<lastSample {
                 let destination = columns + r * rowLength + s * positions
                 let plane = input + s * sampleSize + c * planeSize
                 guard !rows.isEmpty, !cols.isEmpty else {
@@ -55,13 +68,13 @@ enum ConvolutionLowering {
                     }
                 } else {
                     for _ in rows {
-                        for ow in 0 ..< low { out[ow] = 0 }
+                        for ow in 0..<low { out[ow] = 0 }
                         if step == 1 {
                             copy(source + low, out + low, count: high - low)
                         } else {
-                            for ow in low ..< high { out[ow] = source[ow * step] }
+                            for ow in low..<high { out[ow] = source[ow * step] }
                         }
-                        for ow in high ..< width { out[ow] = 0 }
+                        for ow in high..<width { out[ow] = 0 }
                         out += width
                         source += sourceStep
                     }
@@ -75,18 +88,23 @@ enum ConvolutionLowering {
     /// (item `s * C_in + c`: sample `s`, channel `c`) of the tile's input gradient `inputGradient`,
     /// overwriting each plane first unless `accumulate`. Each plane sums its taps in the fixed order
     /// `(i, j, oh, ow)`.
-    static func accumulate(_ g: ConvolutionGeometry, columns: UnsafePointer<Float>, samples: Int, items: Range<Int>,
-                           into inputGradient: UnsafeMutablePointer<Float>, accumulate: Bool) {
-        let positions = g.outputPositions, width = g.outputWidth
-        let planeSize = g.inputPositions, rowLength = samples * positions
+    static func accumulate(
+        _ g: ConvolutionGeometry, columns: UnsafePointer<Float>, samples: Int, items: Range<Int>,
+        into inputGradient: UnsafeMutablePointer<Float>, accumulate: Bool
+    ) {
+        let positions = g.outputPositions
+        let width = g.outputWidth
+        let planeSize = g.inputPositions
+        let rowLength = samples * positions
         for item in items {
-            let s = item / g.inputChannels, c = item % g.inputChannels
+            let s = item / g.inputChannels
+            let c = item % g.inputChannels
             let plane = inputGradient + s * g.inputSize + c * planeSize
             if !accumulate { fill(plane, count: planeSize) }
-            for i in 0 ..< g.kernelHeight {
+            for i in 0..<g.kernelHeight {
                 let rowOffset = i * g.dilationHeight - g.padTop
                 let rows = validOutputs(g.outputHeight, stride: g.strideHeight, offset: rowOffset, input: g.inputHeight)
-                for j in 0 ..< g.kernelWidth {
+                for j in 0..<g.kernelWidth {
                     let columnOffset = j * g.dilationWidth - g.padLeft
                     let cols = validOutputs(width, stride: g.strideWidth, offset: columnOffset, input: g.inputWidth)
                     guard !cols.isEmpty else { continue }
@@ -95,8 +113,10 @@ enum ConvolutionLowering {
                     guard !rows.isEmpty else { continue }
                     var from = source + rows.lowerBound * width
                     var to = plane + (rows.lowerBound * g.strideHeight + rowOffset) * g.inputWidth + columnOffset
-                    let toStep = g.strideHeight * g.inputWidth, step = g.strideWidth
-                    let low = cols.lowerBound, count = cols.count
+                    let toStep = g.strideHeight * g.inputWidth
+                    let step = g.strideWidth
+                    let low = cols.lowerBound
+                    let count = cols.count
                     for _ in rows {
                         if step == 1 {
                             addInPlace(from + low, to + low, count: count)
@@ -115,7 +135,7 @@ enum ConvolutionLowering {
     @inline(__always)
     static func fill(_ pointer: UnsafeMutablePointer<Float>, count: Int) {
         if count < 32 {
-            for k in 0 ..< count { pointer[k] = 0 }
+            for k in 0..<count { pointer[k] = 0 }
         } else {
             pointer.update(repeating: 0, count: count)
         }

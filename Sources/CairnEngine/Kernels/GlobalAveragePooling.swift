@@ -17,10 +17,14 @@ public struct GlobalAveragePooling: Hashable, Sendable {
     }
 
     /// `output[n, c]` = the mean of plane `(n, c)`: eight running lanes, added, then divided by `H * W`.
-    public func forward(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, batch: Int,
-                        team: ThreadTeam?) {
-        let positions = positions, divisor = Float(positions)
-        ThreadTeam.forEachRange(team, count: batch * channels, minimumPerPart: max(1, (1 << 15) / positions)) { planes in
+    public func forward(
+        input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, batch: Int,
+        team: ThreadTeam?
+    ) {
+        let positions = positions
+        let divisor = Float(positions)
+        ThreadTeam.forEachRange(team, count: batch * channels, minimumPerPart: max(1, (1 << 15) / positions)) {
+            planes in
             for plane in planes {
                 output[plane] = Convolution.planeSum(input + plane * positions, count: positions) / divisor
             }
@@ -28,10 +32,14 @@ public struct GlobalAveragePooling: Hashable, Sendable {
     }
 
     /// `inputGradient[n, c, p] (+)= outputGradient[n, c] / (H * W)`.
-    public func backward(outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>,
-                         accumulate: Bool, batch: Int, team: ThreadTeam?) {
-        let positions = positions, divisor = Float(positions)
-        ThreadTeam.forEachRange(team, count: batch * channels, minimumPerPart: max(1, (1 << 15) / positions)) { planes in
+    public func backward(
+        outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>,
+        accumulate: Bool, batch: Int, team: ThreadTeam?
+    ) {
+        let positions = positions
+        let divisor = Float(positions)
+        ThreadTeam.forEachRange(team, count: batch * channels, minimumPerPart: max(1, (1 << 15) / positions)) {
+            planes in
             for plane in planes {
                 let share = Lanes.Vector(repeating: outputGradient[plane] / divisor)
                 let dx = inputGradient + plane * positions

@@ -14,21 +14,27 @@ public struct MaxPooling: Hashable, Sendable {
 
     /// `output[n, c, oh, ow]` = the largest input in its window; `indices` (same shape as the output)
     /// get the chosen inputs' positions within their planes.
-    public func forward(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
-                        indices: UnsafeMutablePointer<Int32>, batch: Int, team: ThreadTeam?) {
+    public func forward(
+        input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+        indices: UnsafeMutablePointer<Int32>, batch: Int, team: ThreadTeam?
+    ) {
         let g = geometry
-        let inputPlane = g.inputHeight * g.inputWidth, outputPlane = g.outputHeight * g.outputWidth
-        ThreadTeam.forEachRange(team, count: batch * g.channels,
-                                minimumPerPart: max(1, (1 << 14) / max(1, inputPlane))) { planes in
+        let inputPlane = g.inputHeight * g.inputWidth
+        let outputPlane = g.outputHeight * g.outputWidth
+        ThreadTeam.forEachRange(
+            team, count: batch * g.channels,
+            minimumPerPart: max(1, (1 << 14) / max(1, inputPlane))
+        ) { planes in
             for plane in planes {
                 let x = input + plane * inputPlane
-                let y = output + plane * outputPlane, chosen = indices + plane * outputPlane
-                for oh in 0 ..< g.outputHeight {
+                let y = output + plane * outputPlane
+                let chosen = indices + plane * outputPlane
+                for oh in 0..<g.outputHeight {
                     let top = oh * g.strideHeight - g.padHeight
-                    let rows = max(top, 0) ..< min(top + g.kernelHeight, g.inputHeight)
-                    for ow in 0 ..< g.outputWidth {
+                    let rows = max(top, 0)..<min(top + g.kernelHeight, g.inputHeight)
+                    for ow in 0..<g.outputWidth {
                         let left = ow * g.strideWidth - g.padWidth
-                        let columns = max(left, 0) ..< min(left + g.kernelWidth, g.inputWidth)
+                        let columns = max(left, 0)..<min(left + g.kernelWidth, g.inputWidth)
                         var best = -Float.infinity
                         var where_ = rows.lowerBound * g.inputWidth + columns.lowerBound
                         for h in rows {
@@ -50,17 +56,23 @@ public struct MaxPooling: Hashable, Sendable {
 
     /// `inputGradient[n, c, index] (+)= outputGradient[n, c, oh, ow]` for each output and its stored
     /// index; each input plane is overwritten with zeros first unless `accumulate`.
-    public func backward(outputGradient: UnsafePointer<Float>, indices: UnsafePointer<Int32>,
-                         inputGradient: UnsafeMutablePointer<Float>, accumulate: Bool, batch: Int, team: ThreadTeam?) {
+    public func backward(
+        outputGradient: UnsafePointer<Float>, indices: UnsafePointer<Int32>,
+        inputGradient: UnsafeMutablePointer<Float>, accumulate: Bool, batch: Int, team: ThreadTeam?
+    ) {
         let g = geometry
-        let inputPlane = g.inputHeight * g.inputWidth, outputPlane = g.outputHeight * g.outputWidth
-        ThreadTeam.forEachRange(team, count: batch * g.channels,
-                                minimumPerPart: max(1, (1 << 14) / max(1, inputPlane))) { planes in
+        let inputPlane = g.inputHeight * g.inputWidth
+        let outputPlane = g.outputHeight * g.outputWidth
+        ThreadTeam.forEachRange(
+            team, count: batch * g.channels,
+            minimumPerPart: max(1, (1 << 14) / max(1, inputPlane))
+        ) { planes in
             for plane in planes {
                 let dx = inputGradient + plane * inputPlane
-                let dy = outputGradient + plane * outputPlane, chosen = indices + plane * outputPlane
+                let dy = outputGradient + plane * outputPlane
+                let chosen = indices + plane * outputPlane
                 if !accumulate { dx.update(repeating: 0, count: inputPlane) }
-                for k in 0 ..< outputPlane { dx[Int(chosen[k])] += dy[k] }
+                for k in 0..<outputPlane { dx[Int(chosen[k])] += dy[k] }
             }
         }
     }

@@ -23,21 +23,28 @@ public struct ConvolutionGeometry: Hashable, Sendable {
     public let isOneDimensional: Bool
 
     /// A 2-D convolution geometry; throws when no output position exists or a size is out of range.
-    public init(inputChannels: Int, outputChannels: Int, inputHeight: Int, inputWidth: Int,
-                kernelHeight: Int, kernelWidth: Int, strideHeight: Int = 1, strideWidth: Int = 1,
-                padding: ConvolutionPadding = .zeros(0), dilationHeight: Int = 1, dilationWidth: Int = 1)
-        throws(KernelAttributeError) {
-        try self.init(inputChannels: inputChannels, outputChannels: outputChannels, inputHeight: inputHeight,
-                      inputWidth: inputWidth, kernelHeight: kernelHeight, kernelWidth: kernelWidth,
-                      strideHeight: strideHeight, strideWidth: strideWidth, padding: padding,
-                      dilationHeight: dilationHeight, dilationWidth: dilationWidth, oneDimensional: false)
+    public init(
+        inputChannels: Int, outputChannels: Int, inputHeight: Int, inputWidth: Int,
+        kernelHeight: Int, kernelWidth: Int, strideHeight: Int = 1, strideWidth: Int = 1,
+        padding: ConvolutionPadding = .zeros(0), dilationHeight: Int = 1, dilationWidth: Int = 1
+    )
+        throws(KernelAttributeError)
+    {
+        try self.init(
+            inputChannels: inputChannels, outputChannels: outputChannels, inputHeight: inputHeight,
+            inputWidth: inputWidth, kernelHeight: kernelHeight, kernelWidth: kernelWidth,
+            strideHeight: strideHeight, strideWidth: strideWidth, padding: padding,
+            dilationHeight: dilationHeight, dilationWidth: dilationWidth, oneDimensional: false)
     }
 
     /// A 1-D convolution geometry over inputs `[N, inputChannels, length]` (padding `.zeros(p)` pads both
     /// ends of the length axis).
-    public static func oneDimensional(inputChannels: Int, outputChannels: Int, length: Int, kernel: Int,
-                                      stride: Int = 1, padding: ConvolutionPadding = .zeros(0), dilation: Int = 1)
-        throws(KernelAttributeError) -> ConvolutionGeometry {
+    public static func oneDimensional(
+        inputChannels: Int, outputChannels: Int, length: Int, kernel: Int,
+        stride: Int = 1, padding: ConvolutionPadding = .zeros(0), dilation: Int = 1
+    )
+        throws(KernelAttributeError) -> ConvolutionGeometry
+    {
         let flat: ConvolutionPadding
         switch padding {
         case .same: flat = .same
@@ -49,18 +56,24 @@ public struct ConvolutionGeometry: Hashable, Sendable {
             guard top == 0, bottom == 0 else { throw .heightPaddingInOneDimension(max(top, bottom)) }
             flat = .explicit(top: 0, bottom: 0, left: left, right: right)
         }
-        return try ConvolutionGeometry(inputChannels: inputChannels, outputChannels: outputChannels, inputHeight: 1,
-                                       inputWidth: length, kernelHeight: 1, kernelWidth: kernel, strideHeight: 1,
-                                       strideWidth: stride, padding: flat, dilationHeight: 1, dilationWidth: dilation,
-                                       oneDimensional: true)
+        return try ConvolutionGeometry(
+            inputChannels: inputChannels, outputChannels: outputChannels, inputHeight: 1,
+            inputWidth: length, kernelHeight: 1, kernelWidth: kernel, strideHeight: 1,
+            strideWidth: stride, padding: flat, dilationHeight: 1, dilationWidth: dilation,
+            oneDimensional: true)
     }
 
-    private init(inputChannels: Int, outputChannels: Int, inputHeight: Int, inputWidth: Int,
-                 kernelHeight: Int, kernelWidth: Int, strideHeight: Int, strideWidth: Int,
-                 padding: ConvolutionPadding, dilationHeight: Int, dilationWidth: Int, oneDimensional: Bool)
-        throws(KernelAttributeError) {
+    private init(
+        inputChannels: Int, outputChannels: Int, inputHeight: Int, inputWidth: Int,
+        kernelHeight: Int, kernelWidth: Int, strideHeight: Int, strideWidth: Int,
+        padding: ConvolutionPadding, dilationHeight: Int, dilationWidth: Int, oneDimensional: Bool
+    )
+        throws(KernelAttributeError)
+    {
         // A 1-D geometry names its one axis plainly: "kernel size", "stride", "input length".
-        let width = oneDimensional ? (input: "input length", kernel: "kernel size", stride: "stride", dilation: "dilation")
+        let width =
+            oneDimensional
+            ? (input: "input length", kernel: "kernel size", stride: "stride", dilation: "dilation")
             : (input: "input width", kernel: "kernel width", stride: "stride width", dilation: "dilation width")
         try GeometryArithmetic.requirePositive([
             ("input channels", inputChannels), ("output channels", outputChannels),
@@ -68,7 +81,10 @@ public struct ConvolutionGeometry: Hashable, Sendable {
             (width.kernel, kernelWidth), ("stride height", strideHeight), (width.stride, strideWidth),
             ("dilation height", dilationHeight), (width.dilation, dilationWidth),
         ])
-        let top: Int, bottom: Int, left: Int, right: Int
+        let top: Int
+        let bottom: Int
+        let left: Int
+        let right: Int
         switch padding {
         case .same:
             guard strideHeight == 1, strideWidth == 1 else {
@@ -78,7 +94,8 @@ public struct ConvolutionGeometry: Hashable, Sendable {
             let limit = Int(Int32.max)
             guard kernelHeight <= limit, kernelWidth <= limit, dilationHeight <= limit, dilationWidth <= limit
             else { throw .tooLarge(what: "the kernel") }
-            let totalHeight = dilationHeight * (kernelHeight - 1), totalWidth = dilationWidth * (kernelWidth - 1)
+            let totalHeight = dilationHeight * (kernelHeight - 1)
+            let totalWidth = dilationWidth * (kernelWidth - 1)
             (top, bottom) = (totalHeight / 2, totalHeight - totalHeight / 2)
             (left, right) = (totalWidth / 2, totalWidth - totalWidth / 2)
         case .zeros(let amount):
@@ -88,14 +105,18 @@ public struct ConvolutionGeometry: Hashable, Sendable {
         case .explicit(let t, let b, let l, let r):
             (top, bottom, left, right) = (t, b, l, r)
         }
-        try GeometryArithmetic.requireNonNegative([("padding top", top), ("padding bottom", bottom),
-                                                   ("padding left", left), ("padding right", right)])
-        outputHeight = try GeometryArithmetic.outputExtent(axis: "height", input: inputHeight, before: top, after: bottom,
-                                                           kernel: kernelHeight, stride: strideHeight,
-                                                           dilation: dilationHeight)
-        outputWidth = try GeometryArithmetic.outputExtent(axis: oneDimensional ? "length" : "width", input: inputWidth,
-                                                          before: left, after: right, kernel: kernelWidth,
-                                                          stride: strideWidth, dilation: dilationWidth)
+        try GeometryArithmetic.requireNonNegative([
+            ("padding top", top), ("padding bottom", bottom),
+            ("padding left", left), ("padding right", right),
+        ])
+        outputHeight = try GeometryArithmetic.outputExtent(
+            axis: "height", input: inputHeight, before: top, after: bottom,
+            kernel: kernelHeight, stride: strideHeight,
+            dilation: dilationHeight)
+        outputWidth = try GeometryArithmetic.outputExtent(
+            axis: oneDimensional ? "length" : "width", input: inputWidth,
+            before: left, after: right, kernel: kernelWidth,
+            stride: strideWidth, dilation: dilationWidth)
         (self.inputChannels, self.outputChannels) = (inputChannels, outputChannels)
         (self.inputHeight, self.inputWidth) = (inputHeight, inputWidth)
         (self.kernelHeight, self.kernelWidth) = (kernelHeight, kernelWidth)
@@ -107,8 +128,9 @@ public struct ConvolutionGeometry: Hashable, Sendable {
         _ = try GeometryArithmetic.product([inputChannels, inputHeight, inputWidth], "one input sample")
         _ = try GeometryArithmetic.product([outputChannels, outputHeight, outputWidth], "one output sample")
         _ = try GeometryArithmetic.product([outputChannels, inputChannels, kernelHeight, kernelWidth], "the weight")
-        _ = try GeometryArithmetic.product([inputChannels, kernelHeight, kernelWidth, outputHeight, outputWidth],
-                                           "one sample's lowered columns")
+        _ = try GeometryArithmetic.product(
+            [inputChannels, kernelHeight, kernelWidth, outputHeight, outputWidth],
+            "one sample's lowered columns")
     }
 
     /// Floats in one input sample, `C_in * H * W`.
@@ -125,7 +147,8 @@ public struct ConvolutionGeometry: Hashable, Sendable {
     public var weightCount: Int { outputChannels * patchSize }
     /// The weight's shape as PyTorch stores it: `[out, in, k]` (1-D) or `[out, in, kh, kw]`.
     public var weightShape: [Int] {
-        isOneDimensional ? [outputChannels, inputChannels, kernelWidth]
+        isOneDimensional
+            ? [outputChannels, inputChannels, kernelWidth]
             : [outputChannels, inputChannels, kernelHeight, kernelWidth]
     }
     /// One output sample's shape: `[C_out, L_out]` (1-D) or `[C_out, H_out, W_out]`.

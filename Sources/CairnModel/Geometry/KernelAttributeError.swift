@@ -58,13 +58,16 @@ public enum GeometryArithmetic {
 
     /// Positions of a window of `kernel` taps `dilation` apart, moved by `stride` over `input` plus
     /// `before` and `after` zeros: `(input + before + after - dilation * (kernel - 1) - 1) / stride + 1`.
-    public static func outputExtent(axis: String, input: Int, before: Int, after: Int, kernel: Int, stride: Int,
-                             dilation: Int) throws(KernelAttributeError) -> Int {
+    public static func outputExtent(
+        axis: String, input: Int, before: Int, after: Int, kernel: Int, stride: Int,
+        dilation: Int
+    ) throws(KernelAttributeError) -> Int {
         let limit = Int(Int32.max)
         guard input <= limit, before <= limit, after <= limit, kernel <= limit, dilation <= limit
         else { throw .tooLarge(what: "the \(axis) extent") }
         // Every term is below 2^31, so these cannot overflow a 64-bit Int.
-        let padded = input + before + after, span = dilation * (kernel - 1) + 1
+        let padded = input + before + after
+        let span = dilation * (kernel - 1) + 1
         guard padded <= limit, span <= limit else { throw .tooLarge(what: "the padded \(axis) extent") }
         guard padded >= span else { throw .emptyOutput(axis: axis, paddedInput: padded, dilatedKernel: span) }
         return (padded - span) / stride + 1
