@@ -95,6 +95,10 @@ let package = Package(
                           sources: ["TrainBenchmark.swift"]),
         /// CSV loading speed against pandas and numpy (`Benchmarks/csv/run.py`).
         .executableTarget(name: "cairn-bench-csv", dependencies: ["CairnEngine"], path: "Benchmarks/csv/Sources"),
+        /// Convolution kernel speed on LeNet-5 and 1-D CNN layers against PyTorch (`Benchmarks/conv/run.py`).
+        .executableTarget(name: "cairn-bench-conv", dependencies: ["CairnEngine"], path: "Benchmarks/conv/Sources"),
+        /// Whole-network CNN training throughput against PyTorch (`Benchmarks/cnn/run.py`).
+        .executableTarget(name: "cairn-bench-cnn", dependencies: ["CairnEngine", "CairnModel"], path: "Benchmarks/cnn/Sources"),
 
         // MARK: - Fixture scripts (not tests, not shipped)
         /// The golden checkpoint files' formulas, shared by CairnFormatTests and `cairn-fixtures`.

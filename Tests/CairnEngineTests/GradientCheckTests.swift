@@ -20,7 +20,9 @@ struct GradientCheckTests {
         var rng = RandomGenerator(seed: seed)
         network.initialize(.normal(sigma: 0.6), rng: &rng)
         for parameter in network.parameters where parameter.shape.count == 1 {
-            parameter.values = parameter.values.map { _ in rng.nextUniform() - 0.5 }
+            // Buffers (running statistics) stay positive: a running variance below zero has no square root.
+            let offset: Float = parameter.isBuffer ? 0.5 : -0.5
+            parameter.values = parameter.values.map { _ in rng.nextUniform() + offset }
         }
         let inputs = (0 ..< batch * network.inputWidth).map { _ in rng.nextUniform() * 2 - 1 }
         let labels = (0 ..< batch).map { _ in Int32(rng.boundedDraw(UInt64(network.outputWidth))) }
@@ -41,6 +43,11 @@ struct GradientCheckTests {
         _ = loss()
         let analytic = network.parameters.map(\.gradient)
         for (index, parameter) in network.parameters.enumerated() {
+            if parameter.isBuffer {
+                // Buffers (running statistics) are state, not trained: no gradient.
+                #expect(analytic[index].allSatisfy { $0 == 0 }, "\(parameter.name): a buffer got a gradient")
+                continue
+            }
             var numeric = [Double](repeating: 0, count: parameter.count)
             for i in 0..<parameter.count {
                 let saved = parameter.values[i]

@@ -119,4 +119,19 @@ struct DiffNeuronTests {
         #expect(layer.top.map(\.index) == [17, 250])
         #expect(abs(layer.top[0].relativeChange - 0.5) < 1e-6)
     }
+
+    @Test func neuronsOfAConvolutionAreItsFilters() throws {
+        let folder = TestFiles.folder("diff-filters")
+        let shape = [16, 6, 5, 5], perFilter = 6 * 5 * 5
+        var values = DiffTestModels.values(16 * perFilter, seed: 9)
+        try DiffTestModels.writeCairn([.f32("conv2.weight", shape, values)], to: "\(folder)/a.cairn")
+        for k in 0..<perFilter { values[11 * perFilter + k] *= 2 }
+        try DiffTestModels.writeCairn([.f32("conv2.weight", shape, values)], to: "\(folder)/b.cairn")
+        let report = try DiffTestModels.compare(
+            "\(folder)/a.cairn", "\(folder)/b.cairn", DiffOptions(neurons: true, top: 3))
+        let layer = try #require(report.neurons?.first)
+        #expect(layer.units == 16 && layer.inputs == perFilter)
+        #expect(layer.changedUnits == 1 && layer.top.map(\.index) == [11])
+        #expect(abs(layer.top[0].relativeChange - 1) < 1e-6)
+    }
 }

@@ -73,6 +73,7 @@ public final class Network {
         var kernels: [any NodeKernel] = []
         var sources: [Int] = [], scales: [Float] = []
         var input = 0
+        let team = ThreadTeam(threads: threads)
         for (position, spec) in graph.nodes.enumerated() {
             index[spec.name] = position
             if spec.kind == .input { input = position }
@@ -83,7 +84,16 @@ public final class Network {
                 sources.append(index[source]!)
                 scales.append(spec.kind == .add ? (spec.scales?[slot] ?? 1) : 1)
             }
-            let kernel = spec.kind.kernel
+            let inputShapes = spec.inputs.map { NodeKindDefinition.Input(name: $0, shape: shapes.shape(of: $0)!) }
+            let kernel: any NodeKernel
+            do {
+                kernel = try spec.kind.makeKernel(for: spec, inputs: inputShapes, maxBatch: maxBatch,
+                                                  threads: team.threadCount)
+            } catch let error as CairnError {
+                throw error
+            } catch {
+                throw CairnError.graph(node: spec.name, "\(error)")
+            }
             let needs = owned >= 0 || spec.inputs.contains { compiled[index[$0]!].needsGradient }
             compiled.append(CompiledNode(kind: spec.kind, width: width, firstEdge: firstEdge,
                                          edgeCount: spec.inputs.count, weightIndex: owned,
@@ -142,7 +152,7 @@ public final class Network {
         self.edgeAccumulates = accumulates
         self.parameters = parameters
         self.currentInput = UnsafePointer(base)
-        self.team = ThreadTeam(threads: threads)
+        self.team = team
     }
 
     deinit {

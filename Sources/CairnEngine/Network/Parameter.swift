@@ -13,6 +13,9 @@ public final class Parameter {
     public let fanOut: Int
     /// How `Network.initialize` sets it: by the run's scheme, or to zeros or ones.
     public let initialization: ParameterInitialization
+    /// Whether this is a buffer the forward pass updates (batch-norm running statistics), which the
+    /// optimiser never changes and checkpoints store with the role `buffer`.
+    public let isBuffer: Bool
     /// The values, row-major; always `shape`'s element count long.
     public var values: [Float]
     /// The gradient of the mean batch loss from the last backward pass (overwritten by each pass).
@@ -27,13 +30,14 @@ public final class Parameter {
     /// A parameter; fans default to a dense weight's (`shape[1]` in, `shape[0]` out), and a 1-D
     /// parameter starts at zero.
     public init(name: String, node: String, shape: [Int], isFrozen: Bool = false, fanIn: Int? = nil, fanOut: Int? = nil,
-                initialization: ParameterInitialization? = nil) {
+                initialization: ParameterInitialization? = nil, isBuffer: Bool = false) {
         self.name = name
         self.node = node
         self.shape = shape
         self.fanIn = fanIn ?? (shape.count > 1 ? shape[1] : shape.first ?? 1)
         self.fanOut = fanOut ?? (shape.first ?? 1)
         self.initialization = initialization ?? (shape.count == 1 ? .zeros : .scheme)
+        self.isBuffer = isBuffer
         let count = shape.reduce(1, *)
         self.values = [Float](repeating: 0, count: count)
         self.gradient = [Float](repeating: 0, count: count)
@@ -43,6 +47,7 @@ public final class Parameter {
     /// The parameter a node kind defines.
     convenience init(definition: ParameterDefinition) {
         self.init(name: definition.name, node: definition.node, shape: definition.shape, fanIn: definition.fanIn,
-                  fanOut: definition.fanOut, initialization: definition.initialization)
+                  fanOut: definition.fanOut, initialization: definition.initialization,
+                  isBuffer: definition.kind == .buffer)
     }
 }

@@ -48,7 +48,7 @@ public final class Optimizer {
         stepCount += 1
         let clipScale = clippingScale(parameters)
         let rule = ParameterUpdate.Rule(config, learningRate: learningRate, clipScale: clipScale, stepCount: stepCount)
-        for (index, parameter) in parameters.enumerated() where !parameter.isFrozen {
+        for (index, parameter) in parameters.enumerated() where !parameter.isFrozen && !parameter.isBuffer {
             precondition(parameter.count == counts[index] && parameter.gradient.count == counts[index],
                          "parameter \(parameter.name) changed size")
             let count = parameter.count
@@ -72,7 +72,7 @@ public final class Optimizer {
     private func clippingScale(_ parameters: [Parameter]) -> Float {
         guard let limit = config.clipNorm else { return 1 }
         var sum = 0.0
-        for parameter in parameters where !parameter.isFrozen {
+        for parameter in parameters where !parameter.isFrozen && !parameter.isBuffer {
             parameter.gradient.withUnsafeBufferPointer { g in
                 var partial: Float = 0
                 for value in g { partial += value * value }

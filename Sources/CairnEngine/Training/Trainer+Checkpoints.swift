@@ -10,7 +10,7 @@ extension Trainer {
         manifest.training.setRNG(rng.words)
         manifest.training.optimizerSteps = optimizer.stepCount
         var tensors = network.parameters.map {
-            SavedTensor(name: $0.name, role: .parameter, shape: $0.shape, values: $0.values)
+            SavedTensor(name: $0.name, role: $0.isBuffer ? .buffer : .parameter, shape: $0.shape, values: $0.values)
         }
         for slot in optimizer.slots() {
             tensors.append(SavedTensor(name: slot.name, role: .optimizerSlot, shape: slot.shape, values: slot.values))

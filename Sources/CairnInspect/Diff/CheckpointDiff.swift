@@ -52,7 +52,7 @@ public enum CheckpointDiff {
                     threads: options.threads
                 ).run()
                 entry.record(outcome.accumulator, shape: x.shape, chunksKnownEqual: outcome.chunksKnownEqual)
-                if options.neurons && x.shape.count == 2 && x.name.hasSuffix(".weight") && entry.status != .same {
+                if options.neurons && x.shape.count >= 2 && x.name.hasSuffix(".weight") && entry.status != .same {
                     neurons.append(try NeuronChanges.measure(readerA, readerB, top: options.top, pool: pool))
                 }
             }

@@ -1,8 +1,9 @@
 import CairnFormat
 import Foundation
 
-/// `--neurons`: for one dense weight `[units, inputs]`, the output units whose incoming weights moved
-/// most, by row-wise relative change ||a_r - b_r|| / ||a_r||. Computed piece by piece, as tensors are.
+/// `--neurons`: for one weight whose first axis is its output units (a dense weight `[units, inputs]`, or a
+/// convolution's `[filters, in, k...]`, each filter one unit), the units whose incoming weights moved most,
+/// by row-wise relative change ||a_r - b_r|| / ||a_r||. Computed piece by piece, as tensors are.
 public struct NeuronChanges: Sendable, Codable, Equatable {
     /// One output unit.
     public struct Unit: Sendable, Codable, Equatable {
@@ -27,11 +28,12 @@ public struct NeuronChanges: Sendable, Codable, Equatable {
 
     private enum CodingKeys: String, CodingKey { case tensor, units, inputs, changedUnits = "changed_units", top }
 
-    /// Row-wise changes of a 2-D tensor held by both files with the same shape.
+    /// Row-wise changes of a tensor of rank 2 or more held by both files with the same shape (rows: the
+    /// first axis; a row: everything after it).
     static func measure(
         _ a: TensorRangeReader, _ b: TensorRangeReader, top: Int, pool: DiffScratchPool
     ) throws -> NeuronChanges {
-        let rows = a.entry.shape[0], columns = a.entry.shape[1]
+        let rows = a.entry.shape[0], columns = a.entry.shape.dropFirst().reduce(1, *)
         let rowsPerPiece = max(1, StreamingTensorComparison.blockElements / max(columns, 1))
         let starts = Array(stride(from: 0, to: rows, by: rowsPerPiece))
         var squaredChange = [Double](repeating: 0, count: rows), squaredA = [Double](repeating: 0, count: rows)

@@ -21,9 +21,13 @@ public struct TensorEntry: Sendable, Equatable {
     public var byteCount: Int { elementCount * dtype.byteSize }
 
     /// The role an imported tensor gets from its name: `optimizer` for optimiser slots (names ending
-    /// in `.momentum`, `.adam_m` or `.adam_v`), `parameter` for everything else.
+    /// in `.momentum`, `.adam_m` or `.adam_v`), `buffer` for batch-norm state (`.running_mean`, `.running_var`,
+    /// `.num_batches_tracked`), `parameter` for everything else.
     public static func importedRole(forName name: String) -> TensorRole {
         let slots = [".momentum", ".adam_m", ".adam_v"]
+        // PyTorch's batch-norm state: running statistics and its batch counter are buffers, not parameters.
+        let buffers = [".running_mean", ".running_var", ".num_batches_tracked"]
+        if buffers.contains(where: { name.hasSuffix($0) }) { return .buffer }
         return slots.contains { name.hasSuffix($0) } ? .optimizerSlot : .parameter
     }
 }

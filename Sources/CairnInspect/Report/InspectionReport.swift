@@ -185,7 +185,8 @@ public struct InspectionReport: Codable, Sendable {
         if let spec = part?.graph, let shapes = try? spec.validate() {
             let owned = Dictionary(grouping: spec.parameterDefinitions(shapes: shapes), by: \.node)
             graph = spec.nodes.map { node in
-                let parameters = owned[node.name, default: []].reduce(0) { $0 + $1.elementCount }
+                // Trainable tensors only, as PyTorch counts parameters (batch-norm running statistics are buffers).
+                let parameters = owned[node.name, default: []].filter { $0.kind == .trainable }.reduce(0) { $0 + $1.elementCount }
                 let shape = shapes.shape(of: node.name)?.dimensions ?? [0]
                 return Node(name: node.name, kind: node.kind.rawValue, inputs: node.inputs, width: shapes[node.name] ?? 0,
                             shape: shape, attributes: node.kind.definition.attributeSummary(of: node), parameters: parameters)

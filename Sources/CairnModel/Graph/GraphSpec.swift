@@ -53,9 +53,27 @@ public struct NodeSpec: Codable, Equatable, Sendable {
     public var rate: Float?
     /// `add`: one scale per input.
     public var scales: [Float]?
+    /// `conv1d`, `conv2d`: output channels.
+    public var channels: Int?
+    /// Convolutions and pools: the window per spatial axis (one number in JSON: every axis).
+    public var kernel: [Int]?
+    /// Convolutions and pools: the step per spatial axis (default 1 for convolutions, the kernel for pools).
+    public var stride: [Int]?
+    /// Convolutions and pools: zeros on both sides per spatial axis, or `"same"` (convolutions, stride 1).
+    public var padding: PaddingAttribute?
+    /// Convolutions: the spacing of the kernel's taps per spatial axis (default 1).
+    public var dilation: [Int]?
+    /// Convolutions: whether the node adds a learned bias per output channel (default true).
+    public var bias: Bool?
+    /// `batch-norm`: the weight of each batch's statistics in the running ones (default 0.1, as PyTorch).
+    public var momentum: Float?
+    /// `batch-norm`: added to the variance before its square root (default 1e-5).
+    public var epsilon: Float?
 
     public init(name: String, kind: NodeKind, inputs: [String] = [], size: Int? = nil, shape: [Int]? = nil,
-                units: Int? = nil, alpha: Float? = nil, rate: Float? = nil, scales: [Float]? = nil) {
+                units: Int? = nil, alpha: Float? = nil, rate: Float? = nil, scales: [Float]? = nil,
+                channels: Int? = nil, kernel: [Int]? = nil, stride: [Int]? = nil, padding: PaddingAttribute? = nil,
+                dilation: [Int]? = nil, bias: Bool? = nil, momentum: Float? = nil, epsilon: Float? = nil) {
         self.name = name
         self.kind = kind
         self.inputs = inputs
@@ -65,10 +83,19 @@ public struct NodeSpec: Codable, Equatable, Sendable {
         self.alpha = alpha
         self.rate = rate
         self.scales = scales
+        self.channels = channels
+        self.kernel = kernel
+        self.stride = stride
+        self.padding = padding
+        self.dilation = dilation
+        self.bias = bias
+        self.momentum = momentum
+        self.epsilon = epsilon
     }
 
     private enum CodingKeys: String, CodingKey {
         case name, kind, inputs, size, shape, units, alpha, rate, scales
+        case channels, kernel, stride, padding, dilation, bias, momentum, epsilon
     }
 
     public init(from decoder: Decoder) throws {
@@ -82,6 +109,21 @@ public struct NodeSpec: Codable, Equatable, Sendable {
         alpha = try c.decodeIfPresent(Float.self, forKey: .alpha)
         rate = try c.decodeIfPresent(Float.self, forKey: .rate)
         scales = try c.decodeIfPresent([Float].self, forKey: .scales)
+        channels = try c.decodeIfPresent(Int.self, forKey: .channels)
+        kernel = try Self.decodeExtents(c, .kernel)
+        stride = try Self.decodeExtents(c, .stride)
+        padding = try c.decodeIfPresent(PaddingAttribute.self, forKey: .padding)
+        dilation = try Self.decodeExtents(c, .dilation)
+        bias = try c.decodeIfPresent(Bool.self, forKey: .bias)
+        momentum = try c.decodeIfPresent(Float.self, forKey: .momentum)
+        epsilon = try c.decodeIfPresent(Float.self, forKey: .epsilon)
+    }
+
+    /// One number (every axis) or a list of numbers (one per axis).
+    private static func decodeExtents(_ c: KeyedDecodingContainer<CodingKeys>, _ key: CodingKeys) throws -> [Int]? {
+        guard c.contains(key) else { return nil }
+        if let one = try? c.decode(Int.self, forKey: key) { return [one] }
+        return try c.decode([Int].self, forKey: key)
     }
 
     public func encode(to encoder: Encoder) throws {
@@ -95,5 +137,13 @@ public struct NodeSpec: Codable, Equatable, Sendable {
         try c.encodeIfPresent(alpha, forKey: .alpha)
         try c.encodeIfPresent(rate, forKey: .rate)
         try c.encodeIfPresent(scales, forKey: .scales)
+        try c.encodeIfPresent(channels, forKey: .channels)
+        try c.encodeIfPresent(kernel, forKey: .kernel)
+        try c.encodeIfPresent(stride, forKey: .stride)
+        try c.encodeIfPresent(padding, forKey: .padding)
+        try c.encodeIfPresent(dilation, forKey: .dilation)
+        try c.encodeIfPresent(bias, forKey: .bias)
+        try c.encodeIfPresent(momentum, forKey: .momentum)
+        try c.encodeIfPresent(epsilon, forKey: .epsilon)
     }
 }

@@ -11,6 +11,12 @@ public enum NodeKind: String, Codable, Sendable, CaseIterable {
     case dropout
     case add
     case flatten
+    case conv1d
+    case conv2d
+    case maxPool = "max-pool"
+    case avgPool = "avg-pool"
+    case globalAvgPool = "global-avg-pool"
+    case batchNorm = "batch-norm"
     case softmax
 
     /// This kind's definition: attributes, inputs, output shape, parameters.
@@ -26,6 +32,12 @@ public enum NodeKind: String, Codable, Sendable, CaseIterable {
         case .dropout: return .dropout
         case .add: return .add
         case .flatten: return .flatten
+        case .conv1d: return .conv1d
+        case .conv2d: return .conv2d
+        case .maxPool: return .maxPool
+        case .avgPool: return .avgPool
+        case .globalAvgPool: return .globalAvgPool
+        case .batchNorm: return .batchNorm
         case .softmax: return .softmax
         }
     }

@@ -21,6 +21,8 @@ public struct NodeKindDefinition: Sendable {
         case combiner
         /// Changes the shape, not the values (flatten).
         case reshape
+        /// Summarises windows or channels, owning no parameters (pools).
+        case pooling
         /// The classification head (softmax), fused with the loss in training.
         case head
     }
@@ -50,6 +52,11 @@ public struct NodeKindDefinition: Sendable {
     public struct Input: Sendable {
         public var name: String
         public var shape: ValueShape
+
+        public init(name: String, shape: ValueShape) {
+            self.name = name
+            self.shape = shape
+        }
     }
 
     public init(kind: NodeKind, summary: String, role: Role, inputCount: ClosedRange<Int>,
@@ -92,6 +99,7 @@ public struct NodeKindDefinition: Sendable {
 /// A node attribute: a field of `NodeSpec` and a key in the graph JSON.
 public enum NodeAttribute: String, Sendable, CaseIterable {
     case size, shape, units, alpha, rate, scales
+    case channels, kernel, stride, padding, dilation, bias, momentum, epsilon
 }
 
 /// How a parameter's values start.
@@ -102,6 +110,15 @@ public enum ParameterInitialization: String, Sendable, Equatable {
     case zeros
     /// All ones.
     case ones
+}
+
+/// What a node-owned tensor is for.
+public enum ParameterKind: String, Sendable, Equatable {
+    /// Trained by the optimiser (weights, biases, batch-norm scale and shift).
+    case trainable
+    /// State the forward pass updates, never the optimiser (batch-norm running mean and variance); stored
+    /// with the container role `buffer`.
+    case buffer
 }
 
 /// A tensor a node owns, as its kind defines it.
@@ -119,9 +136,11 @@ public struct ParameterDefinition: Sendable, Equatable {
     /// Outputs one input feeds.
     public var fanOut: Int
     public var initialization: ParameterInitialization
+    /// Trainable, or a buffer the forward pass updates.
+    public var kind: ParameterKind
 
     public init(node: String, suffix: String, shape: [Int], fanIn: Int, fanOut: Int,
-                initialization: ParameterInitialization) {
+                initialization: ParameterInitialization, kind: ParameterKind = .trainable) {
         self.name = node + "." + suffix
         self.node = node
         self.suffix = suffix
@@ -129,6 +148,7 @@ public struct ParameterDefinition: Sendable, Equatable {
         self.fanIn = fanIn
         self.fanOut = fanOut
         self.initialization = initialization
+        self.kind = kind
     }
 
     /// The number of elements.
@@ -148,7 +168,20 @@ extension NodeSpec {
         case .alpha: return alpha.map(number)
         case .rate: return rate.map(number)
         case .scales: return scales.map { "[" + $0.map(number).joined(separator: ", ") + "]" }
+        case .channels: return channels.map(String.init)
+        case .kernel: return kernel.map(Self.extentText)
+        case .stride: return stride.map(Self.extentText)
+        case .padding: return padding.map(\.description)
+        case .dilation: return dilation.map(Self.extentText)
+        case .bias: return bias.map { $0 ? "true" : "false" }
+        case .momentum: return momentum.map(number)
+        case .epsilon: return epsilon.map { String($0) }
         }
+    }
+
+    /// `5` for one extent, `[3, 5]` for several.
+    static func extentText(_ extents: [Int]) -> String {
+        extents.count == 1 ? String(extents[0]) : "[" + extents.map(String.init).joined(separator: ", ") + "]"
     }
 
     /// Sets a whole-number attribute (`size`, `units`); other attributes are left unchanged.
@@ -156,7 +189,8 @@ extension NodeSpec {
         switch attribute {
         case .size: size = value
         case .units: units = value
-        case .shape, .alpha, .rate, .scales: break
+        case .channels: channels = value
+        case .shape, .alpha, .rate, .scales, .kernel, .stride, .padding, .dilation, .bias, .momentum, .epsilon: break
         }
     }
 

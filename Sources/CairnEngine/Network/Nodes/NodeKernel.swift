@@ -4,8 +4,9 @@ import CairnModel
 /// workspace it needs. One kernel file per kind in this folder; `NodeKind.kernel` maps kinds to them.
 ///
 /// Kernels read and write the network's per-node workspaces (`outputs`, `gradients`, `masks`) and its
-/// parameters; they hold no state of their own, so a kernel value is shared by every node of its kind.
-protocol NodeKernel: Sendable {
+/// parameters. One kernel value per node: kernels that need their own scratch (a convolution's lowered
+/// columns, a max-pool's chosen positions, a batch-norm's batch statistics) allocate it, bounded, when made.
+protocol NodeKernel {
     /// Whether the node needs a mask buffer of its output's size (dropout).
     var usesMask: Bool { get }
     /// Writes node `position`'s output for `batch` rows.
@@ -20,8 +21,10 @@ extension NodeKernel {
 }
 
 extension NodeKind {
-    /// The engine kernel that runs nodes of this kind.
-    var kernel: any NodeKernel {
+    /// The engine kernel that runs `node` (of this kind) on inputs of `inputs`' shapes, for batches of up to
+    /// `maxBatch` rows split across `threads` threads.
+    func makeKernel(for node: NodeSpec, inputs: [NodeKindDefinition.Input], maxBatch: Int,
+                    threads: Int) throws -> any NodeKernel {
         switch self {
         case .input: return InputKernel()
         case .dense: return DenseKernel()
@@ -33,6 +36,20 @@ extension NodeKind {
         case .flatten: return CopyKernel()
         case .dropout: return DropoutKernel()
         case .add: return AddKernel()
+        case .conv1d, .conv2d:
+            return try ConvolutionKernel(geometry: node.convolutionGeometry(input: inputs[0]), hasBias: node.bias ?? true,
+                                         maxBatch: maxBatch, threads: threads)
+        case .maxPool: return MaxPoolKernel(geometry: try node.poolingGeometry(input: inputs[0]), maxBatch: maxBatch)
+        case .avgPool: return AveragingPoolKernel(pooling: AveragePooling(geometry: try node.poolingGeometry(input: inputs[0])))
+        case .globalAvgPool:
+            let dims = inputs[0].shape.dimensions
+            return AveragingPoolKernel(pooling: try GlobalAveragePooling(channels: dims[0],
+                                                                             positions: dims.dropFirst().reduce(1, *)))
+        case .batchNorm:
+            let dims = inputs[0].shape.dimensions
+            return BatchNormKernel(normalization: try BatchNormalization(
+                channels: dims[0], positions: dims.dropFirst().reduce(1, *), momentum: node.momentum ?? 0.1,
+                epsilon: node.epsilon ?? 1e-5))
         case .softmax: return SoftmaxKernel()
         }
     }

@@ -1,0 +1,78 @@
+import CairnModel
+
+/// Average pooling, 1-D or 2-D, on row-major `[N, C, H, W]` float buffers (PyTorch's `avg_pool1d`/
+/// `avg_pool2d` with `ceil_mode=False` and the default `count_include_pad=True`): each output is the sum
+/// of its window divided by the window's size `kh * kw`, padding counted as zeros.
+/// Every plane is done by one thread in a fixed order, so results do not depend on the thread count.
+public struct AveragePooling: Hashable, Sendable {
+    public let geometry: PoolingGeometry
+
+    public init(geometry: PoolingGeometry) { self.geometry = geometry }
+
+    /// `output[n, c, oh, ow]` = the window's sum / `(kh * kw)`.
+    public func forward(
+        input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, batch: Int,
+        team: ThreadTeam?
+    ) {
+        let g = geometry
+        let inputPlane = g.inputHeight * g.inputWidth
+        let outputPlane = g.outputHeight * g.outputWidth
+        let divisor = Float(g.kernelHeight * g.kernelWidth)
+        ThreadTeam.forEachRange(
+            team, count: batch * g.channels,
+            minimumPerPart: max(1, (1 << 14) / max(1, inputPlane))
+        ) { planes in
+            for plane in planes {
+                let x = input + plane * inputPlane
+                let y = output + plane * outputPlane
+                for oh in 0..<g.outputHeight {
+                    let top = oh * g.strideHeight - g.padHeight
+                    let rows = max(top, 0)..<min(top + g.kernelHeight, g.inputHeight)
+                    for ow in 0..<g.outputWidth {
+                        let left = ow * g.strideWidth - g.padWidth
+                        let columns = max(left, 0)..<min(left + g.kernelWidth, g.inputWidth)
+                        var sum: Float = 0
+                        for h in rows {
+                            for w in columns { sum += x[h * g.inputWidth + w] }
+                        }
+                        y[oh * g.outputWidth + ow] = sum / divisor
+                    }
+                }
+            }
+        }
+    }
+
+    /// Each output's gradient divided by the window size, added to every input of its window; each
+    /// input plane is overwritten with zeros first unless `accumulate`.
+    public func backward(
+        outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>,
+        accumulate: Bool, batch: Int, team: ThreadTeam?
+    ) {
+        let g = geometry
+        let inputPlane = g.inputHeight * g.inputWidth
+        let outputPlane = g.outputHeight * g.outputWidth
+        let divisor = Float(g.kernelHeight * g.kernelWidth)
+        ThreadTeam.forEachRange(
+            team, count: batch * g.channels,
+            minimumPerPart: max(1, (1 << 14) / max(1, inputPlane))
+        ) { planes in
+            for plane in planes {
+                let dx = inputGradient + plane * inputPlane
+                let dy = outputGradient + plane * outputPlane
+                if !accumulate { dx.update(repeating: 0, count: inputPlane) }
+                for oh in 0..<g.outputHeight {
+                    let top = oh * g.strideHeight - g.padHeight
+                    let rows = max(top, 0)..<min(top + g.kernelHeight, g.inputHeight)
+                    for ow in 0..<g.outputWidth {
+                        let left = ow * g.strideWidth - g.padWidth
+                        let columns = max(left, 0)..<min(left + g.kernelWidth, g.inputWidth)
+                        let share = dy[oh * g.outputWidth + ow] / divisor
+                        for h in rows {
+                            for w in columns { dx[h * g.inputWidth + w] += share }
+                        }
+                    }
+                }
+            }
+        }
+    }
+}

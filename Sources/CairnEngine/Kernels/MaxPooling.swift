@@ -1,0 +1,79 @@
+import CairnModel
+
+/// Max pooling, 1-D or 2-D, on row-major `[N, C, H, W]` float buffers (PyTorch's `max_pool1d`/`max_pool2d`
+/// with `ceil_mode=False`, dilation 1). Padding positions are never chosen. Within a window the first
+/// largest value wins (row by row), and a NaN wins over any number (the last NaN, as in PyTorch).
+///
+/// The forward pass stores, per output, the index of the chosen input within its plane (`h * W + w`,
+/// PyTorch's `return_indices`); the backward pass routes each output gradient to that input.
+/// Every plane is done by one thread in a fixed order, so results do not depend on the thread count.
+public struct MaxPooling: Hashable, Sendable {
+    public let geometry: PoolingGeometry
+
+    public init(geometry: PoolingGeometry) { self.geometry = geometry }
+
+    /// `output[n, c, oh, ow]` = the largest input in its window; `indices` (same shape as the output)
+    /// get the chosen inputs' positions within their planes.
+    public func forward(
+        input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>,
+        indices: UnsafeMutablePointer<Int32>, batch: Int, team: ThreadTeam?
+    ) {
+        let g = geometry
+        let inputPlane = g.inputHeight * g.inputWidth
+        let outputPlane = g.outputHeight * g.outputWidth
+        ThreadTeam.forEachRange(
+            team, count: batch * g.channels,
+            minimumPerPart: max(1, (1 << 14) / max(1, inputPlane))
+        ) { planes in
+            for plane in planes {
+                let x = input + plane * inputPlane
+                let y = output + plane * outputPlane
+                let chosen = indices + plane * outputPlane
+                for oh in 0..<g.outputHeight {
+                    let top = oh * g.strideHeight - g.padHeight
+                    let rows = max(top, 0)..<min(top + g.kernelHeight, g.inputHeight)
+                    for ow in 0..<g.outputWidth {
+                        let left = ow * g.strideWidth - g.padWidth
+                        let columns = max(left, 0)..<min(left + g.kernelWidth, g.inputWidth)
+                        var best = -Float.infinity
+                        var where_ = rows.lowerBound * g.inputWidth + columns.lowerBound
+                        for h in rows {
+                            for w in columns {
+                                let value = x[h * g.inputWidth + w]
+                                if value > best || value.isNaN {
+                                    best = value
+                                    where_ = h * g.inputWidth + w
+                                }
+                            }
+                        }
+                        y[oh * g.outputWidth + ow] = best
+                        chosen[oh * g.outputWidth + ow] = Int32(where_)
+                    }
+                }
+            }
+        }
+    }
+
+    /// `inputGradient[n, c, index] (+)= outputGradient[n, c, oh, ow]` for each output and its stored
+    /// index; each input plane is overwritten with zeros first unless `accumulate`.
+    public func backward(
+        outputGradient: UnsafePointer<Float>, indices: UnsafePointer<Int32>,
+        inputGradient: UnsafeMutablePointer<Float>, accumulate: Bool, batch: Int, team: ThreadTeam?
+    ) {
+        let g = geometry
+        let inputPlane = g.inputHeight * g.inputWidth
+        let outputPlane = g.outputHeight * g.outputWidth
+        ThreadTeam.forEachRange(
+            team, count: batch * g.channels,
+            minimumPerPart: max(1, (1 << 14) / max(1, inputPlane))
+        ) { planes in
+            for plane in planes {
+                let dx = inputGradient + plane * inputPlane
+                let dy = outputGradient + plane * outputPlane
+                let chosen = indices + plane * outputPlane
+                if !accumulate { dx.update(repeating: 0, count: inputPlane) }
+                for k in 0..<outputPlane { dx[Int(chosen[k])] += dy[k] }
+            }
+        }
+    }
+}
