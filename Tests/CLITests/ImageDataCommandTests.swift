@@ -99,6 +99,25 @@ import Testing
         #expect(fromImages.status == 0, "\(fromImages.stderr)")
     }
 
+    @Test func aConvolutionalNetworkTrainsResumesAndScoresOnImages() throws {
+        let flags = ["--model", "Fixtures/models/digits-cnn.json"] + Self.images
+        let straight = try train(flags, epochs: 3, label: "cnn-straight")
+        let split = try train(flags, epochs: 2, label: "cnn-split")
+        let resumed = try ToolRunner.run("cairn-resume", ["\(split)/latest.cairn", "--epochs", "3", "--quiet"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        let x = try Checkpoint.load(from: "\(straight)/latest.cairn"), y = try Checkpoint.load(from: "\(split)/latest.cairn")
+        #expect(x.tensors.map(\.name) == y.tensors.map(\.name) && !x.tensors.isEmpty)
+        for (p, q) in zip(x.tensors, y.tensors) {
+            #expect(p.values.map(\.bitPattern) == q.values.map(\.bitPattern), "\(p.name) differs")
+        }
+        #expect((x.manifest.history.last?.validationAccuracy ?? 0) > 0.85)
+        let eval = try ToolRunner.run("cairn-eval", ["\(split)/latest.cairn", "--data", "Fixtures/datasets/digits.csv",
+                                                     "--input-shape", "1x8x8", "--json"])
+        #expect(eval.status == 0, "\(eval.stderr)")
+        let json = try #require(try JSONSerialization.jsonObject(with: Data(eval.stdout.utf8)) as? [String: Any])
+        #expect(json["samples"] as? Int == 1797 && (json["accuracy"] as? Double ?? 0) > 0.85)
+    }
+
     @Test func anInputNodeWithoutSizeOrShapeTakesTheDataShape() throws {
         let folder = ToolRunner.temporaryFolder("open")
         let graph = """
