@@ -10,8 +10,9 @@ import Foundation
 /// otherwise, from `seed`), a zero bias and zero outgoing weights, so it contributes nothing until training
 /// moves it. Optimiser slots of every changed row and column are reset to zero, and a note goes into the
 /// history (`training.pending_note`, recorded with the next epoch). Groups of the output layer (their units
-/// feed the loss), of layers summed by an `add` node (zeroing a column would drop the other summand) and of
-/// layers without known consumers are left as they are, with the reason.
+/// feed the loss), of layers summed by an `add` node (zeroing a column would drop the other summand), of
+/// layers without known consumers and of convolutions (only dense layers are repaired) are left as they are,
+/// with the reason.
 enum UnitRepair {
     struct Outcome {
         var checkpoint: Checkpoint
@@ -41,7 +42,8 @@ enum UnitRepair {
         var skipped: [String] = []
         for report in report.layers where !report.groups.isEmpty {
             guard let layer = plan[report.name] else { continue }
-            let why: String? = layer.feedsLoss ? "its units feed the loss; changing one changes the outputs"
+            let why: String? = layer.isConvolution ? "--repair repairs dense layers only; these filters are left as they are"
+                : layer.feedsLoss ? "its units feed the loss; changing one changes the outputs"
                 : !layer.addPartners.isEmpty ? "an add node sums its outputs with another layer's"
                 : (layer.consumers ?? []).isEmpty ? "no layer reads its outputs" : nil
             if let why {

@@ -41,7 +41,7 @@ extension AuditReport {
             for layer in grouped {
                 for group in layer.groups.prefix(8) {
                     var line = "  \(layer.name): \(group.kind) \(Self.members(group.units))"
-                        + " (\(group.units.count) units)"
+                        + " (\(group.units.count) \(layer.kind == nil ? "units" : "filters"))"
                     if let origin = group.origin {
                         line += origin == "initial" ? ", there from the start" : ", collapsed during training"
                     }
