@@ -181,6 +181,16 @@ import Testing
         #expect(report.findings.contains { $0.hasPrefix("conv2: 6 filters") && $0.contains("consumers unknown") })
     }
 
+    @Test func aConsumerWithoutItsWeightCannotVouchForALock() throws {
+        let network = try Self.network(.constant(0.1))
+        let tensors = network.parameters.filter { $0.name != "conv2.weight" }
+            .map { (name: $0.name, shape: $0.shape, values: $0.values) }
+        let input = AuditInput.memory(description: "partial", graph: network.graph, beforeTraining: true, tensors: tensors)
+        let report = try WeightAudit.run(input, options: WeightAudit.Options(threads: 1))
+        #expect(report.layers.map(\.name) == ["conv1", "dense"])
+        #expect(try Self.layer(report, "conv1").groups == [UnitGroup(kind: "duplicate", units: [0, 1, 2, 3])])
+    }
+
     @Test func signalStatisticsCoverConvolutionFilters() throws {
         let network = try Self.network(.heNormal)
         // Filter 3 never fires: zero weights, negative bias.

@@ -132,10 +132,20 @@ public enum WeightAudit {
             }
             classes[layer.name] = current
         }
+        // A consumer whose weight is not audited (missing, or of another shape) cannot vouch for a lock.
+        let audited = Set(layers.map(\.name))
+        for layer in layers where (layer.consumers ?? []).contains(where: { !audited.contains($0) }) {
+            if classes[layer.name] != nil { classes[layer.name] = [] }
+        }
         // Each consumer weight is read once, and refines the classes of every layer it reads from.
         let consumerNames = Set(layers.flatMap { classes[$0.name] == nil ? [] : ($0.consumers ?? []) })
         for consumer in layers where consumerNames.contains(consumer.name) {
-            guard let index = input.index(of: consumer.weightName) else { continue }
+            guard let index = input.index(of: consumer.weightName) else {
+                for layer in layers where layer.consumers?.contains(consumer.name) == true && classes[layer.name] != nil {
+                    classes[layer.name] = []
+                }
+                continue
+            }
             let weight = try input.load(index)
             for layer in layers where layer.consumers?.contains(consumer.name) == true && classes[layer.name] != nil {
                 let block = layer.block(for: consumer.name)
