@@ -45,6 +45,7 @@ enum UnitRepair {
             let why: String? = layer.isConvolution ? "--repair repairs dense layers only; these filters are left as they are"
                 : layer.feedsLoss ? "its units feed the loss; changing one changes the outputs"
                 : !layer.addPartners.isEmpty ? "an add node sums its outputs with another layer's"
+                : !layer.consumerBlocks.isEmpty ? "a layer reads each of its units through several columns"
                 : (layer.consumers ?? []).isEmpty ? "no layer reads its outputs" : nil
             if let why {
                 skipped.append("\(report.name): \(report.groups.count) group(s): \(why)")

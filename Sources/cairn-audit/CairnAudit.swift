@@ -9,13 +9,13 @@ struct CairnAuditCommand: ParsableCommand {
         commandName: "cairn-audit",
         abstract: "Find symmetric units and other initialisation faults in a model, explain them, repair them.",
         discussion: """
-        Groups the units of every dense layer whose incoming weights and bias are identical (or equal within \
-        --tolerance): "locked" when their outgoing weights are equal too (gradient descent can never separate \
-        them), "duplicate" otherwise. Flags constant-initialised weights, NaN and infinite values, and weight scales \
+        Groups the units of every dense layer, and the filters of every convolution, whose incoming weights and \
+        bias are identical (or equal within --tolerance): "locked" when their outgoing weights are equal too \
+        (gradient descent can never separate them), "duplicate" otherwise. Flags constant-initialised weights, NaN and infinite values, and weight scales \
         more than 3x away from both the He and the Xavier expectation in a checkpoint taken before any training step. \
         One forward and backward pass over --data (or standard-normal probes) gives per-layer activation statistics, \
         dead or saturated units and gradient norms. --repair OUT.cairn writes a checkpoint that computes the same \
-        function with the symmetry broken (with --tolerance, to within what the tolerance lets differ). \
+        function with the symmetry of dense layers broken (with --tolerance, to within what the tolerance lets differ). \
         Inputs: .cairn, .safetensors, sharded model.safetensors.index.json, .npz. --data uses its first 1024 rows. \
         Exit status: 0 no findings; 1 findings (of the audited file, also with --repair); 2 unreadable file or \
         bad data; 64 usage.
