@@ -15,7 +15,7 @@ struct CairnAuditCommand: ParsableCommand {
         more than 3x away from both the He and the Xavier expectation in a checkpoint taken before any training step. \
         One forward and backward pass over --data (or standard-normal probes) gives per-layer activation statistics, \
         dead or saturated units and gradient norms. --repair OUT.cairn writes a checkpoint that computes the same \
-        function with the symmetry of dense layers broken (with --tolerance, to within what the tolerance lets differ). \
+        function with the symmetry broken (with --tolerance, to within what the tolerance lets differ). \
         Inputs: .cairn, .safetensors, sharded model.safetensors.index.json, .npz. --data uses its first 1024 rows. \
         Exit status: 0 no findings; 1 findings (of the audited file, also with --repair); 2 unreadable file or \
         bad data; 64 usage.

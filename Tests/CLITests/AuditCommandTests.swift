@@ -94,13 +94,16 @@ import Testing
             #expect((groups.first?["units"] as? [Int])?.count == layer["units"] as? Int)
             #expect(layer["dead_fraction"] != nil && layer["gradient_norm"] != nil)
         }
-        // --repair repairs dense layers only, and says so for each convolution.
+        // --repair gives all but one filter per group fresh weights; the repaired file has no symmetric filters.
         let repaired = folder + "/repaired.cairn"
         let repair = try ToolRunner.run("cairn-audit", ["\(run)/init.cairn", "--repair", repaired, "--no-signal"])
         #expect(repair.status == 1)
         #expect(repair.stdout.contains("conv1: locked 0-3 (4 filters)"))
-        #expect(repair.stdout.contains("not repaired: conv1: 1 group(s): --repair repairs dense layers only"))
-        #expect(repair.stdout.contains("not repaired: conv2: 1 group(s): --repair repairs dense layers only"))
+        #expect(repair.stdout.contains("repaired: \(repaired) (8 units given fresh incoming weights)"))
+        #expect(repair.stdout.contains("not repaired: dense: 1 group(s): its units feed the loss"))
+        let after = try ToolRunner.run("cairn-audit", [repaired, "--json", "--no-signal"])
+        #expect(layers(try json(after.stdout)).prefix(2).allSatisfy { ($0["groups"] as? [Any])?.isEmpty == true })
+        #expect(try ToolRunner.run("cairn-inspect", [repaired, "--verify"]).status == 0)
 
         let he = try train("audit-conv-he", data)
         let clean = try ToolRunner.run("cairn-audit", ["\(he)/init.cairn"])

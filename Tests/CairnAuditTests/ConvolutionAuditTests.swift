@@ -208,25 +208,82 @@ import Testing
         #expect(report.signal?.kind == "probes")
     }
 
-    @Test func repairLeavesConvolutionFiltersAndSaysSo() throws {
-        let network = try Self.network(.constant(0.1))
-        let folder = AuditTestModels.folder("conv-repair")
-        let path = folder + "/conv.cairn"
+    /// Saves `network`, repairs it, and returns the report and the largest relative difference of the two
+    /// networks' predictions on probe rows.
+    static func repair(_ network: Network, label: String) throws -> (report: AuditReport, repaired: String, worst: Float) {
+        let folder = AuditTestModels.folder(label)
+        let path = folder + "/conv.cairn", out = folder + "/repaired.cairn"
         try AuditTestModels.checkpoint(network).save(to: path)
         var configuration = Audit.Configuration(path: path)
-        configuration.repair = folder + "/repaired.cairn"
+        configuration.repair = out
         configuration.signal = false
+        configuration.seed = 9
         let report = try Audit.run(configuration)
+        let a = try Network(checkpoint: try Checkpoint.load(from: path), path: path, maxBatch: 64, threads: 1)
+        let b = try Network(checkpoint: try Checkpoint.load(from: out), path: out, maxBatch: 64, threads: 1)
+        let x = AuditTestModels.gaussianRows(64, width: a.inputWidth, seed: 12)
+        let pa = x.withUnsafeBufferPointer { a.predict($0, batch: 64) }
+        let pb = x.withUnsafeBufferPointer { b.predict($0, batch: 64) }
+        let worst = zip(pa, pb).map { abs($0 - $1) / max(abs($0), 1e-6) }.max() ?? .infinity
+        return (report, out, worst)
+    }
+
+    @Test func repairedConvolutionsComputeTheSameFunctionWithDistinctFilters() throws {
+        let (report, out, worst) = try Self.repair(try Self.network(.constant(0.1)), label: "conv-repair")
         #expect(report.layers.prefix(2).map { $0.groups.map(\.kind) } == [["locked"], ["locked"]])
-        #expect(report.repair?.reinitializedUnits == 0)
-        #expect(report.repair?.skipped.contains {
-            $0.hasPrefix("conv1: 1 group(s): --repair repairs dense layers only")
-        } == true)
-        // The convolution weights are written back unchanged.
-        let repaired = try Checkpoint.load(from: folder + "/repaired.cairn")
-        let original = try Checkpoint.load(from: path)
-        for name in ["conv1.weight", "conv1.bias", "conv2.weight", "conv2.bias"] {
-            #expect(repaired.tensors.first { $0.name == name }?.values == original.tensors.first { $0.name == name }?.values)
+        #expect(report.repair?.reinitializedUnits == 3 + 5)
+        #expect(report.repair?.skipped.count == 1 && report.repair?.skipped.first?.hasPrefix("dense: ") == true)
+        #expect(worst < 1e-4, "largest relative difference \(worst)")
+        var configuration = Audit.Configuration(path: out)
+        configuration.signal = false
+        let after = try Audit.run(configuration)
+        #expect(after.layers.prefix(2).allSatisfy { $0.groups.isEmpty && $0.scale == "ok" }, "\(after.layers)")
+        // The fresh filters are drawn at the convolution's He scale; their outgoing blocks start at zero.
+        let conv2 = try #require(try Checkpoint.load(from: out).tensors.first { $0.name == "conv2.weight" })
+        // The kept filter reads conv1's kept channel with the four channels' summed block, the others not at all.
+        let sum: Float = 0.1 + 0.1 + 0.1 + 0.1
+        #expect(conv2.values[0..<9].allSatisfy { $0 == sum } && conv2.values[9..<36].allSatisfy { $0 == 0 })
+        #expect(Set(conv2.values[36..<72]).count > 30)  // a fresh one
+        #expect(conv2.values[36..<72].allSatisfy { $0 == 0 } == false)
+    }
+
+    @Test func repairMovesBlocksOfFlattenedPositions() throws {
+        let graph = GraphSpec(nodes: [
+            NodeSpec(name: "input", kind: .input, shape: [1, 6, 6]),
+            NodeSpec(name: "conv", kind: .conv2d, inputs: ["input"], channels: 3, kernel: [3]),
+            NodeSpec(name: "act", kind: .relu, inputs: ["conv"]),
+            NodeSpec(name: "flat", kind: .flatten, inputs: ["act"]),
+            NodeSpec(name: "hidden", kind: .dense, inputs: ["flat"], units: 5),
+            NodeSpec(name: "act2", kind: .relu, inputs: ["hidden"]),
+            NodeSpec(name: "out", kind: .dense, inputs: ["act2"], units: 2),
+        ])
+        let network = try Self.network(.heNormal, graph: graph)
+        Self.copyFilter(network, "conv", from: 0, to: 2)
+        Self.copyBlock(network, "hidden", block: 16, from: 0, to: 2, count: 16)
+        let (report, out, worst) = try Self.repair(network, label: "conv-repair-flat")
+        #expect(report.layers.first?.groups == [UnitGroup(kind: "locked", units: [0, 2])])
+        #expect(report.repair?.reinitializedUnits == 1)
+        #expect(worst < 1e-4, "largest relative difference \(worst)")
+        // Channel 2's 16 columns of every hidden row are zero; channel 0's hold the sums.
+        let hidden = try #require(try Checkpoint.load(from: out).tensors.first { $0.name == "hidden.weight" })
+        let original = network.parameter(named: "hidden.weight")!.values
+        for row in 0..<5 {
+            for p in 0..<16 {
+                #expect(hidden.values[row * 48 + 32 + p] == 0)
+                #expect(hidden.values[row * 48 + p] == original[row * 48 + p] + original[row * 48 + 32 + p])
+                #expect(hidden.values[row * 48 + 16 + p] == original[row * 48 + 16 + p])
+            }
         }
+    }
+
+    @Test func repairLeavesGroupsBehindADifferingBatchNorm() throws {
+        let network = try Self.network(.constant(0.1), graph: Self.graph(batchNorm: true))
+        network.parameter(named: "bn1.weight")!.values = [1, 2, 3, 4]
+        let (report, _, worst) = try Self.repair(network, label: "conv-repair-bn")
+        #expect(report.layers.first?.groups.map(\.kind) == ["duplicate"])
+        #expect(report.repair?.skipped.contains("conv1: group 0-3: batch-norm bn1 treats its channels differently") == true)
+        // conv2's locked filters are repaired all the same.
+        #expect(report.repair?.reinitializedUnits == 5)
+        #expect(worst < 1e-4, "largest relative difference \(worst)")
     }
 }

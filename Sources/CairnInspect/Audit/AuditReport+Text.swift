@@ -70,7 +70,7 @@ extension AuditReport {
     }
 
     /// Member indices with runs collapsed (`0-63`), at most 12 items shown.
-    static func members(_ units: [Int]) -> String {
+    public static func members(_ units: [Int]) -> String {
         var runs: [String] = []
         var i = 0
         while i < units.count {
