@@ -144,6 +144,23 @@ audit "$work/conv/init.cairn" 1
 [ "$(field "[(l['name'], [g['kind'] for g in l['groups']], l['distinct_units']) for l in r['layers'][:2]]")" \
     = "[('conv1', ['locked'], 1), ('conv2', ['locked'], 1)]" ] || fail "constant conv net: filters not locked"
 echo "audit.sh: a conv net from constant:0.1 has one locked group of filters per convolution"
+# Its repair computes the same function (cairn-eval's probabilities) and has no symmetric filters left.
+audit "$work/conv/latest.cairn" 1 --tolerance 1e-5 --repair "$work/conv-repaired.cairn" --no-signal
+audit "$work/conv-repaired.cairn" 0 --no-signal
+[ "$(field "[len(l['groups']) for l in r['layers'][:2]]")" = "[0, 0]" ] || fail "repaired conv net: filters still grouped"
+"$bin/cairn-eval" "$work/conv/latest.cairn" --data Fixtures/datasets/digits.csv --predictions "$work/conv-original.csv" \
+    >/dev/null || fail "cairn-eval of the conv net"
+"$bin/cairn-eval" "$work/conv-repaired.cairn" --data Fixtures/datasets/digits.csv --predictions "$work/conv-repaired.csv" \
+    >/dev/null || fail "cairn-eval of the repaired conv net"
+python3 - "$work/conv-original.csv" "$work/conv-repaired.csv" <<'PY' || fail "the repaired conv net's predictions differ"
+import sys
+import numpy as np
+a = np.genfromtxt(sys.argv[1], delimiter=",", names=True)
+b = np.genfromtxt(sys.argv[2], delimiter=",", names=True)
+largest = max(float(np.max(np.abs(a[c] - b[c]))) for c in a.dtype.names if c.startswith("p_"))
+print(f"audit.sh: conv net, original vs repaired: largest probability difference {largest:.2e}")
+sys.exit(0 if largest < 1e-5 and np.array_equal(a["predicted"], b["predicted"]) else 1)
+PY
 python3 - "$work" <<'PY'
 import json, sys
 import numpy as np
