@@ -65,9 +65,13 @@ enum SignalPropagation {
             report.layers[r].activationStd = max(0, squares / n - mean * mean).squareRoot()
             switch activationNode?.kind {
             case .relu?, .leakyRelu?:
-                report.layers[r].deadFraction = fraction(units: units, rows: batch.rows, positions: positions) { pre[$0] <= 0 }
+                report.layers[r].deadFraction = fraction(units: units, rows: batch.rows, positions: positions) {
+                    pre[$0] <= 0
+                }
             case .tanh?:
-                report.layers[r].saturatedFraction = fraction(units: units, rows: batch.rows, positions: positions) { abs(post[$0]) > 0.99 }
+                report.layers[r].saturatedFraction = fraction(units: units, rows: batch.rows, positions: positions) {
+                    abs(post[$0]) > 0.99
+                }
             case .sigmoid?:
                 report.layers[r].saturatedFraction = fraction(units: units, rows: batch.rows, positions: positions) {
                     post[$0] < 0.01 || post[$0] > 0.99

@@ -54,7 +54,8 @@ enum UnitRepair {
             let b = try layer.biasName.map(index)
             let std = Float([.relu, .leakyRelu].contains(layer.activation) ? report.heStd : report.xavierStd)
             // Each consumer reads unit m as the `block` columns from m * block of every row.
-            let consumers = try (layer.consumers ?? []).map { name -> (weight: Int, rows: Int, columns: Int, block: Int) in
+            typealias Consumer = (weight: Int, rows: Int, columns: Int, block: Int)
+            let consumers = try (layer.consumers ?? []).map { name -> Consumer in
                 guard let c = plan[name] else { throw CairnError.checkpoint(path: path, "layer \(name) is missing") }
                 let block = layer.block(for: name)
                 guard c.inputs == layer.units * block else {

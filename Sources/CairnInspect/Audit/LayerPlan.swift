@@ -34,8 +34,8 @@ public enum LayerPlan {
         // Shapes and fans as the node kinds define them; nil when the graph does not validate (then
         // convolution layers are audited without consumers).
         let shapes = try? graph.validate()
-        let definitions = Dictionary((shapes.map { graph.parameterDefinitions(shapes: $0) } ?? []).map { ($0.name, $0) },
-                                     uniquingKeysWith: { first, _ in first })
+        let owned = shapes.map { graph.parameterDefinitions(shapes: $0) } ?? []
+        let definitions = Dictionary(owned.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var result: [AuditedLayer] = []
         for node in graph.nodes where unitLayers.contains(node.kind) {
             let rank = node.kind == .dense ? 2 : node.kind == .conv1d ? 3 : 4
@@ -64,8 +64,8 @@ public enum LayerPlan {
                         consumers.append(reader.name)
                         if reader.kind == .dense {
                             if block != 1 { blocks[reader.name] = block }
-                        } else if let area = definitions[reader.name + ".weight"].map({ $0.shape.dropFirst(2).reduce(1, *) }) {
-                            blocks[reader.name] = area
+                        } else if let kernel = definitions[reader.name + ".weight"] {
+                            blocks[reader.name] = kernel.shape.dropFirst(2).reduce(1, *)  // the kernel area
                         }
                     } else if passThrough.contains(reader.kind) || channelPreserving.contains(reader.kind)
                                 || reader.kind == .globalAvgPool {

@@ -13,7 +13,8 @@ extension WeightAudit {
                 let symmetric = report.groups.reduce(0) { $0 + $1.units.count }
                 let noun = report.kind == nil ? "units" : "filters"
                 var parts = ["\(report.name): \(report.units) \(noun), \(report.distinctUnits) distinct"]
-                parts.append("\(symmetric) \(noun) in \(report.groups.count) group\(report.groups.count == 1 ? "" : "s")")
+                let plural = report.groups.count == 1 ? "" : "s"
+                parts.append("\(symmetric) \(noun) in \(report.groups.count) group\(plural)")
                 if !locked.isEmpty {
                     parts.append("\(locked.count) locked (gradient descent cannot separate them)")
                 }

@@ -141,8 +141,8 @@ public enum WeightAudit {
         let consumerNames = Set(layers.flatMap { classes[$0.name] == nil ? [] : ($0.consumers ?? []) })
         for consumer in layers where consumerNames.contains(consumer.name) {
             guard let index = input.index(of: consumer.weightName) else {
-                for layer in layers where layer.consumers?.contains(consumer.name) == true && classes[layer.name] != nil {
-                    classes[layer.name] = []
+                for layer in layers where layer.consumers?.contains(consumer.name) == true {
+                    if classes[layer.name] != nil { classes[layer.name] = [] }
                 }
                 continue
             }
