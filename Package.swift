@@ -11,7 +11,7 @@ func tool(_ name: String) -> Target {
 
 let package = Package(
     name: "Cairn",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     // MARK: - Public products
     products: [
         .library(name: "CairnFormat", targets: ["CairnFormat"]),
@@ -97,5 +97,5 @@ let package = Package(
         .testTarget(name: "CLITests", dependencies: ["CairnCLI"]),
         .testTarget(name: "CairnEvaluationTests", dependencies: ["CairnEvaluation", "CairnEngine", "CairnInspect"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Writes a `.cairn` file tensor by tensor, then atomically replaces `path` on `commit`.
 ///
@@ -152,9 +153,12 @@ public final class CairnWriter {
                 chunks.append(info)
                 statistics.merge(encoder.statistics)
             }
+            // Handed to `writeQueue`: this encoder set is reused two windows on, after `writes.wait()` has seen
+            // this write finish, and `file` is not touched on this thread again until the final `writes.wait()`.
+            nonisolated(unsafe) let written = window, file = file
             writeQueue.async(group: writes) {
                 do {
-                    for encoder in window { try file.write(encoder.storedBytes) }
+                    for encoder in written { try file.write(encoder.storedBytes) }
                 } catch {
                     writeError.record(error)
                 }
@@ -310,19 +314,24 @@ public final class CairnWriter {
         if options.threads <= 1 || count <= 1 {
             for index in 0..<count { body(index) }
         } else {
-            DispatchQueue.concurrentPerform(iterations: count, execute: body)
+            withoutActuallyEscaping(body) { body in
+                // `concurrentPerform` takes a `@Sendable` closure. The bodies here touch, per index, only that
+                // index's encoder, staging buffer, output slots and file range, and shared state only through
+                // `FirstError`; `concurrentPerform` returns after every iteration has finished.
+                nonisolated(unsafe) let body = body
+                DispatchQueue.concurrentPerform(iterations: count) { body($0) }
+            }
         }
     }
 }
 
-/// The first error reported from another thread (guarded by a lock).
-private final class FirstError: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Error?
+/// The first error reported from another thread.
+private final class FirstError: Sendable {
+    private let stored = Mutex<Error?>(nil)
 
-    var value: Error? { lock.withLock { stored } }
+    var value: Error? { stored.withLock { $0 } }
 
     func record(_ error: Error) {
-        lock.withLock { if stored == nil { stored = error } }
+        stored.withLock { if $0 == nil { $0 = error } }
     }
 }
