@@ -1,5 +1,6 @@
 import CairnFormat
 import Foundation
+import Synchronization
 import Testing
 
 /// `CairnWriter.write(...reading:)`: tensors whose bytes are read chunk by chunk, on several threads,
@@ -7,11 +8,10 @@ import Testing
 @Suite("Piecewise writes")
 struct PiecewiseWriteTests {
     /// Records which byte ranges were asked for, from any thread.
-    final class Requests: @unchecked Sendable {
-        private let lock = NSLock()
-        private var ranges: [Range<Int>] = []
-        func add(_ range: Range<Int>) { lock.withLock { ranges.append(range) } }
-        var sorted: [Range<Int>] { lock.withLock { ranges.sorted { $0.lowerBound < $1.lowerBound } } }
+    final class Requests: Sendable {
+        private let ranges = Mutex<[Range<Int>]>([])
+        func add(_ range: Range<Int>) { ranges.withLock { $0.append(range) } }
+        var sorted: [Range<Int>] { ranges.withLock { $0.sorted { $0.lowerBound < $1.lowerBound } } }
     }
 
     static let tensors: [(String, Tensor)] = [
