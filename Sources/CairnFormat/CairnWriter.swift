@@ -60,7 +60,7 @@ public final class CairnWriter {
     /// tensor's size, and each chunk is compressed right after it is read, while it is in cache. The
     /// file's bytes are the same as `write(...bytes:)` would give. A throwing `read` aborts the writer.
     public func write(name: String, role: TensorRole, dtype: DType, shape: [Int],
-                      reading read: (_ offset: Int, _ buffer: UnsafeMutableRawBufferPointer) throws -> Void) throws {
+                      reading read: @Sendable (_ offset: Int, _ buffer: UnsafeMutableRawBufferPointer) throws -> Void) throws {
         let count = Tensor.checkedElementCount(shape) ?? -1
         try withoutActuallyEscaping(read) { read in
             try write(name: name, role: role, dtype: dtype, shape: shape, byteCount: count < 0 ? -1 : count * dtype.byteSize,
@@ -71,7 +71,7 @@ public final class CairnWriter {
     /// Where a tensor's chunk bytes come from.
     private enum ChunkInput {
         case memory(UnsafeRawBufferPointer)
-        case reader((Int, UnsafeMutableRawBufferPointer) throws -> Void)
+        case reader(@Sendable (Int, UnsafeMutableRawBufferPointer) throws -> Void)
 
         /// Whether chunks are read into the writer's staging buffers.
         var isReader: Bool {
