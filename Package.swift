@@ -1,17 +1,18 @@
 // swift-tools-version: 6.0
 import PackageDescription
 
-/// A command-line tool: parses its flags and calls the library layers through CairnCLI.
-func tool(_ name: String) -> Target {
+/// A command-line tool: parses its flags and calls the library layers through CairnCLI; `imports` names the
+/// other library targets its sources import.
+func tool(_ name: String, imports: [Target.Dependency] = []) -> Target {
     .executableTarget(name: name, dependencies: [
         "CairnCLI",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
-    ])
+    ] + imports)
 }
 
 let package = Package(
     name: "Cairn",
-    platforms: [.macOS(.v13)],
+    platforms: [.macOS(.v15)],
     // MARK: - Public products
     products: [
         .library(name: "CairnFormat", targets: ["CairnFormat"]),
@@ -47,21 +48,24 @@ let package = Package(
         /// What a checkpoint means: graph, hyperparameters, training state, history.
         .target(name: "CairnModel", dependencies: ["CairnFormat"]),
         /// Math and training: BLAS, layers, losses, optimisers, data, trainer.
-        .target(name: "CairnEngine", dependencies: ["CairnModel", "CCairnKernels"]),
+        .target(name: "CairnEngine", dependencies: ["CairnModel", "CairnFormat", "CCairnKernels"]),
         /// Looking inside and converting checkpoints: reports, verification, graph drawings, safetensors/npz/npy.
-        .target(name: "CairnInspect", dependencies: ["CairnModel"]),
+        .target(name: "CairnInspect", dependencies: ["CairnModel", "CairnFormat"]),
         /// Scoring checkpoints on held-out data: metrics, calibration, paired comparisons (`cairn-eval`).
-        .target(name: "CairnEvaluation", dependencies: ["CairnEngine", "CairnInspect"]),
+        .target(name: "CairnEvaluation", dependencies: ["CairnEngine", "CairnInspect", "CairnModel", "CairnFormat"]),
         // MARK: - Audit (above both Engine and Inspect)
         /// Symmetric units, initialisation scale, a forward/backward pass through the engine, repair.
-        .target(name: "CairnAudit", dependencies: ["CairnEngine", "CairnInspect"]),
-        .testTarget(name: "CairnAuditTests", dependencies: ["CairnAudit"]),
-        tool("cairn-audit"),
+        .target(name: "CairnAudit", dependencies: ["CairnEngine", "CairnInspect", "CairnModel", "CairnFormat"]),
+        .testTarget(name: "CairnAuditTests",
+                    dependencies: ["CairnAudit", "CairnEngine", "CairnInspect", "CairnModel", "CairnFormat"]),
+        tool("cairn-audit", imports: ["CairnAudit", "CairnModel"]),
 
         // MARK: - Training (above Engine, Inspect and Audit)
         /// Training, resuming, replay verification and run folders over plain configuration values.
-        .target(name: "CairnTraining", dependencies: ["CairnEngine", "CairnInspect", "CairnAudit"]),
-        .testTarget(name: "CairnTrainingTests", dependencies: ["CairnTraining"]),
+        .target(name: "CairnTraining",
+                dependencies: ["CairnEngine", "CairnInspect", "CairnAudit", "CairnModel", "CairnFormat"]),
+        .testTarget(name: "CairnTrainingTests",
+                    dependencies: ["CairnTraining", "CairnEngine", "CairnInspect", "CairnModel", "CairnFormat"]),
 
         /// Shared command-line pieces: option groups, progress, output, exit codes.
         .target(name: "CairnCLI", dependencies: [
@@ -70,6 +74,8 @@ let package = Package(
             "CairnInspect",
             "CairnEvaluation",
             "CairnAudit",
+            "CairnModel",
+            "CairnFormat",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -77,14 +83,14 @@ let package = Package(
         tool("cairn-train"),
         tool("cairn-resume"),
         tool("cairn-inspect"),
-        tool("cairn-convert"),
-        tool("cairn-eval"),
-        tool("cairn-diff"),
+        tool("cairn-convert", imports: ["CairnInspect", "CairnModel"]),
+        tool("cairn-eval", imports: ["CairnModel"]),
+        tool("cairn-diff", imports: ["CairnInspect", "CairnModel"]),
 
         // MARK: - Fuzzing
         /// libFuzzer targets for every reader of untrusted bytes (`Tests/Fuzz/run.sh`); built normally, it
         /// replays inputs.
-        .executableTarget(name: "cairn-fuzz", dependencies: ["CairnEngine", "CairnInspect"]),
+        .executableTarget(name: "cairn-fuzz", dependencies: ["CairnEngine", "CairnInspect", "CairnModel", "CairnFormat"]),
 
         // MARK: - Benchmarks
         /// Times CairnFormat save/load on a checkpoint prepared by `Benchmarks/format/run.py`.
@@ -96,7 +102,7 @@ let package = Package(
         /// CSV loading speed against pandas and numpy (`Benchmarks/csv/run.py`).
         .executableTarget(name: "cairn-bench-csv", dependencies: ["CairnEngine"], path: "Benchmarks/csv/Sources"),
         /// Convolution kernel speed on LeNet-5 and 1-D CNN layers against PyTorch (`Benchmarks/conv/run.py`).
-        .executableTarget(name: "cairn-bench-conv", dependencies: ["CairnEngine"], path: "Benchmarks/conv/Sources"),
+        .executableTarget(name: "cairn-bench-conv", dependencies: ["CairnEngine", "CairnModel"], path: "Benchmarks/conv/Sources"),
         /// Whole-network CNN training throughput against PyTorch (`Benchmarks/cnn/run.py`).
         .executableTarget(name: "cairn-bench-cnn", dependencies: ["CairnEngine", "CairnModel"], path: "Benchmarks/cnn/Sources"),
 
@@ -107,12 +113,13 @@ let package = Package(
         .executableTarget(name: "cairn-fixtures", dependencies: ["CairnGoldenFiles"], path: "Scripts/cairn-fixtures"),
 
         // MARK: - Tests
-        .testTarget(name: "CairnFormatTests", dependencies: ["CairnFormat", "CairnGoldenFiles"]),
+        .testTarget(name: "CairnFormatTests", dependencies: ["CairnFormat", "CairnGoldenFiles", "CZlib", "CCairnKernels"]),
         .testTarget(name: "CairnModelTests", dependencies: ["CairnModel"]),
-        .testTarget(name: "CairnEngineTests", dependencies: ["CairnEngine", "CCairnKernels"]),
-        .testTarget(name: "CairnInspectTests", dependencies: ["CairnInspect"]),
-        .testTarget(name: "CLITests", dependencies: ["CairnCLI"], exclude: ["HelpSnapshots"]),
-        .testTarget(name: "CairnEvaluationTests", dependencies: ["CairnEvaluation", "CairnEngine", "CairnInspect"]),
+        .testTarget(name: "CairnEngineTests", dependencies: ["CairnEngine", "CairnModel", "CCairnKernels"]),
+        .testTarget(name: "CairnInspectTests", dependencies: ["CairnInspect", "CairnModel", "CairnFormat"]),
+        .testTarget(name: "CLITests", dependencies: ["CairnCLI", "CairnInspect", "CairnModel", "CairnFormat"],
+                    exclude: ["HelpSnapshots"]),
+        .testTarget(name: "CairnEvaluationTests", dependencies: ["CairnEvaluation", "CairnEngine", "CairnInspect", "CairnModel"]),
     ],
-    swiftLanguageModes: [.v5]
+    swiftLanguageModes: [.v6]
 )

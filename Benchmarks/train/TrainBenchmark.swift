@@ -19,6 +19,11 @@ import Darwin
 struct TrainBenchmark {
     static let samples = 60000, features = 784, classes = 10
 
+    /// Writes `text` to standard error (the C `stderr` is a global variable, not safe to reach in Swift 6).
+    static func printError(_ text: String) {
+        _ = text.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+    }
+
     static func now() -> Double {
         var time = timespec()
         clock_gettime(CLOCK_MONOTONIC, &time)
@@ -41,25 +46,25 @@ struct TrainBenchmark {
             case "--threads": threads = Int(arguments.next() ?? "") ?? threads
             case "--step-gemms": stepGEMMs = true
             default:
-                fputs("usage: cairn-bench-train [--batches 32,128,1024] [--reps 3] [--skip-gemm] [--step-gemms] [--threads N]\n", stderr)
+                printError("usage: cairn-bench-train [--batches 32,128,1024] [--reps 3] [--skip-gemm] [--step-gemms] [--threads N]\n")
                 exit(64)
             }
         }
         let team = ThreadTeam(threads: threads)
         let description = BLASLibrary.describe(threads: team.threadCount)
-        fputs("GEMM: \(description)\n", stderr)
+        printError("GEMM: \(description)\n")
         print("RESULT {\"kind\": \"blas\", \"description\": \"\(description)\"}")
         if gemm {
             for (m, k, n) in [(256, 784, 256), (1024, 784, 256), (2048, 2048, 2048)] {
                 let gflops = measureGEMM(m: m, k: k, n: n, reps: reps, team: team)
-                fputs("gemm cairn \(m)x\(k)@\(k)x\(n): \((median(gflops) * 10).rounded() / 10) GFLOP/s\n", stderr)
+                printError("gemm cairn \(m)x\(k)@\(k)x\(n): \((median(gflops) * 10).rounded() / 10) GFLOP/s\n")
                 print("RESULT {\"kind\": \"gemm\", \"shape\": \"\(m)x\(k) @ \(k)x\(n)\", \"gflops\": \(median(gflops)), \"all\": \(gflops)}")
             }
         }
         if stepGEMMs {
             for batch in batches {
                 let seconds = measureStepGEMMs(batch: batch, reps: reps, team: team)
-                fputs("step GEMMs batch \(batch): \(seconds * 1e6) us per step, ceiling \(Int(Double(batch) / seconds)) samples/s\n", stderr)
+                printError("step GEMMs batch \(batch): \(seconds * 1e6) us per step, ceiling \(Int(Double(batch) / seconds)) samples/s\n")
             }
             return
         }
@@ -68,7 +73,7 @@ struct TrainBenchmark {
         let labels = (0 ..< samples).map { _ in Int32(rng.boundedDraw(UInt64(classes))) }
         for batch in batches {
             let rates = try measureTraining(batch: batch, reps: reps, inputs: inputs, labels: labels, team: team)
-            fputs("cairn batch \(batch): \(Int(median(rates))) samples/s (min \(Int(rates.min()!)), max \(Int(rates.max()!)))\n", stderr)
+            printError("cairn batch \(batch): \(Int(median(rates))) samples/s (min \(Int(rates.min()!)), max \(Int(rates.max()!)))\n")
             print("RESULT {\"kind\": \"train\", \"batch\": \(batch), \"samples_per_s\": \(median(rates)), \"all\": \(rates)}")
         }
     }

@@ -3,7 +3,8 @@ import CairnInspect
 import CairnModel
 
 /// One forward and backward pass through the engine's `Network` over a batch (`--data` or probes), and per
-/// dense layer the statistics that show a signal or its gradient fading or exploding with depth.
+/// dense or convolution layer the statistics that show a signal or its gradient fading or exploding with depth
+/// (a convolution's unit is a filter: its output channel over every position).
 enum SignalPropagation {
     /// Fills the signal fields of `report.layers` (matched by name) and `report.signal`; adds notes.
     static func measure(_ report: inout AuditReport, input: AuditInput, graph: GraphSpec, manifest: CheckpointManifest?,
@@ -42,12 +43,20 @@ enum SignalPropagation {
         var norms: [Double] = []
         for r in report.layers.indices {
             let name = report.layers[r].name
-            guard graph.node(named: name)?.kind == .dense, let pre = network.nodeValues(name, batch: batch.rows),
+            guard let kind = graph.node(named: name)?.kind, LayerPlan.unitLayers.contains(kind),
+                  let pre = network.nodeValues(name, batch: batch.rows),
                   let weight = network.parameter(named: name + ".weight") else { continue }
-            let next = (readers[name] ?? []).count == 1 ? readers[name]![0] : nil
+            var next = (readers[name] ?? []).count == 1 ? readers[name]![0] : nil
+            // The activation may follow a batch-norm; the statistics are then the activation's.
+            if let norm = next, norm.kind == .batchNorm {
+                next = (readers[norm.name] ?? []).count == 1 ? readers[norm.name]![0] : nil
+            }
             let activationNode = next.flatMap { [.relu, .leakyRelu, .tanh, .sigmoid].contains($0.kind) ? $0 : nil }
             let post = activationNode.flatMap { network.nodeValues($0.name, batch: batch.rows) } ?? pre
             let units = report.layers[r].units
+            // Values per unit per row: 1 for dense, the output positions of a convolution's channel.
+            let positions = batch.rows * units > 0 ? pre.count / (batch.rows * units) : 1
+            guard positions >= 1, pre.count == batch.rows * units * positions, post.count == pre.count else { continue }
             var sum = 0.0, squares = 0.0
             for v in post { sum += Double(v); squares += Double(v) * Double(v) }
             let n = Double(max(post.count, 1))
@@ -56,11 +65,15 @@ enum SignalPropagation {
             report.layers[r].activationStd = max(0, squares / n - mean * mean).squareRoot()
             switch activationNode?.kind {
             case .relu?, .leakyRelu?:
-                report.layers[r].deadFraction = fraction(units: units, rows: batch.rows) { pre[$0] <= 0 }
+                report.layers[r].deadFraction = fraction(units: units, rows: batch.rows, positions: positions) {
+                    pre[$0] <= 0
+                }
             case .tanh?:
-                report.layers[r].saturatedFraction = fraction(units: units, rows: batch.rows) { abs(post[$0]) > 0.99 }
+                report.layers[r].saturatedFraction = fraction(units: units, rows: batch.rows, positions: positions) {
+                    abs(post[$0]) > 0.99
+                }
             case .sigmoid?:
-                report.layers[r].saturatedFraction = fraction(units: units, rows: batch.rows) {
+                report.layers[r].saturatedFraction = fraction(units: units, rows: batch.rows, positions: positions) {
                     post[$0] < 0.01 || post[$0] > 0.99
                 }
             default: break
@@ -98,11 +111,15 @@ enum SignalPropagation {
         }
     }
 
-    /// The fraction of units for which `test(row * units + unit)` holds on every row.
-    static func fraction(units: Int, rows: Int, _ test: (Int) -> Bool) -> Double {
+    /// The fraction of units for which `test((row * units + unit) * positions + p)` holds on every row and
+    /// at every position `p` (values `[rows, units, positions]`, row-major; dense: one position).
+    static func fraction(units: Int, rows: Int, positions: Int = 1, _ test: (Int) -> Bool) -> Double {
         guard units > 0 else { return 0 }
         var count = 0
-        for unit in 0..<units where (0..<rows).allSatisfy({ test($0 * units + unit) }) { count += 1 }
+        for unit in 0..<units where (0..<rows).allSatisfy({ row in
+            let start = (row * units + unit) * positions
+            return (start..<start + positions).allSatisfy(test)
+        }) { count += 1 }
         return Double(count) / Double(units)
     }
 }

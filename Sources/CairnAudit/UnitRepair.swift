@@ -6,12 +6,14 @@ import Foundation
 /// Rewrites a checkpoint so that it computes the same function but gradient descent can break its symmetry.
 ///
 /// In each group of a layer the first unit is kept, with the group's summed outgoing weights (the columns of
-/// every consumer); every other member gets fresh incoming weights (N(0, He std) for the ReLU family, Xavier
-/// otherwise, from `seed`), a zero bias and zero outgoing weights, so it contributes nothing until training
-/// moves it. Optimiser slots of every changed row and column are reset to zero, and a note goes into the
-/// history (`training.pending_note`, recorded with the next epoch). Groups of the output layer (their units
-/// feed the loss), of layers summed by an `add` node (zeroing a column would drop the other summand) and of
-/// layers without known consumers are left as they are, with the reason.
+/// every consumer; for a convolution's filters, the column block each consumer reads from a channel: the
+/// kernel's `kh x kw` columns, or a dense layer's flattened positions); every other member gets fresh incoming
+/// weights (N(0, He std) for the ReLU family, Xavier otherwise, from `seed`), a zero bias and zero outgoing
+/// weights, so it contributes nothing until training moves it. Optimiser slots of every changed row and column
+/// are reset to zero, and a note goes into the history (`training.pending_note`, recorded with the next epoch).
+/// Groups of the output layer (their units feed the loss), of layers summed by an `add` node (zeroing a column
+/// would drop the other summand), of layers without known consumers, and groups behind a batch-norm that are
+/// not locked (it may scale their channels differently) are left as they are, with the reason.
 enum UnitRepair {
     struct Outcome {
         var checkpoint: Checkpoint
@@ -51,27 +53,46 @@ enum UnitRepair {
             let w = try index(layer.weightName)
             let b = try layer.biasName.map(index)
             let std = Float([.relu, .leakyRelu].contains(layer.activation) ? report.heStd : report.xavierStd)
-            let consumers = try (layer.consumers ?? []).map { name -> (weight: Int, rows: Int, columns: Int) in
+            // Each consumer reads unit m as the `block` columns from m * block of every row.
+            typealias Consumer = (weight: Int, rows: Int, columns: Int, block: Int)
+            let consumers = try (layer.consumers ?? []).map { name -> Consumer in
                 guard let c = plan[name] else { throw CairnError.checkpoint(path: path, "layer \(name) is missing") }
-                return (try index(c.weightName), c.units, c.inputs)
+                let block = layer.block(for: name)
+                guard c.inputs == layer.units * block else {
+                    throw CairnError.checkpoint(path: path, "layer \(name) takes \(c.inputs) inputs per unit, not "
+                                                + "\(layer.units) x \(block) from \(layer.name)")
+                }
+                return (try index(c.weightName), c.units, c.inputs, block)
             }
             for group in report.groups {
+                // Behind a batch-norm, members are interchangeable only where it treats their channels alike:
+                // exactly the locked groups.
+                if !layer.channelNorms.isEmpty && group.kind != "locked" {
+                    skipped.append("\(report.name): group \(AuditReport.members(group.units)): batch-norm "
+                                   + "\(layer.channelNorms.joined(separator: ", ")) treats its channels differently")
+                    continue
+                }
                 let keeper = group.units[0], others = group.units.dropFirst()
                 for consumer in consumers {
-                    let columns = consumer.columns
+                    let (columns, block) = (consumer.columns, consumer.block)
                     result.tensors[consumer.weight].values.withUnsafeMutableBufferPointer { cw in
                         for row in 0..<consumer.rows {
-                            var sum: Float = cw[row * columns + keeper]
-                            for m in others {
-                                sum += cw[row * columns + m]
-                                cw[row * columns + m] = 0
+                            let start = row * columns
+                            for j in 0..<block {
+                                var sum: Float = cw[start + keeper * block + j]
+                                for m in others {
+                                    sum += cw[start + m * block + j]
+                                    cw[start + m * block + j] = 0
+                                }
+                                cw[start + keeper * block + j] = sum
                             }
-                            cw[row * columns + keeper] = sum
                         }
                     }
                     for slot in slots(of: result.tensors[consumer.weight].name) {
                         for row in 0..<consumer.rows {
-                            for m in group.units { result.tensors[slot].values[row * columns + m] = 0 }
+                            for m in group.units {
+                                for j in 0..<block { result.tensors[slot].values[row * columns + m * block + j] = 0 }
+                            }
                         }
                     }
                 }

@@ -4,7 +4,7 @@ import Foundation
 /// them completely (every offset and length against the file size, before allocating); tensor data is
 /// read on demand, one tensor or a range of its chunks at a time, decompressed on all cores.
 /// Safe to use from several threads at once.
-public final class CairnReader: @unchecked Sendable {
+public final class CairnReader: Sendable {
     /// The file.
     public let path: String
     /// The file's format version.
@@ -84,8 +84,9 @@ public final class CairnReader: @unchecked Sendable {
             total += Int(chunk.rawLength)
         }
         return try [UInt8](unsafeUninitializedCapacity: total) { buffer, initialized in
-            let output = UnsafeMutableRawBufferPointer(buffer)
-            let errors = forEachChunk(chunks.count) { decoder, position in
+            // Each chunk decodes into its own disjoint range of `output`, which outlives the parallel loop.
+            nonisolated(unsafe) let output = UnsafeMutableRawBufferPointer(buffer)
+            let errors = forEachChunk(chunks.count) { [starts] decoder, position in
                 let chunk = chunks[position]
                 let target = UnsafeMutableRawBufferPointer(rebasing: output[starts[position]..<(starts[position] + Int(chunk.rawLength))])
                 return decoder.decode(chunk, index: range.lowerBound + position, tensor: name, dtype: info.dtype, from: source,
@@ -129,11 +130,13 @@ public final class CairnReader: @unchecked Sendable {
     /// Runs `body` over `count` chunks on all cores (work-stealing, no barrier between chunks) and
     /// returns the errors in chunk order. Decoders come from a pool, so scratch memory is bounded by the
     /// number of chunks in flight, not by the tensor.
-    private func forEachChunk(_ count: Int, _ body: (ChunkDecoder, Int) -> CairnError?) -> [CairnError] {
+    private func forEachChunk(_ count: Int, _ body: @Sendable (ChunkDecoder, Int) -> CairnError?) -> [CairnError] {
         guard count > 0 else { return [] }
         let pool = DecoderPool()
         var results = [CairnError?](repeating: nil, count: count)
-        results.withUnsafeMutableBufferPointer { slots in
+        results.withUnsafeMutableBufferPointer { results in
+            // Iteration `index` alone writes `slots[index]`; the loop returns before `results` is read.
+            nonisolated(unsafe) let slots = results
             if count == 1 || threads <= 1 {
                 let decoder = pool.take()
                 for index in 0..<count { slots[index] = body(decoder, index) }
@@ -150,9 +153,11 @@ public final class CairnReader: @unchecked Sendable {
 }
 
 /// Chunk decoders shared by the threads of one read (taken and returned under a lock).
-private final class DecoderPool: @unchecked Sendable {
+private final class DecoderPool: Sendable {
     private let lock = NSLock()
-    private var free: [ChunkDecoder] = []
+    /// Guarded by `lock`; a decoder taken out is used by one thread until it is put back. Not a `Mutex`:
+    /// Swift 6 rejects moving a non-Sendable value into a `Mutex` from its closure (swiftlang/swift#77199).
+    nonisolated(unsafe) private var free: [ChunkDecoder] = []
 
     func take() -> ChunkDecoder {
         lock.withLock { free.popLast() } ?? ChunkDecoder()

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// Writes a `.cairn` file tensor by tensor, then atomically replaces `path` on `commit`.
 ///
@@ -59,7 +60,7 @@ public final class CairnWriter {
     /// tensor's size, and each chunk is compressed right after it is read, while it is in cache. The
     /// file's bytes are the same as `write(...bytes:)` would give. A throwing `read` aborts the writer.
     public func write(name: String, role: TensorRole, dtype: DType, shape: [Int],
-                      reading read: (_ offset: Int, _ buffer: UnsafeMutableRawBufferPointer) throws -> Void) throws {
+                      reading read: @Sendable (_ offset: Int, _ buffer: UnsafeMutableRawBufferPointer) throws -> Void) throws {
         let count = Tensor.checkedElementCount(shape) ?? -1
         try withoutActuallyEscaping(read) { read in
             try write(name: name, role: role, dtype: dtype, shape: shape, byteCount: count < 0 ? -1 : count * dtype.byteSize,
@@ -70,7 +71,7 @@ public final class CairnWriter {
     /// Where a tensor's chunk bytes come from.
     private enum ChunkInput {
         case memory(UnsafeRawBufferPointer)
-        case reader((Int, UnsafeMutableRawBufferPointer) throws -> Void)
+        case reader(@Sendable (Int, UnsafeMutableRawBufferPointer) throws -> Void)
 
         /// Whether chunks are read into the writer's staging buffers.
         var isReader: Bool {
@@ -152,9 +153,12 @@ public final class CairnWriter {
                 chunks.append(info)
                 statistics.merge(encoder.statistics)
             }
+            // Handed to `writeQueue`: this encoder set is reused two windows on, after `writes.wait()` has seen
+            // this write finish, and `file` is not touched on this thread again until the final `writes.wait()`.
+            nonisolated(unsafe) let written = window, file = file
             writeQueue.async(group: writes) {
                 do {
-                    for encoder in window { try file.write(encoder.storedBytes) }
+                    for encoder in written { try file.write(encoder.storedBytes) }
                 } catch {
                     writeError.record(error)
                 }
@@ -310,19 +314,24 @@ public final class CairnWriter {
         if options.threads <= 1 || count <= 1 {
             for index in 0..<count { body(index) }
         } else {
-            DispatchQueue.concurrentPerform(iterations: count, execute: body)
+            withoutActuallyEscaping(body) { body in
+                // `concurrentPerform` takes a `@Sendable` closure. The bodies here touch, per index, only that
+                // index's encoder, staging buffer, output slots and file range, and shared state only through
+                // `FirstError`; `concurrentPerform` returns after every iteration has finished.
+                nonisolated(unsafe) let body = body
+                DispatchQueue.concurrentPerform(iterations: count) { body($0) }
+            }
         }
     }
 }
 
-/// The first error reported from another thread (guarded by a lock).
-private final class FirstError: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Error?
+/// The first error reported from another thread.
+private final class FirstError: Sendable {
+    private let stored = Mutex<Error?>(nil)
 
-    var value: Error? { lock.withLock { stored } }
+    var value: Error? { stored.withLock { $0 } }
 
     func record(_ error: Error) {
-        lock.withLock { if stored == nil { stored = error } }
+        stored.withLock { if $0 == nil { $0 = error } }
     }
 }

@@ -5,7 +5,7 @@ import Darwin
 #endif
 
 /// A read-only file descriptor with positioned, bounds-checked reads (safe from many threads at once).
-final class FileSource: @unchecked Sendable {
+final class FileSource: Sendable {
     let path: String
     let size: Int64
     private let descriptor: Int32

@@ -1,6 +1,6 @@
 /// A read-only file with positioned, bounds-checked reads, for tools that parse other containers
 /// (safetensors, npz) with the same care as `CairnReader`. Safe to read from many threads at once.
-public final class ReadOnlyFile: @unchecked Sendable {
+public final class ReadOnlyFile: Sendable {
     private let source: FileSource
 
     /// The path given to `init`.

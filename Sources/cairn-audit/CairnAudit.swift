@@ -9,9 +9,10 @@ struct CairnAuditCommand: ParsableCommand {
         commandName: "cairn-audit",
         abstract: "Find symmetric units and other initialisation faults in a model, explain them, repair them.",
         discussion: """
-        Groups the units of every dense layer whose incoming weights and bias are identical (or equal within \
-        --tolerance): "locked" when their outgoing weights are equal too (gradient descent can never separate \
-        them), "duplicate" otherwise. Flags constant-initialised weights, NaN and infinite values, and weight scales \
+        Groups the units of every dense layer, and the filters of every convolution, whose incoming weights and \
+        bias are identical (or equal within --tolerance): "locked" when their outgoing weights are equal too \
+        (gradient descent can never separate them), "duplicate" otherwise. Flags constant-initialised weights, \
+        NaN and infinite values, and weight scales \
         more than 3x away from both the He and the Xavier expectation in a checkpoint taken before any training step. \
         One forward and backward pass over --data (or standard-normal probes) gives per-layer activation statistics, \
         dead or saturated units and gradient norms. --repair OUT.cairn writes a checkpoint that computes the same \

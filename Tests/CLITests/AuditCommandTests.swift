@@ -61,6 +61,56 @@ import Testing
         #expect(history.contains { $0.note?.contains("cairn-audit --repair") == true })
     }
 
+    /// conv2d 1->4 3x3 on [1, 8, 8], relu, max-pool 2, conv2d 4->6 3x3, relu, flatten, dense 10, softmax.
+    static let convolutionGraph = """
+        {"nodes": [
+          {"name": "input", "kind": "input", "shape": [1, 8, 8]},
+          {"name": "conv1", "kind": "conv2d", "inputs": ["input"], "channels": 4, "kernel": 3},
+          {"name": "act1", "kind": "relu", "inputs": ["conv1"]},
+          {"name": "pool1", "kind": "max-pool", "inputs": ["act1"], "kernel": 2},
+          {"name": "conv2", "kind": "conv2d", "inputs": ["pool1"], "channels": 6, "kernel": 3},
+          {"name": "act2", "kind": "relu", "inputs": ["conv2"]},
+          {"name": "flat", "kind": "flatten", "inputs": ["act2"]},
+          {"name": "dense", "kind": "dense", "inputs": ["flat"], "units": 10},
+          {"name": "softmax", "kind": "softmax", "inputs": ["dense"]}
+        ]}
+        """
+
+    @Test func constantConvolutionsAreLockedFiltersAndHeIsClean() throws {
+        let folder = ToolRunner.temporaryFolder("audit-conv")
+        let graph = folder + "/conv.json"
+        try Data(Self.convolutionGraph.utf8).write(to: URL(fileURLWithPath: graph))
+        let data = ["--model", graph, "--data", "Fixtures/datasets/digits.csv", "--epochs", "1"]
+        let run = try train("audit-conv-constant", data + ["--init", "constant:0.1"])
+        let result = try ToolRunner.run("cairn-audit", ["\(run)/init.cairn", "--json"])
+        #expect(result.status == 1, "\(result.stderr)")
+        let convolutions = layers(try json(result.stdout)).filter { $0["kind"] as? String == "conv2d" }
+        #expect(convolutions.map { $0["name"] as? String } == ["conv1", "conv2"])
+        #expect(convolutions.map { $0["distinct_units"] as? Int } == [1, 1])
+        #expect(convolutions.map { $0["inputs"] as? Int } == [9, 36])
+        for layer in convolutions {
+            let groups = layer["groups"] as? [[String: Any]] ?? []
+            #expect(groups.count == 1 && groups.first?["kind"] as? String == "locked")
+            #expect((groups.first?["units"] as? [Int])?.count == layer["units"] as? Int)
+            #expect(layer["dead_fraction"] != nil && layer["gradient_norm"] != nil)
+        }
+        // --repair gives all but one filter per group fresh weights; the repaired file has no symmetric filters.
+        let repaired = folder + "/repaired.cairn"
+        let repair = try ToolRunner.run("cairn-audit", ["\(run)/init.cairn", "--repair", repaired, "--no-signal"])
+        #expect(repair.status == 1)
+        #expect(repair.stdout.contains("conv1: locked 0-3 (4 filters)"))
+        #expect(repair.stdout.contains("repaired: \(repaired) (8 units given fresh incoming weights)"))
+        #expect(repair.stdout.contains("not repaired: dense: 1 group(s): its units feed the loss"))
+        let after = try ToolRunner.run("cairn-audit", [repaired, "--json", "--no-signal"])
+        #expect(layers(try json(after.stdout)).prefix(2).allSatisfy { ($0["groups"] as? [Any])?.isEmpty == true })
+        #expect(try ToolRunner.run("cairn-inspect", [repaired, "--verify"]).status == 0)
+
+        let he = try train("audit-conv-he", data)
+        let clean = try ToolRunner.run("cairn-audit", ["\(he)/init.cairn"])
+        #expect(clean.status == 0, "\(clean.stdout)")
+        #expect(clean.stdout.contains("no findings"))
+    }
+
     @Test func heInitialisationAuditsClean() throws {
         let run = try train("audit-he", ["--epochs", "1"])
         let result = try ToolRunner.run("cairn-audit", ["\(run)/init.cairn"])

@@ -23,10 +23,13 @@ enum AuditTestModels {
                                   preprocessing: .identity, training: training, history: [], metadata: [:])
     }
 
-    /// A network's parameters as a checkpoint, with a momentum slot per parameter filled with 0.25.
+    /// A network's parameters (and buffers) as a checkpoint, with a momentum slot per trainable parameter filled
+    /// with 0.25.
     static func checkpoint(_ network: Network, globalStep: Int = 10) -> Checkpoint {
-        var tensors = network.parameters.map { SavedTensor(name: $0.name, role: .parameter, shape: $0.shape, values: $0.values) }
-        tensors += network.parameters.map {
+        var tensors = network.parameters.map {
+            SavedTensor(name: $0.name, role: $0.isBuffer ? .buffer : .parameter, shape: $0.shape, values: $0.values)
+        }
+        tensors += network.parameters.filter { !$0.isBuffer }.map {
             SavedTensor(name: $0.name + ".momentum", role: .optimizerSlot, shape: $0.shape,
                         values: [Float](repeating: 0.25, count: $0.count))
         }

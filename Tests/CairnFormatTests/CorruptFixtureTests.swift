@@ -63,12 +63,13 @@ import Testing
 
     /// `Fixtures/compat/expected.json`: per file, the manifest, the tensor order and each tensor's dtype,
     /// shape, role and values (numbers, or "nan", "inf", "-inf").
-    static let compatExpectations: [String: [String: Any]] = {
+    /// Read on each use: `[String: Any]` is not Sendable, so it cannot be a shared constant.
+    static var compatExpectations: [String: [String: Any]] {
         let url = TestSupport.fixture("compat/expected.json")
         guard let data = try? Data(contentsOf: url),
               let table = try? JSONSerialization.jsonObject(with: data) as? [String: [String: Any]] else { return [:] }
         return table
-    }()
+    }
 
     @Test func everyCompatFixtureHasAnExpectation() throws {
         let files = try FileManager.default.contentsOfDirectory(atPath: TestSupport.fixture("compat").path).filter { $0.hasSuffix(".cairn") }

@@ -1,5 +1,6 @@
 import CairnFormat
 import Foundation
+import Synchronization
 import Testing
 
 /// `CairnWriter.write(...reading:)`: tensors whose bytes are read chunk by chunk, on several threads,
@@ -7,11 +8,10 @@ import Testing
 @Suite("Piecewise writes")
 struct PiecewiseWriteTests {
     /// Records which byte ranges were asked for, from any thread.
-    final class Requests: @unchecked Sendable {
-        private let lock = NSLock()
-        private var ranges: [Range<Int>] = []
-        func add(_ range: Range<Int>) { lock.withLock { ranges.append(range) } }
-        var sorted: [Range<Int>] { lock.withLock { ranges.sorted { $0.lowerBound < $1.lowerBound } } }
+    final class Requests: Sendable {
+        private let ranges = Mutex<[Range<Int>]>([])
+        func add(_ range: Range<Int>) { ranges.withLock { $0.append(range) } }
+        var sorted: [Range<Int>] { ranges.withLock { $0.sorted { $0.lowerBound < $1.lowerBound } } }
     }
 
     static let tensors: [(String, Tensor)] = [
@@ -37,11 +37,9 @@ struct PiecewiseWriteTests {
         let writer = try CairnWriter(path: url.path, options: options)
         for (name, tensor) in Self.tensors {
             let requests = Requests()
-            try tensor.bytes.withUnsafeBytes { source in
-                try writer.write(name: name, role: .parameter, dtype: tensor.dtype, shape: tensor.shape) { offset, buffer in
-                    requests.add(offset ..< offset + buffer.count)
-                    buffer.copyMemory(from: UnsafeRawBufferPointer(rebasing: source[offset ..< offset + buffer.count]))
-                }
+            try writer.write(name: name, role: .parameter, dtype: tensor.dtype, shape: tensor.shape) { offset, buffer in
+                requests.add(offset ..< offset + buffer.count)
+                buffer.copyBytes(from: tensor.bytes[offset ..< offset + buffer.count])
             }
             // Every byte asked for exactly once, in chunk-sized pieces.
             var next = 0

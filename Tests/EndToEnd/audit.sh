@@ -122,5 +122,75 @@ audit "$work/resumed/latest.cairn" 0
 [ "$(field "r['symmetric_units']")" = "0" ] || fail "resumed: symmetric units found"
 echo "audit.sh: repaired file audits clean, verifies, and a resume from it trains the units apart"
 
+# 6. Convolutions: filters are units. A conv net trained from constant:0.1 has one locked group of filters in
+# each convolution; planted filters in a graph-less safetensors file (rank-4 weights) give np.unique's groups of
+# the weight flattened after the first axis, with the bias.
+cat > "$work/conv.json" <<'JSON'
+{"nodes": [
+  {"name": "input", "kind": "input", "shape": [1, 8, 8]},
+  {"name": "conv1", "kind": "conv2d", "inputs": ["input"], "channels": 4, "kernel": 3},
+  {"name": "act1", "kind": "relu", "inputs": ["conv1"]},
+  {"name": "pool1", "kind": "max-pool", "inputs": ["act1"], "kernel": 2},
+  {"name": "conv2", "kind": "conv2d", "inputs": ["pool1"], "channels": 6, "kernel": 3},
+  {"name": "act2", "kind": "relu", "inputs": ["conv2"]},
+  {"name": "flat", "kind": "flatten", "inputs": ["act2"]},
+  {"name": "dense", "kind": "dense", "inputs": ["flat"], "units": 10},
+  {"name": "softmax", "kind": "softmax", "inputs": ["dense"]}
+]}
+JSON
+"$bin/cairn-train" --model "$work/conv.json" --data Fixtures/datasets/digits.csv --init constant:0.1 --epochs 1 \
+    --out "$work/conv" --quiet 2>/dev/null >/dev/null
+audit "$work/conv/init.cairn" 1
+[ "$(field "[(l['name'], [g['kind'] for g in l['groups']], l['distinct_units']) for l in r['layers'][:2]]")" \
+    = "[('conv1', ['locked'], 1), ('conv2', ['locked'], 1)]" ] || fail "constant conv net: filters not locked"
+echo "audit.sh: a conv net from constant:0.1 has one locked group of filters per convolution"
+# Its repair computes the same function (cairn-eval's probabilities) and has no symmetric filters left.
+audit "$work/conv/latest.cairn" 1 --tolerance 1e-5 --repair "$work/conv-repaired.cairn" --no-signal
+audit "$work/conv-repaired.cairn" 0 --no-signal
+[ "$(field "[len(l['groups']) for l in r['layers'][:2]]")" = "[0, 0]" ] || fail "repaired conv net: filters still grouped"
+"$bin/cairn-eval" "$work/conv/latest.cairn" --data Fixtures/datasets/digits.csv --predictions "$work/conv-original.csv" \
+    >/dev/null || fail "cairn-eval of the conv net"
+"$bin/cairn-eval" "$work/conv-repaired.cairn" --data Fixtures/datasets/digits.csv --predictions "$work/conv-repaired.csv" \
+    >/dev/null || fail "cairn-eval of the repaired conv net"
+python3 - "$work/conv-original.csv" "$work/conv-repaired.csv" <<'PY' || fail "the repaired conv net's predictions differ"
+import sys
+import numpy as np
+a = np.genfromtxt(sys.argv[1], delimiter=",", names=True)
+b = np.genfromtxt(sys.argv[2], delimiter=",", names=True)
+largest = max(float(np.max(np.abs(a[c] - b[c]))) for c in a.dtype.names if c.startswith("p_"))
+print(f"audit.sh: conv net, original vs repaired: largest probability difference {largest:.2e}")
+sys.exit(0 if largest < 1e-5 and np.array_equal(a["predicted"], b["predicted"]) else 1)
+PY
+python3 - "$work" <<'PY'
+import json, sys
+import numpy as np
+from safetensors.numpy import save_file
+work = sys.argv[1]
+rng = np.random.default_rng(1)
+w = (rng.standard_normal((64, 8, 3, 3)) * np.sqrt(2 / 72)).astype(np.float32)
+b = rng.standard_normal(64).astype(np.float32)
+for _ in range(20):
+    s, d = rng.integers(0, 64, 2)
+    w[d], b[d] = w[s], b[s]
+save_file({"features.0.weight": w, "features.0.bias": b}, f"{work}/filters.safetensors")
+_, inverse = np.unique(np.concatenate([w.reshape(64, -1), b[:, None]], axis=1), axis=0, return_inverse=True)
+groups = {}
+for row, label in enumerate(np.asarray(inverse).ravel()):
+    groups.setdefault(int(label), []).append(row)
+json.dump(sorted(g for g in groups.values() if len(g) > 1), open(f"{work}/numpy-filters.json", "w"))
+PY
+audit "$work/filters.safetensors" 1 --no-signal
+python3 - "$work" <<'PY' || fail "filter groups differ from np.unique's"
+import json, sys
+work = sys.argv[1]
+report = json.load(open(f"{work}/last.json"))
+ours = sorted(g["units"] for l in report["layers"] for g in l["groups"])
+numpy_groups = json.load(open(f"{work}/numpy-filters.json"))
+he = report["layers"][0]["he_std"]
+print(f"audit.sh: conv filters: {len(ours)} groups over {sum(map(len, ours))} filters; np.unique: {len(numpy_groups)} groups;",
+      "identical" if ours == numpy_groups else "DIFFERENT", f"; He std {he:.6g} (fan-in 72)")
+sys.exit(0 if ours == numpy_groups and abs(he - 72 ** -0.5) < 1e-9 else 1)
+PY
+
 [ "$failed" -eq 0 ] && echo "audit.sh: all passed"
 exit "$failed"

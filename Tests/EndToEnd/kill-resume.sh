@@ -2,9 +2,10 @@
 # SIGKILL at random moments (during steps and during saves), resume from latest.cairn until the run
 # completes, and check the result is bit-identical to a run that was never interrupted.
 #
-# Usage: Tests/EndToEnd/kill-resume.sh [BIN_DIR] [KILLS]
+# Usage: Tests/EndToEnd/kill-resume.sh [BIN_DIR] [KILLS] [KIND]
 #   BIN_DIR  folder with cairn-train and cairn-resume (default .build/release)
 #   KILLS    number of kill-and-resume trials (default 12)
+#   KIND     mlp (default) or cnn
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 bin=${1:-.build/release}
@@ -14,6 +15,11 @@ trap 'rm -rf "$work"' EXIT
 # Small batches and frequent mid-epoch saves: many kill points land inside a save.
 flags=(--hidden 128,128 --batch-size 4 --epochs 4 --dropout 0.1 --optimizer adam --lr 0.001
        --save-every-steps 40 --keep 2 --quiet --seed 7)
+# KIND cnn: the digits CNN (convolutions, pools, batch-norm running statistics) on two threads.
+if [ "${3:-}" = cnn ]; then
+    flags=(--model Fixtures/models/digits-cnn.json --batch-size 8 --epochs 2 --optimizer adam --lr 0.001
+           --save-every-steps 40 --keep 2 --quiet --seed 7 --threads 2)
+fi
 
 start=$(date +%s.%N)
 "$bin/cairn-train" "${flags[@]}" --out "$work/straight" >/dev/null

@@ -2,8 +2,8 @@
 """Writes the transfer-learning splits of the bundled digits (README's CNN example, Tests/EndToEnd/transfer.py):
 
 - Fixtures/datasets/digits-0to4.csv: the rows of digits-split.txt's train part with labels 0-4 (the body's task);
-- Fixtures/datasets/digits-5to9-few.csv: 10 rows per class 5-9 from the train part (numpy seed 0), labels minus 5;
-- Fixtures/datasets/digits-5to9-test.csv: the test part's rows with labels 5-9, labels minus 5 (held out);
+- Fixtures/datasets/digits-5to9-few.csv: 10 rows per class 5-9 from the train part (numpy seed 0);
+- Fixtures/datasets/digits-5to9-test.csv: the test part's rows with labels 5-9 (held out);
 each with a `.preprocessing.json` sidecar scaling pixels by 1/16, as digits.csv has. Also usable as a module:
 `few_shot(seed, per_class)` returns other few-shot draws. Run from the repository root.
 """
@@ -37,18 +37,14 @@ def few_shot(seed, per_class=10):
     for digit in range(5, 10):
         candidates = train[rows[train, 0] == digit]
         picked.extend(rng.choice(candidates, per_class, replace=False))
-    few = rows[np.array(picked)].copy()
-    few[:, 0] -= 5
-    return few
+    return rows[np.array(picked)]
 
 
 def main():
     rows, train, test = load()
     write(os.path.join(DATA, "digits-0to4.csv"), rows[train[rows[train, 0] < 5]])
     write(os.path.join(DATA, "digits-5to9-few.csv"), few_shot(0))
-    held = rows[test[rows[test, 0] >= 5]].copy()
-    held[:, 0] -= 5
-    write(os.path.join(DATA, "digits-5to9-test.csv"), held)
+    write(os.path.join(DATA, "digits-5to9-test.csv"), rows[test[rows[test, 0] >= 5]])
 
 
 if __name__ == "__main__":

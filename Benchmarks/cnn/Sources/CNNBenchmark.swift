@@ -15,6 +15,11 @@ import Darwin
 ///
 /// Usage: `cairn-bench-cnn [--net lenet|conv1d] [--batches 128,32] [--reps 5] [--seconds 1] [--threads N]`.
 /// Prints one `RESULT {json}` line per measurement.
+/// Writes `text` to standard error (the C `stderr` is a global variable, not safe to reach in Swift 6).
+private func printError(_ text: String) {
+    _ = text.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+}
+
 @main
 struct CNNBenchmark {
     static func now() -> Double {
@@ -68,7 +73,7 @@ struct CNNBenchmark {
             case "--seconds": seconds = Double(arguments.next() ?? "") ?? seconds
             case "--threads": threads = Int(arguments.next() ?? "") ?? threads
             default:
-                fputs("usage: cairn-bench-cnn [--net lenet|conv1d] [--batches 128,32] [--reps 5] [--seconds 1] [--threads N]\n", stderr)
+                printError("usage: cairn-bench-cnn [--net lenet|conv1d] [--batches 128,32] [--reps 5] [--seconds 1] [--threads N]\n")
                 exit(64)
             }
         }
@@ -101,7 +106,7 @@ struct CNNBenchmark {
                 rates.append(Double(steps * batch) / (now() - start))
             }
             let median = rates.sorted()[rates.count / 2]
-            fputs("cairn \(net) batch \(batch) threads \(network.team.threadCount): \(Int(median)) samples/s\n", stderr)
+            printError("cairn \(net) batch \(batch) threads \(network.team.threadCount): \(Int(median)) samples/s\n")
             print("RESULT {\"net\": \"\(net)\", \"batch\": \(batch), \"threads\": \(network.team.threadCount), \"samples_per_second\": \(median)}")
         }
     }

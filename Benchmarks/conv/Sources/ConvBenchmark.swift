@@ -14,6 +14,11 @@ import CairnEngine
 ///
 /// Usage: `cairn-bench-conv [--threads N] [--reps 5] [--workspace-floats F] [--only TEXT] [--cpu-time]`.
 /// Prints one `RESULT {json}` line per layer on stdout and readable lines on stderr.
+/// Writes `text` to standard error (the C `stderr` is a global variable, not safe to reach in Swift 6).
+private func printError(_ text: String) {
+    _ = text.withCString { write(STDERR_FILENO, $0, strlen($0)) }
+}
+
 @main
 struct ConvBenchmark {
     struct Layer {
@@ -78,15 +83,14 @@ struct ConvBenchmark {
             case "--only": only = arguments.next()
             case "--cpu-time": clock = CLOCK_PROCESS_CPUTIME_ID
             default:
-                fputs(
+                printError(
                     "usage: cairn-bench-conv [--threads N] [--reps 5] [--workspace-floats F] [--only TEXT]"
-                        + " [--cpu-time]\n",
-                    stderr)
+                        + " [--cpu-time]\n")
                 exit(64)
             }
         }
         let team = ThreadTeam(threads: threads)
-        fputs("GEMM: \(BLASLibrary.describe(threads: team.threadCount))\n", stderr)
+        printError("GEMM: \(BLASLibrary.describe(threads: team.threadCount))\n")
         var rng = RandomGenerator(seed: 1)
         for layer in try layers()
         where only.map({ "\(layer.network) \(layer.name) batch \(layer.batch)".contains($0) }) ?? true {
@@ -132,10 +136,9 @@ struct ConvBenchmark {
             }
             let median = times.sorted()[times.count / 2]
             let tile = convolution.tileSamples(batch: batch, threads: team.threadCount)
-            fputs(
+            printError(
                 "\(layer.network) \(layer.name) batch \(batch): \(String(format: "%.1f", median * 1e6)) us per "
-                    + "forward+backward, tile \(tile) samples\n",
-                stderr)
+                    + "forward+backward, tile \(tile) samples\n")
             print(
                 "RESULT {\"network\": \"\(layer.network)\", \"layer\": \"\(layer.name)\", \"batch\": \(batch), "
                     + "\"seconds\": \(median), \"tile\": \(tile), "

@@ -17,9 +17,9 @@ import Darwin
 /// set before loading.
 ///
 /// The library is loaded once (`current`) and never unloaded; its function pointers are immutable.
-public final class BLASLibrary: CustomStringConvertible, @unchecked Sendable {
+public final class BLASLibrary: CustomStringConvertible, Sendable {
     /// `cblas_sgemm(order, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)`.
-    public typealias SGEMM = @convention(c) (Int32, Int32, Int32, Int32, Int32, Int32, Float,
+    public typealias SGEMM = @Sendable @convention(c) (Int32, Int32, Int32, Int32, Int32, Int32, Float,
                                              UnsafePointer<Float>?, Int32, UnsafePointer<Float>?, Int32,
                                              Float, UnsafeMutablePointer<Float>?, Int32) -> Void
     private typealias CString = @convention(c) () -> UnsafePointer<CChar>?
@@ -136,7 +136,8 @@ public final class BLASLibrary: CustomStringConvertible, @unchecked Sendable {
     }
 
     static func printNotice(_ line: String) {
-        fputs(line + "\n", stderr)
+        let text = line + "\n"
+        _ = text.withCString { write(STDERR_FILENO, $0, strlen($0)) }
     }
 }
 

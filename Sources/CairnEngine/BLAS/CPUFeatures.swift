@@ -35,7 +35,7 @@ public struct CPUFeatures: Sendable, Equatable {
         var text = ""
         var buffer = [CChar](repeating: 0, count: 4096)
         while fgets(&buffer, Int32(buffer.count), file) != nil {
-            let line = String(cString: buffer)
+            let line = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
             text += line
             if line.hasPrefix("flags") { break }
         }

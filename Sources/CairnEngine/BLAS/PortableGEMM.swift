@@ -39,6 +39,8 @@ public enum PortableGEMM {
                             a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             return
         }
+        // Part `part` writes only its own columns of `c`; `a` and `b` are read; all parts end before the return.
+        nonisolated(unsafe) let a = a, b = b, c = c
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             let start = chunks * part / parts * kernelColumns
             let end = min(n, chunks * (part + 1) / parts * kernelColumns)

@@ -41,7 +41,7 @@ extension AuditReport {
             for layer in grouped {
                 for group in layer.groups.prefix(8) {
                     var line = "  \(layer.name): \(group.kind) \(Self.members(group.units))"
-                        + " (\(group.units.count) units)"
+                        + " (\(group.units.count) \(layer.kind == nil ? "units" : "filters"))"
                     if let origin = group.origin {
                         line += origin == "initial" ? ", there from the start" : ", collapsed during training"
                     }
@@ -70,7 +70,7 @@ extension AuditReport {
     }
 
     /// Member indices with runs collapsed (`0-63`), at most 12 items shown.
-    static func members(_ units: [Int]) -> String {
+    public static func members(_ units: [Int]) -> String {
         var runs: [String] = []
         var i = 0
         while i < units.count {

@@ -82,12 +82,14 @@ public struct LayerReport: Codable, Sendable, Equatable {
     public var saturatedFraction: Double?
     /// The L2 norm of the weight's gradient of the mean batch loss.
     public var gradientNorm: Double?
+    /// `conv1d` or `conv2d` for a convolution, whose units are its filters (absent for dense layers).
+    public var kind: String? = nil
 
     enum CodingKeys: String, CodingKey {
         case name, weight, units, inputs, distinctUnits = "distinct_units", groups, activation, consumers, constant
         case weightStd = "weight_std", heStd = "he_std", xavierStd = "xavier_std", scale, scaleFactor = "scale_factor"
         case activationMean = "activation_mean", activationStd = "activation_std", deadFraction = "dead_fraction"
-        case saturatedFraction = "saturated_fraction", gradientNorm = "gradient_norm"
+        case saturatedFraction = "saturated_fraction", gradientNorm = "gradient_norm", kind
     }
 }
 

@@ -7,7 +7,8 @@ enum RowHasher {
         let rows = matrix.rows
         let blocks = max(1, min(threads, rows / 4096))
         return [UInt64](unsafeUninitializedCapacity: rows) { out, initialized in
-            let base = out.baseAddress!
+            // Block `block` initialises only its own rows; `matrix` is read; all blocks end before the return.
+            nonisolated(unsafe) let base = out.baseAddress!, matrix = matrix
             DispatchQueue.concurrentPerform(iterations: blocks) { block in
                 let start = rows * block / blocks, end = rows * (block + 1) / blocks
                 for row in start..<end { (base + row).initialize(to: hash(matrix, row: row)) }

@@ -18,7 +18,8 @@ public struct TensorSummary: Sendable, Equatable {
             repeating: (0, 0, 0, 0, true), count: parts)
         let first = n > 0 ? RowMatrix.canonicalBits(values[0]) : 0
         partials.withUnsafeMutableBufferPointer { out in
-            let slots = out.baseAddress!
+            // Part `part` writes only `slots[part]`; `values` is read; all parts end before `partials` is read.
+            nonisolated(unsafe) let slots = out.baseAddress!, values = values
             DispatchQueue.concurrentPerform(iterations: parts) { part in
                 let start = n * part / parts, end = n * (part + 1) / parts
                 var sum = 0.0, squares = 0.0, nan = 0, inf = 0, equal = true

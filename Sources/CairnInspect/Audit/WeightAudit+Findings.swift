@@ -11,8 +11,10 @@ extension WeightAudit {
             if !report.groups.isEmpty {
                 let locked = report.groups.filter { $0.kind == "locked" }
                 let symmetric = report.groups.reduce(0) { $0 + $1.units.count }
-                var parts = ["\(report.name): \(report.units) units, \(report.distinctUnits) distinct"]
-                parts.append("\(symmetric) units in \(report.groups.count) group\(report.groups.count == 1 ? "" : "s")")
+                let noun = report.kind == nil ? "units" : "filters"
+                var parts = ["\(report.name): \(report.units) \(noun), \(report.distinctUnits) distinct"]
+                let plural = report.groups.count == 1 ? "" : "s"
+                parts.append("\(symmetric) \(noun) in \(report.groups.count) group\(plural)")
                 if !locked.isEmpty {
                     parts.append("\(locked.count) locked (gradient descent cannot separate them)")
                 }

@@ -84,7 +84,7 @@ public enum WeightAudit {
             }
             let groups = RowGrouping.groups(representatives: reps)
             incomingGroups[layer.name] = groups
-            let scale = InitializationScale(fanIn: layer.inputs, fanOut: layer.units, activation: layer.activation,
+            let scale = InitializationScale(fanIn: layer.fanIn, fanOut: layer.fanOut, activation: layer.activation,
                                             alpha: layer.alpha)
             let constant = layer.units * layer.inputs > 1 ? summary.constant : nil
             reports.append(LayerReport(
@@ -94,7 +94,7 @@ public enum WeightAudit {
                 activation: layer.activation.rawValue, consumers: layer.consumers, constant: constant,
                 weightStd: summary.std, heStd: scale.he, xavierStd: scale.xavier,
                 scale: scale.verdict(std: summary.std, limit: options.scaleLimit),
-                scaleFactor: scale.factor(std: summary.std)))
+                scaleFactor: scale.factor(std: summary.std), kind: layer.isConvolution ? layer.kind.rawValue : nil))
         }
         // Every other float tensor: non-finite values only.
         for (index, entry) in input.entries.enumerated() where !covered.contains(entry.name)
@@ -114,8 +114,9 @@ public enum WeightAudit {
     }
 
     /// Locked or duplicate: the output layer's groups stay duplicates; elsewhere a group is locked when every
-    /// consumer's columns of its members are equal and every layer summed with it by an `add` node has the
-    /// members in one group too.
+    /// consumer's columns (column blocks, for a convolution's channels) of its members are equal, every
+    /// batch-norm on the way has equal scale, shift and running statistics for them, and every layer summed
+    /// with it by an `add` node has the members in one group too.
     static func classify(_ reports: inout [LayerReport], layers: [AuditedLayer], groups: [String: [[Int]]],
                          representatives: [String: [Int32]], input: AuditInput, tolerance: Float) throws {
         var classes: [String: [[Int]]] = [:]
@@ -126,18 +127,35 @@ public enum WeightAudit {
                 guard let reps = representatives[partner], reps.count == layer.units else { current = []; break }
                 current = OutgoingSymmetry.refine(current, sameAs: reps)
             }
+            for norm in layer.channelNorms where !current.isEmpty {
+                current = try refine(current, channelNorm: norm, units: layer.units, input: input, tolerance: tolerance)
+            }
             classes[layer.name] = current
+        }
+        // A consumer whose weight is not audited (missing, or of another shape) cannot vouch for a lock.
+        let audited = Set(layers.map(\.name))
+        for layer in layers where (layer.consumers ?? []).contains(where: { !audited.contains($0) }) {
+            if classes[layer.name] != nil { classes[layer.name] = [] }
         }
         // Each consumer weight is read once, and refines the classes of every layer it reads from.
         let consumerNames = Set(layers.flatMap { classes[$0.name] == nil ? [] : ($0.consumers ?? []) })
         for consumer in layers where consumerNames.contains(consumer.name) {
-            guard let index = input.index(of: consumer.weightName) else { continue }
+            guard let index = input.index(of: consumer.weightName) else {
+                for layer in layers where layer.consumers?.contains(consumer.name) == true {
+                    if classes[layer.name] != nil { classes[layer.name] = [] }
+                }
+                continue
+            }
             let weight = try input.load(index)
             for layer in layers where layer.consumers?.contains(consumer.name) == true && classes[layer.name] != nil {
-                guard consumer.inputs == layer.units else { classes[layer.name] = []; continue }
+                let block = layer.block(for: consumer.name)
+                guard consumer.inputs == layer.units * block, weight.count == consumer.units * consumer.inputs else {
+                    classes[layer.name] = []
+                    continue
+                }
                 classes[layer.name] = weight.withUnsafeBufferPointer {
                     OutgoingSymmetry.refine(classes[layer.name]!, weights: $0, rows: consumer.units,
-                                            columns: consumer.inputs, tolerance: tolerance)
+                                            columns: consumer.inputs, block: block, tolerance: tolerance)
                 }
             }
         }
@@ -155,6 +173,23 @@ public enum WeightAudit {
                     reports[r].groups[g].lockedSubsets = subsets.sorted { $0[0] < $1[0] }
                 }
             }
+        }
+    }
+
+    /// Refines `classes` by a batch-norm node's per-channel tensors: members stay together only where their
+    /// channels' scale, shift, running mean and running variance are all equal (exactly, or within `tolerance`).
+    /// A missing tensor, or one of another length, leaves no class.
+    static func refine(_ classes: [[Int]], channelNorm node: String, units: Int, input: AuditInput,
+                       tolerance: Float) throws -> [[Int]] {
+        var stacked: [Float] = []
+        for suffix in ["weight", "bias", "running_mean", "running_var"] {
+            guard let index = input.index(of: node + "." + suffix) else { return [] }
+            let values = try input.load(index)
+            guard values.count == units else { return [] }
+            stacked += values
+        }
+        return stacked.withUnsafeBufferPointer {
+            OutgoingSymmetry.refine(classes, weights: $0, rows: 4, columns: units, tolerance: tolerance)
         }
     }
 

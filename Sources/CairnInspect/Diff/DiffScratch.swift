@@ -40,9 +40,11 @@ final class DiffScratch {
 }
 
 /// Scratch memory shared by the workers of one comparison (taken and returned under a lock).
-final class DiffScratchPool: @unchecked Sendable {
+final class DiffScratchPool: Sendable {
     private let lock = NSLock()
-    private var free: [DiffScratch] = []
+    /// Guarded by `lock`; a scratch taken out is used by one thread until it is put back. Not a `Mutex`:
+    /// Swift 6 rejects moving a non-Sendable value into a `Mutex` from its closure (swiftlang/swift#77199).
+    nonisolated(unsafe) private var free: [DiffScratch] = []
 
     func take() -> DiffScratch { lock.withLock { free.popLast() } ?? DiffScratch() }
     func put(_ scratch: DiffScratch) { lock.withLock { free.append(scratch) } }

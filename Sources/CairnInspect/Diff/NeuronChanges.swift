@@ -41,6 +41,9 @@ public struct NeuronChanges: Sendable, Codable, Equatable {
         squaredChange.withUnsafeMutableBufferPointer { change in
             squaredA.withUnsafeMutableBufferPointer { norm in
                 failures.withUnsafeMutableBufferPointer { failed in
+                    // Piece `piece` writes only its own rows of `change` and `norm` and its own `failed` slot;
+                    // all pieces end before the buffers are read.
+                    nonisolated(unsafe) let change = change, norm = norm, failed = failed
                     DispatchQueue.concurrentPerform(iterations: starts.count) { piece in
                         let scratch = pool.take()
                         defer { pool.put(scratch) }

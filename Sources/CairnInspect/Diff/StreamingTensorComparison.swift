@@ -113,7 +113,12 @@ struct StreamingTensorComparison {
             if count <= 1 || threads <= 1 {
                 for index in 0..<count { run(index) }
             } else {
-                DispatchQueue.concurrentPerform(iterations: count) { run($0) }
+                withoutActuallyEscaping(run) { run in
+                    // `concurrentPerform` takes a `@Sendable` closure. Call `index` writes only `slots[index]` and
+                    // uses its own scratch; the bodies read shared state only; all calls end before the return.
+                    nonisolated(unsafe) let run = run
+                    DispatchQueue.concurrentPerform(iterations: count) { run($0) }
+                }
             }
         }
         return try results.map { try $0!.get() }

@@ -7,7 +7,7 @@ import Foundation
 /// - `.cairn`: decodes the chunks that overlap the range, straight into the destination when a chunk
 ///   lies wholly inside it, else through the worker's scratch.
 /// - safetensors, stored `.npz` members, in-memory tensors: positioned reads of exactly the range.
-final class TensorRangeReader: @unchecked Sendable {
+final class TensorRangeReader: Sendable {
     enum Storage {
         case cairn(CairnReader, TensorInfo, chunkStarts: [Int])
         case piecewise(PiecewiseTensorSource, Int)
@@ -113,6 +113,8 @@ extension TensorRangeReader {
         let starts = Array(stride(from: 0, to: count, by: StreamingTensorComparison.blockElements))
         var failures = [Error?](repeating: nil, count: starts.count)
         failures.withUnsafeMutableBufferPointer { failed in
+            // Piece `piece` writes only `failed[piece]`; all pieces end before `failures` is read.
+            nonisolated(unsafe) let failed = failed
             DispatchQueue.concurrentPerform(iterations: starts.count) { piece in
                 let scratch = pool.take()
                 defer { pool.put(scratch) }

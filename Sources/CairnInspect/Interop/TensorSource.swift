@@ -1,9 +1,10 @@
 import CairnFormat
 import Foundation
+import Synchronization
 
 /// A file whose tensors are listed up front and read one at a time, so a conversion holds at most one
 /// tensor in memory.
-public protocol TensorSource {
+public protocol TensorSource: Sendable {
     var path: String { get }
     /// The tensors, in file order.
     var entries: [TensorEntry] { get }
@@ -40,19 +41,18 @@ extension PiecewiseTensorSource {
 }
 
 /// The CRC-32s of the pieces of one tensor read piecewise, from any thread, combined in offset order.
-final class PieceChecksums: @unchecked Sendable {
-    private let lock = NSLock()
-    private var pieces: [Int: [(offset: Int, length: Int, crc: UInt32)]] = [:]
+final class PieceChecksums: Sendable {
+    private let pieces = Mutex<[Int: [(offset: Int, length: Int, crc: UInt32)]]>([:])
 
     func add(_ index: Int, offset: Int, bytes: UnsafeRawBufferPointer) {
         let crc = Zlib.crc32(bytes)
-        lock.withLock { pieces[index, default: []].append((offset, bytes.count, crc)) }
+        pieces.withLock { $0[index, default: []].append((offset, bytes.count, crc)) }
     }
 
     /// The CRC-32 of `count` bytes after `seed`'s, from the recorded pieces (which are then forgotten);
     /// nil when they do not tile `0..<count` exactly.
     func combined(_ index: Int, count: Int, seed: UInt32) -> UInt32? {
-        let recorded = lock.withLock { pieces.removeValue(forKey: index) ?? [] }.sorted { $0.offset < $1.offset }
+        let recorded = pieces.withLock { $0.removeValue(forKey: index) ?? [] }.sorted { $0.offset < $1.offset }
         var crc = seed, next = 0
         for piece in recorded {
             guard piece.offset == next else { return nil }
