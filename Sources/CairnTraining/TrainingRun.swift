@@ -76,6 +76,8 @@ public final class TrainingRun {
         } else {
             graph = try makeGraph(model: model, data: data, task: task)
         }
+        // Plain rows given to a graph that takes a shape are read as that shape, and recorded so.
+        if let shape = graph.nodes.first(where: { $0.kind == .input })?.shape { data.readSamples(as: shape) }
         let optimizer = optimization.optimizerConfig
         let hyperparameters = Hyperparameters(
             initialization: model.scheme, optimizer: optimizer,
@@ -172,14 +174,13 @@ public final class TrainingRun {
         }
     }
 
-    /// Checks that the data's samples fit the graph's input: exactly its shape when the input node has one
-    /// (`[1, 8, 8]`), else its size in values per sample.
+    /// Checks that the data's samples fit the graph's input: its shape when the input node has one (`[1, 8, 8]`;
+    /// plain rows of as many values are read as it), else its size in values per sample.
     static func checkInput(of graph: GraphSpec, fits data: Dataset, source path: String) throws {
         let sample = ValueShape(data.sampleShape)
         if let shape = graph.nodes.first(where: { $0.kind == .input })?.shape.map(ValueShape.init) {
-            guard shape == sample else {
-                let hint = data.hasFlatSamples && shape.elementCount == data.width ? " (give --input-shape \(shape.dimensions.map(String.init).joined(separator: "x")))" : ""
-                throw CairnError.incompatible(path: path, "the graph's input takes \(shape), the data has \(sample)\(hint)")
+            guard shape == sample || (data.hasFlatSamples && shape.elementCount == data.width) else {
+                throw CairnError.incompatible(path: path, "the graph's input takes \(shape), the data has \(sample)")
             }
         } else if graph.inputWidth != data.width {
             throw CairnError.incompatible(path: path, "the graph's input takes \(graph.inputWidth) features, the data has \(data.width)")

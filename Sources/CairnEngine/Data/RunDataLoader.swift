@@ -108,6 +108,16 @@ public struct RunData {
         self.preprocessingSource = preprocessingSource
     }
 
+    /// Reads plain feature rows as samples of `shape` (rank 2 or 3, as many values as a row), recording it;
+    /// data that already has a shape, or rows of another width, are left as they are.
+    public mutating func readSamples(as shape: [Int]) {
+        guard shape.count > 1, loaded.hasFlatSamples, shape.reduce(1, *) == loaded.width else { return }
+        loaded.sampleShape = shape
+        train.sampleShape = shape
+        validation?.sampleShape = shape
+        record.inputShape = shape
+    }
+
     /// Loads `request`'s data and splits it with `seed` (stratified for classification). The feature
     /// scale is the request's, else the data file's sidecar (`DatasetDefaults`), else 1. `fixed` and
     /// `fixedClasses` (from a checkpoint) replace the request's and the data's own when given.
