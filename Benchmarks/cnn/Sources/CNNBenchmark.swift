@@ -62,6 +62,38 @@ struct CNNBenchmark {
         ])
     }
 
+    /// Samples per second of `reps` timed stretches of training steps at `batch`, and the team's thread count.
+    static func measure(graph: GraphSpec, batch: Int, reps: Int, seconds: Double, threads: Int) throws
+        -> ([Double], Int) {
+        let network = try Network(graph: graph, maxBatch: batch, threads: threads)
+        var rng = RandomGenerator(seed: 1)
+        network.initialize(.heNormal, rng: &rng)
+        let optimizer = Optimizer(config: OptimizerConfig(kind: .sgd, learningRate: 0.01, momentum: 0.9),
+                                  parameters: network.parameters)
+        let inputs = (0..<batch * network.inputWidth).map { _ in rng.nextUniform() }
+        let labels = (0..<batch).map { _ in Int32(rng.boundedDraw(10)) }
+        func step() {
+            _ = inputs.withUnsafeBufferPointer { x in
+                labels.withUnsafeBufferPointer { l in
+                    network.trainStep(inputs: x, targets: .labels(l), batch: batch, optimizer: optimizer,
+                                      learningRate: 0.01, rng: &rng)
+                }
+            }
+        }
+        for _ in 0..<10 { step() }
+        var rates: [Double] = []
+        for _ in 0..<reps {
+            let start = now()
+            var steps = 0
+            while now() - start < seconds {
+                step()
+                steps += 1
+            }
+            rates.append(Double(steps * batch) / (now() - start))
+        }
+        return (rates, network.team.threadCount)
+    }
+
     static func main() throws {
         var net = "lenet", batches = [128, 32], reps = 5, seconds = 1.0, threads = ThreadTeam.defaultThreadCount
         var arguments = CommandLine.arguments.dropFirst().makeIterator()
@@ -79,35 +111,10 @@ struct CNNBenchmark {
         }
         let graph = net == "conv1d" ? conv1d() : lenet()
         for batch in batches {
-            let network = try Network(graph: graph, maxBatch: batch, threads: threads)
-            var rng = RandomGenerator(seed: 1)
-            network.initialize(.heNormal, rng: &rng)
-            let optimizer = Optimizer(config: OptimizerConfig(kind: .sgd, learningRate: 0.01, momentum: 0.9),
-                                      parameters: network.parameters)
-            let inputs = (0..<batch * network.inputWidth).map { _ in rng.nextUniform() }
-            let labels = (0..<batch).map { _ in Int32(rng.boundedDraw(10)) }
-            func step() {
-                _ = inputs.withUnsafeBufferPointer { x in
-                    labels.withUnsafeBufferPointer { l in
-                        network.trainStep(inputs: x, targets: .labels(l), batch: batch, optimizer: optimizer,
-                                          learningRate: 0.01, rng: &rng)
-                    }
-                }
-            }
-            for _ in 0..<10 { step() }
-            var rates: [Double] = []
-            for _ in 0..<reps {
-                let start = now()
-                var steps = 0
-                while now() - start < seconds {
-                    step()
-                    steps += 1
-                }
-                rates.append(Double(steps * batch) / (now() - start))
-            }
+            let (rates, teamThreads) = try measure(graph: graph, batch: batch, reps: reps, seconds: seconds, threads: threads)
             let median = rates.sorted()[rates.count / 2]
-            printError("cairn \(net) batch \(batch) threads \(network.team.threadCount): \(Int(median)) samples/s\n")
-            print("RESULT {\"net\": \"\(net)\", \"batch\": \(batch), \"threads\": \(network.team.threadCount), \"samples_per_second\": \(median)}")
+            printError("cairn \(net) batch \(batch) threads \(teamThreads): \(Int(median)) samples/s\n")
+            print("RESULT {\"net\": \"\(net)\", \"batch\": \(batch), \"threads\": \(teamThreads), \"samples_per_second\": \(median)}")
         }
     }
 }
