@@ -4,10 +4,12 @@ import PackageDescription
 /// A command-line tool: parses its flags and calls the library layers through CairnCLI; `imports` names the
 /// other library targets its sources import.
 func tool(_ name: String, imports: [Target.Dependency] = []) -> Target {
-    .executableTarget(name: name, dependencies: [
-        "CairnCLI",
-        .product(name: "ArgumentParser", package: "swift-argument-parser"),
-    ] + imports)
+    .executableTarget(
+        name: name,
+        dependencies: [
+            "CairnCLI",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ] + imports)
 }
 
 let package = Package(
@@ -33,7 +35,7 @@ let package = Package(
         .executable(name: "cairn-diff", targets: ["cairn-diff"]),
     ],
     dependencies: [
-        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0")
     ],
     targets: [
         // MARK: - System libraries
@@ -56,28 +58,33 @@ let package = Package(
         // MARK: - Audit (above both Engine and Inspect)
         /// Symmetric units, initialisation scale, a forward/backward pass through the engine, repair.
         .target(name: "CairnAudit", dependencies: ["CairnEngine", "CairnInspect", "CairnModel", "CairnFormat"]),
-        .testTarget(name: "CairnAuditTests",
-                    dependencies: ["CairnAudit", "CairnEngine", "CairnInspect", "CairnModel", "CairnFormat"]),
+        .testTarget(
+            name: "CairnAuditTests",
+            dependencies: ["CairnAudit", "CairnEngine", "CairnInspect", "CairnModel", "CairnFormat"]),
         tool("cairn-audit", imports: ["CairnAudit", "CairnModel"]),
 
         // MARK: - Training (above Engine, Inspect and Audit)
         /// Training, resuming, replay verification and run folders over plain configuration values.
-        .target(name: "CairnTraining",
-                dependencies: ["CairnEngine", "CairnInspect", "CairnAudit", "CairnModel", "CairnFormat"]),
-        .testTarget(name: "CairnTrainingTests",
-                    dependencies: ["CairnTraining", "CairnEngine", "CairnInspect", "CairnModel", "CairnFormat"]),
+        .target(
+            name: "CairnTraining",
+            dependencies: ["CairnEngine", "CairnInspect", "CairnAudit", "CairnModel", "CairnFormat"]),
+        .testTarget(
+            name: "CairnTrainingTests",
+            dependencies: ["CairnTraining", "CairnEngine", "CairnInspect", "CairnModel", "CairnFormat"]),
 
         /// Shared command-line pieces: option groups, progress, output, exit codes.
-        .target(name: "CairnCLI", dependencies: [
-            "CairnTraining",
-            "CairnEngine",
-            "CairnInspect",
-            "CairnEvaluation",
-            "CairnAudit",
-            "CairnModel",
-            "CairnFormat",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ]),
+        .target(
+            name: "CairnCLI",
+            dependencies: [
+                "CairnTraining",
+                "CairnEngine",
+                "CairnInspect",
+                "CairnEvaluation",
+                "CairnAudit",
+                "CairnModel",
+                "CairnFormat",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]),
 
         // MARK: - Executables (one thin @main each)
         tool("cairn-train"),
@@ -90,21 +97,25 @@ let package = Package(
         // MARK: - Fuzzing
         /// libFuzzer targets for every reader of untrusted bytes (`Tests/Fuzz/run.sh`); built normally, it
         /// replays inputs.
-        .executableTarget(name: "cairn-fuzz", dependencies: ["CairnEngine", "CairnInspect", "CairnModel", "CairnFormat"]),
+        .executableTarget(
+            name: "cairn-fuzz", dependencies: ["CairnEngine", "CairnInspect", "CairnModel", "CairnFormat"]),
 
         // MARK: - Benchmarks
         /// Times CairnFormat save/load on a checkpoint prepared by `Benchmarks/format/run.py`.
         .executableTarget(name: "cairn-bench-format", dependencies: ["CairnFormat"], path: "Benchmarks/format/Sources"),
         /// Training throughput and GEMM speed on the MNIST-scale workload (`Benchmarks/train/run.py`).
-        .executableTarget(name: "cairn-bench-train", dependencies: ["CairnEngine", "CairnModel"],
-                          path: "Benchmarks/train", exclude: ["run.py", "RESULTS.md"],
-                          sources: ["TrainBenchmark.swift"]),
+        .executableTarget(
+            name: "cairn-bench-train", dependencies: ["CairnEngine", "CairnModel"],
+            path: "Benchmarks/train", exclude: ["run.py", "RESULTS.md"],
+            sources: ["TrainBenchmark.swift"]),
         /// CSV loading speed against pandas and numpy (`Benchmarks/csv/run.py`).
         .executableTarget(name: "cairn-bench-csv", dependencies: ["CairnEngine"], path: "Benchmarks/csv/Sources"),
         /// Convolution kernel speed on LeNet-5 and 1-D CNN layers against PyTorch (`Benchmarks/conv/run.py`).
-        .executableTarget(name: "cairn-bench-conv", dependencies: ["CairnEngine", "CairnModel"], path: "Benchmarks/conv/Sources"),
+        .executableTarget(
+            name: "cairn-bench-conv", dependencies: ["CairnEngine", "CairnModel"], path: "Benchmarks/conv/Sources"),
         /// Whole-network CNN training throughput against PyTorch (`Benchmarks/cnn/run.py`).
-        .executableTarget(name: "cairn-bench-cnn", dependencies: ["CairnEngine", "CairnModel"], path: "Benchmarks/cnn/Sources"),
+        .executableTarget(
+            name: "cairn-bench-cnn", dependencies: ["CairnEngine", "CairnModel"], path: "Benchmarks/cnn/Sources"),
 
         // MARK: - Fixture scripts (not tests, not shipped)
         /// The golden checkpoint files' formulas, shared by CairnFormatTests and `cairn-fixtures`.
@@ -113,13 +124,17 @@ let package = Package(
         .executableTarget(name: "cairn-fixtures", dependencies: ["CairnGoldenFiles"], path: "Scripts/cairn-fixtures"),
 
         // MARK: - Tests
-        .testTarget(name: "CairnFormatTests", dependencies: ["CairnFormat", "CairnGoldenFiles", "CZlib", "CCairnKernels"]),
+        .testTarget(
+            name: "CairnFormatTests", dependencies: ["CairnFormat", "CairnGoldenFiles", "CZlib", "CCairnKernels"]),
         .testTarget(name: "CairnModelTests", dependencies: ["CairnModel"]),
         .testTarget(name: "CairnEngineTests", dependencies: ["CairnEngine", "CairnModel", "CCairnKernels"]),
         .testTarget(name: "CairnInspectTests", dependencies: ["CairnInspect", "CairnModel", "CairnFormat"]),
-        .testTarget(name: "CLITests", dependencies: ["CairnCLI", "CairnInspect", "CairnModel", "CairnFormat"],
-                    exclude: ["HelpSnapshots"]),
-        .testTarget(name: "CairnEvaluationTests", dependencies: ["CairnEvaluation", "CairnEngine", "CairnInspect", "CairnModel"]),
+        .testTarget(
+            name: "CLITests", dependencies: ["CairnCLI", "CairnInspect", "CairnModel", "CairnFormat"],
+            exclude: ["HelpSnapshots"]),
+        .testTarget(
+            name: "CairnEvaluationTests",
+            dependencies: ["CairnEvaluation", "CairnEngine", "CairnInspect", "CairnModel"]),
     ],
     swiftLanguageModes: [.v6]
 )

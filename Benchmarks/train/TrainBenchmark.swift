@@ -1,9 +1,9 @@
 import CairnEngine
 import CairnModel
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Training-speed benchmark on workload W-MNISTSCALE (see `../shared/bench/train_bench.py` beside the repository):
@@ -32,7 +32,8 @@ struct TrainBenchmark {
 
     static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
-        return sorted.count % 2 == 1 ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
+        return sorted.count % 2 == 1
+            ? sorted[sorted.count / 2] : (sorted[sorted.count / 2 - 1] + sorted[sorted.count / 2]) / 2
     }
 
     static func main() throws {
@@ -46,7 +47,9 @@ struct TrainBenchmark {
             case "--threads": threads = Int(arguments.next() ?? "") ?? threads
             case "--step-gemms": stepGEMMs = true
             default:
-                printError("usage: cairn-bench-train [--batches 32,128,1024] [--reps 3] [--skip-gemm] [--step-gemms] [--threads N]\n")
+                printError(
+                    "usage: cairn-bench-train [--batches 32,128,1024] [--reps 3] [--skip-gemm] [--step-gemms] [--threads N]\n"
+                )
                 exit(64)
             }
         }
@@ -58,37 +61,46 @@ struct TrainBenchmark {
             for (m, k, n) in [(256, 784, 256), (1024, 784, 256), (2048, 2048, 2048)] {
                 let gflops = measureGEMM(m: m, k: k, n: n, reps: reps, team: team)
                 printError("gemm cairn \(m)x\(k)@\(k)x\(n): \((median(gflops) * 10).rounded() / 10) GFLOP/s\n")
-                print("RESULT {\"kind\": \"gemm\", \"shape\": \"\(m)x\(k) @ \(k)x\(n)\", \"gflops\": \(median(gflops)), \"all\": \(gflops)}")
+                print(
+                    "RESULT {\"kind\": \"gemm\", \"shape\": \"\(m)x\(k) @ \(k)x\(n)\", \"gflops\": \(median(gflops)), \"all\": \(gflops)}"
+                )
             }
         }
         if stepGEMMs {
             for batch in batches {
                 let seconds = measureStepGEMMs(batch: batch, reps: reps, team: team)
-                printError("step GEMMs batch \(batch): \(seconds * 1e6) us per step, ceiling \(Int(Double(batch) / seconds)) samples/s\n")
+                printError(
+                    "step GEMMs batch \(batch): \(seconds * 1e6) us per step, ceiling \(Int(Double(batch) / seconds)) samples/s\n"
+                )
             }
             return
         }
         var rng = RandomGenerator(seed: 0)
-        let inputs = (0 ..< samples * features).map { _ in rng.nextUniform() }
-        let labels = (0 ..< samples).map { _ in Int32(rng.boundedDraw(UInt64(classes))) }
+        let inputs = (0..<samples * features).map { _ in rng.nextUniform() }
+        let labels = (0..<samples).map { _ in Int32(rng.boundedDraw(UInt64(classes))) }
         for batch in batches {
             let rates = try measureTraining(batch: batch, reps: reps, inputs: inputs, labels: labels, team: team)
-            printError("cairn batch \(batch): \(Int(median(rates))) samples/s (min \(Int(rates.min()!)), max \(Int(rates.max()!)))\n")
-            print("RESULT {\"kind\": \"train\", \"batch\": \(batch), \"samples_per_s\": \(median(rates)), \"all\": \(rates)}")
+            printError(
+                "cairn batch \(batch): \(Int(median(rates))) samples/s (min \(Int(rates.min()!)), max \(Int(rates.max()!)))\n"
+            )
+            print(
+                "RESULT {\"kind\": \"train\", \"batch\": \(batch), \"samples_per_s\": \(median(rates)), \"all\": \(rates)}"
+            )
         }
     }
 
     static func measureGEMM(m: Int, k: Int, n: Int, reps: Int, team: ThreadTeam) -> [Double] {
         var rng = RandomGenerator(seed: 1)
-        let a = (0 ..< m * k).map { _ in rng.nextUniform() }
-        let b = (0 ..< k * n).map { _ in rng.nextUniform() }
+        let a = (0..<m * k).map { _ in rng.nextUniform() }
+        let b = (0..<k * n).map { _ in rng.nextUniform() }
         var c = [Float](repeating: 0, count: m * n)
         return a.withUnsafeBufferPointer { a in
             b.withUnsafeBufferPointer { b in
                 c.withUnsafeMutableBufferPointer { c in
                     func once() {
-                        GEMM.multiply(transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: a.baseAddress!, lda: k,
-                                      b: b.baseAddress!, ldb: n, beta: 0, c: c.baseAddress!, ldc: n, team: team)
+                        GEMM.multiply(
+                            transposeA: false, transposeB: false, m: m, n: n, k: k, alpha: 1, a: a.baseAddress!, lda: k,
+                            b: b.baseAddress!, ldb: n, beta: 0, c: c.baseAddress!, ldc: n, team: team)
                     }
                     once()
                     var iterations = 0
@@ -118,13 +130,18 @@ struct TrainBenchmark {
                         let a = a.baseAddress!, b = b.baseAddress!, c = c.baseAddress!
                         for layer in 0..<3 {
                             let fanIn = widths[layer], units = widths[layer + 1]
-                            GEMM.multiply(transposeA: false, transposeB: true, m: batch, n: units, k: fanIn, alpha: 1, a: a, lda: fanIn,
-                                          b: b, ldb: fanIn, beta: 0, c: c, ldc: units, team: team)
-                            GEMM.multiply(transposeA: true, transposeB: false, m: units, n: fanIn, k: batch, alpha: 1, a: a, lda: units,
-                                          b: b, ldb: fanIn, beta: 0, c: c, ldc: fanIn, team: team)
+                            GEMM.multiply(
+                                transposeA: false, transposeB: true, m: batch, n: units, k: fanIn, alpha: 1, a: a,
+                                lda: fanIn,
+                                b: b, ldb: fanIn, beta: 0, c: c, ldc: units, team: team)
+                            GEMM.multiply(
+                                transposeA: true, transposeB: false, m: units, n: fanIn, k: batch, alpha: 1, a: a,
+                                lda: units,
+                                b: b, ldb: fanIn, beta: 0, c: c, ldc: fanIn, team: team)
                             if layer > 0 {
-                                GEMM.multiply(transposeA: false, transposeB: false, m: batch, n: fanIn, k: units, alpha: 1, a: a,
-                                              lda: units, b: b, ldb: fanIn, beta: 0, c: c, ldc: fanIn, team: team)
+                                GEMM.multiply(
+                                    transposeA: false, transposeB: false, m: batch, n: fanIn, k: units, alpha: 1, a: a,
+                                    lda: units, b: b, ldb: fanIn, beta: 0, c: c, ldc: fanIn, team: team)
                             }
                         }
                     }
@@ -141,14 +158,18 @@ struct TrainBenchmark {
         return median(times)
     }
 
-    static func measureTraining(batch: Int, reps: Int, inputs: [Float], labels: [Int32], team: ThreadTeam) throws -> [Double] {
-        let graph = GraphSpec.perceptron(inputs: features, hidden: [256, 128], outputs: classes, activation: .leakyRelu,
-                                         alpha: 0.01, classification: true)
+    static func measureTraining(
+        batch: Int, reps: Int, inputs: [Float], labels: [Int32], team: ThreadTeam
+    ) throws -> [Double] {
+        let graph = GraphSpec.perceptron(
+            inputs: features, hidden: [256, 128], outputs: classes, activation: .leakyRelu,
+            alpha: 0.01, classification: true)
         let network = try Network(graph: graph, maxBatch: batch, threads: team.threadCount)
         var rng = RandomGenerator(seed: 42)
         network.initialize(.heNormal, rng: &rng)
-        let optimizer = Optimizer(config: OptimizerConfig(kind: .momentum, learningRate: 0.01, momentum: 0.9),
-                                  parameters: network.parameters)
+        let optimizer = Optimizer(
+            config: OptimizerConfig(kind: .momentum, learningRate: 0.01, momentum: 0.9),
+            parameters: network.parameters)
         var batchInputs = [Float](repeating: 0, count: batch * features)
         var batchLabels = [Int32](repeating: 0, count: batch)
         var order = Array(0..<samples)
@@ -163,11 +184,13 @@ struct TrainBenchmark {
                         var start = 0
                         while start < samples && step < maxSteps {
                             let rows = min(batch, samples - start)
-                            network.team.gatherRows(order[start ..< start + rows], from: source.baseAddress!,
-                                                    width: features, into: x.baseAddress!)
+                            network.team.gatherRows(
+                                order[start..<start + rows], from: source.baseAddress!,
+                                width: features, into: x.baseAddress!)
                             for i in 0..<rows { y[i] = labels[order[start + i]] }
-                            loss = network.trainStep(inputs: UnsafeBufferPointer(x), targets: .labels(UnsafeBufferPointer(y)),
-                                                     batch: rows, optimizer: optimizer, learningRate: 0.01, rng: &rng)
+                            loss = network.trainStep(
+                                inputs: UnsafeBufferPointer(x), targets: .labels(UnsafeBufferPointer(y)),
+                                batch: rows, optimizer: optimizer, learningRate: 0.01, rng: &rng)
                             start += rows
                             step += 1
                         }

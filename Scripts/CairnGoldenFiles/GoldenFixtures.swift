@@ -23,33 +23,60 @@ public enum GoldenFixtures {
     public static var files: [File] {
         get throws {
             let dtypes = try DType.allCases.map { dtype -> (String, TensorRole, Tensor) in
-                ("dtype.\(dtype.name)", .parameter, try FixtureData.tensor(dtype, shape: [3, 5], seed: UInt64(dtype.rawValue)))
+                (
+                    "dtype.\(dtype.name)", .parameter,
+                    try FixtureData.tensor(dtype, shape: [3, 5], seed: UInt64(dtype.rawValue))
+                )
             }
             let multi = Tensor(shape: [64, 64], floats: FixtureData.weights(count: 4096, seed: 42))
-            let special: [Float] = [0, -0.0, 1, -1, .nan, .infinity, -.infinity, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 0x1p-126, 3.14159]
+            let special: [Float] = [
+                0, -0.0, 1, -1, .nan, .infinity, -.infinity, .leastNonzeroMagnitude, .greatestFiniteMagnitude, 0x1p-126,
+                3.14159,
+            ]
             return [
-                File(name: "golden-dtypes.cairn", options: WriteOptions(threads: 1), tensors: dtypes,
-                     manifest: #"{"fixture":"dtypes","note":"one 3x5 tensor per dtype, default options"}"#),
-                File(name: "golden-multichunk.cairn", options: WriteOptions(chunkSize: 1000, threads: 1),
-                     tensors: [("dense.weight", .parameter, multi),
-                               ("dense.bias", .parameter, Tensor(shape: [64], floats: ramp(64, scale: 0.001))),
-                               ("adam.m.dense.weight", .optimizerSlot, Tensor(shape: [64, 64], floats: [Float](repeating: 0, count: 4096)))],
-                     manifest: #"{"fixture":"multichunk","chunkSize":1000}"#),
-                File(name: "golden-unshuffled.cairn", options: WriteOptions(chunkSize: 4096, level: 9, shuffle: false, threads: 1),
-                     tensors: [("w", .parameter, multi), ("ids", .buffer, Tensor(shape: [300], int64s: (0..<300).map { Int64($0 % 7) }))],
-                     manifest: #"{"fixture":"unshuffled","level":9}"#),
-                File(name: "golden-special.cairn", options: WriteOptions(chunkSize: 256, threads: 1),
-                     tensors: [("empty", .other, Tensor(shape: [0, 4], floats: [])),
-                               ("scalar", .buffer, Tensor(shape: [], doubles: [2.5])),
-                               ("constant", .parameter, Tensor(shape: [1000], floats: [Float](repeating: 0.25, count: 1000))),
-                               ("noise", .buffer, try Tensor(dtype: .u8, shape: [700], bytes: FixtureData.bytes(count: 700, seed: 7))),
-                               ("specials", .parameter, Tensor(shape: [11], floats: special)),
-                               ("rng.state", .buffer, Tensor(shape: [4], uint64s: [0, 1, .max, 0x9E37_79B9_7F4A_7C15]))],
-                     manifest: #"{"fixture":"special","nested":{"list":[1,2,3]}}"#),
-                File(name: "golden-level0.cairn", options: WriteOptions(chunkSize: 100, level: 0, threads: 1),
-                     tensors: [("w", .parameter, Tensor(shape: [10, 10], floats: ramp(100, scale: 0.5, offset: -3))),
-                               ("h", .parameter, Tensor(shape: [10, 10], floats: ramp(100, scale: 0.5)).converted(to: .f16))],
-                     manifest: #"{"fixture":"level0"}"#),
+                File(
+                    name: "golden-dtypes.cairn", options: WriteOptions(threads: 1), tensors: dtypes,
+                    manifest: #"{"fixture":"dtypes","note":"one 3x5 tensor per dtype, default options"}"#),
+                File(
+                    name: "golden-multichunk.cairn", options: WriteOptions(chunkSize: 1000, threads: 1),
+                    tensors: [
+                        ("dense.weight", .parameter, multi),
+                        ("dense.bias", .parameter, Tensor(shape: [64], floats: ramp(64, scale: 0.001))),
+                        (
+                            "adam.m.dense.weight", .optimizerSlot,
+                            Tensor(shape: [64, 64], floats: [Float](repeating: 0, count: 4096))
+                        ),
+                    ],
+                    manifest: #"{"fixture":"multichunk","chunkSize":1000}"#),
+                File(
+                    name: "golden-unshuffled.cairn",
+                    options: WriteOptions(chunkSize: 4096, level: 9, shuffle: false, threads: 1),
+                    tensors: [
+                        ("w", .parameter, multi),
+                        ("ids", .buffer, Tensor(shape: [300], int64s: (0..<300).map { Int64($0 % 7) })),
+                    ],
+                    manifest: #"{"fixture":"unshuffled","level":9}"#),
+                File(
+                    name: "golden-special.cairn", options: WriteOptions(chunkSize: 256, threads: 1),
+                    tensors: [
+                        ("empty", .other, Tensor(shape: [0, 4], floats: [])),
+                        ("scalar", .buffer, Tensor(shape: [], doubles: [2.5])),
+                        ("constant", .parameter, Tensor(shape: [1000], floats: [Float](repeating: 0.25, count: 1000))),
+                        (
+                            "noise", .buffer,
+                            try Tensor(dtype: .u8, shape: [700], bytes: FixtureData.bytes(count: 700, seed: 7))
+                        ),
+                        ("specials", .parameter, Tensor(shape: [11], floats: special)),
+                        ("rng.state", .buffer, Tensor(shape: [4], uint64s: [0, 1, .max, 0x9E37_79B9_7F4A_7C15])),
+                    ],
+                    manifest: #"{"fixture":"special","nested":{"list":[1,2,3]}}"#),
+                File(
+                    name: "golden-level0.cairn", options: WriteOptions(chunkSize: 100, level: 0, threads: 1),
+                    tensors: [
+                        ("w", .parameter, Tensor(shape: [10, 10], floats: ramp(100, scale: 0.5, offset: -3))),
+                        ("h", .parameter, Tensor(shape: [10, 10], floats: ramp(100, scale: 0.5)).converted(to: .f16)),
+                    ],
+                    manifest: #"{"fixture":"level0"}"#),
             ]
         }
     }
@@ -62,12 +89,16 @@ public enum GoldenFixtures {
             var tensors: [String: Any] = [:]
             for entry in file.tensors {
                 try writer.write(name: entry.name, role: entry.role, tensor: entry.tensor)
-                tensors[entry.name] = ["dtype": entry.tensor.dtype.name, "shape": entry.tensor.shape, "role": entry.role.rawValue,
-                                       "values": jsonValues(entry.tensor)]
+                tensors[entry.name] = [
+                    "dtype": entry.tensor.dtype.name, "shape": entry.tensor.shape, "role": entry.role.rawValue,
+                    "values": jsonValues(entry.tensor),
+                ]
             }
             try writer.commit(manifest: Data(file.manifest.utf8))
-            expected[file.name] = ["manifest": try JSONSerialization.jsonObject(with: Data(file.manifest.utf8)), "tensors": tensors,
-                                   "order": file.tensors.map(\.name)]
+            expected[file.name] = [
+                "manifest": try JSONSerialization.jsonObject(with: Data(file.manifest.utf8)), "tensors": tensors,
+                "order": file.tensors.map(\.name),
+            ]
         }
         let json = try JSONSerialization.data(withJSONObject: expected, options: [.sortedKeys])
         try json.write(to: directory.appendingPathComponent("expected.json"))

@@ -46,16 +46,19 @@ public enum Audit {
         var report = try WeightAudit.run(model.input, options: options, baseline: baseline)
         let parameters = model.input.entries.filter { $0.role == .parameter }.reduce(0) { $0 + $1.elementCount }
         if configuration.signal && configuration.data == nil && parameters > configuration.probeParameterLimit {
-            report.notes.append("no forward/backward pass: the model has \(parameters) parameters (it would be held "
-                                + "in memory whole); --data FILE runs it anyway")
+            report.notes.append(
+                "no forward/backward pass: the model has \(parameters) parameters (it would be held "
+                    + "in memory whole); --data FILE runs it anyway")
         } else if configuration.signal || configuration.data != nil {
             if let graph = model.input.graph {
-                try SignalPropagation.measure(&report, input: model.input, graph: graph, manifest: model.manifest,
-                                              data: configuration.data, seed: configuration.seed,
-                                              threads: configuration.threads)
+                try SignalPropagation.measure(
+                    &report, input: model.input, graph: graph, manifest: model.manifest,
+                    data: configuration.data, seed: configuration.seed,
+                    threads: configuration.threads)
             } else if configuration.data != nil {
-                throw CairnError(.invalidGraph, path: configuration.path,
-                                 "has no layer graph (none recorded, none inferred), so --data cannot run through it")
+                throw CairnError(
+                    .invalidGraph, path: configuration.path,
+                    "has no layer graph (none recorded, none inferred), so --data cannot run through it")
             }
         }
         if let out = configuration.repair {
@@ -68,19 +71,22 @@ public enum Audit {
     /// pass), with the network's graph.
     public static func initialWeights(of network: Network, threads: Int = 2) throws -> AuditReport {
         let tensors = network.parameters.map { (name: $0.name, shape: $0.shape, values: $0.values) }
-        let input = AuditInput.memory(description: "initial weights", graph: network.graph, beforeTraining: true,
-                                      tensors: tensors)
+        let input = AuditInput.memory(
+            description: "initial weights", graph: network.graph, beforeTraining: true,
+            tensors: tensors)
         return try WeightAudit.run(input, options: WeightAudit.Options(threads: threads))
     }
 
     static func repair(_ path: String, report: AuditReport, to out: String, seed: UInt64) throws -> RepairSummary {
         let resolved = { (p: String) in URL(fileURLWithPath: p).standardizedFileURL.resolvingSymlinksInPath().path }
         guard resolved(out) != resolved(path) else {
-            throw CairnError(.invalidArgument, path: out, "--repair must write a new file, not overwrite the checkpoint it repairs")
+            throw CairnError(
+                .invalidArgument, path: out, "--repair must write a new file, not overwrite the checkpoint it repairs")
         }
         guard report.format == "cairn" else {
-            throw CairnError.checkpoint(path: path,
-                             "--repair needs a Cairn training checkpoint (convert it with cairn-convert first)")
+            throw CairnError.checkpoint(
+                path: path,
+                "--repair needs a Cairn training checkpoint (convert it with cairn-convert first)")
         }
         let checkpoint = try Checkpoint.load(from: path)
         let outcome = try UnitRepair.repair(checkpoint, report: report, path: path, seed: seed)

@@ -17,9 +17,11 @@ public struct ModelInput {
         var options = ModelFile.Options()
         options.activation = activation
         let file = try ModelFile.open(path, options: options)
-        let input = AuditInput(path: path, format: file.format.rawValue, entries: file.entries, graph: file.graph,
-                               graphOrigin: file.graphOrigin,
-                               beforeTraining: file.checkpointManifest.map { $0.training.globalStep == 0 }) { index in
+        let input = AuditInput(
+            path: path, format: file.format.rawValue, entries: file.entries, graph: file.graph,
+            graphOrigin: file.graphOrigin,
+            beforeTraining: file.checkpointManifest.map { $0.training.globalStep == 0 }
+        ) { index in
             try Self.floats(file, index)
         }
         return ModelInput(input: input, manifest: file.checkpointManifest)

@@ -17,8 +17,10 @@ struct SignalBatch {
     static let maximumRows = 1024
     static let probeRows = 256
 
-    static func load(data path: String?, graph: GraphSpec, task: TrainingTask, manifest: CheckpointManifest?,
-                     seed: UInt64) throws -> SignalBatch {
+    static func load(
+        data path: String?, graph: GraphSpec, task: TrainingTask, manifest: CheckpointManifest?,
+        seed: UInt64
+    ) throws -> SignalBatch {
         let width = graph.inputWidth
         let outputs = try graph.validate()[graph.output!.name]!
         var rng = RandomGenerator(seed: seed)
@@ -47,13 +49,15 @@ struct SignalBatch {
                 case .labels(let l): labels = l
                 case .values(let v, let columns):
                     guard columns == outputs else {
-                        throw CairnError.incompatible(path: path, "has \(columns) target columns, the model outputs \(outputs)")
+                        throw CairnError.incompatible(
+                            path: path, "has \(columns) target columns, the model outputs \(outputs)")
                     }
                     values = v
                 }
             }
             guard featureWidth == width else {
-                throw CairnError.incompatible(path: path, "has \(featureWidth) features per row, the model takes \(width)")
+                throw CairnError.incompatible(
+                    path: path, "has \(featureWidth) features per row, the model takes \(width)")
             }
             let rows = min(width > 0 ? features.count / width : 0, maximumRows)
             guard rows > 0 else { throw CairnError.data(path: path, "has no rows") }

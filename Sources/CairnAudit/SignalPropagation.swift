@@ -7,8 +7,10 @@ import CairnModel
 /// (a convolution's unit is a filter: its output channel over every position).
 enum SignalPropagation {
     /// Fills the signal fields of `report.layers` (matched by name) and `report.signal`; adds notes.
-    static func measure(_ report: inout AuditReport, input: AuditInput, graph: GraphSpec, manifest: CheckpointManifest?,
-                        data: String?, seed: UInt64, threads: Int) throws {
+    static func measure(
+        _ report: inout AuditReport, input: AuditInput, graph: GraphSpec, manifest: CheckpointManifest?,
+        data: String?, seed: UInt64, threads: Int
+    ) throws {
         let task: TrainingTask = graph.hasSoftmaxHead ? .classification : .regression
         let batch = try SignalBatch.load(data: data, graph: graph, task: task, manifest: manifest, seed: seed)
         let network: Network
@@ -20,18 +22,22 @@ enum SignalPropagation {
         var values: [String: [Float]] = [:]
         for parameter in network.parameters {
             guard let index = input.index(of: parameter.name) else {
-                throw CairnError.checkpoint(path: input.path, "tensor \(parameter.name), which the graph needs, is missing")
+                throw CairnError.checkpoint(
+                    path: input.path, "tensor \(parameter.name), which the graph needs, is missing")
             }
             values[parameter.name] = try input.load(index)
         }
-        do { try network.load(values: values) } catch { throw CairnError.naming(input.path, error, otherwise: .incompatible) }
+        do { try network.load(values: values) } catch {
+            throw CairnError.naming(input.path, error, otherwise: .incompatible)
+        }
         values = [:]
         var rng = RandomGenerator(seed: seed)
         let loss: Double = batch.features.withUnsafeBufferPointer { x in
             if task == .classification {
                 return batch.labels.withUnsafeBufferPointer {
-                    network.lossAndGradients(inputs: x, targets: .labels($0), batch: batch.rows, training: false,
-                                             rng: &rng)
+                    network.lossAndGradients(
+                        inputs: x, targets: .labels($0), batch: batch.rows, training: false,
+                        rng: &rng)
                 }
             }
             return batch.values.withUnsafeBufferPointer {
@@ -44,8 +50,9 @@ enum SignalPropagation {
         for r in report.layers.indices {
             let name = report.layers[r].name
             guard let kind = graph.node(named: name)?.kind, LayerPlan.unitLayers.contains(kind),
-                  let pre = network.nodeValues(name, batch: batch.rows),
-                  let weight = network.parameter(named: name + ".weight") else { continue }
+                let pre = network.nodeValues(name, batch: batch.rows),
+                let weight = network.parameter(named: name + ".weight")
+            else { continue }
             var next = (readers[name] ?? []).count == 1 ? readers[name]![0] : nil
             // The activation may follow a batch-norm; the statistics are then the activation's.
             if let norm = next, norm.kind == .batchNorm {
@@ -106,8 +113,9 @@ enum SignalPropagation {
             }
         }
         if let ratio, ratio < 0.01 || ratio > 100 {
-            report.notes.append("the first layer's gradient norm is \(AuditReport.number(ratio))x the last's "
-                                + (ratio < 1 ? "(vanishing gradients)" : "(exploding gradients)"))
+            report.notes.append(
+                "the first layer's gradient norm is \(AuditReport.number(ratio))x the last's "
+                    + (ratio < 1 ? "(vanishing gradients)" : "(exploding gradients)"))
         }
     }
 
@@ -116,7 +124,8 @@ enum SignalPropagation {
     static func fraction(units: Int, rows: Int, positions: Int = 1, _ test: (Int) -> Bool) -> Double {
         guard units > 0 else { return 0 }
         var count = 0
-        for unit in 0..<units where (0..<rows).allSatisfy({ row in
+        for unit in 0..<units
+        where (0..<rows).allSatisfy({ row in
             let start = (row * units + unit) * positions
             return (start..<start + positions).allSatisfy(test)
         }) { count += 1 }

@@ -43,9 +43,12 @@ enum UnitRepair {
         var skipped: [String] = []
         for report in report.layers where !report.groups.isEmpty {
             guard let layer = plan[report.name] else { continue }
-            let why: String? = layer.feedsLoss ? "its units feed the loss; changing one changes the outputs"
-                : !layer.addPartners.isEmpty ? "an add node sums its outputs with another layer's"
-                : (layer.consumers ?? []).isEmpty ? "no layer reads its outputs" : nil
+            let why: String? =
+                layer.feedsLoss
+                ? "its units feed the loss; changing one changes the outputs"
+                : !layer.addPartners.isEmpty
+                    ? "an add node sums its outputs with another layer's"
+                    : (layer.consumers ?? []).isEmpty ? "no layer reads its outputs" : nil
             if let why {
                 skipped.append("\(report.name): \(report.groups.count) group(s): \(why)")
                 continue
@@ -59,8 +62,10 @@ enum UnitRepair {
                 guard let c = plan[name] else { throw CairnError.checkpoint(path: path, "layer \(name) is missing") }
                 let block = layer.block(for: name)
                 guard c.inputs == layer.units * block else {
-                    throw CairnError.checkpoint(path: path, "layer \(name) takes \(c.inputs) inputs per unit, not "
-                                                + "\(layer.units) x \(block) from \(layer.name)")
+                    throw CairnError.checkpoint(
+                        path: path,
+                        "layer \(name) takes \(c.inputs) inputs per unit, not "
+                            + "\(layer.units) x \(block) from \(layer.name)")
                 }
                 return (try index(c.weightName), c.units, c.inputs, block)
             }
@@ -68,8 +73,9 @@ enum UnitRepair {
                 // Behind a batch-norm, members are interchangeable only where it treats their channels alike:
                 // exactly the locked groups.
                 if !layer.channelNorms.isEmpty && group.kind != "locked" {
-                    skipped.append("\(report.name): group \(AuditReport.members(group.units)): batch-norm "
-                                   + "\(layer.channelNorms.joined(separator: ", ")) treats its channels differently")
+                    skipped.append(
+                        "\(report.name): group \(AuditReport.members(group.units)): batch-norm "
+                            + "\(layer.channelNorms.joined(separator: ", ")) treats its channels differently")
                     continue
                 }
                 let keeper = group.units[0], others = group.units.dropFirst()
@@ -109,7 +115,8 @@ enum UnitRepair {
             }
         }
         if reinitialized > 0 {
-            let note = "cairn-audit --repair: \(reinitialized) symmetric units given fresh incoming weights "
+            let note =
+                "cairn-audit --repair: \(reinitialized) symmetric units given fresh incoming weights "
                 + "(seed \(seed)), "
                 + "their outgoing weights moved to one unit per group"
             result.manifest.training.pendingNote = result.manifest.training.pendingNote.map { $0 + "; " + note } ?? note

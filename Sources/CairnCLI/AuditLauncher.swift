@@ -23,8 +23,9 @@ public enum AuditLauncher {
             if !quiet || report.hasFindings {
                 for finding in report.findings { printError("audit: \(finding)") }
                 if report.hasFindings {
-                    printError("audit: the initial weights have findings; cairn-audit CHECKPOINT explains them, "
-                               + "--repair fixes symmetric units")
+                    printError(
+                        "audit: the initial weights have findings; cairn-audit CHECKPOINT explains them, "
+                            + "--repair fixes symmetric units")
                 }
             }
         } catch {

@@ -7,8 +7,10 @@ import Foundation
 /// What `cairn-convert` does once its arguments are parsed.
 public enum ConvertLauncher {
     /// Converts `input` to `output` and prints what was done (text or `--json`); notices go to stderr.
-    public static func convert(input: String, output: String, options: ConversionOptions, modelPath: String?,
-                               force: Bool, json: Bool, quiet: Bool) throws {
+    public static func convert(
+        input: String, output: String, options: ConversionOptions, modelPath: String?,
+        force: Bool, json: Bool, quiet: Bool
+    ) throws {
         var options = options
         options.replacesExisting = force
         if let modelPath { options.graph = try loadGraph(modelPath) }
@@ -22,8 +24,10 @@ public enum ConvertLauncher {
         } else if !quiet {
             let graph = report.graph.map { ", graph \($0)" } ?? ""
             let skipped = report.skipped > 0 ? " (\(report.skipped) non-parameter tensors left out)" : ""
-            print("wrote \(output): \(report.tensors) tensors\(skipped), \(report.bytes) bytes of data, \(report.outputBytes)-byte file "
-                  + "(\(report.inputFormat.rawValue) -> \(report.outputFormat.rawValue)\(graph)) in \(format(report.seconds, 2)) s")
+            print(
+                "wrote \(output): \(report.tensors) tensors\(skipped), \(report.bytes) bytes of data, \(report.outputBytes)-byte file "
+                    + "(\(report.inputFormat.rawValue) -> \(report.outputFormat.rawValue)\(graph)) in \(format(report.seconds, 2)) s"
+            )
         }
     }
 
@@ -33,7 +37,9 @@ public enum ConvertLauncher {
         do {
             data = try Data(contentsOf: URL(fileURLWithPath: path))
         } catch {
-            throw FileManager.default.fileExists(atPath: path) ? CairnError(.io, path: path, "I/O error: cannot read", cause: error) : CairnError(path: path, kind: .notFound)
+            throw FileManager.default.fileExists(atPath: path)
+                ? CairnError(.io, path: path, "I/O error: cannot read", cause: error)
+                : CairnError(path: path, kind: .notFound)
         }
         do {
             return try JSONDecoder().decode(GraphSpec.self, from: data)

@@ -6,10 +6,11 @@ import Foundation
 extension DataOptions {
     /// The data these flags ask for, as the engine's loader takes it.
     public var request: RunDataRequest {
-        RunDataRequest(data: data, labels: labels, labelColumn: labelColumn, delimiter: delimiter?.byte,
-                       classes: classes, scale: scale, standardize: standardize, validation: val,
-                       validationLabels: valLabels, validationSplit: valSplit,
-                       inputShape: try? parsedInputShape())
+        RunDataRequest(
+            data: data, labels: labels, labelColumn: labelColumn, delimiter: delimiter?.byte,
+            classes: classes, scale: scale, standardize: standardize, validation: val,
+            validationLabels: valLabels, validationSplit: valSplit,
+            inputShape: try? parsedInputShape())
     }
 
     /// `--input-shape`, checked (`validate()` reports a malformed one as a usage error).

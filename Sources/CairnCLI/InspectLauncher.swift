@@ -21,7 +21,9 @@ public enum InspectLauncher {
             throw CairnError(path: path, kind: .notFound)
         }
         if isDirectory.boolValue { throw CairnError(path: path, kind: .io("is a directory, not a .cairn file")) }
-        if !FileManager.default.isReadableFile(atPath: path) { throw CairnError(path: path, kind: .io("cannot be read (permission denied)")) }
+        if !FileManager.default.isReadableFile(atPath: path) {
+            throw CairnError(path: path, kind: .io("cannot be read (permission denied)"))
+        }
         let report = VerificationReport.verify(path: path)
         print(json ? try ReportJSON.text(report) : report.text(), terminator: "")
         if !report.sound { throw ExitCode(ExitStatus.found.rawValue) }
@@ -38,14 +40,17 @@ public enum InspectLauncher {
         let reader = try CairnReader(path: path)
         guard let info = reader.info(named: name) else {
             let known = reader.tensors.prefix(8).map(\.name).joined(separator: ", ")
-            throw CairnError(path: path, kind: .noSuchTensor, tensor: name + " (the file has: \(known)\(reader.tensors.count > 8 ? ", ..." : ""))")
+            throw CairnError(
+                path: path, kind: .noSuchTensor,
+                tensor: name + " (the file has: \(known)\(reader.tensors.count > 8 ? ", ..." : ""))")
         }
         let tensor = try reader.read(name)
         if let npyPath {
             try NpyFile.write(tensor, to: npyPath)
             if tensor.dtype == .bf16 {
-                printError("cairn-inspect: notice: \(name) is bf16, which NumPy lacks: \(npyPath) holds its raw 16-bit patterns as <u2 "
-                           + "(as float32: (a.astype(np.uint32) << 16).view(np.float32))")
+                printError(
+                    "cairn-inspect: notice: \(name) is bf16, which NumPy lacks: \(npyPath) holds its raw 16-bit patterns as <u2 "
+                        + "(as float32: (a.astype(np.uint32) << 16).view(np.float32))")
             }
         }
         let report = TensorReport(info: info, tensor: tensor, slice: slice)
@@ -56,7 +61,10 @@ public enum InspectLauncher {
     public static func graph(path: String, format: GraphFormat, json: Bool) throws {
         let report = InspectionReport(reader: try CairnReader(path: path))
         guard let nodes = report.graph else {
-            throw CairnError(path: path, kind: .invalidArgument("the manifest has no valid layer graph to draw (\(report.manifestNote ?? "no graph"))"))
+            throw CairnError(
+                path: path,
+                kind: .invalidArgument(
+                    "the manifest has no valid layer graph to draw (\(report.manifestNote ?? "no graph"))"))
         }
         let title = URL(fileURLWithPath: path).lastPathComponent
         let text = format == .dot ? GraphDrawing.dot(nodes, title: title) : GraphDrawing.svg(nodes, title: title)

@@ -42,7 +42,9 @@ public final class ProgressReporter: TrainingObserver {
         let bar = String(repeating: "█", count: filled) + String(repeating: "·", count: width - filled)
         let elapsed = now.timeIntervalSince(started)
         let remaining = stepsDone > 0 ? elapsed / Double(stepsDone) * Double(max(totalSteps - stepsDone, 0)) : 0
-        write("\r\u{1B}[2Kepoch \(epoch + 1)/\(epochs) \(bar) \(batch)/\(batches)  loss \(format(loss, 4))  \(Int(samplesPerSecond)) samples/s  ETA \(duration(remaining))")
+        write(
+            "\r\u{1B}[2Kepoch \(epoch + 1)/\(epochs) \(bar) \(batch)/\(batches)  loss \(format(loss, 4))  \(Int(samplesPerSecond)) samples/s  ETA \(duration(remaining))"
+        )
     }
 
     public func epochFinished(_ record: EpochRecord, of epochs: Int) {

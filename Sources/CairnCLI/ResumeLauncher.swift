@@ -4,8 +4,10 @@ import CairnTraining
 /// `ResumeConfiguration` or `ReplayVerification.Configuration` and calls the library.
 public enum ResumeLauncher {
     /// Continues `checkpoint` (notices on standard error) and drives the run.
-    public static func resume(checkpoint: String, data: DataOptions, optimization: OptimizationOptions,
-                              allowDifferentData: Bool, output: OutputOptions) throws {
+    public static func resume(
+        checkpoint: String, data: DataOptions, optimization: OptimizationOptions,
+        allowDifferentData: Bool, output: OutputOptions
+    ) throws {
         let configuration = ResumeConfiguration(
             checkpoint: checkpoint, data: data.request, task: data.task, changes: optimization.configuration,
             allowDifferentData: allowDifferentData, output: output.configuration)
@@ -16,10 +18,13 @@ public enum ResumeLauncher {
     }
 
     /// Replays `checkpoint` to the step of `later` and compares them bit for bit.
-    public static func verify(checkpoint: String, against later: String, data: DataOptions,
-                              threads: Int?) throws -> ReplayReport {
-        let configuration = ReplayVerification.Configuration(checkpoint: checkpoint, later: later, data: data.request,
-                                                             task: data.task, threads: threads)
+    public static func verify(
+        checkpoint: String, against later: String, data: DataOptions,
+        threads: Int?
+    ) throws -> ReplayReport {
+        let configuration = ReplayVerification.Configuration(
+            checkpoint: checkpoint, later: later, data: data.request,
+            task: data.task, threads: threads)
         return try reportingConfigurationErrorsAsUsage {
             try ReplayVerification.verify(configuration, observer: RunMessages(quiet: true, verbose: false))
         }

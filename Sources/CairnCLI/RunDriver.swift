@@ -8,8 +8,9 @@ import Foundation
 public enum RunDriver {
     public static func drive(_ run: TrainingRun, output: OutputOptions) throws {
         let epochs = run.trainer.manifest.hyperparameters.epochs
-        let reporter = ProgressReporter(style: ProgressReporter.style(quiet: output.quiet || output.json && isatty(STDERR_FILENO) == 0),
-                                        totalSteps: run.remainingSteps, epochs: epochs)
+        let reporter = ProgressReporter(
+            style: ProgressReporter.style(quiet: output.quiet || output.json && isatty(STDERR_FILENO) == 0),
+            totalSteps: run.remainingSteps, epochs: epochs)
         let signals = SignalMonitor()
         let summary = try run.run(observer: reporter) { signals.signal != nil }
         if output.json {

@@ -30,8 +30,12 @@ final class RunMessages: RunObserver {
         guard verbose else { return }
         let data = run.data, network = run.trainer.network
         printError("blas: \(run.blas)")
-        printError("data: \(data.record.train.joined(separator: ", ")): \(data.train.count) training, \(data.validation?.count ?? 0) validation samples, \(data.loaded.width) features, fingerprint \(data.record.fingerprint)")
-        printError("model: \(run.graph.nodes.map { $0.name }.joined(separator: " -> ")), \(network.parameters.reduce(0) { $0 + $1.values.count }) parameters")
+        printError(
+            "data: \(data.record.train.joined(separator: ", ")): \(data.train.count) training, \(data.validation?.count ?? 0) validation samples, \(data.loaded.width) features, fingerprint \(data.record.fingerprint)"
+        )
+        printError(
+            "model: \(run.graph.nodes.map { $0.name }.joined(separator: " -> ")), \(network.parameters.reduce(0) { $0 + $1.values.count }) parameters"
+        )
         printError("run folder: \(run.directory)")
     }
 }

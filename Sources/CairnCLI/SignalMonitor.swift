@@ -27,7 +27,8 @@ public final class SignalMonitor: Sendable {
             return received == nil
         }
         if first {
-            FileHandle.standardError.write(Data("\nstopping after this step and saving a checkpoint (signal again to quit now)\n".utf8))
+            FileHandle.standardError.write(
+                Data("\nstopping after this step and saving a checkpoint (signal again to quit now)\n".utf8))
         } else {
             exit(128 + signo)
         }

@@ -12,7 +12,10 @@ public struct ModelOptions: ParsableArguments {
     /// The widest hidden layer `--hidden` accepts.
     public static let maximumHiddenWidth = ModelConfiguration.maximumHiddenWidth
 
-    @Option(help: "Hidden layer widths of the perceptron, comma-separated (e.g. 128,64; '' for none). Default \(defaultHidden).")
+    @Option(
+        help:
+            "Hidden layer widths of the perceptron, comma-separated (e.g. 128,64; '' for none). Default \(defaultHidden)."
+    )
     public var hidden: String?
 
     @Option(help: "Hidden activation: \(NodeKind.activationChoices). Default \(defaultActivation).")
@@ -21,13 +24,20 @@ public struct ModelOptions: ParsableArguments {
     @Option(parsing: .unconditional, help: "Slope of leaky-relu for negative inputs. Default \(defaultAlpha).")
     public var alpha: Float?
 
-    @Option(parsing: .unconditional, help: "Dropout rate after each hidden activation, from 0 (none) up to 1. Default 0.")
+    @Option(
+        parsing: .unconditional, help: "Dropout rate after each hidden activation, from 0 (none) up to 1. Default 0.")
     public var dropout: Float?
 
-    @Option(name: .customLong("model"), help: "A JSON layer graph (schema: Formats/graph-v1.schema.json) instead of --hidden.")
+    @Option(
+        name: .customLong("model"),
+        help: "A JSON layer graph (schema: Formats/graph-v1.schema.json) instead of --hidden.")
     public var model: String?
 
-    @Option(name: .customLong("init"), help: "Weight initialisation: zeros, constant:C, normal:SIGMA, uniform:A, xavier, xavier-normal, he, he-uniform. Default: he (normal) for relu and leaky-relu, xavier (uniform) otherwise.")
+    @Option(
+        name: .customLong("init"),
+        help:
+            "Weight initialisation: zeros, constant:C, normal:SIGMA, uniform:A, xavier, xavier-normal, he, he-uniform. Default: he (normal) for relu and leaky-relu, xavier (uniform) otherwise."
+    )
     public var initialization: String?
 
     public init() {}
@@ -41,7 +51,8 @@ public struct ModelOptions: ParsableArguments {
         }
         if let alpha, !alpha.isFinite { throw ValidationError("--alpha \(alpha): must be a finite number") }
         if let alpha, activationKind != .leakyRelu {
-            throw ValidationError("--alpha \(alpha): applies to --activation leaky-relu, not \(activationKind.rawValue)")
+            throw ValidationError(
+                "--alpha \(alpha): applies to --activation leaky-relu, not \(activationKind.rawValue)")
         }
         if let dropout, !(dropout >= 0 && dropout < 1) {
             throw ValidationError("--dropout \(dropout): must be from 0 up to (not including) 1")
@@ -50,10 +61,14 @@ public struct ModelOptions: ParsableArguments {
             throw ValidationError("--init '\(initialization)': \(Self.initProblem(initialization))")
         }
         if let model {
-            let given = [("--hidden", hidden != nil), ("--activation", activation != nil), ("--alpha", alpha != nil),
-                         ("--dropout", dropout != nil)].filter(\.1).map(\.0)
+            let given = [
+                ("--hidden", hidden != nil), ("--activation", activation != nil), ("--alpha", alpha != nil),
+                ("--dropout", dropout != nil),
+            ].filter(\.1).map(\.0)
             if !given.isEmpty {
-                throw ValidationError("\(given.joined(separator: ", ")) \(given.count == 1 ? "shapes" : "shape") the perceptron; \(model) (--model) defines the whole graph, so \(given.count == 1 ? "it does" : "they do") not apply")
+                throw ValidationError(
+                    "\(given.joined(separator: ", ")) \(given.count == 1 ? "shapes" : "shape") the perceptron; \(model) (--model) defines the whole graph, so \(given.count == 1 ? "it does" : "they do") not apply"
+                )
             }
         }
     }
@@ -62,7 +77,9 @@ public struct ModelOptions: ParsableArguments {
     static func initProblem(_ text: String) -> String {
         let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
         let schemes = "zeros, constant:C, normal:SIGMA, uniform:A, xavier, xavier-normal, he, he-uniform"
-        guard parts.count == 2, ["constant", "normal", "uniform"].contains(parts[0]) else { return "unknown scheme (\(schemes))" }
+        guard parts.count == 2, ["constant", "normal", "uniform"].contains(parts[0]) else {
+            return "unknown scheme (\(schemes))"
+        }
         guard let value = Float(parts[1]), value.isFinite else { return "'\(parts[1])' is not a finite number" }
         return parts[0] == "normal" ? "SIGMA is \(value); it must be 0 or more" : "A is \(value); it must be 0 or more"
     }
@@ -93,9 +110,10 @@ public struct ModelOptions: ParsableArguments {
 
     /// The model these flags ask for (after `validate`).
     public var configuration: ModelConfiguration {
-        ModelConfiguration(hiddenWidths: hidden == nil ? nil : (try? hiddenWidths()) ?? [],
-                           activation: activation.flatMap(NodeKind.init(rawValue:)), alpha: alpha, dropout: dropout,
-                           graphFile: model, initialization: initialization.flatMap(InitScheme.init(parsing:)))
+        ModelConfiguration(
+            hiddenWidths: hidden == nil ? nil : (try? hiddenWidths()) ?? [],
+            activation: activation.flatMap(NodeKind.init(rawValue:)), alpha: alpha, dropout: dropout,
+            graphFile: model, initialization: initialization.flatMap(InitScheme.init(parsing:)))
     }
 }
 
@@ -106,28 +124,43 @@ public struct OptimizationOptions: ParsableArguments {
     @Option(help: "sgd, momentum, adam or adamw. Default momentum (cairn-resume: the run's own).")
     public var optimizer: OptimizerConfig.Kind?
 
-    @Option(parsing: .unconditional, help: "Momentum coefficient of the momentum optimiser, from 0 up to 1. Default 0.9.")
+    @Option(
+        parsing: .unconditional, help: "Momentum coefficient of the momentum optimiser, from 0 up to 1. Default 0.9.")
     public var momentum: Float?
 
     @Flag(help: "Nesterov momentum (momentum optimiser). Default off.")
     public var nesterov = false
 
-    @Option(parsing: .unconditional, help: "Learning rate, above 0. Default 0.05 for sgd and momentum, 0.001 for adam and adamw.")
+    @Option(
+        parsing: .unconditional,
+        help: "Learning rate, above 0. Default 0.05 for sgd and momentum, 0.001 for adam and adamw.")
     public var lr: Float?
 
-    @Option(help: "Learning-rate schedule: constant, step:EPOCHS:GAMMA, exponential:GAMMA, cosine[:MIN], optionally after warmup:STEPS, (e.g. warmup:100,cosine). Default constant.")
+    @Option(
+        help:
+            "Learning-rate schedule: constant, step:EPOCHS:GAMMA, exponential:GAMMA, cosine[:MIN], optionally after warmup:STEPS, (e.g. warmup:100,cosine). Default constant."
+    )
     public var schedule: String?
 
-    @Option(name: .customLong("weight-decay"), parsing: .unconditional, help: "L2 penalty, 0 or more (decoupled for adamw). Default 0.")
+    @Option(
+        name: .customLong("weight-decay"), parsing: .unconditional,
+        help: "L2 penalty, 0 or more (decoupled for adamw). Default 0.")
     public var weightDecay: Float?
 
-    @Option(name: .customLong("clip-norm"), parsing: .unconditional, help: "Clip the global gradient norm to this value, above 0. Default: no clipping.")
+    @Option(
+        name: .customLong("clip-norm"), parsing: .unconditional,
+        help: "Clip the global gradient norm to this value, above 0. Default: no clipping.")
     public var clipNorm: Float?
 
-    @Option(name: .customLong("batch-size"), parsing: .unconditional, help: "Samples per step (1 to 16777216; 1 is per-sample descent), or 'full' for full-batch gradient descent. Default 32.")
+    @Option(
+        name: .customLong("batch-size"), parsing: .unconditional,
+        help:
+            "Samples per step (1 to 16777216; 1 is per-sample descent), or 'full' for full-batch gradient descent. Default 32."
+    )
     public var batchSize: BatchSize?
 
-    @Option(parsing: .unconditional, help: "Epochs to train, 1 to 1000000 (cairn-resume: the total to reach). Default 30.")
+    @Option(
+        parsing: .unconditional, help: "Epochs to train, 1 to 1000000 (cairn-resume: the total to reach). Default 30.")
     public var epochs: Int?
 
     public init() {}
@@ -138,26 +171,42 @@ public struct OptimizationOptions: ParsableArguments {
             throw ValidationError("--momentum \(momentum): must be from 0 up to (not including) 1")
         }
         if let optimizer, optimizer != .momentum {
-            if let momentum { throw ValidationError("--momentum \(momentum): applies to --optimizer momentum, not \(optimizer.rawValue)") }
-            if nesterov { throw ValidationError("--nesterov applies to --optimizer momentum, not \(optimizer.rawValue)") }
+            if let momentum {
+                throw ValidationError(
+                    "--momentum \(momentum): applies to --optimizer momentum, not \(optimizer.rawValue)")
+            }
+            if nesterov {
+                throw ValidationError("--nesterov applies to --optimizer momentum, not \(optimizer.rawValue)")
+            }
         }
         if nesterov, momentum == 0 { throw ValidationError("--nesterov needs a --momentum above 0, got 0") }
         if let schedule, ScheduleConfig(parsing: schedule) == nil {
-            throw ValidationError("--schedule '\(schedule)': cannot be read (constant, step:EPOCHS:GAMMA, exponential:GAMMA, cosine[:MIN], warmup:STEPS,...)")
+            throw ValidationError(
+                "--schedule '\(schedule)': cannot be read (constant, step:EPOCHS:GAMMA, exponential:GAMMA, cosine[:MIN], warmup:STEPS,...)"
+            )
         }
-        if let weightDecay, !(weightDecay.isFinite && weightDecay >= 0) { throw ValidationError("--weight-decay \(weightDecay): must be 0 or more") }
-        if let clipNorm, !(clipNorm.isFinite && clipNorm > 0) { throw ValidationError("--clip-norm \(clipNorm): must be a positive number") }
+        if let weightDecay, !(weightDecay.isFinite && weightDecay >= 0) {
+            throw ValidationError("--weight-decay \(weightDecay): must be 0 or more")
+        }
+        if let clipNorm, !(clipNorm.isFinite && clipNorm > 0) {
+            throw ValidationError("--clip-norm \(clipNorm): must be a positive number")
+        }
         if let batchSize, batchSize.value < 0 || batchSize.value > BatchSize.maximum || batchSize.text != nil {
-            throw ValidationError("--batch-size \(batchSize.text ?? String(batchSize.value)): must be a whole number from 1 to \(BatchSize.maximum), or 'full'")
+            throw ValidationError(
+                "--batch-size \(batchSize.text ?? String(batchSize.value)): must be a whole number from 1 to \(BatchSize.maximum), or 'full'"
+            )
         }
-        if let epochs, epochs < 1 || epochs > 1_000_000 { throw ValidationError("--epochs \(epochs): must be from 1 to 1000000") }
+        if let epochs, epochs < 1 || epochs > 1_000_000 {
+            throw ValidationError("--epochs \(epochs): must be from 1 to 1000000")
+        }
     }
 
     /// The optimisation these flags ask for (after `validate`); nil where a flag was not given.
     public var configuration: OptimizationConfiguration {
-        OptimizationConfiguration(optimizer: optimizer, momentum: momentum, nesterov: nesterov, learningRate: lr,
-                                  schedule: schedule.flatMap(ScheduleConfig.init(parsing:)), weightDecay: weightDecay,
-                                  clipNorm: clipNorm, batchSize: batchSize?.value, epochs: epochs)
+        OptimizationConfiguration(
+            optimizer: optimizer, momentum: momentum, nesterov: nesterov, learningRate: lr,
+            schedule: schedule.flatMap(ScheduleConfig.init(parsing:)), weightDecay: weightDecay,
+            clipNorm: clipNorm, batchSize: batchSize?.value, epochs: epochs)
     }
 }
 
@@ -188,16 +237,30 @@ public struct BatchSize: ExpressibleByArgument, Equatable, Sendable {
 
 /// The checkpoint and output flags shared by `cairn-train` and `cairn-resume`.
 public struct OutputOptions: ParsableArguments {
-    @Option(help: "Run folder for checkpoints (cairn-train default: runs/<data>-<time>; cairn-resume default: the checkpoint's folder).")
+    @Option(
+        help:
+            "Run folder for checkpoints (cairn-train default: runs/<data>-<time>; cairn-resume default: the checkpoint's folder)."
+    )
     public var out: String?
 
-    @Option(name: .customLong("save-every"), parsing: .unconditional, help: "Save a checkpoint every N epochs, and at any epoch with a new best validation loss (0: only at the end). Default 1; cairn-resume: the run's own.")
+    @Option(
+        name: .customLong("save-every"), parsing: .unconditional,
+        help:
+            "Save a checkpoint every N epochs, and at any epoch with a new best validation loss (0: only at the end). Default 1; cairn-resume: the run's own."
+    )
     public var saveEvery: Int?
 
-    @Option(name: .customLong("save-every-steps"), parsing: .unconditional, help: "Also save every N optimiser steps, mid-epoch included (0: never). Default 0; cairn-resume: the run's own.")
+    @Option(
+        name: .customLong("save-every-steps"), parsing: .unconditional,
+        help:
+            "Also save every N optimiser steps, mid-epoch included (0: never). Default 0; cairn-resume: the run's own.")
     public var saveEverySteps: Int?
 
-    @Option(parsing: .unconditional, help: "Keep the K newest checkpoints plus the best by validation loss (0: keep all). Default 3; cairn-resume: the run's own.")
+    @Option(
+        parsing: .unconditional,
+        help:
+            "Keep the K newest checkpoints plus the best by validation loss (0: keep all). Default 3; cairn-resume: the run's own."
+    )
     public var keep: Int?
 
     @Option(parsing: .unconditional, help: "Compression level 0 (stored) to 9. Default 6.")
@@ -212,15 +275,20 @@ public struct OutputOptions: ParsableArguments {
     @Flag(help: "More detail on standard error (BLAS library, data, model).")
     public var verbose = false
 
-    @Option(parsing: .unconditional, help: "Threads for training, 1 to 1024 (default: one per processor; cairn-resume: the run's own count). Bit-identical resume needs the same count.")
+    @Option(
+        parsing: .unconditional,
+        help:
+            "Threads for training, 1 to 1024 (default: one per processor; cairn-resume: the run's own count). Bit-identical resume needs the same count."
+    )
     public var threads: Int?
 
     public init() {}
 
     /// Where and how to save, as these flags ask (after `validate`).
     public var configuration: OutputConfiguration {
-        OutputConfiguration(out: out, saveEvery: saveEvery, saveEverySteps: saveEverySteps, keep: keep, level: level,
-                            threads: threads)
+        OutputConfiguration(
+            out: out, saveEvery: saveEvery, saveEverySteps: saveEverySteps, keep: keep, level: level,
+            threads: threads)
     }
 
     public mutating func validate() throws {
@@ -228,6 +296,8 @@ public struct OutputOptions: ParsableArguments {
             if let value, value < 0 { throw ValidationError("\(flag) \(value): must be 0 or more") }
         }
         if let level, !(0...9).contains(level) { throw ValidationError("--level \(level): must be from 0 to 9") }
-        if let threads, threads < 1 || threads > 1024 { throw ValidationError("--threads \(threads): must be from 1 to 1024") }
+        if let threads, threads < 1 || threads > 1024 {
+            throw ValidationError("--threads \(threads): must be from 1 to 1024")
+        }
     }
 }

@@ -4,13 +4,19 @@ import Foundation
 
 /// `cairn-train`'s transfer-learning flags: start from another checkpoint's graph and weights.
 public struct TransferOptions: ParsableArguments {
-    @Option(name: .customLong("init-from"), help: "Start from this model's graph and weights (fresh optimiser), and its preprocessing: a checkpoint, an imported .cairn, .safetensors or .npz.")
+    @Option(
+        name: .customLong("init-from"),
+        help:
+            "Start from this model's graph and weights (fresh optimiser), and its preprocessing: a checkpoint, an imported .cairn, .safetensors or .npz."
+    )
     public var initFrom: String?
 
     @Option(help: "Comma-separated nodes whose weights stay fixed (e.g. dense1,dense2).")
     public var freeze: String?
 
-    @Option(name: .customLong("new-head"), parsing: .unconditional, help: "Replace the output layer with a freshly initialised one for this many classes.")
+    @Option(
+        name: .customLong("new-head"), parsing: .unconditional,
+        help: "Replace the output layer with a freshly initialised one for this many classes.")
     public var newHead: Int?
 
     public init() {}
@@ -19,7 +25,9 @@ public struct TransferOptions: ParsableArguments {
         if initFrom == nil, freeze != nil || newHead != nil {
             throw ValidationError("--freeze and --new-head need --init-from CHECKPOINT")
         }
-        if let newHead, !(1...1_000_000).contains(newHead) { throw ValidationError("--new-head \(newHead): must be from 1 to 1000000") }
+        if let newHead, !(1...1_000_000).contains(newHead) {
+            throw ValidationError("--new-head \(newHead): must be from 1 to 1000000")
+        }
     }
 
     /// The frozen node names.

@@ -83,7 +83,7 @@ public struct RandomGenerator: RandomNumberGenerator, Equatable, Sendable {
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif

@@ -51,7 +51,9 @@ public struct EvaluatedModel {
                 "records no layer graph and none can be inferred from its tensors; give one with --model GRAPH.json")
         }
         let task = file.task ?? (graph.hasSoftmaxHead ? .classification : .regression)
-        do { try graph.validate() } catch { throw CairnError(.invalidGraph, path: path, "its graph is not valid", cause: error) }
+        do { try graph.validate() } catch {
+            throw CairnError(.invalidGraph, path: path, "its graph is not valid", cause: error)
+        }
         if task == .classification, !graph.hasSoftmaxHead {
             throw CairnError(.invalidGraph, path: path, "is a classification model whose graph does not end in softmax")
         }
@@ -100,7 +102,9 @@ public struct EvaluatedModel {
         do { network = try Network(graph: graph, maxBatch: maxBatch, threads: threads) } catch {
             throw CairnError.naming(path, error, otherwise: .invalidArgument)
         }
-        do { try network.load(values: parameters) } catch { throw CairnError.naming(path, error, otherwise: .incompatible) }
+        do { try network.load(values: parameters) } catch {
+            throw CairnError.naming(path, error, otherwise: .incompatible)
+        }
         return network
     }
 }

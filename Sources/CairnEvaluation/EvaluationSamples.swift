@@ -23,12 +23,14 @@ struct EvaluationSamples {
     /// fingerprint differs from the recorded one.
     static func recorded(by model: EvaluatedModel, split: EvaluationSplit) throws -> EvaluationSamples {
         guard let manifest = model.manifest else {
-            throw CairnError.checkpoint(path: model.path, "records no training data (an imported model); pass --data FILE")
+            throw CairnError.checkpoint(
+                path: model.path, "records no training data (an imported model); pass --data FILE")
         }
         let request = RunDataRequest().filledIn(from: manifest.data)
         for file in [request.data, request.labels, request.validation, request.validationLabels].compactMap({ $0 }) {
             guard FileManager.default.fileExists(atPath: file) else {
-                throw CairnError(.notFound, path: file, "missing (the data \(model.path) was trained on); pass --data FILE")
+                throw CairnError(
+                    .notFound, path: file, "missing (the data \(model.path) was trained on); pass --data FILE")
             }
         }
         let run: RunData
@@ -63,7 +65,8 @@ struct EvaluationSamples {
             let source =
                 request.validation.map { URL(fileURLWithPath: $0).lastPathComponent } ?? "\(name) (validation split)"
             // The split's targets as loaded; a separate validation file's mapped back from the network's scale.
-            let units = request.validation == nil
+            let units =
+                request.validation == nil
                 ? run.loaded.subset(rows).targets : restored(validation.targets, with: run.preprocessing)
             return EvaluationSamples(
                 source: source, path: request.validation ?? file, data: validation, unitTargets: units, rows: rows,
@@ -147,7 +150,8 @@ struct EvaluationSamples {
                     path: path, "has \(columns) target columns, \(model.path) predicts \(model.outputWidth)")
             }
         default:
-            throw CairnError.incompatible(path: path, "its targets do not fit \(model.path), a \(model.task.rawValue) model")
+            throw CairnError.incompatible(
+                path: path, "its targets do not fit \(model.path), a \(model.task.rawValue) model")
         }
     }
 }

@@ -22,7 +22,8 @@ public enum Evaluator {
         var samples: EvaluationSamples
         if let data = configuration.data {
             let labelColumn = configuration.labelColumn ?? first.manifest?.data.labelColumn
-            let delimiter = configuration.delimiter ?? RunDataRequest.delimiter(recorded: first.manifest?.data.delimiter)
+            let delimiter =
+                configuration.delimiter ?? RunDataRequest.delimiter(recorded: first.manifest?.data.delimiter)
             samples = try EvaluationSamples.file(
                 data, labels: configuration.labels, labelColumn: labelColumn, delimiter: delimiter, task: first.task,
                 inputShape: configuration.inputShape)
@@ -61,7 +62,8 @@ public enum Evaluator {
             // Losses in the targets' own units, as training reports them.
             var lossWeights: [Float]?
             if model.task == .regression, preprocessing.standardizesTargets,
-               let std = preprocessing.targetStandardDeviation, std.count == model.outputWidth {
+                let std = preprocessing.targetStandardDeviation, std.count == model.outputWidth
+            {
                 lossWeights = std.map { $0 * $0 }
             }
             let inferer = try Inferer(
@@ -88,7 +90,9 @@ public enum Evaluator {
             }
             let seconds = Double(DispatchTime.now().uptimeNanoseconds - started) / 1e9
             // Predictions in the targets' own units.
-            if model.task == .regression { preprocessing.restoreTargets(&inference.outputs, columns: model.outputWidth) }
+            if model.task == .regression {
+                preprocessing.restoreTargets(&inference.outputs, columns: model.outputWidth)
+            }
             var scored = ModelScores(
                 model: model, inference: inference, samples: samples,
                 topK: configuration.topK, worst: configuration.worst)

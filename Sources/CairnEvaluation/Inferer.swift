@@ -13,8 +13,9 @@ enum Inferer {
         if replicated, threads > 1 {
             do {
                 self = .replicated(
-                    try ReplicatedInference(graph: model.graph, values: model.parameters, maxBatch: maxBatch,
-                                            threads: threads, reportedLossWeights: lossWeights))
+                    try ReplicatedInference(
+                        graph: model.graph, values: model.parameters, maxBatch: maxBatch,
+                        threads: threads, reportedLossWeights: lossWeights))
             } catch {
                 throw CairnError.naming(model.path, error, otherwise: .invalidArgument)
             }
@@ -25,11 +26,15 @@ enum Inferer {
         }
     }
 
-    func infer(_ inputs: UnsafeBufferPointer<Float>, _ targets: Targets, count: Int,
-               progress: @escaping (Int) -> Void) -> Network.Inference {
+    func infer(
+        _ inputs: UnsafeBufferPointer<Float>, _ targets: Targets, count: Int,
+        progress: @escaping (Int) -> Void
+    ) -> Network.Inference {
         switch self {
-        case .network(let network): return network.infer(inputs: inputs, targets: targets, count: count, progress: progress)
-        case .replicated(let pool): return pool.infer(inputs: inputs, targets: targets, count: count, progress: progress)
+        case .network(let network):
+            return network.infer(inputs: inputs, targets: targets, count: count, progress: progress)
+        case .replicated(let pool):
+            return pool.infer(inputs: inputs, targets: targets, count: count, progress: progress)
         }
     }
 }

@@ -1,14 +1,14 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import Foundation
 
 #if canImport(Glibc)
-private let systemWrite = Glibc.write
+    private let systemWrite = Glibc.write
 #else
-private let systemWrite = Darwin.write
+    private let systemWrite = Darwin.write
 #endif
 
 /// A temporary file beside a target path, written sequentially and renamed over the target on commit
@@ -118,16 +118,22 @@ final class AtomicFile {
             throw AtomicFile.error(targetPath, "rename of \(temporaryPath) failed (fault injection)", errno: EIO)
         }
         if replacesExisting {
-            guard rename(temporaryPath, targetPath) == 0 else { throw AtomicFile.error(targetPath, "rename of \(temporaryPath) failed") }
+            guard rename(temporaryPath, targetPath) == 0 else {
+                throw AtomicFile.error(targetPath, "rename of \(temporaryPath) failed")
+            }
         } else {
             try linkWithoutReplacing()
         }
         finished = true
         let directory = URL(fileURLWithPath: targetPath).deletingLastPathComponent().path
         let directoryDescriptor = open(directory, O_RDONLY | O_DIRECTORY | O_CLOEXEC)
-        guard directoryDescriptor >= 0 else { throw AtomicFile.error(targetPath, "cannot open directory \(directory) to fsync it") }
+        guard directoryDescriptor >= 0 else {
+            throw AtomicFile.error(targetPath, "cannot open directory \(directory) to fsync it")
+        }
         defer { close(directoryDescriptor) }
-        guard fsync(directoryDescriptor) == 0 else { throw AtomicFile.error(targetPath, "fsync of directory \(directory) failed") }
+        guard fsync(directoryDescriptor) == 0 else {
+            throw AtomicFile.error(targetPath, "fsync of directory \(directory) failed")
+        }
     }
 
     /// Puts the temporary file at the target only if nothing is there: `link` fails rather than replace,
@@ -146,7 +152,9 @@ final class AtomicFile {
             throw AtomicFile.error(targetPath, "link of \(temporaryPath) failed", errno: code)
         }
         guard access(targetPath, F_OK) != 0 else { throw CairnError(path: targetPath, kind: .alreadyExists) }
-        guard rename(temporaryPath, targetPath) == 0 else { throw AtomicFile.error(targetPath, "rename of \(temporaryPath) failed") }
+        guard rename(temporaryPath, targetPath) == 0 else {
+            throw AtomicFile.error(targetPath, "rename of \(temporaryPath) failed")
+        }
     }
 
     /// Closes and removes the temporary file (no-op after a successful commit).

@@ -5,7 +5,8 @@ import CCairnKernels
 enum ByteShuffle {
     /// Writes the planes of `source` (a whole number of `elementSize`-byte elements) into `planes`
     /// (same size): plane `p` occupies `planes[p * n ..< (p + 1) * n]` with `n = source.count / elementSize`.
-    static func shuffle(_ source: UnsafeRawBufferPointer, elementSize: Int, into planes: UnsafeMutableRawBufferPointer) {
+    static func shuffle(_ source: UnsafeRawBufferPointer, elementSize: Int, into planes: UnsafeMutableRawBufferPointer)
+    {
         precondition(planes.count >= source.count && source.count % elementSize == 0)
         let count = source.count / elementSize
         guard count > 0, let input = source.baseAddress, let output = planes.baseAddress else { return }
@@ -27,9 +28,10 @@ enum ByteShuffle {
         let elementSize = planes.count
         guard count > 0 else { return }
         if elementSize == 4 {
-            cairn_unshuffle4(planes[0].assumingMemoryBound(to: UInt8.self), planes[1].assumingMemoryBound(to: UInt8.self),
-                             planes[2].assumingMemoryBound(to: UInt8.self), planes[3].assumingMemoryBound(to: UInt8.self),
-                             count, destination.assumingMemoryBound(to: UInt8.self))  // SIMD kernel
+            cairn_unshuffle4(
+                planes[0].assumingMemoryBound(to: UInt8.self), planes[1].assumingMemoryBound(to: UInt8.self),
+                planes[2].assumingMemoryBound(to: UInt8.self), planes[3].assumingMemoryBound(to: UInt8.self),
+                count, destination.assumingMemoryBound(to: UInt8.self))  // SIMD kernel
             return
         }
         let to = destination.assumingMemoryBound(to: UInt8.self)

@@ -1,8 +1,10 @@
 extension CairnError {
     /// An operating-system call on `path` failed: `path: I/O error: WHAT: strerror`, with the errno kept in a
     /// ``SystemCallError`` as the cause.
-    public static func io(path: String, _ what: String, call: String, errno: Int32, offset: Int64? = nil) -> CairnError {
-        CairnError(.io, path: path, offset: offset, "I/O error: \(what)", cause: SystemCallError(call: call, errno: errno))
+    public static func io(path: String, _ what: String, call: String, errno: Int32, offset: Int64? = nil) -> CairnError
+    {
+        CairnError(
+            .io, path: path, offset: offset, "I/O error: \(what)", cause: SystemCallError(call: call, errno: errno))
     }
 
     /// A layer graph that cannot be built, naming the node at fault when one is
@@ -12,20 +14,28 @@ extension CairnError {
     }
 
     /// A data file that cannot be used, naming the line when known.
-    public static func data(path: String, line: Int? = nil, _ message: String, cause: (any Error & Sendable)? = nil)
-        -> CairnError {
+    public static func data(
+        path: String, line: Int? = nil, _ message: String, cause: (any Error & Sendable)? = nil
+    )
+        -> CairnError
+    {
         CairnError(.invalidData, path: path, line: line, message, cause: cause)
     }
 
     /// A sound container that is not a usable checkpoint.
-    public static func checkpoint(path: String, tensor: String? = nil, _ message: String,
-                                  cause: (any Error & Sendable)? = nil) -> CairnError {
+    public static func checkpoint(
+        path: String, tensor: String? = nil, _ message: String,
+        cause: (any Error & Sendable)? = nil
+    ) -> CairnError {
         CairnError(.invalidCheckpoint, path: path, tensor: tensor, message, cause: cause)
     }
 
     /// Two things that do not fit together (data and model, a checkpoint and a graph, two models).
-    public static func incompatible(path: String, _ message: String, cause: (any Error & Sendable)? = nil)
-        -> CairnError {
+    public static func incompatible(
+        path: String, _ message: String, cause: (any Error & Sendable)? = nil
+    )
+        -> CairnError
+    {
         CairnError(.incompatible, path: path, message, cause: cause)
     }
 

@@ -32,8 +32,10 @@ extension CairnError {
     }
 
     /// Creates an error from the container's vocabulary; see the properties for the other arguments.
-    public init(path: String, kind: Kind, tensor: String? = nil, chunk: Int? = nil, offset: Int64? = nil,
-                cause: (any Error & Sendable)? = nil) {
+    public init(
+        path: String, kind: Kind, tensor: String? = nil, chunk: Int? = nil, offset: Int64? = nil,
+        cause: (any Error & Sendable)? = nil
+    ) {
         self.init(kind.code, path: path, tensor: tensor, chunk: chunk, offset: offset, kind.explanation, cause: cause)
     }
 }
@@ -69,7 +71,8 @@ extension CairnError.Kind {
         case .truncated: return "file truncated (it ends before a structure it declares, or has no footer)"
         case .badMagic: return "not a Cairn file (bad magic number)"
         case .unsupportedVersion(let major, let minor):
-            return "unsupported format version \(major).\(minor) (this reader reads major version \(FormatVersion.current.major))"
+            return
+                "unsupported format version \(major).\(minor) (this reader reads major version \(FormatVersion.current.major))"
         case .checksumMismatch: return "checksum mismatch (file damaged)"
         case .limitExceeded(let what): return "limit exceeded: \(what)"
         case .malformed(let what): return "malformed file: \(what)"

@@ -36,9 +36,11 @@ public struct CairnError: Error, CustomStringConvertible, Sendable, Equatable {
     public var cause: (any Error & Sendable)?
 
     /// Creates an error; see the properties for the meaning of each argument.
-    public init(_ code: Code, path: String = "", node: String? = nil, tensor: String? = nil, chunk: Int? = nil,
-                offset: Int64? = nil, line: Int? = nil, item: String? = nil, _ message: String,
-                cause: (any Error & Sendable)? = nil) {
+    public init(
+        _ code: Code, path: String = "", node: String? = nil, tensor: String? = nil, chunk: Int? = nil,
+        offset: Int64? = nil, line: Int? = nil, item: String? = nil, _ message: String,
+        cause: (any Error & Sendable)? = nil
+    ) {
         self.code = code
         self.message = message
         self.path = path

@@ -35,15 +35,17 @@ public final class CairnReader: Sendable {
         }
         guard size >= minimum else { throw CairnError(path: path, kind: .truncated, offset: size) }
         let fileHeader = try FileHeader.decode(header, path: path)
-        let footer = try FileFooter.decode(try source.read(count: FileFooter.size, at: size - Int64(FileFooter.size)),
-                                           fileSize: size, headerVersion: fileHeader.version, path: path)
+        let footer = try FileFooter.decode(
+            try source.read(count: FileFooter.size, at: size - Int64(FileFooter.size)),
+            fileSize: size, headerVersion: fileHeader.version, path: path)
         version = fileHeader.version
         let index = try source.read(count: Int(footer.indexLength), at: footer.indexOffset)
         guard CRC32.checksum(index) == footer.indexCRC32 else {
             throw CairnError(path: path, kind: .checksumMismatch, offset: footer.indexOffset)
         }
-        let sections = try IndexSections.decode(index, at: footer.indexOffset,
-                                                dataRegion: Int64(FileHeader.size)..<footer.indexOffset, path: path)
+        let sections = try IndexSections.decode(
+            index, at: footer.indexOffset,
+            dataRegion: Int64(FileHeader.size)..<footer.indexOffset, path: path)
         manifest = sections.manifest
         tensors = sections.tensors
         indexByName = Dictionary(uniqueKeysWithValues: tensors.enumerated().map { ($1.name, $0) })
@@ -74,7 +76,9 @@ public final class CairnReader: Sendable {
     public func readChunks(_ name: String, _ range: Range<Int>) throws -> [UInt8] {
         let info = try requireInfo(name)
         guard range.lowerBound >= 0, range.upperBound <= info.chunks.count else {
-            throw CairnError(path: path, kind: .invalidArgument("chunk range \(range) outside 0..<\(info.chunks.count)"), tensor: name)
+            throw CairnError(
+                path: path, kind: .invalidArgument("chunk range \(range) outside 0..<\(info.chunks.count)"),
+                tensor: name)
         }
         let chunks = Array(info.chunks[range])
         var starts: [Int] = []
@@ -88,9 +92,11 @@ public final class CairnReader: Sendable {
             nonisolated(unsafe) let output = UnsafeMutableRawBufferPointer(buffer)
             let errors = forEachChunk(chunks.count) { [starts] decoder, position in
                 let chunk = chunks[position]
-                let target = UnsafeMutableRawBufferPointer(rebasing: output[starts[position]..<(starts[position] + Int(chunk.rawLength))])
-                return decoder.decode(chunk, index: range.lowerBound + position, tensor: name, dtype: info.dtype, from: source,
-                                      into: target, checkStored: false)
+                let target = UnsafeMutableRawBufferPointer(
+                    rebasing: output[starts[position]..<(starts[position] + Int(chunk.rawLength))])
+                return decoder.decode(
+                    chunk, index: range.lowerBound + position, tensor: name, dtype: info.dtype, from: source,
+                    into: target, checkStored: false)
             }
             if let first = errors.first {
                 initialized = 0
@@ -114,7 +120,8 @@ public final class CairnReader: Sendable {
         }
         for info in tensors {
             errors += forEachChunk(info.chunks.count) { decoder, position in
-                decoder.verify(info.chunks[position], index: position, tensor: info.name, dtype: info.dtype, from: source)
+                decoder.verify(
+                    info.chunks[position], index: position, tensor: info.name, dtype: info.dtype, from: source)
             }
         }
         return errors

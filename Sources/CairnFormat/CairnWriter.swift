@@ -25,7 +25,8 @@ public final class CairnWriter {
         try options.validate(path: path)
         self.path = path
         self.options = options
-        let file = try AtomicFile(targetPath: path, faults: options.faultInjection, replacesExisting: options.replacesExisting)
+        let file = try AtomicFile(
+            targetPath: path, faults: options.faultInjection, replacesExisting: options.replacesExisting)
         self.file = file
         do {
             try file.write(FileHeader(version: .current).encoded())
@@ -42,13 +43,17 @@ public final class CairnWriter {
 
     /// Appends a tensor held in a `Tensor`.
     public func write(name: String, role: TensorRole, tensor: Tensor) throws {
-        try tensor.bytes.withUnsafeBytes { try write(name: name, role: role, dtype: tensor.dtype, shape: tensor.shape, bytes: $0) }
+        try tensor.bytes.withUnsafeBytes {
+            try write(name: name, role: role, dtype: tensor.dtype, shape: tensor.shape, bytes: $0)
+        }
     }
 
     /// Appends a tensor from caller-owned bytes (row-major, little-endian), without copying the whole tensor.
-    public func write(name: String, role: TensorRole, dtype: DType, shape: [Int], bytes: UnsafeRawBufferPointer) throws {
+    public func write(name: String, role: TensorRole, dtype: DType, shape: [Int], bytes: UnsafeRawBufferPointer) throws
+    {
         if dtype == .bool, let bad = bytes.firstIndex(where: { $0 > 1 }) {
-            throw CairnError(path: path, kind: .invalidArgument("bool element \(bad) holds \(bytes[bad]), not 0 or 1"), tensor: name)
+            throw CairnError(
+                path: path, kind: .invalidArgument("bool element \(bad) holds \(bytes[bad]), not 0 or 1"), tensor: name)
         }
         try write(name: name, role: role, dtype: dtype, shape: shape, byteCount: bytes.count, input: .memory(bytes))
     }
@@ -59,12 +64,15 @@ public final class CairnWriter {
     /// (a positioned file read is). Memory stays within the writer's window of chunks whatever the
     /// tensor's size, and each chunk is compressed right after it is read, while it is in cache. The
     /// file's bytes are the same as `write(...bytes:)` would give. A throwing `read` aborts the writer.
-    public func write(name: String, role: TensorRole, dtype: DType, shape: [Int],
-                      reading read: @Sendable (_ offset: Int, _ buffer: UnsafeMutableRawBufferPointer) throws -> Void) throws {
+    public func write(
+        name: String, role: TensorRole, dtype: DType, shape: [Int],
+        reading read: @Sendable (_ offset: Int, _ buffer: UnsafeMutableRawBufferPointer) throws -> Void
+    ) throws {
         let count = Tensor.checkedElementCount(shape) ?? -1
         try withoutActuallyEscaping(read) { read in
-            try write(name: name, role: role, dtype: dtype, shape: shape, byteCount: count < 0 ? -1 : count * dtype.byteSize,
-                      input: .reader(read))
+            try write(
+                name: name, role: role, dtype: dtype, shape: shape, byteCount: count < 0 ? -1 : count * dtype.byteSize,
+                input: .reader(read))
         }
     }
 
@@ -80,7 +88,9 @@ public final class CairnWriter {
         }
     }
 
-    private func write(name: String, role: TensorRole, dtype: DType, shape: [Int], byteCount: Int, input: ChunkInput) throws {
+    private func write(
+        name: String, role: TensorRole, dtype: DType, shape: [Int], byteCount: Int, input: ChunkInput
+    ) throws {
         guard let file else {
             throw CairnError(path: path, kind: .invalidArgument("writer already committed or aborted"), tensor: name)
         }
@@ -108,23 +118,29 @@ public final class CairnWriter {
                 // Recorded, not thrown at once: a failure of a later read (a source's own checksum, say) is
                 // the better diagnosis, so it takes precedence.
                 if dtype == .bool, let bad = buffer.firstIndex(where: { $0 > 1 }) {
-                    valueError.record(CairnError(path: path, kind: .invalidArgument(
-                        "bool element \(begin + bad) holds \(buffer[bad]), not 0 or 1"), tensor: name))
+                    valueError.record(
+                        CairnError(
+                            path: path,
+                            kind: .invalidArgument(
+                                "bool element \(begin + bad) holds \(buffer[bad]), not 0 or 1"), tensor: name))
                 }
                 return UnsafeRawBufferPointer(buffer)
             }
         }
         if options.level == 0 {
-            let (chunks, statistics) = try writeStored(byteCount: byteCount, dtype: dtype, chunkBytes: chunkBytes, to: file,
-                                                       inWindows: input.isReader,
-                                                       chunk: chunk, readError: readError)
+            let (chunks, statistics) = try writeStored(
+                byteCount: byteCount, dtype: dtype, chunkBytes: chunkBytes, to: file,
+                inWindows: input.isReader,
+                chunk: chunk, readError: readError)
             if let error = valueError.value {
                 abort()
                 throw error
             }
             names.insert(name)
-            tensors.append(TensorInfo(name: name, dtype: dtype, shape: shape, role: role,
-                                      statistics: statistics.statistics, chunks: chunks))
+            tensors.append(
+                TensorInfo(
+                    name: name, dtype: dtype, shape: shape, role: role,
+                    statistics: statistics.statistics, chunks: chunks))
             return
         }
         var statistics = StatisticsAccumulator()
@@ -172,16 +188,22 @@ public final class CairnWriter {
             throw error
         }
         names.insert(name)
-        tensors.append(TensorInfo(name: name, dtype: dtype, shape: shape, role: role,
-                                  statistics: statistics.statistics, chunks: chunks))
+        tensors.append(
+            TensorInfo(
+                name: name, dtype: dtype, shape: shape, role: role,
+                statistics: statistics.statistics, chunks: chunks))
     }
 
     /// Writes the manifest (a UTF-8 JSON object), the directory and the footer, then fsyncs the file,
     /// renames it over `path` and fsyncs the directory. On failure the temporary file is removed.
     public func commit(manifest: Data) throws {
-        guard let file else { throw CairnError(path: path, kind: .invalidArgument("writer already committed or aborted")) }
+        guard let file else {
+            throw CairnError(path: path, kind: .invalidArgument("writer already committed or aborted"))
+        }
         guard Int64(manifest.count) <= FormatLimits.maxManifestBytes else {
-            throw CairnError(path: path, kind: .limitExceeded("manifest of \(manifest.count) bytes (limit \(FormatLimits.maxManifestBytes))"))
+            throw CairnError(
+                path: path,
+                kind: .limitExceeded("manifest of \(manifest.count) bytes (limit \(FormatLimits.maxManifestBytes))"))
         }
         guard ManifestCheck.isJSONObject(manifest) else {
             throw CairnError(path: path, kind: .invalidArgument("manifest is not a UTF-8 JSON object"))
@@ -189,17 +211,26 @@ public final class CairnWriter {
         do {
             let indexOffset = file.position
             var index = ByteWriter()
-            SectionHeader(kind: SectionHeader.Kind.manifest.rawValue, flags: SectionHeader.requiredFlag, length: Int64(manifest.count)).encode(into: &index)
+            SectionHeader(
+                kind: SectionHeader.Kind.manifest.rawValue, flags: SectionHeader.requiredFlag,
+                length: Int64(manifest.count)
+            ).encode(into: &index)
             index.append(contentsOf: [UInt8](manifest))
             let directory = TensorDirectory.encode(tensors)
-            SectionHeader(kind: SectionHeader.Kind.tensorDirectory.rawValue, flags: SectionHeader.requiredFlag, length: Int64(directory.count)).encode(into: &index)
+            SectionHeader(
+                kind: SectionHeader.Kind.tensorDirectory.rawValue, flags: SectionHeader.requiredFlag,
+                length: Int64(directory.count)
+            ).encode(into: &index)
             index.append(contentsOf: directory)
             guard Int64(index.count) <= FormatLimits.maxIndexBytes else {
-                throw CairnError(path: path, kind: .limitExceeded("index of \(index.count) bytes (limit \(FormatLimits.maxIndexBytes))"))
+                throw CairnError(
+                    path: path,
+                    kind: .limitExceeded("index of \(index.count) bytes (limit \(FormatLimits.maxIndexBytes))"))
             }
             try file.write(index.bytes)
-            let footer = FileFooter(indexOffset: indexOffset, indexLength: Int64(index.count),
-                                    indexCRC32: CRC32.checksum(index.bytes), version: .current)
+            let footer = FileFooter(
+                indexOffset: indexOffset, indexLength: Int64(index.count),
+                indexCRC32: CRC32.checksum(index.bytes), version: .current)
             try file.write(footer.encoded())
             try file.commit()
             self.file = nil
@@ -219,9 +250,11 @@ public final class CairnWriter {
     /// front. Each chunk's statistics and CRC are computed and its bytes `pwrite`n on whichever thread
     /// takes it: from the caller's buffer (no copy, no window barrier), or, `inWindows`, from staging
     /// buffers filled a window at a time. Statistics merge in file order.
-    private func writeStored(byteCount: Int, dtype: DType, chunkBytes: Int, to file: AtomicFile, inWindows: Bool,
-                             chunk: (Int, Int, Int) -> UnsafeRawBufferPointer?,
-                             readError: FirstError) throws -> ([ChunkInfo], StatisticsAccumulator) {
+    private func writeStored(
+        byteCount: Int, dtype: DType, chunkBytes: Int, to file: AtomicFile, inWindows: Bool,
+        chunk: (Int, Int, Int) -> UnsafeRawBufferPointer?,
+        readError: FirstError
+    ) throws -> ([ChunkInfo], StatisticsAccumulator) {
         let chunkCount = (byteCount + chunkBytes - 1) / chunkBytes
         let base = file.position
         var summaries = [StatisticsAccumulator](repeating: StatisticsAccumulator(), count: chunkCount)
@@ -263,9 +296,11 @@ public final class CairnWriter {
         chunks.reserveCapacity(chunkCount)
         for index in 0..<chunkCount {
             let length = Int64(min(chunkBytes, byteCount - index * chunkBytes))
-            chunks.append(ChunkInfo(offset: base + Int64(index * chunkBytes), storedLength: length, rawLength: length,
-                                    crc32: checksums[index], storedCRC32: checksums[index], filter: .none,
-                                    planes: [PlaneInfo(codec: .stored, storedLength: length)]))
+            chunks.append(
+                ChunkInfo(
+                    offset: base + Int64(index * chunkBytes), storedLength: length, rawLength: length,
+                    crc32: checksums[index], storedCRC32: checksums[index], filter: .none,
+                    planes: [PlaneInfo(codec: .stored, storedLength: length)]))
             statistics.merge(summaries[index])
         }
         return (chunks, statistics)
@@ -278,16 +313,28 @@ public final class CairnWriter {
     private func checkArguments(name: String, dtype: DType, shape: [Int], byteCount: Int) throws {
         let nameBytes = name.utf8.count
         guard nameBytes > 0, nameBytes <= FormatLimits.maxNameBytes else {
-            throw CairnError(path: path, kind: .invalidArgument("tensor name of \(nameBytes) bytes (must be 1...\(FormatLimits.maxNameBytes))"), tensor: name)
+            throw CairnError(
+                path: path,
+                kind: .invalidArgument("tensor name of \(nameBytes) bytes (must be 1...\(FormatLimits.maxNameBytes))"),
+                tensor: name)
         }
         guard !names.contains(name) else {
-            throw CairnError(path: path, kind: .invalidArgument("a tensor of that name was already written"), tensor: name)
+            throw CairnError(
+                path: path, kind: .invalidArgument("a tensor of that name was already written"), tensor: name)
         }
         guard let count = Tensor.checkedElementCount(shape) else {
-            throw CairnError(path: path, kind: .invalidArgument("shape \(shape) (negative dimension, rank above \(FormatLimits.maxRank) or too many elements)"), tensor: name)
+            throw CairnError(
+                path: path,
+                kind: .invalidArgument(
+                    "shape \(shape) (negative dimension, rank above \(FormatLimits.maxRank) or too many elements)"),
+                tensor: name)
         }
         guard byteCount == count * dtype.byteSize else {
-            throw CairnError(path: path, kind: .invalidArgument("\(byteCount) bytes for shape \(shape) of \(dtype.name) (expected \(count * dtype.byteSize))"), tensor: name)
+            throw CairnError(
+                path: path,
+                kind: .invalidArgument(
+                    "\(byteCount) bytes for shape \(shape) of \(dtype.name) (expected \(count * dtype.byteSize))"),
+                tensor: name)
         }
     }
 

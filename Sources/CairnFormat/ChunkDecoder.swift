@@ -21,14 +21,17 @@ final class ChunkDecoder {
     func verify(_ chunk: ChunkInfo, index: Int, tensor: String, dtype: DType, from source: FileSource) -> CairnError? {
         Self.ensure(&raw, Int(chunk.rawLength))
         let destination = UnsafeMutableRawBufferPointer(rebasing: raw[0..<Int(chunk.rawLength)])
-        return decode(chunk, index: index, tensor: tensor, dtype: dtype, from: source, into: destination, checkStored: true)
+        return decode(
+            chunk, index: index, tensor: tensor, dtype: dtype, from: source, into: destination, checkStored: true)
     }
 
     /// Decodes `chunk` of a `dtype` tensor into `destination` (exactly `chunk.rawLength` bytes), checking in the
     /// order of spec section 10: stored CRC (when `checkStored`), decoding, raw CRC, bool values. Returns the
     /// error, if any.
-    func decode(_ chunk: ChunkInfo, index: Int, tensor: String, dtype: DType, from source: FileSource,
-                into destination: UnsafeMutableRawBufferPointer, checkStored: Bool) -> CairnError? {
+    func decode(
+        _ chunk: ChunkInfo, index: Int, tensor: String, dtype: DType, from source: FileSource,
+        into destination: UnsafeMutableRawBufferPointer, checkStored: Bool
+    ) -> CairnError? {
         precondition(destination.count == Int(chunk.rawLength))
         func failure(_ kind: CairnError.Kind, at offset: Int64 = chunk.offset) -> CairnError {
             CairnError(path: source.path, kind: kind, tensor: tensor, chunk: index, offset: offset)
@@ -47,7 +50,9 @@ final class ChunkDecoder {
                 if checkStored && CRC32.checksum(UnsafeRawBufferPointer(input)) != chunk.storedCRC32 {
                     return failure(.checksumMismatch)
                 }
-                if let error = decodePlanes(chunk, input: UnsafeRawBufferPointer(input), into: destination, failure: failure) {
+                if let error = decodePlanes(
+                    chunk, input: UnsafeRawBufferPointer(input), into: destination, failure: failure)
+                {
                     // Reads skip the stored CRC for speed; a chunk that fails to decode is checked now, so
                     // damage (a flipped bit) is called damage rather than bad deflate data.
                     if !checkStored && CRC32.checksum(UnsafeRawBufferPointer(input)) != chunk.storedCRC32 {
@@ -62,7 +67,8 @@ final class ChunkDecoder {
             located.chunk = index
             return located
         } catch {
-            return CairnError(.io, path: source.path, tensor: tensor, chunk: index, offset: chunk.offset, "I/O error", cause: error)
+            return CairnError(
+                .io, path: source.path, tensor: tensor, chunk: index, offset: chunk.offset, "I/O error", cause: error)
         }
         if CRC32.checksum(UnsafeRawBufferPointer(destination)) != chunk.crc32 {
             return failure(.checksumMismatch)
@@ -73,8 +79,10 @@ final class ChunkDecoder {
         return nil
     }
 
-    private func decodePlanes(_ chunk: ChunkInfo, input: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer,
-                              failure: (CairnError.Kind, Int64) -> CairnError) -> CairnError? {
+    private func decodePlanes(
+        _ chunk: ChunkInfo, input: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer,
+        failure: (CairnError.Kind, Int64) -> CairnError
+    ) -> CairnError? {
         let planeCount = chunk.planes.count
         let planeRaw = Int(chunk.rawLength) / planeCount
         if chunk.filter == .shuffle { Self.ensure(&planes, Int(chunk.rawLength)) }
@@ -86,7 +94,8 @@ final class ChunkDecoder {
             let bytes = UnsafeRawBufferPointer(rebasing: input[position..<(position + length)])
             let planeOffset = chunk.offset + Int64(position)
             position += length
-            let target = chunk.filter == .shuffle
+            let target =
+                chunk.filter == .shuffle
                 ? UnsafeMutableRawBufferPointer(rebasing: planes[(number * planeRaw)..<((number + 1) * planeRaw)])
                 : destination
             switch plane.codec {
@@ -98,8 +107,12 @@ final class ChunkDecoder {
                     let why: String
                     switch problem {
                     case .corrupt(let message): why = "plane \(number): invalid deflate data (\(message))"
-                    case .tooLong: why = "plane \(number): inflates to more than its declared \(planeRaw) bytes (decompression bomb?)"
-                    case .lengthMismatch: why = "plane \(number): deflate stream does not produce exactly \(planeRaw) bytes from exactly \(length)"
+                    case .tooLong:
+                        why =
+                            "plane \(number): inflates to more than its declared \(planeRaw) bytes (decompression bomb?)"
+                    case .lengthMismatch:
+                        why =
+                            "plane \(number): deflate stream does not produce exactly \(planeRaw) bytes from exactly \(length)"
                     }
                     return failure(.malformed(why), planeOffset)
                 }

@@ -13,7 +13,8 @@ final class ChunkEncoder {
     /// the chunk is stored raw (no copy).
     private(set) var storedLength = 0
     private var storedRaw: UnsafeRawBufferPointer?
-    private(set) var info = ChunkInfo(offset: 0, storedLength: 0, rawLength: 0, crc32: 0, storedCRC32: 0, filter: .none, planes: [])
+    private(set) var info = ChunkInfo(
+        offset: 0, storedLength: 0, rawLength: 0, crc32: 0, storedCRC32: 0, filter: .none, planes: [])
     private(set) var statistics = StatisticsAccumulator()
 
     /// Planes whose estimated Huffman size is above this fraction of their raw size are stored raw untried.
@@ -63,7 +64,8 @@ final class ChunkEncoder {
             }
             let planeLength = raw.count / planeCount
             for plane in 0..<planeCount {
-                let bytes = UnsafeRawBufferPointer(rebasing: source[(plane * planeLength)..<((plane + 1) * planeLength)])
+                let bytes = UnsafeRawBufferPointer(
+                    rebasing: source[(plane * planeLength)..<((plane + 1) * planeLength)])
                 encodedPlanes.append(encodePlane(bytes, level: level))
             }
         }
@@ -75,16 +77,22 @@ final class ChunkEncoder {
             storedLength = raw.count
         }
         let storedCRC = storedRaw == nil ? CRC32.checksum(storedBytes) : rawCRC
-        info = ChunkInfo(offset: 0, storedLength: Int64(storedLength), rawLength: Int64(raw.count), crc32: rawCRC,
-                         storedCRC32: storedCRC, filter: filter, planes: encodedPlanes)
+        info = ChunkInfo(
+            offset: 0, storedLength: Int64(storedLength), rawLength: Int64(raw.count), crc32: rawCRC,
+            storedCRC32: storedCRC, filter: filter, planes: encodedPlanes)
     }
 
     /// Appends one plane's encoding at `output[storedLength...]`. `plane` is either the caller's bytes
     /// (one plane: a stored plane then means a stored chunk, written from the caller's buffer) or a plane
     /// of `output` at or after `storedLength` (shuffled in place; moved down or compressed via scratch).
     private func encodePlane(_ plane: UnsafeRawBufferPointer, level: Int) -> PlaneInfo {
-        let inOutput = plane.baseAddress.map { UnsafeRawPointer(output.baseAddress!) <= $0 && $0 < UnsafeRawPointer(output.baseAddress! + output.count) } ?? false
-        let target = inOutput ? planes : UnsafeMutableRawBufferPointer(rebasing: output[storedLength..<(storedLength + plane.count)])
+        let inOutput =
+            plane.baseAddress.map {
+                UnsafeRawPointer(output.baseAddress!) <= $0 && $0 < UnsafeRawPointer(output.baseAddress! + output.count)
+            } ?? false
+        let target =
+            inOutput
+            ? planes : UnsafeMutableRawBufferPointer(rebasing: output[storedLength..<(storedLength + plane.count)])
         var codec = PlaneCodec.stored
         var length = plane.count
         // A constant plane needs no histogram; otherwise a look at the plane's start first: noise (most
@@ -92,22 +100,28 @@ final class ChunkEncoder {
         let constant = plane.count > 1 && memcmp(plane.baseAddress!, plane.baseAddress! + 1, plane.count - 1) == 0
         let sample = UnsafeRawBufferPointer(rebasing: plane[0..<min(plane.count, Self.entropySampleBytes)])
         let sampleEntropy = !constant && sample.count < plane.count ? Self.entropy(sample, counts: histogram).bits : 0
-        let entropy = constant ? 0 : sampleEntropy / 8 >= Self.storeAboveEstimatedRatio
-            ? sampleEntropy : Self.entropy(plane, counts: histogram).bits
+        let entropy =
+            constant
+            ? 0
+            : sampleEntropy / 8 >= Self.storeAboveEstimatedRatio
+                ? sampleEntropy : Self.entropy(plane, counts: histogram).bits
         if entropy / 8 < Self.storeAboveEstimatedRatio {
             // Room for one byte less than raw: a plane that does not shrink is stored.
             let room = UnsafeMutableRawBufferPointer(rebasing: target[0..<(plane.count - 1)])
             if entropy < Self.lz77BelowEntropy {
                 // A constant plane is one long run: written directly as distance-1 matches (zlib's Z_RLE
                 // ratio, without a scan). Other low-entropy planes get zlib's LZ77 at the configured level.
-                let compressed = constant
+                let compressed =
+                    constant
                     ? RunDeflate.compress(byte: plane[0], count: plane.count, into: room)
                     : Deflate.compress(plane, into: room, level: Int32(level), strategy: Z_DEFAULT_STRATEGY)
                 if let compressed {
                     codec = .deflate
                     length = compressed
                 }
-            } else if let compressed = HuffmanDeflate.compress(plane, counts: UnsafeBufferPointer(histogram), into: room) {
+            } else if let compressed = HuffmanDeflate.compress(
+                plane, counts: UnsafeBufferPointer(histogram), into: room)
+            {
                 codec = .deflateHuffman
                 length = compressed
             }
@@ -124,7 +138,9 @@ final class ChunkEncoder {
 
     /// Shannon entropy of the bytes, in bits per byte, and the number of distinct byte values.
     /// The byte histogram is left in `counts` (256 entries).
-    static func entropy(_ bytes: UnsafeRawBufferPointer, counts histogram: UnsafeMutableBufferPointer<Int>) -> (bits: Double, distinct: Int) {
+    static func entropy(
+        _ bytes: UnsafeRawBufferPointer, counts histogram: UnsafeMutableBufferPointer<Int>
+    ) -> (bits: Double, distinct: Int) {
         histogram.initialize(repeating: 0)
         guard bytes.count > 0 else { return (0, 0) }
         // Four interleaved histograms: consecutive equal bytes do not wait on one counter.

@@ -54,8 +54,10 @@ public struct ChunkInfo: Sendable, Equatable {
     /// The planes, in order; one for `.none`, one per element byte for `.shuffle`.
     public var planes: [PlaneInfo]
 
-    public init(offset: Int64, storedLength: Int64, rawLength: Int64, crc32: UInt32, storedCRC32: UInt32,
-                filter: ChunkFilter, planes: [PlaneInfo]) {
+    public init(
+        offset: Int64, storedLength: Int64, rawLength: Int64, crc32: UInt32, storedCRC32: UInt32,
+        filter: ChunkFilter, planes: [PlaneInfo]
+    ) {
         self.offset = offset
         self.storedLength = storedLength
         self.rawLength = rawLength

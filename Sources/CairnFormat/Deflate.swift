@@ -5,10 +5,13 @@ import CZlib
 enum Deflate {
     /// Compresses `source` into `destination`; returns the compressed length, or nil when the result
     /// would not fit in `destination` (the caller then stores the bytes raw).
-    static func compress(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer,
-                         level: Int32, strategy: Int32) -> Int? {
+    static func compress(
+        _ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer,
+        level: Int32, strategy: Int32
+    ) -> Int? {
         guard source.count > 0, destination.count > 0, source.count <= Int(UInt32.max),
-              let input = source.baseAddress, let output = destination.baseAddress else { return nil }
+            let input = source.baseAddress, let output = destination.baseAddress
+        else { return nil }
         var stream = z_stream()
         return withUnsafeMutablePointer(to: &stream) { pointer -> Int? in
             guard cairn_deflateInit2(pointer, level, Z_DEFLATED, -15, 8, strategy) == Z_OK else { return nil }
@@ -26,7 +29,9 @@ enum Deflate {
     static func bound(_ count: Int) -> Int {
         var stream = z_stream()
         return withUnsafeMutablePointer(to: &stream) { pointer -> Int in
-            guard cairn_deflateInit2(pointer, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK else { return count + count / 8 + 64 }
+            guard cairn_deflateInit2(pointer, 6, Z_DEFLATED, -15, 8, Z_DEFAULT_STRATEGY) == Z_OK else {
+                return count + count / 8 + 64
+            }
             defer { deflateEnd(pointer) }
             return Int(deflateBound(pointer, uLong(count)))
         }
@@ -45,13 +50,17 @@ enum Deflate {
     /// Inflates `source`, which must be one complete stream producing exactly `destination.count` bytes
     /// and using every input byte. Never writes past `destination` (no decompression bomb). Literal-only
     /// streams (Huffman-only planes) take `HuffmanInflate`'s fast path; zlib judges everything else.
-    static func decompress(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer) -> Failure? {
+    static func decompress(
+        _ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer
+    ) -> Failure? {
         if source.count <= Int(UInt32.max), HuffmanInflate.decompress(source, into: destination) { return nil }
         return inflateWithZlib(source, into: destination)
     }
 
     /// `decompress` by zlib alone (also the reference the fast path is tested against).
-    static func inflateWithZlib(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer) -> Failure? {
+    static func inflateWithZlib(
+        _ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer
+    ) -> Failure? {
         guard source.count <= Int(UInt32.max), destination.count <= Int(UInt32.max) else { return .tooLong }
         guard let input = source.baseAddress, source.count > 0 else { return .lengthMismatch }
         var stream = z_stream()
@@ -75,7 +84,9 @@ enum Deflate {
                 }
                 switch status {
                 case Z_STREAM_END:
-                    guard pointer.pointee.avail_in == 0, Int(pointer.pointee.total_out) == destination.count else { return .lengthMismatch }
+                    guard pointer.pointee.avail_in == 0, Int(pointer.pointee.total_out) == destination.count else {
+                        return .lengthMismatch
+                    }
                     return nil
                 case Z_BUF_ERROR: return .lengthMismatch
                 default:

@@ -35,14 +35,20 @@ struct FileFooter: Equatable {
     /// Decodes the footer of a file of `fileSize` bytes whose header has `headerVersion`, and checks every
     /// field in the order of spec section 4.1: end magic, footer CRC, versions equal to the header's,
     /// reserved field, index length limit, index placement.
-    static func decode(_ bytes: [UInt8], fileSize: Int64, headerVersion: FormatVersion, path: String) throws -> FileFooter {
+    static func decode(
+        _ bytes: [UInt8], fileSize: Int64, headerVersion: FormatVersion, path: String
+    ) throws -> FileFooter {
         let start = fileSize - Int64(size)
         guard bytes.count == size else { throw CairnError(path: path, kind: .truncated, offset: max(0, start)) }
         guard Array(bytes[32..<40]) == endMagic else {
             // The header magic was fine: a missing end magic means the file was cut short (or never finished).
             throw CairnError(path: path, kind: .truncated, offset: start + 32)
         }
-        guard CRC32.checksum(Array(bytes[0..<28])) == bytes.withUnsafeBytes({ UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 28, as: UInt32.self)) }) else {
+        guard
+            CRC32.checksum(Array(bytes[0..<28]))
+                == bytes.withUnsafeBytes({ UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: 28, as: UInt32.self)) }
+                )
+        else {
             throw CairnError(path: path, kind: .checksumMismatch, offset: start + 28)
         }
         var cursor = ByteCursor(bytes: bytes, fileOffset: start, path: path)
@@ -53,17 +59,27 @@ struct FileFooter: Equatable {
         let minor = Int(try cursor.read(UInt16.self, "minor version"))
         // The header alone decides `unsupportedVersion`; a footer that disagrees with it is inconsistent.
         guard FormatVersion(major: major, minor: minor) == headerVersion else {
-            throw CairnError(path: path, kind: .malformed("footer version \(major).\(minor) differs from header version \(headerVersion)"),
-                             offset: start + 20)
+            throw CairnError(
+                path: path,
+                kind: .malformed("footer version \(major).\(minor) differs from header version \(headerVersion)"),
+                offset: start + 20)
         }
         try cursor.expectZeros(4, "footer reserved field")
         guard length <= UInt64(FormatLimits.maxIndexBytes) else {
-            throw CairnError(path: path, kind: .limitExceeded("index region of \(length) bytes (limit \(FormatLimits.maxIndexBytes))"), offset: start + 8)
+            throw CairnError(
+                path: path,
+                kind: .limitExceeded("index region of \(length) bytes (limit \(FormatLimits.maxIndexBytes))"),
+                offset: start + 8)
         }
         guard offset >= UInt64(FileHeader.size), offset <= UInt64(start), UInt64(start) - offset == length else {
-            throw CairnError(path: path, kind: .malformed("footer places the index at \(offset) with length \(length), which does not end at the footer (byte \(start))"), offset: start)
+            throw CairnError(
+                path: path,
+                kind: .malformed(
+                    "footer places the index at \(offset) with length \(length), which does not end at the footer (byte \(start))"
+                ), offset: start)
         }
-        return FileFooter(indexOffset: Int64(offset), indexLength: Int64(length), indexCRC32: crc,
-                          version: FormatVersion(major: major, minor: minor))
+        return FileFooter(
+            indexOffset: Int64(offset), indexLength: Int64(length), indexCRC32: crc,
+            version: FormatVersion(major: major, minor: minor))
     }
 }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A read-only file descriptor with positioned, bounds-checked reads (safe from many threads at once).
@@ -15,7 +15,8 @@ final class FileSource: Sendable {
         descriptor = open(path, O_RDONLY | O_CLOEXEC)
         guard descriptor >= 0 else {
             let code = errno
-            throw code == ENOENT ? CairnError(path: path, kind: .notFound) : .io(path: path, "cannot open", call: "open", errno: code)
+            throw code == ENOENT
+                ? CairnError(path: path, kind: .notFound) : .io(path: path, "cannot open", call: "open", errno: code)
         }
         var status = stat()
         guard fstat(descriptor, &status) == 0 else {
@@ -44,7 +45,8 @@ final class FileSource: Sendable {
             let got = pread(descriptor, buffer.baseAddress! + done, buffer.count - done, off_t(offset + Int64(done)))
             if got < 0 {
                 if errno == EINTR { continue }
-                throw CairnError.io(path: path, "read failed", call: "pread", errno: errno, offset: offset + Int64(done))
+                throw CairnError.io(
+                    path: path, "read failed", call: "pread", errno: errno, offset: offset + Int64(done))
             }
             if got == 0 { throw CairnError(path: path, kind: .truncated, offset: offset + Int64(done)) }
             done += got

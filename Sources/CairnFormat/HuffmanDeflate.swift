@@ -12,8 +12,10 @@ enum HuffmanDeflate {
 
     /// Encodes `plane` (with its byte histogram `counts`, 256 entries) into `destination`; returns the
     /// stream's length, or nil when it would not fit (the caller stores the plane raw).
-    static func compress(_ plane: UnsafeRawBufferPointer, counts: UnsafeBufferPointer<Int>,
-                         into destination: UnsafeMutableRawBufferPointer) -> Int? {
+    static func compress(
+        _ plane: UnsafeRawBufferPointer, counts: UnsafeBufferPointer<Int>,
+        into destination: UnsafeMutableRawBufferPointer
+    ) -> Int? {
         guard plane.count > 0, let input = plane.baseAddress, let output = destination.baseAddress else { return nil }
         var frequencies = Array(counts) + [1]  // + end of block
         if frequencies.filter({ $0 > 0 }).count < 2 { frequencies[frequencies[0] == 0 ? 0 : 1] = 1 }

@@ -10,7 +10,9 @@ enum HuffmanInflate {
 
     /// Decodes `source` into exactly `destination.count` bytes using exactly every input byte.
     static func decompress(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer) -> Bool {
-        guard let input = source.baseAddress, let output = destination.baseAddress, source.count > 0 else { return false }
+        guard let input = source.baseAddress, let output = destination.baseAddress, source.count > 0 else {
+            return false
+        }
         var reader = BitReader(input, count: source.count)
         var produced = 0
         var final = false
@@ -22,10 +24,14 @@ enum HuffmanInflate {
             guard blocksLeft >= 0, reader.fill(3) else { return false }
             final = reader.take(1) == 1
             guard reader.take(2) == 2, let (table, distanceOne) = readCodes(&reader) else { return false }
-            guard let end = table.withUnsafeBufferPointer({
-                decodeBlock(&reader, table: $0, distanceOne: distanceOne, output: output.assumingMemoryBound(to: UInt8.self),
-                            from: produced, limit: destination.count)
-            }) else { return false }
+            guard
+                let end = table.withUnsafeBufferPointer({
+                    decodeBlock(
+                        &reader, table: $0, distanceOne: distanceOne,
+                        output: output.assumingMemoryBound(to: UInt8.self),
+                        from: produced, limit: destination.count)
+                })
+            else { return false }
             produced = end
         }
         return produced == destination.count && reader.consumedBytes == source.count
@@ -78,8 +84,10 @@ enum HuffmanInflate {
         let distanceKraft = distances.kraftSum
         let singleBit = distances.lengths.filter { $0 > 0 } == [1]
         guard literals.lengths[256] > 0, literals.kraftSum == 1 << 15, Int(literals.lengths.max()!) <= tableBits,
-              distanceKraft == 0 || distanceKraft == 1 << 15 || singleBit else { return nil }
-        let distanceOne = distances.lengths[0] > 0 ? (UInt64(distances.reversedCodes[0]), Int(distances.lengths[0])) : nil
+            distanceKraft == 0 || distanceKraft == 1 << 15 || singleBit
+        else { return nil }
+        let distanceOne =
+            distances.lengths[0] > 0 ? (UInt64(distances.reversedCodes[0]), Int(distances.lengths[0])) : nil
         return (literals.decodingTable(bits: tableBits), distanceOne)
     }
 
@@ -103,8 +111,10 @@ enum HuffmanInflate {
 
     /// Decodes one block's symbols until its end; the output position after it, or nil (a distance other
     /// than 1, overflow, end of input, an invalid code).
-    private static func decodeBlock(_ reader: inout BitReader, table: UnsafeBufferPointer<UInt16>, distanceOne: DistanceCode?,
-                                    output: UnsafeMutablePointer<UInt8>, from start: Int, limit: Int) -> Int? {
+    private static func decodeBlock(
+        _ reader: inout BitReader, table: UnsafeBufferPointer<UInt16>, distanceOne: DistanceCode?,
+        output: UnsafeMutablePointer<UInt8>, from start: Int, limit: Int
+    ) -> Int? {
         let mask = UInt64((1 << tableBits) - 1)
         var position = start
         let runs = literalRuns(table)
@@ -119,7 +129,8 @@ enum HuffmanInflate {
                         let run = runs[Int(reader.buffer & mask)]
                         let count = Int(run >> 40)
                         if count == 0 { break fast }  // end of block or a match: one careful step below
-                        raw.storeBytes(of: UInt32(truncatingIfNeeded: run).littleEndian, toByteOffset: position, as: UInt32.self)
+                        raw.storeBytes(
+                            of: UInt32(truncatingIfNeeded: run).littleEndian, toByteOffset: position, as: UInt32.self)
                         position &+= count
                         reader.skip(Int((run >> 32) & 0xFF))
                     }
@@ -143,7 +154,9 @@ enum HuffmanInflate {
                 _ = reader.fill(extraBits + distanceOne.bits)
                 guard reader.available >= extraBits + distanceOne.bits else { return nil }
                 let matchLength = RunDeflate.lengthBase[symbol - 257] + Int(reader.take(extraBits))
-                guard reader.peek(distanceOne.bits) == distanceOne.code, position + matchLength <= limit else { return nil }
+                guard reader.peek(distanceOne.bits) == distanceOne.code, position + matchLength <= limit else {
+                    return nil
+                }
                 reader.skip(distanceOne.bits)
                 (output + position).initialize(repeating: output[position - 1], count: matchLength)
                 position &+= matchLength
@@ -175,7 +188,8 @@ struct BitReader {
 
     /// Tops the buffer up to at least 56 bits with one unaligned load (`canRefillFast`).
     @inline(__always) mutating func refillFast() {
-        buffer |= UInt64(littleEndian: input.loadUnaligned(fromByteOffset: position, as: UInt64.self)) &<< UInt64(available)
+        buffer |=
+            UInt64(littleEndian: input.loadUnaligned(fromByteOffset: position, as: UInt64.self)) &<< UInt64(available)
         position &+= (63 &- available) >> 3
         available |= 56
     }

@@ -184,7 +184,9 @@ private struct StrictJSONParser {
                     }
                 default: return false
                 }
-                if let key, let value = Unicode.Scalar(scalar) { key.pointee.append(contentsOf: Array(String(value).utf8)) }
+                if let key, let value = Unicode.Scalar(scalar) {
+                    key.pointee.append(contentsOf: Array(String(value).utf8))
+                }
                 continue
             }
             let length = validUTF8SequenceLength(at: position)

@@ -4,10 +4,14 @@
 /// bits per 258 bytes: zlib's `Z_RLE` ratio, written without scanning the plane.
 enum RunDeflate {
     /// Length symbol bases and extra bits for match lengths 3 ... 258 (RFC 1951, 3.2.5).
-    static let lengthBase = [3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59,
-                                     67, 83, 99, 115, 131, 163, 195, 227, 258]
-    static let lengthExtra = [0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3,
-                                      4, 4, 4, 4, 5, 5, 5, 5, 0]
+    static let lengthBase = [
+        3, 4, 5, 6, 7, 8, 9, 10, 11, 13, 15, 17, 19, 23, 27, 31, 35, 43, 51, 59,
+        67, 83, 99, 115, 131, 163, 195, 227, 258,
+    ]
+    static let lengthExtra = [
+        0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 1, 2, 2, 2, 2, 3, 3, 3, 3,
+        4, 4, 4, 4, 5, 5, 5, 5, 0,
+    ]
 
     /// The length symbol (257 ... 285), its extra bits and their value for a match of `length` (3 ... 258).
     static func lengthCode(_ length: Int) -> (symbol: Int, bits: Int, extra: Int) {

@@ -37,12 +37,17 @@ struct SectionHeader: Equatable {
         let kind = try cursor.read(UInt16.self, "section kind")
         let flags = try cursor.read(UInt16.self, "section flags")
         guard flags & ~requiredFlag == 0 else {
-            throw CairnError(path: cursor.path, kind: .malformed("section flags \(flags) use reserved bits"), offset: start + 2)
+            throw CairnError(
+                path: cursor.path, kind: .malformed("section flags \(flags) use reserved bits"), offset: start + 2)
         }
         try cursor.expectZeros(4, "section reserved field")
         let length = try cursor.read(UInt64.self, "section length")
         guard length <= UInt64(cursor.remaining) else {
-            throw CairnError(path: cursor.path, kind: .malformed("section of kind \(kind) declares \(length) bytes but only \(cursor.remaining) remain in the index"), offset: start + 8)
+            throw CairnError(
+                path: cursor.path,
+                kind: .malformed(
+                    "section of kind \(kind) declares \(length) bytes but only \(cursor.remaining) remain in the index"),
+                offset: start + 8)
         }
         return SectionHeader(kind: kind, flags: flags, length: Int64(length))
     }

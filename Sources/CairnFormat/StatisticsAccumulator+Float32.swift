@@ -28,7 +28,8 @@ extension StatisticsAccumulator {
         cairn_f32_summarize(base.assumingMemoryBound(to: UInt8.self), count, first, shift, &summary)
         let sums = summary.sums, squares = summary.squares, low = summary.low, high = summary.high
         let sum = ((sums.0 + sums.1) + (sums.2 + sums.3)) + ((sums.4 + sums.5) + (sums.6 + sums.7))
-        let squareSum = ((squares.0 + squares.1) + (squares.2 + squares.3)) + ((squares.4 + squares.5) + (squares.6 + squares.7))
+        let squareSum =
+            ((squares.0 + squares.1) + (squares.2 + squares.3)) + ((squares.4 + squares.5) + (squares.6 + squares.7))
         let lows = [low.0, low.1, low.2, low.3, low.4, low.5, low.6, low.7]
         let highs = [high.0, high.1, high.2, high.3, high.4, high.5, high.6, high.7]
         let finite = Int(summary.finite)

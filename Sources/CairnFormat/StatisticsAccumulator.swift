@@ -107,10 +107,12 @@ struct StatisticsAccumulator: Sendable {
 
     var statistics: TensorStatistics {
         guard finiteCount > 0 else {
-            return TensorStatistics(nanCount: nanCount, infinityCount: infinityCount, zeroCount: zeroCount, allEqual: allEqual)
+            return TensorStatistics(
+                nanCount: nanCount, infinityCount: infinityCount, zeroCount: zeroCount, allEqual: allEqual)
         }
         let variance = Swift.max(0, sumOfSquaredDeviations / Double(finiteCount))
-        return TensorStatistics(min: min, max: max, mean: mean, standardDeviation: variance.squareRoot(),
-                                nanCount: nanCount, infinityCount: infinityCount, zeroCount: zeroCount, allEqual: allEqual)
+        return TensorStatistics(
+            min: min, max: max, mean: mean, standardDeviation: variance.squareRoot(),
+            nanCount: nanCount, infinityCount: infinityCount, zeroCount: zeroCount, allEqual: allEqual)
     }
 }

@@ -10,7 +10,8 @@ extension Tensor {
         let size = target.byteSize
         let storage: [UInt8]
         if target.isFloatingPoint || !dtype.isFloatingPoint && target != .bool {
-            let source: [Double]? = target.isFloatingPoint && dtype != .f32 && dtype != .f16 && dtype != .bf16 ? doubles() : nil
+            let source: [Double]? =
+                target.isFloatingPoint && dtype != .f32 && dtype != .f16 && dtype != .bf16 ? doubles() : nil
             let sourceFloats: [Float]? = source == nil && target.isFloatingPoint ? floats() : nil
             let sourceInts: [Int64]? = target.isFloatingPoint ? nil : int64s()
             storage = [UInt8](unsafeUninitializedCapacity: count * size) { buffer, initialized in
@@ -26,10 +27,13 @@ extension Tensor {
                         raw.storeBytes(of: value.bitPattern.littleEndian, toByteOffset: offset, as: UInt64.self)
                     case .f16:
                         let value = sourceFloats.map { $0[index] } ?? Float(source![index])
-                        raw.storeBytes(of: HalfConversion.halfFromFloat(value).littleEndian, toByteOffset: offset, as: UInt16.self)
+                        raw.storeBytes(
+                            of: HalfConversion.halfFromFloat(value).littleEndian, toByteOffset: offset, as: UInt16.self)
                     case .bf16:
                         let value = sourceFloats.map { $0[index] } ?? Float(source![index])
-                        raw.storeBytes(of: HalfConversion.bfloat16FromFloat(value).littleEndian, toByteOffset: offset, as: UInt16.self)
+                        raw.storeBytes(
+                            of: HalfConversion.bfloat16FromFloat(value).littleEndian, toByteOffset: offset,
+                            as: UInt16.self)
                     default:
                         Tensor.storeInteger(sourceInts![index], as: target, into: raw, at: offset)
                     }
@@ -48,11 +52,14 @@ extension Tensor {
     }
 
     /// Stores an integer, truncating to the target width (as a C cast would).
-    private static func storeInteger(_ value: Int64, as target: DType, into raw: UnsafeMutableRawBufferPointer, at offset: Int) {
+    private static func storeInteger(
+        _ value: Int64, as target: DType, into raw: UnsafeMutableRawBufferPointer, at offset: Int
+    ) {
         switch target {
         case .i8, .u8: raw[offset] = UInt8(truncatingIfNeeded: value)
         case .bool: raw[offset] = value != 0 ? 1 : 0
-        case .i32: raw.storeBytes(of: Int32(truncatingIfNeeded: value).littleEndian, toByteOffset: offset, as: Int32.self)
+        case .i32:
+            raw.storeBytes(of: Int32(truncatingIfNeeded: value).littleEndian, toByteOffset: offset, as: Int32.self)
         case .i64: raw.storeBytes(of: value.littleEndian, toByteOffset: offset, as: Int64.self)
         default: preconditionFailure("storeInteger called for \(target)")
         }

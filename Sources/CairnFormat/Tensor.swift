@@ -12,10 +12,16 @@ public struct Tensor: Sendable, Equatable {
     /// is not `elementCount * dtype.byteSize`.
     public init(dtype: DType, shape: [Int], bytes: [UInt8]) throws {
         guard let count = Tensor.checkedElementCount(shape) else {
-            throw CairnError(path: "", kind: .invalidArgument("shape \(shape) has a negative dimension, rank above \(FormatLimits.maxRank) or too many elements"))
+            throw CairnError(
+                path: "",
+                kind: .invalidArgument(
+                    "shape \(shape) has a negative dimension, rank above \(FormatLimits.maxRank) or too many elements"))
         }
         guard bytes.count == count * dtype.byteSize else {
-            throw CairnError(path: "", kind: .invalidArgument("\(bytes.count) bytes for \(count) elements of \(dtype.name) (expected \(count * dtype.byteSize))"))
+            throw CairnError(
+                path: "",
+                kind: .invalidArgument(
+                    "\(bytes.count) bytes for \(count) elements of \(dtype.name) (expected \(count * dtype.byteSize))"))
         }
         self.dtype = dtype
         self.shape = shape
@@ -64,7 +70,8 @@ public struct Tensor: Sendable, Equatable {
     }
 
     private init<Value, Bits: FixedWidthInteger>(shape: [Int], values: [Value], dtype: DType, bits: (Value) -> Bits) {
-        precondition(Tensor.checkedElementCount(shape) == values.count, "Tensor: \(values.count) values for shape \(shape)")
+        precondition(
+            Tensor.checkedElementCount(shape) == values.count, "Tensor: \(values.count) values for shape \(shape)")
         let size = MemoryLayout<Bits>.size
         let storage = [UInt8](unsafeUninitializedCapacity: values.count * size) { buffer, initialized in
             let raw = UnsafeMutableRawBufferPointer(buffer)
@@ -80,7 +87,10 @@ public struct Tensor: Sendable, Equatable {
 
     /// Every element as `Float` (f16/bf16 exactly, integers by value, bool as 0/1).
     public func floats() -> [Float] {
-        if dtype == .f32 { return mapElements { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: $1 * 4, as: UInt32.self)) }.map(Float.init(bitPattern:)) }
+        if dtype == .f32 {
+            return mapElements { UInt32(littleEndian: $0.loadUnaligned(fromByteOffset: $1 * 4, as: UInt32.self)) }.map(
+                Float.init(bitPattern:))
+        }
         return mapElements { Float(elementAsDouble($0, $1)) }
     }
 
@@ -123,10 +133,20 @@ public struct Tensor: Sendable, Equatable {
     @inline(__always)
     private func elementAsDouble(_ raw: UnsafeRawBufferPointer, _ index: Int) -> Double {
         switch dtype {
-        case .f32: return Double(Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self))))
-        case .f64: return Double(bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)))
-        case .f16: return Double(HalfConversion.floatFromHalf(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: index * 2, as: UInt16.self))))
-        case .bf16: return Double(HalfConversion.floatFromBFloat16(UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: index * 2, as: UInt16.self))))
+        case .f32:
+            return Double(
+                Float(bitPattern: UInt32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 4, as: UInt32.self))))
+        case .f64:
+            return Double(
+                bitPattern: UInt64(littleEndian: raw.loadUnaligned(fromByteOffset: index * 8, as: UInt64.self)))
+        case .f16:
+            return Double(
+                HalfConversion.floatFromHalf(
+                    UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: index * 2, as: UInt16.self))))
+        case .bf16:
+            return Double(
+                HalfConversion.floatFromBFloat16(
+                    UInt16(littleEndian: raw.loadUnaligned(fromByteOffset: index * 2, as: UInt16.self))))
         case .i8: return Double(Int8(bitPattern: raw[index]))
         case .u8, .bool: return Double(raw[index])
         case .i32: return Double(Int32(littleEndian: raw.loadUnaligned(fromByteOffset: index * 4, as: Int32.self)))

@@ -52,7 +52,8 @@ enum TensorDirectory {
         try cursor.expectZeros(4, "directory reserved field")
         // A count above what the payload can hold at the smallest valid entry is a lie, caught before allocating.
         guard Int(count) <= cursor.remaining / minimumEntrySize else {
-            throw cursor.error(.malformed("directory declares \(count) tensors, more than its \(cursor.remaining) bytes can hold"))
+            throw cursor.error(
+                .malformed("directory declares \(count) tensors, more than its \(cursor.remaining) bytes can hold"))
         }
         var tensors: [TensorInfo] = []
         tensors.reserveCapacity(Int(count))
@@ -62,8 +63,9 @@ enum TensorDirectory {
             cursor.tensor = nil
             let entryStart = cursor.currentFileOffset
             let entryLength = Int(try cursor.read(UInt32.self, "entry length"))
-            var entry = ByteCursor(bytes: Array(try cursor.readBytes(entryLength, "tensor entry")),
-                                   fileOffset: entryStart + 4, path: path)
+            var entry = ByteCursor(
+                bytes: Array(try cursor.readBytes(entryLength, "tensor entry")),
+                fileOffset: entryStart + 4, path: path)
             let info = try decodeEntry(&entry, nextChunkOffset: &nextChunkOffset, dataRegion: dataRegion, names: &names)
             tensors.append(info)
         }
@@ -71,14 +73,20 @@ enum TensorDirectory {
             throw cursor.error(.malformed("\(cursor.remaining) bytes after the last directory entry"))
         }
         guard nextChunkOffset == dataRegion.upperBound else {
-            throw CairnError(path: path, kind: .malformed("chunks end at byte \(nextChunkOffset) but the data region ends at \(dataRegion.upperBound) (unaccounted bytes)"), offset: nextChunkOffset)
+            throw CairnError(
+                path: path,
+                kind: .malformed(
+                    "chunks end at byte \(nextChunkOffset) but the data region ends at \(dataRegion.upperBound) (unaccounted bytes)"
+                ), offset: nextChunkOffset)
         }
         return tensors
     }
 
     /// Decodes one entry, checking its fields in the order of spec section 5.4.
-    private static func decodeEntry(_ entry: inout ByteCursor, nextChunkOffset: inout Int64, dataRegion: Range<Int64>,
-                                    names: inout Set<[UInt8]>) throws -> TensorInfo {
+    private static func decodeEntry(
+        _ entry: inout ByteCursor, nextChunkOffset: inout Int64, dataRegion: Range<Int64>,
+        names: inout Set<[UInt8]>
+    ) throws -> TensorInfo {
         let path = entry.path
         let nameLength = Int(try entry.read(UInt16.self, "name length"))
         let dtypeOffset = entry.currentFileOffset
@@ -97,24 +105,30 @@ enum TensorDirectory {
             throw CairnError(path: path, kind: .malformed("tensor name is not valid UTF-8"), offset: nameOffset)
         }
         guard names.insert(Array(nameBytes)).inserted else {
-            throw CairnError(path: path, kind: .malformed("tensor name appears twice"), tensor: name, offset: nameOffset)
+            throw CairnError(
+                path: path, kind: .malformed("tensor name appears twice"), tensor: name, offset: nameOffset)
         }
         entry.tensor = name
         guard let dtype = DType(rawValue: dtypeCode) else {
-            throw CairnError(path: path, kind: .malformed("unknown dtype code \(dtypeCode)"), tensor: name, offset: dtypeOffset)
+            throw CairnError(
+                path: path, kind: .malformed("unknown dtype code \(dtypeCode)"), tensor: name, offset: dtypeOffset)
         }
         guard let role = TensorRole(diskCode: roleCode) else {
-            throw CairnError(path: path, kind: .malformed("unknown role code \(roleCode)"), tensor: name, offset: dtypeOffset + 1)
+            throw CairnError(
+                path: path, kind: .malformed("unknown role code \(roleCode)"), tensor: name, offset: dtypeOffset + 1)
         }
         guard rank <= FormatLimits.maxRank else {
-            throw CairnError(path: path, kind: .limitExceeded("rank \(rank) (limit \(FormatLimits.maxRank))"), tensor: name, offset: dtypeOffset + 2)
+            throw CairnError(
+                path: path, kind: .limitExceeded("rank \(rank) (limit \(FormatLimits.maxRank))"), tensor: name,
+                offset: dtypeOffset + 2)
         }
         var shape: [Int] = []
         var elements: Int64 = 1
         for _ in 0..<rank {
             let dimension = try entry.read(UInt64.self, "dimension")
             let (product, overflow) = elements.multipliedReportingOverflow(by: Int64(truncatingIfNeeded: dimension))
-            guard dimension <= UInt64(FormatLimits.maxElementCount), !overflow, product <= FormatLimits.maxElementCount else {
+            guard dimension <= UInt64(FormatLimits.maxElementCount), !overflow, product <= FormatLimits.maxElementCount
+            else {
                 throw entry.error(.limitExceeded("shape has more than \(FormatLimits.maxElementCount) elements"))
             }
             elements = product
@@ -132,23 +146,30 @@ enum TensorDirectory {
         let rawNeeded = elements * Int64(dtype.byteSize)
         for index in 0..<chunkCount {
             let recordOffset = entry.currentFileOffset
-            let chunk = try ChunkRecordDecoder.decode(&entry, index: index, dtype: dtype, expectedOffset: nextChunkOffset, dataRegion: dataRegion)
+            let chunk = try ChunkRecordDecoder.decode(
+                &entry, index: index, dtype: dtype, expectedOffset: nextChunkOffset, dataRegion: dataRegion)
             nextChunkOffset += chunk.storedLength
             rawTotal += chunk.rawLength
             // Every chunk but the last has chunk 0's raw length; the last is not longer (spec section 6).
             if index > 0, chunk.rawLength > chunks[0].rawLength || chunks[index - 1].rawLength != chunks[0].rawLength {
-                throw CairnError(path: path, kind: .malformed("chunks of uneven raw length (only the last may be shorter)"),
-                                 tensor: name, chunk: index, offset: recordOffset)
+                throw CairnError(
+                    path: path, kind: .malformed("chunks of uneven raw length (only the last may be shorter)"),
+                    tensor: name, chunk: index, offset: recordOffset)
             }
             guard rawTotal <= rawNeeded else {
-                throw CairnError(path: path, kind: .malformed("chunks hold more than the \(rawNeeded) raw bytes of shape \(shape)"),
-                                 tensor: name, chunk: index, offset: recordOffset)
+                throw CairnError(
+                    path: path, kind: .malformed("chunks hold more than the \(rawNeeded) raw bytes of shape \(shape)"),
+                    tensor: name, chunk: index, offset: recordOffset)
             }
             chunks.append(chunk)
         }
         guard rawTotal == elements * Int64(dtype.byteSize) else {
-            throw CairnError(path: path, kind: .malformed("chunks hold \(rawTotal) raw bytes but shape \(shape) of \(dtype.name) needs \(elements * Int64(dtype.byteSize))"),
-                             tensor: name, offset: dtypeOffset)
+            throw CairnError(
+                path: path,
+                kind: .malformed(
+                    "chunks hold \(rawTotal) raw bytes but shape \(shape) of \(dtype.name) needs \(elements * Int64(dtype.byteSize))"
+                ),
+                tensor: name, offset: dtypeOffset)
         }
         // Remaining bytes of the entry belong to later minor versions: skipped (they are covered by the index CRC).
         return TensorInfo(name: name, dtype: dtype, shape: shape, role: role, statistics: statistics, chunks: chunks)

@@ -7,7 +7,9 @@ public struct TensorInfo: Sendable, Equatable {
     public var statistics: TensorStatistics
     public var chunks: [ChunkInfo]
 
-    public init(name: String, dtype: DType, shape: [Int], role: TensorRole, statistics: TensorStatistics, chunks: [ChunkInfo]) {
+    public init(
+        name: String, dtype: DType, shape: [Int], role: TensorRole, statistics: TensorStatistics, chunks: [ChunkInfo]
+    ) {
         self.name = name
         self.dtype = dtype
         self.shape = shape

@@ -23,8 +23,10 @@ public struct TensorStatistics: Sendable, Equatable, Codable {
     /// Every element bit-identical (true for 0 or 1 element).
     public var allEqual: Bool
 
-    public init(min: Double = 0, max: Double = 0, mean: Double = 0, standardDeviation: Double = 0,
-                nanCount: Int64 = 0, infinityCount: Int64 = 0, zeroCount: Int64 = 0, allEqual: Bool = true) {
+    public init(
+        min: Double = 0, max: Double = 0, mean: Double = 0, standardDeviation: Double = 0,
+        nanCount: Int64 = 0, infinityCount: Int64 = 0, zeroCount: Int64 = 0, allEqual: Bool = true
+    ) {
         self.min = min
         self.max = max
         self.mean = mean
@@ -64,15 +66,19 @@ public struct TensorStatistics: Sendable, Equatable, Codable {
         stats.mean = try cursor.readDouble("statistics mean")
         stats.standardDeviation = try cursor.readDouble("statistics standard deviation")
         let start = cursor.currentFileOffset
-        let counts = [try cursor.read(UInt64.self, "NaN count"), try cursor.read(UInt64.self, "infinity count"),
-                      try cursor.read(UInt64.self, "zero count")]
+        let counts = [
+            try cursor.read(UInt64.self, "NaN count"), try cursor.read(UInt64.self, "infinity count"),
+            try cursor.read(UInt64.self, "zero count"),
+        ]
         guard counts.allSatisfy({ $0 <= UInt64(elementCount) }), counts.reduce(0, +) <= UInt64(elementCount) else {
-            throw CairnError(path: cursor.path, kind: .malformed("statistics count above the element count \(elementCount)"),
-                             tensor: cursor.tensor, offset: start)
+            throw CairnError(
+                path: cursor.path, kind: .malformed("statistics count above the element count \(elementCount)"),
+                tensor: cursor.tensor, offset: start)
         }
         guard dtype.isFloatingPoint || (counts[0] == 0 && counts[1] == 0) else {
-            throw CairnError(path: cursor.path, kind: .malformed("NaN or infinity count on a \(dtype.name) tensor"),
-                             tensor: cursor.tensor, offset: start)
+            throw CairnError(
+                path: cursor.path, kind: .malformed("NaN or infinity count on a \(dtype.name) tensor"),
+                tensor: cursor.tensor, offset: start)
         }
         stats.nanCount = Int64(counts[0])
         stats.infinityCount = Int64(counts[1])
@@ -80,13 +86,15 @@ public struct TensorStatistics: Sendable, Equatable, Codable {
         let flagsOffset = cursor.currentFileOffset
         let flags = try cursor.read(UInt8.self, "statistics flags")
         guard flags & ~1 == 0 else {
-            throw CairnError(path: cursor.path, kind: .malformed("statistics flags \(flags) use reserved bits"),
-                             tensor: cursor.tensor, offset: flagsOffset)
+            throw CairnError(
+                path: cursor.path, kind: .malformed("statistics flags \(flags) use reserved bits"),
+                tensor: cursor.tensor, offset: flagsOffset)
         }
         stats.allEqual = flags & 1 != 0
         guard stats.allEqual || elementCount > 1 else {
-            throw CairnError(path: cursor.path, kind: .malformed("allEqual clear on a tensor of \(elementCount) element(s)"),
-                             tensor: cursor.tensor, offset: flagsOffset)
+            throw CairnError(
+                path: cursor.path, kind: .malformed("allEqual clear on a tensor of \(elementCount) element(s)"),
+                tensor: cursor.tensor, offset: flagsOffset)
         }
         try cursor.expectZeros(7, "statistics reserved bytes")
         return stats

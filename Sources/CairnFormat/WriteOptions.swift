@@ -21,8 +21,10 @@ public struct WriteOptions: Sendable {
     /// fails with `alreadyExists`, so nothing already saved is lost.
     public var replacesExisting = true
 
-    public init(chunkSize: Int = 1 << 20, level: Int = 6, shuffle: Bool = true,
-                threads: Int = ProcessInfo.processInfo.activeProcessorCount) {
+    public init(
+        chunkSize: Int = 1 << 20, level: Int = 6, shuffle: Bool = true,
+        threads: Int = ProcessInfo.processInfo.activeProcessorCount
+    ) {
         self.chunkSize = chunkSize
         self.level = level
         self.shuffle = shuffle
@@ -33,7 +35,9 @@ public struct WriteOptions: Sendable {
     /// Throws `invalidArgument` for out-of-range values.
     func validate(path: String) throws {
         guard (1...Int(FormatLimits.maxChunkRawBytes)).contains(chunkSize) else {
-            throw CairnError(path: path, kind: .invalidArgument("chunk size \(chunkSize) (must be 1...\(FormatLimits.maxChunkRawBytes))"))
+            throw CairnError(
+                path: path,
+                kind: .invalidArgument("chunk size \(chunkSize) (must be 1...\(FormatLimits.maxChunkRawBytes))"))
         }
         guard (0...9).contains(level) else {
             throw CairnError(path: path, kind: .invalidArgument("compression level \(level) (must be 0...9)"))

@@ -21,7 +21,9 @@ public enum Zlib {
     /// Inflates a raw deflate stream (RFC 1951, as in ZIP entries) that must produce exactly
     /// `destination.count` bytes and use all of `source`; never writes past `destination`.
     /// Returns nil on success, otherwise why it failed.
-    public static func inflateRaw(_ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer) -> String? {
+    public static func inflateRaw(
+        _ source: UnsafeRawBufferPointer, into destination: UnsafeMutableRawBufferPointer
+    ) -> String? {
         guard let failure = Deflate.decompress(source, into: destination) else { return nil }
         switch failure {
         case .corrupt(let message): return "corrupt deflate stream (\(message))"
@@ -34,7 +36,8 @@ public enum Zlib {
     /// when `source` ends first. Returns nil if the bytes are not a valid stream start.
     public static func inflateRawPrefix(_ source: UnsafeRawBufferPointer, limit: Int) -> [UInt8]? {
         guard let input = source.baseAddress, source.count > 0, limit > 0,
-              source.count <= Int(UInt32.max), limit <= Int(UInt32.max) else { return [] }
+            source.count <= Int(UInt32.max), limit <= Int(UInt32.max)
+        else { return [] }
         var output = [UInt8](repeating: 0, count: limit)
         var stream = z_stream()
         let produced: Int? = withUnsafeMutablePointer(to: &stream) { pointer -> Int? in

@@ -42,7 +42,8 @@ public struct Checkpoint: Sendable {
             if !order.isEmpty {
                 let order64 = order.map { Int64($0) }
                 try order64.withUnsafeBytes { bytes in
-                    try writer.write(name: Self.orderTensorName, role: .buffer, dtype: .i64, shape: [order.count], bytes: bytes)
+                    try writer.write(
+                        name: Self.orderTensorName, role: .buffer, dtype: .i64, shape: [order.count], bytes: bytes)
                 }
             }
             try writer.commit(manifest: try manifest.encoded())
@@ -68,7 +69,8 @@ public struct Checkpoint: Sendable {
             if info.name == orderTensorName {
                 order = tensor.int64s().map { Int($0) }
             } else {
-                tensors.append(SavedTensor(name: info.name, role: info.role, shape: info.shape, values: tensor.floats()))
+                tensors.append(
+                    SavedTensor(name: info.name, role: info.role, shape: info.shape, values: tensor.floats()))
             }
         }
         return Checkpoint(manifest: manifest, tensors: tensors, order: order)

@@ -22,10 +22,12 @@ public struct CheckpointManifest: Codable, Equatable, Sendable {
     /// Free-form string metadata (the BLAS library used, the host, user `--meta KEY=VALUE`).
     public var metadata: [String: String]
 
-    public init(schema: Int = 1, creator: String, created: String = CheckpointManifest.now(), task: TrainingTask,
-                graph: GraphSpec, hyperparameters: Hyperparameters, data: DataRecord, preprocessing: Preprocessing,
-                training: TrainingState, history: [EpochRecord], metadata: [String: String],
-                checkpointing: CheckpointingRecord? = nil) {
+    public init(
+        schema: Int = 1, creator: String, created: String = CheckpointManifest.now(), task: TrainingTask,
+        graph: GraphSpec, hyperparameters: Hyperparameters, data: DataRecord, preprocessing: Preprocessing,
+        training: TrainingState, history: [EpochRecord], metadata: [String: String],
+        checkpointing: CheckpointingRecord? = nil
+    ) {
         self.checkpointing = checkpointing
         self.schema = schema
         self.creator = creator
@@ -51,7 +53,8 @@ public struct CheckpointManifest: Codable, Equatable, Sendable {
     public func encoded() throws -> Data {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return try encoder.encode(self)
     }
 
@@ -59,7 +62,8 @@ public struct CheckpointManifest: Codable, Equatable, Sendable {
     /// `DecodingError` as its cause.
     public static func decode(_ data: Data) throws -> CheckpointManifest {
         let decoder = JSONDecoder()
-        decoder.nonConformingFloatDecodingStrategy = .convertFromString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        decoder.nonConformingFloatDecodingStrategy = .convertFromString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         do {
             return try decoder.decode(CheckpointManifest.self, from: data)
         } catch let error as DecodingError {

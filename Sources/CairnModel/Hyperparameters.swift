@@ -15,8 +15,10 @@ public struct Hyperparameters: Codable, Equatable, Sendable {
     /// The checkpoint whose weights this run started from (`--init-from`), if any.
     public var initializedFrom: String?
 
-    public init(initialization: InitScheme, optimizer: OptimizerConfig, schedule: ScheduleConfig, batchSize: Int,
-                epochs: Int, seed: UInt64, earlyStopPatience: Int?, frozen: [String]? = nil, initializedFrom: String? = nil) {
+    public init(
+        initialization: InitScheme, optimizer: OptimizerConfig, schedule: ScheduleConfig, batchSize: Int,
+        epochs: Int, seed: UInt64, earlyStopPatience: Int?, frozen: [String]? = nil, initializedFrom: String? = nil
+    ) {
         self.frozen = frozen
         self.initializedFrom = initializedFrom
         self.initialization = initialization
@@ -65,9 +67,11 @@ public struct DataRecord: Codable, Equatable, Sendable {
     /// (and absent from the JSON, as in older files).
     public var inputShape: [Int]?
 
-    public init(train: [String], validation: [String]?, validationSplit: Double, labelColumn: String?, fingerprint: String,
-                features: Int, outputs: Int, trainCount: Int, validationCount: Int, delimiter: String? = nil,
-                classesSeen: [Int]? = nil, inputShape: [Int]? = nil) {
+    public init(
+        train: [String], validation: [String]?, validationSplit: Double, labelColumn: String?, fingerprint: String,
+        features: Int, outputs: Int, trainCount: Int, validationCount: Int, delimiter: String? = nil,
+        classesSeen: [Int]? = nil, inputShape: [Int]? = nil
+    ) {
         self.inputShape = inputShape
         self.delimiter = delimiter
         self.classesSeen = classesSeen

@@ -26,9 +26,11 @@ public struct OptimizerConfig: Codable, Equatable, Sendable {
     /// Rescale the whole gradient so its global L2 norm is at most this; nil for no clipping.
     public var clipNorm: Float?
 
-    public init(kind: Kind, learningRate: Float, momentum: Float = 0.9, nesterov: Bool = false,
-                beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
-                weightDecay: Float = 0, clipNorm: Float? = nil) {
+    public init(
+        kind: Kind, learningRate: Float, momentum: Float = 0.9, nesterov: Bool = false,
+        beta1: Float = 0.9, beta2: Float = 0.999, epsilon: Float = 1e-8,
+        weightDecay: Float = 0, clipNorm: Float? = nil
+    ) {
         self.kind = kind
         self.learningRate = learningRate
         self.momentum = momentum

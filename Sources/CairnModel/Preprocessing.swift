@@ -16,8 +16,10 @@ public struct Preprocessing: Codable, Equatable, Sendable {
     public var targetMean: [Float]?
     public var targetStandardDeviation: [Float]?
 
-    public init(scale: Float = 1, mean: [Float] = [], standardDeviation: [Float] = [],
-                targetMean: [Float]? = nil, targetStandardDeviation: [Float]? = nil) {
+    public init(
+        scale: Float = 1, mean: [Float] = [], standardDeviation: [Float] = [],
+        targetMean: [Float]? = nil, targetStandardDeviation: [Float]? = nil
+    ) {
         self.scale = scale
         self.mean = mean
         self.standardDeviation = standardDeviation
@@ -38,13 +40,17 @@ public struct Preprocessing: Codable, Equatable, Sendable {
 
     /// Standardises row-major targets of `columns` columns in place (no change when not standardising).
     public func standardizeTargets(_ values: inout [Float], columns: Int) {
-        guard standardizesTargets, let m = targetMean, let s = targetStandardDeviation, m.count == columns else { return }
+        guard standardizesTargets, let m = targetMean, let s = targetStandardDeviation, m.count == columns else {
+            return
+        }
         for i in values.indices { values[i] = (values[i] - m[i % columns]) / s[i % columns] }
     }
 
     /// Maps standardised targets or predictions back to the targets' own units, in place.
     public func restoreTargets(_ values: inout [Float], columns: Int) {
-        guard standardizesTargets, let m = targetMean, let s = targetStandardDeviation, m.count == columns else { return }
+        guard standardizesTargets, let m = targetMean, let s = targetStandardDeviation, m.count == columns else {
+            return
+        }
         for i in values.indices { values[i] = values[i] * s[i % columns] + m[i % columns] }
     }
 

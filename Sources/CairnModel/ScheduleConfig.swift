@@ -19,7 +19,8 @@ public struct ScheduleConfig: Codable, Equatable, Sendable, CustomStringConverti
     /// Linear warm-up steps (0 for none).
     public var warmupSteps: Int
 
-    public init(kind: Kind = .constant, stepEpochs: Int = 1, gamma: Float = 1, minimum: Float = 0, warmupSteps: Int = 0) {
+    public init(kind: Kind = .constant, stepEpochs: Int = 1, gamma: Float = 1, minimum: Float = 0, warmupSteps: Int = 0)
+    {
         self.kind = kind
         self.stepEpochs = stepEpochs
         self.gamma = gamma
@@ -45,7 +46,9 @@ public struct ScheduleConfig: Codable, Equatable, Sendable, CustomStringConverti
         case "constant" where fields.count == 1:
             self.init(kind: .constant, warmupSteps: warmup)
         case "step" where fields.count == 3:
-            guard let every = Int(fields[1]), every > 0, let gamma = Float(fields[2]), gamma.isFinite, gamma > 0 else { return nil }
+            guard let every = Int(fields[1]), every > 0, let gamma = Float(fields[2]), gamma.isFinite, gamma > 0 else {
+                return nil
+            }
             self.init(kind: .step, stepEpochs: every, gamma: gamma, warmupSteps: warmup)
         case "exponential" where fields.count == 2:
             guard let gamma = Float(fields[1]), gamma.isFinite, gamma > 0 else { return nil }
@@ -100,7 +103,7 @@ public struct ScheduleConfig: Codable, Equatable, Sendable, CustomStringConverti
 }
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif

@@ -28,9 +28,12 @@ public struct TrainingState: Codable, Equatable, Sendable {
     /// kept here until that epoch ends so that a checkpoint saved mid-epoch does not lose it.
     public var pendingNote: String?
 
-    public init(epoch: Int = 0, stepInEpoch: Int = 0, globalStep: Int = 0, optimizerSteps: Int = 0, rng: [UInt64], epochLossSum: Double = 0,
-                epochSampleCount: Int = 0, bestValidationLoss: Double? = nil, bestEpoch: Int? = nil,
-                bestCheckpoint: String? = nil, epochsWithoutImprovement: Int = 0, stopReason: String? = nil) {
+    public init(
+        epoch: Int = 0, stepInEpoch: Int = 0, globalStep: Int = 0, optimizerSteps: Int = 0, rng: [UInt64],
+        epochLossSum: Double = 0,
+        epochSampleCount: Int = 0, bestValidationLoss: Double? = nil, bestEpoch: Int? = nil,
+        bestCheckpoint: String? = nil, epochsWithoutImprovement: Int = 0, stopReason: String? = nil
+    ) {
         self.epoch = epoch
         self.stepInEpoch = stepInEpoch
         self.globalStep = globalStep
@@ -86,8 +89,10 @@ public struct EpochRecord: Codable, Equatable, Sendable {
     /// A change of course recorded at this epoch (e.g. `resumed with lr 0.01`), if any.
     public var note: String?
 
-    public init(epoch: Int, step: Int, trainLoss: Double, validationLoss: Double?, validationAccuracy: Double?,
-                learningRate: Double, seconds: Double, note: String? = nil, validationR2: Double? = nil) {
+    public init(
+        epoch: Int, step: Int, trainLoss: Double, validationLoss: Double?, validationAccuracy: Double?,
+        learningRate: Double, seconds: Double, note: String? = nil, validationR2: Double? = nil
+    ) {
         self.validationR2 = validationR2
         self.epoch = epoch
         self.step = step

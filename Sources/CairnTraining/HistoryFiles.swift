@@ -8,9 +8,12 @@ public enum HistoryFiles {
         var lines = ["epoch,step,train_loss,val_loss,val_accuracy,learning_rate,seconds,note,val_r2"]
         for r in history {
             let note = (r.note ?? "").replacingOccurrences(of: "\"", with: "'")
-            lines.append([String(r.epoch), String(r.step), "\(r.trainLoss)", r.validationLoss.map { "\($0)" } ?? "",
-                          r.validationAccuracy.map { "\($0)" } ?? "", "\(r.learningRate)", String(format: "%.4f", r.seconds),
-                          note.isEmpty ? "" : "\"\(note)\"", r.validationR2.map { "\($0)" } ?? ""].joined(separator: ","))
+            lines.append(
+                [
+                    String(r.epoch), String(r.step), "\(r.trainLoss)", r.validationLoss.map { "\($0)" } ?? "",
+                    r.validationAccuracy.map { "\($0)" } ?? "", "\(r.learningRate)", String(format: "%.4f", r.seconds),
+                    note.isEmpty ? "" : "\"\(note)\"", r.validationR2.map { "\($0)" } ?? "",
+                ].joined(separator: ","))
         }
         return lines.joined(separator: "\n") + "\n"
     }
@@ -37,14 +40,16 @@ public enum HistoryFiles {
             top + plotH - min(max((v - ticks.lower) / (ticks.upper - ticks.lower), 0), 1) * plotH
         }
         func path(_ points: [(Double, Double)]) -> String {
-            points.enumerated().map { i, p in "\(i == 0 ? "M" : "L")\(String(format: "%.1f", p.0)),\(String(format: "%.1f", p.1))" }.joined(separator: " ")
+            points.enumerated().map { i, p in
+                "\(i == 0 ? "M" : "L")\(String(format: "%.1f", p.0)),\(String(format: "%.1f", p.1))"
+            }.joined(separator: " ")
         }
         var svg = """
-        <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
-        <rect width="100%" height="100%" fill="white"/>
-        <text x="\(width / 2)" y="22" text-anchor="middle" font-size="15">\(escape(title))</text>
+            <svg xmlns="http://www.w3.org/2000/svg" width="\(Int(width))" height="\(Int(height))" viewBox="0 0 \(Int(width)) \(Int(height))" font-family="sans-serif" font-size="12">
+            <rect width="100%" height="100%" fill="white"/>
+            <text x="\(width / 2)" y="22" text-anchor="middle" font-size="15">\(escape(title))</text>
 
-        """
+            """
         for value in lossTicks.values {
             let yy = y(value, lossTicks)
             svg += "<line x1=\"\(left)\" y1=\"\(yy)\" x2=\"\(left + plotW)\" y2=\"\(yy)\" stroke=\"#eee\"/>\n"
@@ -55,23 +60,36 @@ public enum HistoryFiles {
                 let label = accuracy.isEmpty ? rightTicks.label(value) : "\(rightTicks.label(value * 100))%"
                 svg += "<text x=\"\(left + plotW + 6)\" y=\"\(y(value, rightTicks) + 4)\">\(label)</text>\n"
             }
-            svg += "<text x=\"\(width - 14)\" y=\"\(top + plotH / 2)\" transform=\"rotate(90 \(width - 14) \(top + plotH / 2))\" text-anchor=\"middle\">\(rightName)</text>\n"
+            svg +=
+                "<text x=\"\(width - 14)\" y=\"\(top + plotH / 2)\" transform=\"rotate(90 \(width - 14) \(top + plotH / 2))\" text-anchor=\"middle\">\(rightName)</text>\n"
         }
-        svg += "<rect x=\"\(left)\" y=\"\(top)\" width=\"\(plotW)\" height=\"\(plotH)\" fill=\"none\" stroke=\"#999\"/>\n"
+        svg +=
+            "<rect x=\"\(left)\" y=\"\(top)\" width=\"\(plotW)\" height=\"\(plotH)\" fill=\"none\" stroke=\"#999\"/>\n"
         for value in epochTicks.values where !history.isEmpty {
-            svg += "<text x=\"\(x(value))\" y=\"\(top + plotH + 18)\" text-anchor=\"middle\">\(epochTicks.label(value))</text>\n"
+            svg +=
+                "<text x=\"\(x(value))\" y=\"\(top + plotH + 18)\" text-anchor=\"middle\">\(epochTicks.label(value))</text>\n"
         }
         svg += "<text x=\"\(left + plotW / 2)\" y=\"\(top + plotH + 36)\" text-anchor=\"middle\">epoch</text>\n"
-        svg += "<text x=\"16\" y=\"\(top + plotH / 2)\" transform=\"rotate(-90 16 \(top + plotH / 2))\" text-anchor=\"middle\">loss</text>\n"
+        svg +=
+            "<text x=\"16\" y=\"\(top + plotH / 2)\" transform=\"rotate(-90 16 \(top + plotH / 2))\" text-anchor=\"middle\">loss</text>\n"
         let series: [(String, String, [(Double, Double)])] = [
-            ("train loss", "#1f77b4", history.filter { $0.trainLoss.isFinite }.map { (x(Double($0.epoch)), y($0.trainLoss, lossTicks)) }),
-            ("validation loss", "#ff7f0e", history.compactMap { r in r.validationLoss.flatMap { $0.isFinite ? (x(Double(r.epoch)), y($0, lossTicks)) : nil } }),
+            (
+                "train loss", "#1f77b4",
+                history.filter { $0.trainLoss.isFinite }.map { (x(Double($0.epoch)), y($0.trainLoss, lossTicks)) }
+            ),
+            (
+                "validation loss", "#ff7f0e",
+                history.compactMap { r in
+                    r.validationLoss.flatMap { $0.isFinite ? (x(Double(r.epoch)), y($0, lossTicks)) : nil }
+                }
+            ),
             (rightName ?? "", "#2ca02c", rightPoints.map { (x($0.0), y($0.1, rightTicks)) }),
         ]
         for (index, (name, color, points)) in series.enumerated() where !points.isEmpty {
             svg += "<path d=\"\(path(points))\" fill=\"none\" stroke=\"\(color)\" stroke-width=\"2\"/>\n"
             let lx = left + 50 + Double(index) * 170, ly = height - 14
-            svg += "<line x1=\"\(lx)\" y1=\"\(ly - 4)\" x2=\"\(lx + 20)\" y2=\"\(ly - 4)\" stroke=\"\(color)\" stroke-width=\"2\"/>"
+            svg +=
+                "<line x1=\"\(lx)\" y1=\"\(ly - 4)\" x2=\"\(lx + 20)\" y2=\"\(ly - 4)\" stroke=\"\(color)\" stroke-width=\"2\"/>"
             svg += "<text x=\"\(lx + 26)\" y=\"\(ly)\">\(name)</text>\n"
         }
         return svg + "</svg>\n"
@@ -91,6 +109,7 @@ public enum HistoryFiles {
     }
 
     private static func escape(_ text: String) -> String {
-        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;").replacingOccurrences(of: ">", with: "&gt;")
+        text.replacingOccurrences(of: "&", with: "&amp;").replacingOccurrences(of: "<", with: "&lt;")
+            .replacingOccurrences(of: ">", with: "&gt;")
     }
 }

@@ -25,8 +25,10 @@ public struct ModelConfiguration: Equatable, Sendable {
     /// `--init`: the weight initialisation (nil: `defaultScheme(for:)` of the activation).
     public var initialization: InitScheme?
 
-    public init(hiddenWidths: [Int]? = nil, activation: NodeKind? = nil, alpha: Float? = nil, dropout: Float? = nil,
-                graphFile: String? = nil, initialization: InitScheme? = nil) {
+    public init(
+        hiddenWidths: [Int]? = nil, activation: NodeKind? = nil, alpha: Float? = nil, dropout: Float? = nil,
+        graphFile: String? = nil, initialization: InitScheme? = nil
+    ) {
         self.hiddenWidths = hiddenWidths
         self.activation = activation
         self.alpha = alpha
@@ -37,8 +39,10 @@ public struct ModelConfiguration: Equatable, Sendable {
 
     /// The options given that shape the model (they do not apply when a run starts from another model).
     public var perceptronFlags: [String] {
-        [("--hidden", hiddenWidths != nil), ("--activation", activation != nil), ("--alpha", alpha != nil),
-         ("--dropout", dropout != nil), ("--model", graphFile != nil)].filter(\.1).map(\.0)
+        [
+            ("--hidden", hiddenWidths != nil), ("--activation", activation != nil), ("--alpha", alpha != nil),
+            ("--dropout", dropout != nil), ("--model", graphFile != nil),
+        ].filter(\.1).map(\.0)
     }
 
     /// The hidden activation used.
@@ -57,23 +61,33 @@ public struct ModelConfiguration: Equatable, Sendable {
         if let hiddenWidths {
             let text = hiddenWidths.map(String.init).joined(separator: ",")
             for w in hiddenWidths where !(w >= 1 && w <= Self.maximumHiddenWidth) {
-                throw CairnError.configuration(option: "--hidden", "--hidden '\(text)': width \(w) must be from 1 to \(Self.maximumHiddenWidth)")
+                throw CairnError.configuration(
+                    option: "--hidden", "--hidden '\(text)': width \(w) must be from 1 to \(Self.maximumHiddenWidth)")
             }
         }
         if let activation, !Self.hiddenActivations.contains(activation) {
-            throw CairnError.configuration(option: "--activation", "--activation '\(activation.rawValue)': must be \(NodeKind.activationChoices)")
+            throw CairnError.configuration(
+                option: "--activation", "--activation '\(activation.rawValue)': must be \(NodeKind.activationChoices)")
         }
-        if let alpha, !alpha.isFinite { throw CairnError.configuration(option: "--alpha", "--alpha \(alpha): must be a finite number") }
+        if let alpha, !alpha.isFinite {
+            throw CairnError.configuration(option: "--alpha", "--alpha \(alpha): must be a finite number")
+        }
         if let alpha, activationKind != .leakyRelu {
-            throw CairnError.configuration(option: "--alpha", "--alpha \(alpha): applies to --activation leaky-relu, not \(activationKind.rawValue)")
+            throw CairnError.configuration(
+                option: "--alpha",
+                "--alpha \(alpha): applies to --activation leaky-relu, not \(activationKind.rawValue)")
         }
         if let dropout, !(dropout >= 0 && dropout < 1) {
-            throw CairnError.configuration(option: "--dropout", "--dropout \(dropout): must be from 0 up to (not including) 1")
+            throw CairnError.configuration(
+                option: "--dropout", "--dropout \(dropout): must be from 0 up to (not including) 1")
         }
         if let graphFile {
             let given = perceptronFlags.filter { $0 != "--model" }
             if !given.isEmpty {
-                throw CairnError.configuration(option: given[0], "\(given.joined(separator: ", ")) \(given.count == 1 ? "shapes" : "shape") the perceptron; \(graphFile) (--model) defines the whole graph, so \(given.count == 1 ? "it does" : "they do") not apply")
+                throw CairnError.configuration(
+                    option: given[0],
+                    "\(given.joined(separator: ", ")) \(given.count == 1 ? "shapes" : "shape") the perceptron; \(graphFile) (--model) defines the whole graph, so \(given.count == 1 ? "it does" : "they do") not apply"
+                )
             }
         }
     }

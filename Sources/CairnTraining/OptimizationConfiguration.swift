@@ -34,9 +34,11 @@ public struct OptimizationConfiguration: Equatable, Sendable {
     /// `--epochs`: epochs to train, 1 to 1000000 (on resume: the total to reach).
     public var epochs: Int?
 
-    public init(optimizer: OptimizerConfig.Kind? = nil, momentum: Float? = nil, nesterov: Bool = false,
-                learningRate: Float? = nil, schedule: ScheduleConfig? = nil, weightDecay: Float? = nil,
-                clipNorm: Float? = nil, batchSize: Int? = nil, epochs: Int? = nil) {
+    public init(
+        optimizer: OptimizerConfig.Kind? = nil, momentum: Float? = nil, nesterov: Bool = false,
+        learningRate: Float? = nil, schedule: ScheduleConfig? = nil, weightDecay: Float? = nil,
+        clipNorm: Float? = nil, batchSize: Int? = nil, epochs: Int? = nil
+    ) {
         self.optimizer = optimizer
         self.momentum = momentum
         self.nesterov = nesterov
@@ -63,20 +65,40 @@ public struct OptimizationConfiguration: Equatable, Sendable {
     /// Checks the values' ranges and that they fit together; throws `ConfigurationError` naming the option.
     public func validate() throws {
         let lr = learningRate
-        if let lr, !(lr.isFinite && lr > 0) { throw CairnError.configuration(option: "--lr", "--lr \(lr): must be a positive number") }
+        if let lr, !(lr.isFinite && lr > 0) {
+            throw CairnError.configuration(option: "--lr", "--lr \(lr): must be a positive number")
+        }
         if let momentum, !(momentum >= 0 && momentum < 1) {
-            throw CairnError.configuration(option: "--momentum", "--momentum \(momentum): must be from 0 up to (not including) 1")
+            throw CairnError.configuration(
+                option: "--momentum", "--momentum \(momentum): must be from 0 up to (not including) 1")
         }
         if let optimizer, optimizer != .momentum {
-            if let momentum { throw CairnError.configuration(option: "--momentum", "--momentum \(momentum): applies to --optimizer momentum, not \(optimizer.rawValue)") }
-            if nesterov { throw CairnError.configuration(option: "--nesterov", "--nesterov applies to --optimizer momentum, not \(optimizer.rawValue)") }
+            if let momentum {
+                throw CairnError.configuration(
+                    option: "--momentum",
+                    "--momentum \(momentum): applies to --optimizer momentum, not \(optimizer.rawValue)")
+            }
+            if nesterov {
+                throw CairnError.configuration(
+                    option: "--nesterov", "--nesterov applies to --optimizer momentum, not \(optimizer.rawValue)")
+            }
         }
-        if nesterov, momentum == 0 { throw CairnError.configuration(option: "--nesterov", "--nesterov needs a --momentum above 0, got 0") }
-        if let weightDecay, !(weightDecay.isFinite && weightDecay >= 0) { throw CairnError.configuration(option: "--weight-decay", "--weight-decay \(weightDecay): must be 0 or more") }
-        if let clipNorm, !(clipNorm.isFinite && clipNorm > 0) { throw CairnError.configuration(option: "--clip-norm", "--clip-norm \(clipNorm): must be a positive number") }
+        if nesterov, momentum == 0 {
+            throw CairnError.configuration(option: "--nesterov", "--nesterov needs a --momentum above 0, got 0")
+        }
+        if let weightDecay, !(weightDecay.isFinite && weightDecay >= 0) {
+            throw CairnError.configuration(option: "--weight-decay", "--weight-decay \(weightDecay): must be 0 or more")
+        }
+        if let clipNorm, !(clipNorm.isFinite && clipNorm > 0) {
+            throw CairnError.configuration(option: "--clip-norm", "--clip-norm \(clipNorm): must be a positive number")
+        }
         if let batchSize, batchSize < 0 || batchSize > Self.maximumBatchSize {
-            throw CairnError.configuration(option: "--batch-size", "--batch-size \(batchSize): must be a whole number from 1 to \(Self.maximumBatchSize), or 'full'")
+            throw CairnError.configuration(
+                option: "--batch-size",
+                "--batch-size \(batchSize): must be a whole number from 1 to \(Self.maximumBatchSize), or 'full'")
         }
-        if let epochs, epochs < 1 || epochs > 1_000_000 { throw CairnError.configuration(option: "--epochs", "--epochs \(epochs): must be from 1 to 1000000") }
+        if let epochs, epochs < 1 || epochs > 1_000_000 {
+            throw CairnError.configuration(option: "--epochs", "--epochs \(epochs): must be from 1 to 1000000")
+        }
     }
 }

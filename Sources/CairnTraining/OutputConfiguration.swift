@@ -18,8 +18,10 @@ public struct OutputConfiguration: Equatable, Sendable {
     /// `--threads`: threads for training, 1 to 1024 (fresh run default: one per processor; resume: the run's own).
     public var threads: Int?
 
-    public init(out: String? = nil, saveEvery: Int? = nil, saveEverySteps: Int? = nil, keep: Int? = nil,
-                level: Int? = nil, threads: Int? = nil) {
+    public init(
+        out: String? = nil, saveEvery: Int? = nil, saveEverySteps: Int? = nil, keep: Int? = nil,
+        level: Int? = nil, threads: Int? = nil
+    ) {
         self.out = out
         self.saveEvery = saveEvery
         self.saveEverySteps = saveEverySteps
@@ -33,8 +35,9 @@ public struct OutputConfiguration: Equatable, Sendable {
 
     /// The checkpoint policy for a run folder: these values over `base` (a resumed run's own policy).
     public func policy(directory: String, base: CheckpointingRecord = CheckpointingRecord()) -> CheckpointPolicy {
-        CheckpointPolicy(directory: directory, everyEpochs: saveEvery ?? base.everyEpochs,
-                         everySteps: saveEverySteps ?? base.everySteps, keep: keep ?? base.keep)
+        CheckpointPolicy(
+            directory: directory, everyEpochs: saveEvery ?? base.everyEpochs,
+            everySteps: saveEverySteps ?? base.everySteps, keep: keep ?? base.keep)
     }
 
     /// The write options for `level`.
@@ -47,9 +50,15 @@ public struct OutputConfiguration: Equatable, Sendable {
     /// Checks the values' ranges; throws `ConfigurationError` naming the option.
     public func validate() throws {
         for (flag, value) in [("--save-every", saveEvery), ("--save-every-steps", saveEverySteps), ("--keep", keep)] {
-            if let value, value < 0 { throw CairnError.configuration(option: flag, "\(flag) \(value): must be 0 or more") }
+            if let value, value < 0 {
+                throw CairnError.configuration(option: flag, "\(flag) \(value): must be 0 or more")
+            }
         }
-        if let level, !(0...9).contains(level) { throw CairnError.configuration(option: "--level", "--level \(level): must be from 0 to 9") }
-        if let threads, threads < 1 || threads > 1024 { throw CairnError.configuration(option: "--threads", "--threads \(threads): must be from 1 to 1024") }
+        if let level, !(0...9).contains(level) {
+            throw CairnError.configuration(option: "--level", "--level \(level): must be from 0 to 9")
+        }
+        if let threads, threads < 1 || threads > 1024 {
+            throw CairnError.configuration(option: "--threads", "--threads \(threads): must be from 1 to 1024")
+        }
     }
 }

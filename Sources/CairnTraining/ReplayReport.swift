@@ -23,8 +23,10 @@ public struct ReplayReport: Sendable {
     /// One JSON object: `identical`, `step`, `tensors_compared`, `from`, `to`, `divergence` (null when identical).
     public func json() throws -> String {
         let start = from, later = to
-        var object: [String: Any] = ["identical": comparison.isIdentical, "step": comparison.step,
-                                     "tensors_compared": comparison.tensorsCompared, "from": start, "to": later]
+        var object: [String: Any] = [
+            "identical": comparison.isIdentical, "step": comparison.step,
+            "tensors_compared": comparison.tensorsCompared, "from": start, "to": later,
+        ]
         object["divergence"] = comparison.divergence ?? NSNull()
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         return String(decoding: data, as: UTF8.self)
@@ -36,7 +38,8 @@ public struct ReplayReport: Sendable {
         if let divergence = comparison.divergence {
             return "diverged: replay from \(start) does not match \(later) at step \(comparison.step): \(divergence)"
         } else {
-            return "identical: replay from \(start) to step \(comparison.step) matches \(later) bit for bit (\(comparison.tensorsCompared) tensors, generator state and data order)"
+            return
+                "identical: replay from \(start) to step \(comparison.step) matches \(later) bit for bit (\(comparison.tensorsCompared) tensors, generator state and data order)"
         }
     }
 }

@@ -19,8 +19,10 @@ public enum ReplayVerification {
         /// `--threads`: nil takes the run's own count; bit-identity needs the count the run was trained with.
         public var threads: Int?
 
-        public init(checkpoint: String, later: String, data: RunDataRequest = RunDataRequest(),
-                    task: TrainingTask? = nil, threads: Int? = nil) {
+        public init(
+            checkpoint: String, later: String, data: RunDataRequest = RunDataRequest(),
+            task: TrainingTask? = nil, threads: Int? = nil
+        ) {
             self.checkpoint = checkpoint
             self.later = later
             self.data = data
@@ -31,7 +33,8 @@ public enum ReplayVerification {
 
     /// Replays from `configuration.checkpoint` to the step of `configuration.later` and compares them.
     /// Notices (a different BLAS library or thread count) go to `observer`.
-    public static func verify(_ configuration: Configuration, observer: (any RunObserver)? = nil) throws -> ReplayReport {
+    public static func verify(_ configuration: Configuration, observer: (any RunObserver)? = nil) throws -> ReplayReport
+    {
         let path = configuration.checkpoint, later = configuration.later
         let target = try Checkpoint.load(from: later)
         // The later checkpoint's target epoch count fixes the schedule's total steps.
@@ -41,14 +44,16 @@ public enum ReplayVerification {
         try optimization.validate()
         try output.validate()
         let run = try TrainingRun.prepare(
-            ResumeConfiguration(checkpoint: path, data: configuration.data, task: configuration.task,
-                                changes: optimization, allowDifferentData: false, output: output),
+            ResumeConfiguration(
+                checkpoint: path, data: configuration.data, task: configuration.task,
+                changes: optimization, allowDifferentData: false, output: output),
             directory: nil, observer: observer)
         let trainer = run.trainer
         trainer.savesCheckpoints = false
         let goal = target.manifest.training.globalStep
         guard goal >= trainer.manifest.training.globalStep else {
-            throw CairnError.incompatible(path: later, "is at step \(goal), before \(path) (step \(trainer.manifest.training.globalStep))")
+            throw CairnError.incompatible(
+                path: later, "is at step \(goal), before \(path) (step \(trainer.manifest.training.globalStep))")
         }
         _ = try trainer.run(stopAtStep: goal)
         let comparison = try ReplayComparison.compare(replay: trainer.snapshot(), target: target, targetPath: later)

@@ -18,9 +18,11 @@ public struct ResumeConfiguration: Equatable, Sendable {
     /// Where and how to save; nil keeps the run's own value (`out`: see `ResumePlan`).
     public var output: OutputConfiguration
 
-    public init(checkpoint: String, data: RunDataRequest = RunDataRequest(), task: TrainingTask? = nil,
-                changes: OptimizationConfiguration = OptimizationConfiguration(), allowDifferentData: Bool = false,
-                output: OutputConfiguration = OutputConfiguration()) {
+    public init(
+        checkpoint: String, data: RunDataRequest = RunDataRequest(), task: TrainingTask? = nil,
+        changes: OptimizationConfiguration = OptimizationConfiguration(), allowDifferentData: Bool = false,
+        output: OutputConfiguration = OutputConfiguration()
+    ) {
         self.checkpoint = checkpoint
         self.data = data
         self.task = task

@@ -37,7 +37,8 @@ public struct RunSummary: Codable, Sendable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case epochs, steps, trainLoss = "train_loss", valLoss = "val_loss", valAccuracy = "val_accuracy", valR2 = "val_r2"
+        case epochs, steps, trainLoss = "train_loss", valLoss = "val_loss", valAccuracy = "val_accuracy", valR2 =
+            "val_r2"
         case samplesPerSecond = "samples_per_second", checkpoint, runDirectory = "run_dir", outcome, blas
         case audit
     }
@@ -46,7 +47,8 @@ public struct RunSummary: Codable, Sendable {
     public func json() throws -> String {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+        encoder.nonConformingFloatEncodingStrategy = .convertToString(
+            positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
         return String(decoding: try encoder.encode(self), as: UTF8.self)
     }
 

@@ -20,11 +20,13 @@ public struct TrainingConfiguration: Equatable, Sendable {
     /// `--meta`: free-form metadata stored in every checkpoint.
     public var metadata: [String: String]
 
-    public init(data: RunDataRequest = RunDataRequest(), task: TrainingTask? = nil,
-                model: ModelConfiguration = ModelConfiguration(),
-                optimization: OptimizationConfiguration = OptimizationConfiguration(),
-                output: OutputConfiguration = OutputConfiguration(), transfer: TransferConfiguration = TransferConfiguration(),
-                seed: UInt64 = 0, earlyStopPatience: Int? = nil, metadata: [String: String] = [:]) {
+    public init(
+        data: RunDataRequest = RunDataRequest(), task: TrainingTask? = nil,
+        model: ModelConfiguration = ModelConfiguration(),
+        optimization: OptimizationConfiguration = OptimizationConfiguration(),
+        output: OutputConfiguration = OutputConfiguration(), transfer: TransferConfiguration = TransferConfiguration(),
+        seed: UInt64 = 0, earlyStopPatience: Int? = nil, metadata: [String: String] = [:]
+    ) {
         self.data = data
         self.task = task
         self.model = model
@@ -45,10 +47,13 @@ public struct TrainingConfiguration: Equatable, Sendable {
         try output.validate()
         try transfer.validate()
         if let earlyStopPatience, earlyStopPatience < 1 {
-            throw CairnError.configuration(option: "--early-stop", "--early-stop \(earlyStopPatience): must be 1 or more")
+            throw CairnError.configuration(
+                option: "--early-stop", "--early-stop \(earlyStopPatience): must be 1 or more")
         }
         if earlyStopPatience != nil, data.validation == nil, data.validationSplit == 0 {
-            throw CairnError.configuration(option: "--early-stop", "--early-stop watches the validation loss; it needs --val FILE or a --val-split above 0")
+            throw CairnError.configuration(
+                option: "--early-stop",
+                "--early-stop watches the validation loss; it needs --val FILE or a --val-split above 0")
         }
     }
 }

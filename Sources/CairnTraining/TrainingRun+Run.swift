@@ -6,7 +6,9 @@ extension TrainingRun {
     /// Trains on until the run's epochs are done, early stopping, or `shouldStop` answers true (checked after
     /// every step; a checkpoint is saved before returning), then writes `history.csv` and `curves.svg` into the
     /// run folder (also when training fails) and returns the summary. Progress goes to `observer`.
-    public func run(observer: (any TrainingObserver)? = nil, until shouldStop: () -> Bool = { false }) throws -> RunSummary {
+    public func run(
+        observer: (any TrainingObserver)? = nil, until shouldStop: () -> Bool = { false }
+    ) throws -> RunSummary {
         let outcome: TrainingOutcome
         do {
             outcome = try trainer.run(observer: observer, shouldStop: shouldStop)

@@ -48,20 +48,28 @@ public final class TrainingRun {
     /// Starts a fresh run: checks `configuration`, loads the data, builds and initialises the network (or
     /// starts from `transfer.initFrom`), audits the initial weights, and saves `init.cairn`. The folder is
     /// created by that first save, so a run that fails before it leaves nothing behind.
-    public static func start(_ configuration: TrainingConfiguration, observer: (any RunObserver)? = nil) throws -> TrainingRun {
+    public static func start(
+        _ configuration: TrainingConfiguration, observer: (any RunObserver)? = nil
+    ) throws -> TrainingRun {
         try configuration.validate()
         let dataOptions = configuration.data, model = configuration.model, optimization = configuration.optimization
         let output = configuration.output, transfer = configuration.transfer, seed = configuration.seed
         if transfer.initFrom != nil, let flag = model.perceptronFlags.first {
-            throw CairnError.configuration(option: flag, "\(flag): --init-from takes the graph of \(transfer.initFrom!); \(flag) does not apply (use --new-head to replace its output layer)")
+            throw CairnError.configuration(
+                option: flag,
+                "\(flag): --init-from takes the graph of \(transfer.initFrom!); \(flag) does not apply (use --new-head to replace its output layer)"
+            )
         }
         let source = try transfer.initFrom.map { try TransferSource.open($0) }
         let task = source?.task ?? configuration.task ?? .classification
         if let source, let asked = configuration.task, asked != source.task {
-            throw CairnError.incompatible(path: source.path, "is a \(source.task.rawValue) model; --task \(asked.rawValue) does not fit it")
+            throw CairnError.incompatible(
+                path: source.path, "is a \(source.task.rawValue) model; --task \(asked.rawValue) does not fit it")
         }
         if task == .regression, let classes = dataOptions.classes {
-            throw CairnError.configuration(option: "--classes", "--classes \(classes): applies to classification; \(source?.path ?? "this run") is regression")
+            throw CairnError.configuration(
+                option: "--classes",
+                "--classes \(classes): applies to classification; \(source?.path ?? "this run") is regression")
         }
         let reused = try source?.preprocessing(checking: dataOptions)
         var data = try RunData.load(dataOptions, task: task, seed: seed, preprocessing: reused)
@@ -84,7 +92,8 @@ public final class TrainingRun {
             schedule: optimization.schedule ?? .constant,
             batchSize: optimization.batchSize ?? OptimizationConfiguration.defaultBatchSize,
             epochs: optimization.epochs ?? OptimizationConfiguration.defaultEpochs, seed: seed,
-            earlyStopPatience: configuration.earlyStopPatience, frozen: transfer.frozenNodes.isEmpty ? nil : transfer.frozenNodes,
+            earlyStopPatience: configuration.earlyStopPatience,
+            frozen: transfer.frozenNodes.isEmpty ? nil : transfer.frozenNodes,
             initializedFrom: transfer.initFrom)
         let directory = try runDirectory(output.out, data: data)
         let batch = hyperparameters.effectiveBatchSize(trainingCount: data.train.count)
@@ -98,7 +107,9 @@ public final class TrainingRun {
         observer?.dataLoaded(data)
         for notice in data.notices { observer?.notice(notice) }
         if let source, source.preprocessing == nil {
-            observer?.notice("\(source.path) records no preprocessing (an imported model); the features are used as --scale/--standardize say: \(data.preprocessing.summary)")
+            observer?.notice(
+                "\(source.path) records no preprocessing (an imported model); the features are used as --scale/--standardize say: \(data.preprocessing.summary)"
+            )
         }
         // The same audit as cairn-audit, on the weights step 0 starts from.
         let audit = Result { try Audit.initialWeights(of: network) }
@@ -110,8 +121,10 @@ public final class TrainingRun {
         let policy = output.policy(directory: directory)
         let manifest = CheckpointManifest(
             creator: creator, task: task, graph: graph, hyperparameters: hyperparameters, data: data.record,
-            preprocessing: data.preprocessing, training: TrainingState(rng: rng.words), history: [], metadata: allMetadata,
-            checkpointing: CheckpointingRecord(everyEpochs: policy.everyEpochs, everySteps: policy.everySteps, keep: policy.keep))
+            preprocessing: data.preprocessing, training: TrainingState(rng: rng.words), history: [],
+            metadata: allMetadata,
+            checkpointing: CheckpointingRecord(
+                everyEpochs: policy.everyEpochs, everySteps: policy.everySteps, keep: policy.keep))
         let trainer = try Trainer(
             network: network, optimizer: Optimizer(config: optimizer, parameters: network.parameters), rng: rng,
             manifest: manifest, order: [], train: data.train, validation: data.validation,
@@ -146,10 +159,12 @@ public final class TrainingRun {
             }
             try checkGraph(graph, fits: data, task: task, source: path)
         } else {
-            graph = GraphSpec.perceptron(inputs: data.loaded.width, hidden: model.hiddenWidths ?? ModelConfiguration.defaultHiddenWidths, outputs: outputs,
-                                         activation: model.activationKind, alpha: model.alpha ?? ModelConfiguration.defaultAlpha,
-                                         dropout: model.dropout ?? ModelConfiguration.defaultDropout,
-                                         classification: task == .classification, inputShape: data.loaded.sampleShape)
+            graph = GraphSpec.perceptron(
+                inputs: data.loaded.width, hidden: model.hiddenWidths ?? ModelConfiguration.defaultHiddenWidths,
+                outputs: outputs,
+                activation: model.activationKind, alpha: model.alpha ?? ModelConfiguration.defaultAlpha,
+                dropout: model.dropout ?? ModelConfiguration.defaultDropout,
+                classification: task == .classification, inputShape: data.loaded.sampleShape)
             try graph.validate()
         }
         return graph
@@ -164,7 +179,10 @@ public final class TrainingRun {
         try checkInput(of: graph, fits: data.loaded, source: path)
         let produced = widths[graph.output!.name]!
         guard produced == outputs || (task == .classification && produced > outputs) else {
-            throw CairnError.incompatible(path: path, "the graph outputs \(produced) values, the data needs \(outputs) (\(task == .classification ? "classes; replace the head with --new-head \(outputs)" : "targets"))")
+            throw CairnError.incompatible(
+                path: path,
+                "the graph outputs \(produced) values, the data needs \(outputs) (\(task == .classification ? "classes; replace the head with --new-head \(outputs)" : "targets"))"
+            )
         }
         if task == .classification, !graph.hasSoftmaxHead {
             throw CairnError(.invalidGraph, path: path, "a classification graph must end in a softmax node")
@@ -183,7 +201,8 @@ public final class TrainingRun {
                 throw CairnError.incompatible(path: path, "the graph's input takes \(shape), the data has \(sample)")
             }
         } else if graph.inputWidth != data.width {
-            throw CairnError.incompatible(path: path, "the graph's input takes \(graph.inputWidth) features, the data has \(data.width)")
+            throw CairnError.incompatible(
+                path: path, "the graph's input takes \(graph.inputWidth) features, the data has \(data.width)")
         }
     }
 
@@ -211,7 +230,9 @@ public final class TrainingRun {
         for name in [CheckpointPolicy.latestName, CheckpointPolicy.initialName] {
             let existing = (directory as NSString).appendingPathComponent(name)
             if FileManager.default.fileExists(atPath: existing) {
-                throw CairnError(.alreadyExists, path: directory, "already holds a run (\(name)); continue it with cairn-resume \(existing) or choose another --out")
+                throw CairnError(
+                    .alreadyExists, path: directory,
+                    "already holds a run (\(name)); continue it with cairn-resume \(existing) or choose another --out")
             }
         }
         return directory

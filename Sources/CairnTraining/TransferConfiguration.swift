@@ -20,9 +20,13 @@ public struct TransferConfiguration: Equatable, Sendable {
     /// Checks that the values fit together; throws `ConfigurationError` naming the option.
     public func validate() throws {
         if initFrom == nil, !frozenNodes.isEmpty || newHead != nil {
-            throw CairnError.configuration(option: frozenNodes.isEmpty ? "--new-head" : "--freeze", "--freeze and --new-head need --init-from CHECKPOINT")
+            throw CairnError.configuration(
+                option: frozenNodes.isEmpty ? "--new-head" : "--freeze",
+                "--freeze and --new-head need --init-from CHECKPOINT")
         }
-        if let newHead, !(1...1_000_000).contains(newHead) { throw CairnError.configuration(option: "--new-head", "--new-head \(newHead): must be from 1 to 1000000") }
+        if let newHead, !(1...1_000_000).contains(newHead) {
+            throw CairnError.configuration(option: "--new-head", "--new-head \(newHead): must be from 1 to 1000000")
+        }
     }
 
     /// The source graph, with its output layer resized when `--new-head` asks; returns the replaced
@@ -31,9 +35,11 @@ public struct TransferConfiguration: Equatable, Sendable {
         var graph = source
         guard let classes = newHead else { return (graph, nil) }
         guard let head = graph.nodes.lastIndex(where: { $0.kind.definition.headWidthAttribute != nil }),
-              let attribute = graph.nodes[head].kind.definition.headWidthAttribute else {
+            let attribute = graph.nodes[head].kind.definition.headWidthAttribute
+        else {
             let kinds = NodeKind.allCases.filter { $0.definition.headWidthAttribute != nil }.map(\.rawValue)
-            throw CairnError(.invalidGraph, path: path, "has no \(kinds.joined(separator: " or ")) layer to replace with --new-head")
+            throw CairnError(
+                .invalidGraph, path: path, "has no \(kinds.joined(separator: " or ")) layer to replace with --new-head")
         }
         graph.nodes[head].set(attribute, to: classes)
         return (graph, graph.nodes[head].name)
@@ -45,7 +51,9 @@ public struct TransferConfiguration: Equatable, Sendable {
             let owned = network.parameters.filter { $0.node == name }
             guard !owned.isEmpty else {
                 let candidates = Set(network.parameters.map(\.node)).sorted().joined(separator: ", ")
-                throw CairnError.configuration(option: "--freeze", "--freeze: node '\(name)' has no parameters (nodes with parameters: \(candidates))")
+                throw CairnError.configuration(
+                    option: "--freeze",
+                    "--freeze: node '\(name)' has no parameters (nodes with parameters: \(candidates))")
             }
             for parameter in owned { parameter.isFrozen = true }
         }

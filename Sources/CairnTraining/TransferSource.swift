@@ -20,12 +20,14 @@ struct TransferSource {
         let model = try ModelFile.open(path)
         guard let graph = model.graph else {
             let why = model.notices.isEmpty ? "" : " (\(model.notices.joined(separator: "; ")))"
-            throw CairnError(.invalidGraph, path: path,
-                                  "records no layer graph to start from\(why); import it with cairn-convert --model graph.json")
+            throw CairnError(
+                .invalidGraph, path: path,
+                "records no layer graph to start from\(why); import it with cairn-convert --model graph.json")
         }
         let task = model.task ?? (graph.hasSoftmaxHead ? .classification : .regression)
-        return TransferSource(path: path, model: model, graph: graph, task: task,
-                              preprocessing: model.checkpointManifest?.preprocessing)
+        return TransferSource(
+            path: path, model: model, graph: graph, task: task,
+            preprocessing: model.checkpointManifest?.preprocessing)
     }
 
     /// Copies the source's parameters into `network`, every one but those of the `skipped` nodes, checking
@@ -38,8 +40,9 @@ struct TransferSource {
             }
             let shape = model.entries[index].shape
             guard shape == parameter.shape else {
-                throw CairnError.incompatible(path: path,
-                                      "tensor \(parameter.name): shape \(shape) does not fit the graph's \(parameter.shape)")
+                throw CairnError.incompatible(
+                    path: path,
+                    "tensor \(parameter.name): shape \(shape) does not fit the graph's \(parameter.shape)")
             }
             values[parameter.name] = try model.floats(index)
         }
@@ -55,7 +58,8 @@ struct TransferSource {
     /// flags' (nil here).
     func preprocessing(checking options: RunDataRequest) throws -> Preprocessing? {
         guard let stored = preprocessing else { return nil }
-        let reuse = "--init-from reuses the preprocessing of \(path) (\(stored.summary)): "
+        let reuse =
+            "--init-from reuses the preprocessing of \(path) (\(stored.summary)): "
             + "the features must mean what they meant in its training"
         if let scale = options.scale, scale != stored.scale {
             throw CairnError.configuration(option: "--scale", "--scale \(scale): \(reuse); drop --scale")

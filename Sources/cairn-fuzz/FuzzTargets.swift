@@ -50,7 +50,8 @@ enum FuzzTarget: String, CaseIterable {
             _ = try? NPYLoader.read(path: path)
         case .graph:
             guard let bytes = FileManager.default.contents(atPath: path),
-                  let graph = try? JSONDecoder().decode(GraphSpec.self, from: bytes) else { return }
+                let graph = try? JSONDecoder().decode(GraphSpec.self, from: bytes)
+            else { return }
             _ = try? graph.validate()
         }
     }
@@ -66,46 +67,49 @@ func runOnBytes(_ target: FuzzTarget, _ bytes: UnsafeRawBufferPointer) {
 }
 
 #if CAIRN_FUZZING
-let selectedTarget = ProcessInfo.processInfo.environment["CAIRN_FUZZ_TARGET"].flatMap(FuzzTarget.init(rawValue:)) ?? .cairn
+    let selectedTarget =
+        ProcessInfo.processInfo.environment["CAIRN_FUZZ_TARGET"].flatMap(FuzzTarget.init(rawValue:)) ?? .cairn
 
-@_cdecl("LLVMFuzzerTestOneInput")
-public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
-    runOnBytes(selectedTarget, UnsafeRawBufferPointer(start: data, count: size))
-    return 0
-}
-
-/// libFuzzer's driver (SwiftPM names an executable's entry point itself, so libFuzzer's own `main` is
-/// not used).
-@_silgen_name("LLVMFuzzerRunDriver")
-func LLVMFuzzerRunDriver(_ argc: UnsafeMutablePointer<CInt>,
-                         _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
-                         _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt) -> CInt
-
-@main
-enum FuzzMain {
-    static func main() {
-        var argc = CommandLine.argc
-        var argv = CommandLine.unsafeArgv
-        exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzOneInput))
+    @_cdecl("LLVMFuzzerTestOneInput")
+    public func fuzzOneInput(_ data: UnsafePointer<UInt8>?, _ size: Int) -> CInt {
+        runOnBytes(selectedTarget, UnsafeRawBufferPointer(start: data, count: size))
+        return 0
     }
-}
+
+    /// libFuzzer's driver (SwiftPM names an executable's entry point itself, so libFuzzer's own `main` is
+    /// not used).
+    @_silgen_name("LLVMFuzzerRunDriver")
+    func LLVMFuzzerRunDriver(
+        _ argc: UnsafeMutablePointer<CInt>,
+        _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
+        _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
+    ) -> CInt
+
+    @main
+    enum FuzzMain {
+        static func main() {
+            var argc = CommandLine.argc
+            var argv = CommandLine.unsafeArgv
+            exit(LLVMFuzzerRunDriver(&argc, &argv, fuzzOneInput))
+        }
+    }
 #else
-@main
-enum FuzzReplay {
-    static func main() {
-        let arguments = CommandLine.arguments.dropFirst()
-        guard let name = arguments.first, let target = FuzzTarget(rawValue: name) else {
-            let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: "|")
-            FileHandle.standardError.write(Data("usage: cairn-fuzz \(names) FILE...\n".utf8))
-            exit(64)
-        }
-        for file in arguments.dropFirst() {
-            guard let bytes = FileManager.default.contents(atPath: file) else {
-                FileHandle.standardError.write(Data("cairn-fuzz: \(file): file not found\n".utf8))
-                exit(2)
+    @main
+    enum FuzzReplay {
+        static func main() {
+            let arguments = CommandLine.arguments.dropFirst()
+            guard let name = arguments.first, let target = FuzzTarget(rawValue: name) else {
+                let names = FuzzTarget.allCases.map(\.rawValue).joined(separator: "|")
+                FileHandle.standardError.write(Data("usage: cairn-fuzz \(names) FILE...\n".utf8))
+                exit(64)
             }
-            bytes.withUnsafeBytes { runOnBytes(target, $0) }
+            for file in arguments.dropFirst() {
+                guard let bytes = FileManager.default.contents(atPath: file) else {
+                    FileHandle.standardError.write(Data("cairn-fuzz: \(file): file not found\n".utf8))
+                    exit(2)
+                }
+                bytes.withUnsafeBytes { runOnBytes(target, $0) }
+            }
         }
     }
-}
 #endif

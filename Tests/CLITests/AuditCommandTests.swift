@@ -28,8 +28,10 @@ import Testing
             #expect(hidden.map { $0["distinct_units"] as? Int } == [1, 1], "\(file)")
             #expect(hidden.allSatisfy { (($0["groups"] as? [[String: Any]])?.first?["kind"] as? String) == "locked" })
             #expect(report["symmetric_units"] as? Int ?? 0 >= 48)
-            for key in ["name", "units", "distinct_units", "groups", "weight_std", "he_std", "xavier_std",
-                        "activation_mean", "activation_std", "dead_fraction", "gradient_norm"] {
+            for key in [
+                "name", "units", "distinct_units", "groups", "weight_std", "he_std", "xavier_std",
+                "activation_mean", "activation_std", "dead_fraction", "gradient_norm",
+            ] {
                 #expect(layers(report).first?[key] != nil, "missing \(key)")
             }
         }
@@ -38,15 +40,23 @@ import Testing
         #expect(text.stdout.contains("dense1: locked 0-31 (32 units)"))
         #expect(text.stdout.contains("dense1.weight: every element is 0.1 (constant-initialised)"))
         // With the baseline, the symmetry was there from the start.
-        let baseline = try ToolRunner.run("cairn-audit", ["\(run)/latest.cairn", "--baseline", "\(run)/init.cairn", "--json",
-                                                          "--tolerance", "1e-5"])
+        let baseline = try ToolRunner.run(
+            "cairn-audit",
+            [
+                "\(run)/latest.cairn", "--baseline", "\(run)/init.cairn", "--json",
+                "--tolerance", "1e-5",
+            ])
         let groups = layers(try json(baseline.stdout)).first?["groups"] as? [[String: Any]]
         #expect(groups?.first?["origin"] as? String == "initial")
 
         // Repair, then resume: the units train apart and the audit comes back clean.
         let repaired = ToolRunner.temporaryFolder("audit-repaired") + "/repaired.cairn"
-        let repair = try ToolRunner.run("cairn-audit", ["\(run)/latest.cairn", "--repair", repaired, "--seed", "3",
-                                                        "--tolerance", "1e-5"])
+        let repair = try ToolRunner.run(
+            "cairn-audit",
+            [
+                "\(run)/latest.cairn", "--repair", repaired, "--seed", "3",
+                "--tolerance", "1e-5",
+            ])
         #expect(repair.status == 1)
         #expect(repair.stdout.contains("repaired: \(repaired)"))
         #expect(try ToolRunner.run("cairn-audit", [repaired, "--no-signal"]).status == 0)
@@ -120,7 +130,8 @@ import Testing
 
     @Test func trainJSONCarriesTheInitialAudit() throws {
         let out = ToolRunner.temporaryFolder("audit-train-json") + "/run"
-        let result = try ToolRunner.run("cairn-train", ["--out", out, "--epochs", "1", "--init", "normal:0.001", "--json"])
+        let result = try ToolRunner.run(
+            "cairn-train", ["--out", out, "--epochs", "1", "--init", "normal:0.001", "--json"])
         #expect(result.status == 0)
         let audit = try #require(try json(result.stdout)["audit"] as? [String: Any])
         #expect((audit["findings"] as? [String])?.contains { $0.contains("too small") } == true)

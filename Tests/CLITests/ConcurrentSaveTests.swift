@@ -15,9 +15,18 @@ import Testing
         let folder = ToolRunner.temporaryFolder("concurrent-save")
         // Two different models of the same shape, as safetensors inputs for two racing conversions.
         for seed in ["1", "2"] {
-            #expect(try ToolRunner.run("cairn-train", ["--epochs", "1", "--hidden", "256,256", "--seed", seed, "--out", "\(folder)/run\(seed)",
-                                                       "--quiet"]).status == 0)
-            #expect(try ToolRunner.run("cairn-convert", ["\(folder)/run\(seed)/latest.cairn", "\(folder)/m\(seed).safetensors"]).status == 0)
+            #expect(
+                try ToolRunner.run(
+                    "cairn-train",
+                    [
+                        "--epochs", "1", "--hidden", "256,256", "--seed", seed, "--out", "\(folder)/run\(seed)",
+                        "--quiet",
+                    ]
+                ).status == 0)
+            #expect(
+                try ToolRunner.run(
+                    "cairn-convert", ["\(folder)/run\(seed)/latest.cairn", "\(folder)/m\(seed).safetensors"]
+                ).status == 0)
         }
         let expected = [try tensors("\(folder)/run1/latest.cairn"), try tensors("\(folder)/run2/latest.cairn")]
         let target = "\(folder)/out/shared.cairn"
@@ -43,15 +52,21 @@ extension ConcurrentSaveTests {
     /// exit 2 naming the path, and the winner's file is whole.
     @Test func withoutForceTheFirstSaveIsNeverReplaced() throws {
         let folder = ToolRunner.temporaryFolder("no-replace")
-        #expect(try ToolRunner.run("cairn-train", ["--epochs", "1", "--hidden", "256,256", "--out", "\(folder)/run", "--quiet"]).status == 0)
-        #expect(try ToolRunner.run("cairn-convert", ["\(folder)/run/latest.cairn", "\(folder)/m.safetensors"]).status == 0)
+        #expect(
+            try ToolRunner.run(
+                "cairn-train", ["--epochs", "1", "--hidden", "256,256", "--out", "\(folder)/run", "--quiet"]
+            ).status == 0)
+        #expect(
+            try ToolRunner.run("cairn-convert", ["\(folder)/run/latest.cairn", "\(folder)/m.safetensors"]).status == 0)
         for trial in 0..<6 {
             let target = "\(folder)/out-\(trial).cairn"
             let first = try ToolRunner.start("cairn-convert", ["\(folder)/m.safetensors", target])
             let second = try ToolRunner.start("cairn-convert", ["\(folder)/m.safetensors", target])
             let results = [ToolRunner.finish(first), ToolRunner.finish(second)]
             #expect(results.filter { $0.status == 0 }.count == 1, "\(results.map(\.stderr))")
-            #expect(results.filter { $0.status == 2 && $0.stderr.contains(target) && $0.stderr.contains("exists") }.count == 1)
+            #expect(
+                results.filter { $0.status == 2 && $0.stderr.contains(target) && $0.stderr.contains("exists") }.count
+                    == 1)
             #expect(try CairnReader(path: target).verify().isEmpty)
         }
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder).filter { $0.contains(".tmp") }.isEmpty)

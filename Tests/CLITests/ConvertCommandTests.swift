@@ -20,25 +20,40 @@ import Testing
         #expect(back.status == 0, "\(back.stderr)")
         let report = try #require(try JSONSerialization.jsonObject(with: Data(back.stdout.utf8)) as? [String: Any])
         #expect(report["graph"] as? String == "restored" && report["tensors"] as? Int == 8)
-        for key in ["input", "output", "input_format", "output_format", "tensors", "skipped", "bytes", "output_bytes", "seconds", "notices"] {
+        for key in [
+            "input", "output", "input_format", "output_format", "tensors", "skipped", "bytes", "output_bytes",
+            "seconds", "notices",
+        ] {
             #expect(report[key] != nil, "missing \(key)")
         }
-        #expect(try Data(contentsOf: URL(fileURLWithPath: "\(folder)/m.cairn")) == Data(contentsOf: URL(fileURLWithPath: Self.checkpoint)))
+        #expect(
+            try Data(contentsOf: URL(fileURLWithPath: "\(folder)/m.cairn"))
+                == Data(contentsOf: URL(fileURLWithPath: Self.checkpoint)))
     }
 
     @Test func parametersOnlyImportGetsAModelManifestThatResumeRefuses() throws {
         let folder = ToolRunner.temporaryFolder("convert-model")
         for format in ["safetensors", "npz"] {
-            #expect(try ToolRunner.run("cairn-convert", [Self.checkpoint, "\(folder)/p.\(format)", "--parameters-only", "--quiet"]).status == 0)
-            let imported = try ToolRunner.run("cairn-convert", ["\(folder)/p.\(format)", "\(folder)/p-\(format).cairn", "--activation", "leaky-relu"])
+            #expect(
+                try ToolRunner.run(
+                    "cairn-convert", [Self.checkpoint, "\(folder)/p.\(format)", "--parameters-only", "--quiet"]
+                ).status == 0)
+            let imported = try ToolRunner.run(
+                "cairn-convert", ["\(folder)/p.\(format)", "\(folder)/p-\(format).cairn", "--activation", "leaky-relu"])
             #expect(imported.status == 0, "\(imported.stderr)")
-            let manifest = try #require(try JSONSerialization.jsonObject(with: CairnReader(path: "\(folder)/p-\(format).cairn").manifest) as? [String: Any])
-            #expect(Set(manifest.keys).isSuperset(of: ["creator", "created", "source", "source_format", "graph", "task", "metadata"]))
+            let manifest = try #require(
+                try JSONSerialization.jsonObject(with: CairnReader(path: "\(folder)/p-\(format).cairn").manifest)
+                    as? [String: Any])
+            #expect(
+                Set(manifest.keys).isSuperset(of: [
+                    "creator", "created", "source", "source_format", "graph", "task", "metadata",
+                ]))
             #expect(manifest["task"] as? String == "classification")
             let original = try tensors(Self.checkpoint)
             for (name, bytes) in try tensors("\(folder)/p-\(format).cairn") { #expect(original[name] == bytes) }
             let inspect = try ToolRunner.run("cairn-inspect", ["\(folder)/p-\(format).cairn"])
-            #expect(inspect.stdout.contains("model without training state") && inspect.stdout.contains("4,810 parameters"))
+            #expect(
+                inspect.stdout.contains("model without training state") && inspect.stdout.contains("4,810 parameters"))
             let resume = try ToolRunner.run("cairn-resume", ["\(folder)/p-\(format).cairn", "--out", "\(folder)/r"])
             #expect(resume.status == 2 && resume.stderr.contains("not a Cairn training checkpoint"), "\(resume.stderr)")
         }
@@ -71,17 +86,29 @@ import Testing
 
     @Test func givenModelAndRegression() throws {
         let folder = ToolRunner.temporaryFolder("convert-given")
-        let graph = #"{"nodes":[{"name":"input","kind":"input","size":4},{"name":"0","kind":"dense","inputs":["input"],"units":3},{"name":"t","kind":"tanh","inputs":["0"]},{"name":"2","kind":"dense","inputs":["t"],"units":2}]}"#
+        let graph =
+            #"{"nodes":[{"name":"input","kind":"input","size":4},{"name":"0","kind":"dense","inputs":["input"],"units":3},{"name":"t","kind":"tanh","inputs":["0"]},{"name":"2","kind":"dense","inputs":["t"],"units":2}]}"#
         try graph.write(toFile: "\(folder)/g.json", atomically: true, encoding: .utf8)
-        let given = try ToolRunner.run("cairn-convert", ["Fixtures/interop/torch-sequential.safetensors", "\(folder)/g.cairn", "--model", "\(folder)/g.json", "--json"])
+        let given = try ToolRunner.run(
+            "cairn-convert",
+            [
+                "Fixtures/interop/torch-sequential.safetensors", "\(folder)/g.cairn", "--model", "\(folder)/g.json",
+                "--json",
+            ])
         #expect(given.status == 0, "\(given.stderr)")
         #expect(given.stdout.contains("\"graph\" : \"given\""))
-        let manifest = try #require(try JSONSerialization.jsonObject(with: CairnReader(path: "\(folder)/g.cairn").manifest) as? [String: Any])
+        let manifest = try #require(
+            try JSONSerialization.jsonObject(with: CairnReader(path: "\(folder)/g.cairn").manifest) as? [String: Any])
         #expect(manifest["task"] as? String == "regression")
-        try #"{"nodes":[{"name":"input","kind":"input","size":5},{"name":"0","kind":"dense","inputs":["input"],"units":3}]}"#
+        try
+            #"{"nodes":[{"name":"input","kind":"input","size":5},{"name":"0","kind":"dense","inputs":["input"],"units":3}]}"#
             .write(toFile: "\(folder)/bad.json", atomically: true, encoding: .utf8)
-        let bad = try ToolRunner.run("cairn-convert", ["Fixtures/interop/torch-sequential.safetensors", "\(folder)/b.cairn", "--model", "\(folder)/bad.json"])
-        #expect(bad.status == 2 && bad.stderr.contains("0.weight has shape [3, 4], the graph needs [3, 5]"), "\(bad.stderr)")
+        let bad = try ToolRunner.run(
+            "cairn-convert",
+            ["Fixtures/interop/torch-sequential.safetensors", "\(folder)/b.cairn", "--model", "\(folder)/bad.json"])
+        #expect(
+            bad.status == 2 && bad.stderr.contains("0.weight has shape [3, 4], the graph needs [3, 5]"), "\(bad.stderr)"
+        )
         #expect(!FileManager.default.fileExists(atPath: "\(folder)/b.cairn"))
     }
 
@@ -90,17 +117,31 @@ import Testing
         try Data([1]).write(to: URL(fileURLWithPath: "\(folder)/exists.safetensors"))
         let exists = try ToolRunner.run("cairn-convert", [Self.checkpoint, "\(folder)/exists.safetensors"])
         #expect(exists.status == 2 && exists.stderr.contains("--force"))
-        #expect(try ToolRunner.run("cairn-convert", [Self.checkpoint, "\(folder)/exists.safetensors", "--force", "--quiet"]).status == 0)
+        #expect(
+            try ToolRunner.run(
+                "cairn-convert", [Self.checkpoint, "\(folder)/exists.safetensors", "--force", "--quiet"]
+            ).status == 0)
         #expect(try ToolRunner.run("cairn-convert", [Self.checkpoint, "\(folder)/x.h5"]).status == 64)
-        #expect(try ToolRunner.run("cairn-convert", ["\(folder)/exists.safetensors", "\(folder)/y.cairn", "--parameters-only"]).status == 64)
-        #expect(try ToolRunner.run("cairn-convert", [Self.checkpoint, "\(folder)/y.npz", "--task", "regression"]).status == 64)
+        #expect(
+            try ToolRunner.run(
+                "cairn-convert", ["\(folder)/exists.safetensors", "\(folder)/y.cairn", "--parameters-only"]
+            ).status == 64)
+        #expect(
+            try ToolRunner.run("cairn-convert", [Self.checkpoint, "\(folder)/y.npz", "--task", "regression"]).status
+                == 64)
     }
 
     @Test(arguments: [
-        ("header-length-beyond-file.safetensors", [UInt8]([0xFF, 0xFF, 0, 0, 0, 0, 0, 0]) + Array("{}".utf8), "runs past the end"),
+        (
+            "header-length-beyond-file.safetensors", [UInt8]([0xFF, 0xFF, 0, 0, 0, 0, 0, 0]) + Array("{}".utf8),
+            "runs past the end"
+        ),
         ("non-json-header.safetensors", [UInt8]([4, 0, 0, 0, 0, 0, 0, 0]) + Array("{{{{".utf8), "not UTF-8 JSON"),
         ("not-a-zip.npz", Array("definitely not a zip archive, no".utf8), "ZIP"),
-        ("not-cairn.cairn", Array("definitely not a cairn file at all, no, not at all, really".utf8), "not a Cairn file"),
+        (
+            "not-cairn.cairn", Array("definitely not a cairn file at all, no, not at all, really".utf8),
+            "not a Cairn file"
+        ),
     ])
     func hostileInputIsOneLineExitTwoNothingLeft(name: String, bytes: [UInt8], fragment: String) throws {
         let folder = ToolRunner.temporaryFolder("convert-hostile")
@@ -118,10 +159,15 @@ import Testing
 extension ConvertCommandTests {
     @Test func classificationNeedsASoftmaxHead() throws {
         let folder = ToolRunner.temporaryFolder("convert-task")
-        try #"{"nodes":[{"name":"input","kind":"input","size":4},{"name":"0","kind":"dense","inputs":["input"],"units":3},{"name":"t","kind":"tanh","inputs":["0"]},{"name":"2","kind":"dense","inputs":["t"],"units":2}]}"#
+        try
+            #"{"nodes":[{"name":"input","kind":"input","size":4},{"name":"0","kind":"dense","inputs":["input"],"units":3},{"name":"t","kind":"tanh","inputs":["0"]},{"name":"2","kind":"dense","inputs":["t"],"units":2}]}"#
             .write(toFile: "\(folder)/g.json", atomically: true, encoding: .utf8)
-        let result = try ToolRunner.run("cairn-convert", ["Fixtures/interop/torch-sequential.safetensors", "\(folder)/m.cairn",
-                                                          "--model", "\(folder)/g.json", "--task", "classification"])
+        let result = try ToolRunner.run(
+            "cairn-convert",
+            [
+                "Fixtures/interop/torch-sequential.safetensors", "\(folder)/m.cairn",
+                "--model", "\(folder)/g.json", "--task", "classification",
+            ])
         #expect(result.status == 2 && result.stderr.contains("needs a graph that ends in softmax"), "\(result.stderr)")
         #expect(try FileManager.default.contentsOfDirectory(atPath: folder) == ["g.json"])
     }

@@ -2,7 +2,7 @@ import CairnCLI
 import CairnModel
 import Foundation
 #if canImport(FoundationXML)
-import FoundationXML
+    import FoundationXML
 #endif
 import Testing
 
@@ -30,9 +30,10 @@ import Testing
 
     static func history(accuracy: Bool) -> [EpochRecord] {
         (1...12).map { e in
-            EpochRecord(epoch: e, step: e * 10, trainLoss: 1.6 / Double(e), validationLoss: 1.7 / Double(e),
-                        validationAccuracy: accuracy ? 0.5 + Double(e) / 30 : nil, learningRate: 0.05, seconds: 0.1,
-                        validationR2: accuracy ? nil : -0.2 + Double(e) / 15)
+            EpochRecord(
+                epoch: e, step: e * 10, trainLoss: 1.6 / Double(e), validationLoss: 1.7 / Double(e),
+                validationAccuracy: accuracy ? 0.5 + Double(e) / 30 : nil, learningRate: 0.05, seconds: 0.1,
+                validationR2: accuracy ? nil : -0.2 + Double(e) / 15)
         }
     }
 

@@ -10,7 +10,9 @@ import Testing
         let predictions = "\(folder)/p.csv"
         let result = try ToolRunner.run("cairn-eval", arguments + ["--predictions", predictions])
         #expect(result.status == status, "\(arguments): \(result.stderr)")
-        for fragment in fragments { #expect(result.stderr.contains(fragment), "stderr lacks '\(fragment)': \(result.stderr)") }
+        for fragment in fragments {
+            #expect(result.stderr.contains(fragment), "stderr lacks '\(fragment)': \(result.stderr)")
+        }
         if status == 2 {
             #expect(result.stderr.split(separator: "\n").count == 1, "expected one line: \(result.stderr)")
             #expect(result.stderr.hasPrefix("cairn-eval: "))
@@ -27,15 +29,18 @@ import Testing
     }
 
     func digitsRows(_ transform: (inout [String]) -> Void) throws -> String {
-        var lines = try String(contentsOfFile: ToolRunner.packageRoot.path + "/Fixtures/datasets/digits.csv", encoding: .utf8)
-            .split(separator: "\n").map(String.init)
+        var lines = try String(
+            contentsOfFile: ToolRunner.packageRoot.path + "/Fixtures/datasets/digits.csv", encoding: .utf8
+        )
+        .split(separator: "\n").map(String.init)
         transform(&lines)
         return lines.joined(separator: "\n") + "\n"
     }
 
     @Test func featureCountThatDoesNotFit() throws {
         let path = try write("label,a,b,c\n1,2,3,4\n0,1,1,1\n", "narrow.csv")
-        try expectFailure([Self.checkpoint, "--data", path], mentions: ["\(path): has 3 features per sample", "takes 64"])
+        try expectFailure(
+            [Self.checkpoint, "--data", path], mentions: ["\(path): has 3 features per sample", "takes 64"])
     }
 
     @Test func imageSizeThatDoesNotFit() throws {
@@ -46,13 +51,15 @@ import Testing
         let labels: [UInt8] = [0, 0, 0x08, 1, 0, 0, 0, 2, 1, 2]
         try Data(images).write(to: URL(fileURLWithPath: "\(folder)/x.idx"))
         try Data(labels).write(to: URL(fileURLWithPath: "\(folder)/y.idx"))
-        try expectFailure([Self.checkpoint, "--data", "\(folder)/x.idx", "--labels", "\(folder)/y.idx"],
-                          mentions: ["\(folder)/x.idx: has 9 features per sample"])
+        try expectFailure(
+            [Self.checkpoint, "--data", "\(folder)/x.idx", "--labels", "\(folder)/y.idx"],
+            mentions: ["\(folder)/x.idx: has 9 features per sample"])
     }
 
     @Test func labelOutsideTheClasses() throws {
         let path = try write(try digitsRows { $0[5] = "12" + $0[5].drop { $0 != "," } }, "label12.csv")
-        try expectFailure([Self.checkpoint, "--data", path], mentions: ["\(path): label 12 (sample 4) is outside the 10 classes"])
+        try expectFailure(
+            [Self.checkpoint, "--data", path], mentions: ["\(path): label 12 (sample 4) is outside the 10 classes"])
     }
 
     @Test func nanAndTextCells() throws {
@@ -81,12 +88,18 @@ import Testing
     @Test func recordedDataChangedOrMissing() throws {
         let folder = ToolRunner.temporaryFolder("eval-recorded")
         let data = "\(folder)/my-digits.csv"
-        try FileManager.default.copyItem(atPath: ToolRunner.packageRoot.path + "/Fixtures/datasets/digits.csv", toPath: data)
+        try FileManager.default.copyItem(
+            atPath: ToolRunner.packageRoot.path + "/Fixtures/datasets/digits.csv", toPath: data)
         let run = "\(folder)/run"
-        #expect(try ToolRunner.run("cairn-train", ["--data", data, "--scale", "0.0625", "--epochs", "1", "--out", run, "--quiet"]).status == 0)
+        #expect(
+            try ToolRunner.run(
+                "cairn-train", ["--data", data, "--scale", "0.0625", "--epochs", "1", "--out", run, "--quiet"]
+            ).status == 0)
         #expect(try ToolRunner.run("cairn-eval", ["\(run)/latest.cairn"]).status == 0)
-        try (try digitsRows { $0[7] = $0[7].replacingOccurrences(of: ",0,", with: ",1,") }).write(toFile: data, atomically: true, encoding: .utf8)
-        try expectFailure(["\(run)/latest.cairn"], mentions: ["\(data): its samples", "are not the data", "pass --data FILE"])
+        try (try digitsRows { $0[7] = $0[7].replacingOccurrences(of: ",0,", with: ",1,") }).write(
+            toFile: data, atomically: true, encoding: .utf8)
+        try expectFailure(
+            ["\(run)/latest.cairn"], mentions: ["\(data): its samples", "are not the data", "pass --data FILE"])
         try FileManager.default.removeItem(atPath: data)
         try expectFailure(["\(run)/latest.cairn"], mentions: ["\(data): missing", "pass --data FILE"])
     }
@@ -105,8 +118,14 @@ import Testing
         }
         try csv.write(toFile: "\(folder)/r.csv", atomically: true, encoding: .utf8)
         let run = "\(folder)/run"
-        #expect(try ToolRunner.run("cairn-train", ["--data", "\(folder)/r.csv", "--task", "regression", "--label-column", "y",
-                                                   "--epochs", "5", "--out", run, "--quiet"]).status == 0)
+        #expect(
+            try ToolRunner.run(
+                "cairn-train",
+                [
+                    "--data", "\(folder)/r.csv", "--task", "regression", "--label-column", "y",
+                    "--epochs", "5", "--out", run, "--quiet",
+                ]
+            ).status == 0)
         let result = try ToolRunner.run("cairn-eval", ["\(run)/latest.cairn", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let report = try EvalCommandTests.json(result)
@@ -114,8 +133,11 @@ import Testing
         #expect(EvalCommandTests.printed("loss", in: result) == history[5]!.0)
         for key in ["mse", "rmse", "mae", "r2", "per_output"] { #expect(report[key] != nil, "missing \(key)") }
         #expect(try ToolRunner.run("cairn-eval", ["\(run)/latest.cairn", "--max-rmse", "0.000001"]).status == 1)
-        try expectFailure(["\(run)/latest.cairn", "--top-k", "2"], mentions: ["is a regression model; --top-k applies to classification"])
-        try expectFailure(["\(run)/latest.cairn", "--min-accuracy", "0.9"], mentions: ["--min-accuracy applies to classification"])
+        try expectFailure(
+            ["\(run)/latest.cairn", "--top-k", "2"],
+            mentions: ["is a regression model; --top-k applies to classification"])
+        try expectFailure(
+            ["\(run)/latest.cairn", "--min-accuracy", "0.9"], mentions: ["--min-accuracy applies to classification"])
         // A regression checkpoint and a classifier cannot be compared.
         try expectFailure(["\(run)/latest.cairn", Self.checkpoint, "--data", "\(folder)/r.csv"], mentions: ["cannot"])
     }
@@ -125,26 +147,35 @@ import Testing
         try expectFailure([Self.checkpoint, "--split", "test"], status: 64, mentions: ["split"])
         try expectFailure([Self.checkpoint, "--data", "x.csv", "--split", "val"], status: 64, mentions: ["--split"])
         try expectFailure([Self.checkpoint, "--alpha", "2"], status: 64, mentions: ["--alpha"])
-        try expectFailure([Self.checkpoint, "--data", "Fixtures/datasets/digits.csv", "--scale", "2"], status: 64,
-                          mentions: ["records its preprocessing"])
+        try expectFailure(
+            [Self.checkpoint, "--data", "Fixtures/datasets/digits.csv", "--scale", "2"], status: 64,
+            mentions: ["records its preprocessing"])
         try expectFailure([Self.checkpoint, "--top-k", "11"], status: 64, mentions: ["--top-k 11"])
     }
 
     @Test func checkpointsOfDifferentShapes() throws {
         let other = ToolRunner.temporaryFolder("eval-shape") + "/run"
         // Digits with 8 of the 64 pixels: a model of another input width.
-        let narrow = try write(try digitsRows { lines in
-            lines = lines.map { $0.split(separator: ",").prefix(9).joined(separator: ",") }
-        }, "narrow-digits.csv")
-        #expect(try ToolRunner.run("cairn-train", ["--data", narrow, "--epochs", "1", "--out", other + "2", "--quiet"]).status == 0)
-        try expectFailure([Self.checkpoint, other + "2/latest.cairn", "--data", "Fixtures/datasets/digits.csv"],
-                          mentions: ["takes 8 features per sample", "takes 64", "cannot be scored on the same data"])
+        let narrow = try write(
+            try digitsRows { lines in
+                lines = lines.map { $0.split(separator: ",").prefix(9).joined(separator: ",") }
+            }, "narrow-digits.csv")
+        #expect(
+            try ToolRunner.run("cairn-train", ["--data", narrow, "--epochs", "1", "--out", other + "2", "--quiet"])
+                .status == 0)
+        try expectFailure(
+            [Self.checkpoint, other + "2/latest.cairn", "--data", "Fixtures/datasets/digits.csv"],
+            mentions: ["takes 8 features per sample", "takes 64", "cannot be scored on the same data"])
         // Digits 0 to 4 only: a model with 5 classes.
-        let fewer = try write(try digitsRows { lines in
-            lines = [lines[0]] + lines.dropFirst().filter { Int($0.prefix { $0 != "," })! < 5 }
-        }, "five-digits.csv")
-        #expect(try ToolRunner.run("cairn-train", ["--data", fewer, "--epochs", "1", "--out", other + "3", "--quiet"]).status == 0)
-        try expectFailure([Self.checkpoint, other + "3/latest.cairn", "--data", fewer],
-                          mentions: ["has 5 classes", "has 10; they cannot be compared"])
+        let fewer = try write(
+            try digitsRows { lines in
+                lines = [lines[0]] + lines.dropFirst().filter { Int($0.prefix { $0 != "," })! < 5 }
+            }, "five-digits.csv")
+        #expect(
+            try ToolRunner.run("cairn-train", ["--data", fewer, "--epochs", "1", "--out", other + "3", "--quiet"])
+                .status == 0)
+        try expectFailure(
+            [Self.checkpoint, other + "3/latest.cairn", "--data", fewer],
+            mentions: ["has 5 classes", "has 10; they cannot be compared"])
     }
 }

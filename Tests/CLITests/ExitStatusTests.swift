@@ -26,20 +26,29 @@ import Testing
     static let cases: [Case] = [
         // cairn-train
         Case(tool: "cairn-train", arguments: ["--epochs", "1", "--out", "$RUN/fresh", "--quiet"], status: 0),
-        Case(tool: "cairn-train", arguments: ["--data", "Fixtures/datasets/no-such.csv", "--out", "$RUN/x", "--quiet"],
-             status: 2, stderrNames: "Fixtures/datasets/no-such.csv: no such file"),
-        Case(tool: "cairn-train", arguments: ["--init-from", truncated, "--out", "$RUN/y", "--quiet"], status: 2,
-             stderrNames: truncated),
+        Case(
+            tool: "cairn-train", arguments: ["--data", "Fixtures/datasets/no-such.csv", "--out", "$RUN/x", "--quiet"],
+            status: 2, stderrNames: "Fixtures/datasets/no-such.csv: no such file"),
+        Case(
+            tool: "cairn-train", arguments: ["--init-from", truncated, "--out", "$RUN/y", "--quiet"], status: 2,
+            stderrNames: truncated),
         Case(tool: "cairn-train", arguments: ["--no-such-flag"], status: 64),
         Case(tool: "cairn-train", arguments: ["--lr", "-0.1"], status: 64),
         Case(tool: "cairn-train", arguments: ["--epochs", "0"], status: 64),
         // cairn-resume
-        Case(tool: "cairn-resume", arguments: ["$RUN/run/epoch-0001.cairn", "--out", "$RUN/resumed", "--quiet"], status: 0),
-        Case(tool: "cairn-resume", arguments: ["$RUN/run/epoch-0001.cairn", "--verify", "$RUN/run/epoch-0002.cairn", "--quiet"],
-             status: 0),
-        Case(tool: "cairn-resume", arguments: ["$RUN/run/epoch-0001.cairn", "--verify", "$RUN/tampered.cairn", "--quiet"],
-             status: 1),
-        Case(tool: "cairn-resume", arguments: [missing, "--quiet"], status: 2, stderrNames: "\(missing): no such file"),
+        Case(
+            tool: "cairn-resume", arguments: ["$RUN/run/epoch-0001.cairn", "--out", "$RUN/resumed", "--quiet"],
+            status: 0),
+        Case(
+            tool: "cairn-resume",
+            arguments: ["$RUN/run/epoch-0001.cairn", "--verify", "$RUN/run/epoch-0002.cairn", "--quiet"],
+            status: 0),
+        Case(
+            tool: "cairn-resume",
+            arguments: ["$RUN/run/epoch-0001.cairn", "--verify", "$RUN/tampered.cairn", "--quiet"],
+            status: 1),
+        Case(
+            tool: "cairn-resume", arguments: [missing, "--quiet"], status: 2, stderrNames: "\(missing): no such file"),
         Case(tool: "cairn-resume", arguments: [damaged, "--quiet"], status: 2, stderrNames: damaged),
         Case(tool: "cairn-resume", arguments: ["$RUN/run/latest.cairn", "--no-such-flag"], status: 64),
         Case(tool: "cairn-resume", arguments: ["$RUN/run/latest.cairn", "--epochs", "-3"], status: 64),
@@ -51,27 +60,38 @@ import Testing
         Case(tool: "cairn-inspect", arguments: ["$RUN/run/latest.cairn", "--no-such-flag"], status: 64),
         Case(tool: "cairn-inspect", arguments: ["$RUN/run/latest.cairn", "--chart-width", "-1"], status: 64),
         // cairn-convert
-        Case(tool: "cairn-convert", arguments: ["$RUN/run/latest.cairn", "$RUN/exported.safetensors", "--quiet"], status: 0),
-        Case(tool: "cairn-convert", arguments: [missing, "$RUN/never.safetensors"], status: 2,
-             stderrNames: "\(missing): no such file"),
+        Case(
+            tool: "cairn-convert", arguments: ["$RUN/run/latest.cairn", "$RUN/exported.safetensors", "--quiet"],
+            status: 0),
+        Case(
+            tool: "cairn-convert", arguments: [missing, "$RUN/never.safetensors"], status: 2,
+            stderrNames: "\(missing): no such file"),
         Case(tool: "cairn-convert", arguments: [truncated, "$RUN/never.npz"], status: 2, stderrNames: truncated),
         Case(tool: "cairn-convert", arguments: ["$RUN/run/latest.cairn", "$RUN/out.txt"], status: 64),
-        Case(tool: "cairn-convert", arguments: ["$RUN/run/latest.cairn", "$RUN/out.npz", "--no-such-flag"], status: 64),
+        Case(
+            tool: "cairn-convert", arguments: ["$RUN/run/latest.cairn", "$RUN/out.npz", "--no-such-flag"], status: 64),
         // cairn-eval
-        Case(tool: "cairn-eval", arguments: ["$RUN/run/latest.cairn", "--data", csv, "--min-accuracy", "0.5"], status: 0),
-        Case(tool: "cairn-eval", arguments: ["$RUN/run/latest.cairn", "--data", csv, "--min-accuracy", "1"], status: 1),
-        Case(tool: "cairn-eval", arguments: [missing, "--data", csv], status: 2, stderrNames: "\(missing): no such file"),
-        Case(tool: "cairn-eval", arguments: ["$RUN/run/latest.cairn", "--data", "Fixtures/datasets/no-such.csv"], status: 2,
-             stderrNames: "Fixtures/datasets/no-such.csv: no such file"),
+        Case(
+            tool: "cairn-eval", arguments: ["$RUN/run/latest.cairn", "--data", csv, "--min-accuracy", "0.5"], status: 0),
+        Case(
+            tool: "cairn-eval", arguments: ["$RUN/run/latest.cairn", "--data", csv, "--min-accuracy", "1"], status: 1),
+        Case(
+            tool: "cairn-eval", arguments: [missing, "--data", csv], status: 2, stderrNames: "\(missing): no such file"),
+        Case(
+            tool: "cairn-eval", arguments: ["$RUN/run/latest.cairn", "--data", "Fixtures/datasets/no-such.csv"],
+            status: 2,
+            stderrNames: "Fixtures/datasets/no-such.csv: no such file"),
         Case(tool: "cairn-eval", arguments: ["$RUN/run/latest.cairn", "--min-accuracy", "1.5"], status: 64),
         Case(tool: "cairn-eval", arguments: ["$RUN/run/latest.cairn", "--no-such-flag"], status: 64),
         // cairn-diff
         Case(tool: "cairn-diff", arguments: ["$RUN/run/latest.cairn", "$RUN/run/epoch-0002.cairn"], status: 0),
         Case(tool: "cairn-diff", arguments: ["$RUN/run/init.cairn", "$RUN/run/latest.cairn"], status: 1),
-        Case(tool: "cairn-diff", arguments: ["$RUN/run/latest.cairn", missing], status: 2,
-             stderrNames: "\(missing): no such file"),
+        Case(
+            tool: "cairn-diff", arguments: ["$RUN/run/latest.cairn", missing], status: 2,
+            stderrNames: "\(missing): no such file"),
         Case(tool: "cairn-diff", arguments: ["$RUN/run/latest.cairn", damaged], status: 2, stderrNames: damaged),
-        Case(tool: "cairn-diff", arguments: ["$RUN/run/init.cairn", "$RUN/run/latest.cairn", "--atol", "-1"], status: 64),
+        Case(
+            tool: "cairn-diff", arguments: ["$RUN/run/init.cairn", "$RUN/run/latest.cairn", "--atol", "-1"], status: 64),
         Case(tool: "cairn-diff", arguments: ["$RUN/run/init.cairn", "--no-such-flag"], status: 64),
         // cairn-audit
         Case(tool: "cairn-audit", arguments: ["$RUN/run/latest.cairn"], status: 0),
@@ -105,7 +125,9 @@ import Testing
 
     /// Every tool appears in the cases with each status it can give (train and convert have no "found").
     @Test func everyToolIsCoveredForEveryStatusItCanGive() {
-        let tools = ["cairn-train", "cairn-resume", "cairn-inspect", "cairn-convert", "cairn-eval", "cairn-diff", "cairn-audit"]
+        let tools = [
+            "cairn-train", "cairn-resume", "cairn-inspect", "cairn-convert", "cairn-eval", "cairn-diff", "cairn-audit",
+        ]
         for tool in tools {
             let statuses = Set(Self.cases.filter { $0.tool == tool }.map(\.status))
             let expected: Set<Int32> = ["cairn-train", "cairn-convert"].contains(tool) ? [0, 2, 64] : [0, 1, 2, 64]
@@ -119,7 +141,8 @@ import Testing
         let folder = try #require(Runs.folder, "could not prepare the runs the cases use")
         let out = ToolRunner.temporaryFolder("signal") + "/run"
         // Long enough (600 epochs of batch 1) that the signal always lands while it trains.
-        let arguments = tool == "cairn-train"
+        let arguments =
+            tool == "cairn-train"
             ? ["--batch-size", "1", "--epochs", "600", "--out", out, "--quiet"]
             : ["\(folder)/run/epoch-0001.cairn", "--batch-size", "1", "--epochs", "600", "--out", out, "--quiet"]
         let started = try ToolRunner.start(tool, arguments)
@@ -138,7 +161,8 @@ import Testing
     @Test func readmeTableMatchesExitStatus() throws {
         let readme = try String(contentsOf: ToolRunner.packageRoot.appendingPathComponent("README.md"), encoding: .utf8)
         let lines = readme.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
-        let start = try #require(lines.firstIndex { $0.hasPrefix("| exit status |") }, "README has no exit status table")
+        let start = try #require(
+            lines.firstIndex { $0.hasPrefix("| exit status |") }, "README has no exit status table")
         var documented: [Int32: String] = [:]
         for line in lines[(start + 2)...] {
             guard line.hasPrefix("|") else { break }
@@ -161,9 +185,14 @@ enum Runs {
     static let folder: String? = {
         let folder = ToolRunner.temporaryFolder("exit-status")
         do {
-            let run = try ToolRunner.run("cairn-train", ["--epochs", "2", "--keep", "0", "--out", "\(folder)/run", "--quiet"])
-            let constant = try ToolRunner.run("cairn-train", ["--epochs", "1", "--init", "constant:0.1", "--out",
-                                                              "\(folder)/constant", "--quiet"])
+            let run = try ToolRunner.run(
+                "cairn-train", ["--epochs", "2", "--keep", "0", "--out", "\(folder)/run", "--quiet"])
+            let constant = try ToolRunner.run(
+                "cairn-train",
+                [
+                    "--epochs", "1", "--init", "constant:0.1", "--out",
+                    "\(folder)/constant", "--quiet",
+                ])
             guard run.status == 0, constant.status == 0 else { return nil }
             var tampered = try Checkpoint.load(from: "\(folder)/run/epoch-0002.cairn")
             tampered.tensors[0].values[0] += 1

@@ -9,7 +9,8 @@ import Testing
     static let diabetes = ToolRunner.packageRoot.appendingPathComponent("Fixtures/datasets/diabetes.csv").path
 
     func json(_ result: ToolRunner.Result) throws -> [String: Any] {
-        try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stderr)")
+        try #require(
+            try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any], "\(result.stderr)")
     }
 
     func usage(_ tool: String, _ arguments: [String], mentions fragments: [String]) throws {
@@ -26,7 +27,8 @@ import Testing
         let folder = ToolRunner.temporaryFolder("csv")
         let text = try String(contentsOfFile: Self.digits, encoding: .utf8)
         let lines = text.split(separator: "\n")
-        try ("\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n").write(toFile: "\(folder)/crlf.csv", atomically: true, encoding: .utf8)
+        try ("\u{FEFF}" + lines.joined(separator: "\r\n") + "\r\n").write(
+            toFile: "\(folder)/crlf.csv", atomically: true, encoding: .utf8)
         let semicolons = lines.enumerated().map { index, line in
             line.split(separator: ",").map { index == 0 ? "\"\($0)\"" : String($0) }.joined(separator: ";")
         }
@@ -34,9 +36,12 @@ import Testing
         var fingerprints: [String] = []
         var losses: [Double] = []
         // The copies have no preprocessing sidecar: give the bundled file's scale to all three.
-        for (name, extra) in [("plain", ["--data", Self.digits]), ("crlf", ["--data", "\(folder)/crlf.csv"]),
-                              ("semi", ["--data", "\(folder)/semi.csv", "--delimiter", ";"])] {
-            let result = try ToolRunner.run("cairn-train", extra + ["--scale", "0.0625", "--epochs", "2", "--out", "\(folder)/\(name)", "--json"])
+        for (name, extra) in [
+            ("plain", ["--data", Self.digits]), ("crlf", ["--data", "\(folder)/crlf.csv"]),
+            ("semi", ["--data", "\(folder)/semi.csv", "--delimiter", ";"]),
+        ] {
+            let result = try ToolRunner.run(
+                "cairn-train", extra + ["--scale", "0.0625", "--epochs", "2", "--out", "\(folder)/\(name)", "--json"])
             #expect(result.status == 0, "\(name): \(result.stderr)")
             losses.append(try json(result)["val_loss"] as? Double ?? -1)
             let manifest = try Checkpoint.load(from: "\(folder)/\(name)/latest.cairn").manifest
@@ -48,8 +53,11 @@ import Testing
         // The recorded delimiter lets a resume read the file again without the flag.
         let resumed = try ToolRunner.run("cairn-resume", ["\(folder)/semi/latest.cairn", "--epochs", "3", "--quiet"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
-        let plainSemicolons = try ToolRunner.run("cairn-train", ["--data", "\(folder)/semi.csv", "--out", "\(folder)/x"])
-        #expect(plainSemicolons.status == 2 && plainSemicolons.stderr.contains("--delimiter ';'"), "\(plainSemicolons.stderr)")
+        let plainSemicolons = try ToolRunner.run(
+            "cairn-train", ["--data", "\(folder)/semi.csv", "--out", "\(folder)/x"])
+        #expect(
+            plainSemicolons.status == 2 && plainSemicolons.stderr.contains("--delimiter ';'"),
+            "\(plainSemicolons.stderr)")
     }
 
     // MARK: - Classes
@@ -59,27 +67,40 @@ import Testing
         var rows = try String(contentsOfFile: Self.digits, encoding: .utf8).split(separator: "\n").map(String.init)
         rows[5] = "25" + rows[5].drop { $0 != "," }  // one stray label
         try rows.joined(separator: "\n").write(toFile: "\(folder)/stray.csv", atomically: true, encoding: .utf8)
-        let stray = try ToolRunner.run("cairn-train", ["--data", "\(folder)/stray.csv", "--epochs", "1", "--out", "\(folder)/a", "--quiet"])
+        let stray = try ToolRunner.run(
+            "cairn-train", ["--data", "\(folder)/stray.csv", "--epochs", "1", "--out", "\(folder)/a", "--quiet"])
         #expect(stray.status == 0, "\(stray.stderr)")
         #expect(stray.stderr.contains("15 classes 10-24 of 26 have no training samples"), "\(stray.stderr)")
         let manifest = try Checkpoint.load(from: "\(folder)/a/latest.cairn").manifest
         #expect(manifest.data.outputs == 26)
         #expect(manifest.data.classesSeen == Array(0...9) + [25])
         // --classes 10 refuses the stray label, naming it and the file.
-        let fixed = try ToolRunner.run("cairn-train", ["--data", "\(folder)/stray.csv", "--classes", "10", "--out", "\(folder)/b"])
+        let fixed = try ToolRunner.run(
+            "cairn-train", ["--data", "\(folder)/stray.csv", "--classes", "10", "--out", "\(folder)/b"])
         #expect(fixed.status == 2)
-        #expect(fixed.stderr.contains("stray.csv: label 25 is outside the 10 classes of --classes 10 (0 to 9)"), "\(fixed.stderr)")
+        #expect(
+            fixed.stderr.contains("stray.csv: label 25 is outside the 10 classes of --classes 10 (0 to 9)"),
+            "\(fixed.stderr)")
         // --classes 12 makes a 12-class head and names the two empty classes.
-        let wider = try ToolRunner.run("cairn-train", ["--classes", "12", "--epochs", "1", "--out", "\(folder)/c", "--quiet"])
-        #expect(wider.status == 0 && wider.stderr.contains("classes 10, 11 of 12 have no training samples"), "\(wider.stderr)")
+        let wider = try ToolRunner.run(
+            "cairn-train", ["--classes", "12", "--epochs", "1", "--out", "\(folder)/c", "--quiet"])
+        #expect(
+            wider.status == 0 && wider.stderr.contains("classes 10, 11 of 12 have no training samples"),
+            "\(wider.stderr)")
         #expect(try Checkpoint.load(from: "\(folder)/c/latest.cairn").tensor(named: "dense2.bias")?.shape == [12])
         // A validation label outside the training classes is an error, not a bigger head.
         let train = rows.filter { !$0.hasPrefix("9,") && !$0.hasPrefix("25,") }
         try train.joined(separator: "\n").write(toFile: "\(folder)/train.csv", atomically: true, encoding: .utf8)
-        let validation = try ToolRunner.run("cairn-train", ["--data", "\(folder)/train.csv", "--val", Self.digits,
-                                                            "--out", "\(folder)/d"])
+        let validation = try ToolRunner.run(
+            "cairn-train",
+            [
+                "--data", "\(folder)/train.csv", "--val", Self.digits,
+                "--out", "\(folder)/d",
+            ])
         #expect(validation.status == 2)
-        #expect(validation.stderr.contains("digits.csv: label 9 is not one of the 9 training classes (0 to 8)"), "\(validation.stderr)")
+        #expect(
+            validation.stderr.contains("digits.csv: label 9 is not one of the 9 training classes (0 to 8)"),
+            "\(validation.stderr)")
         try usage("cairn-train", ["--classes", "0"], mentions: ["--classes 0", "from 1 to 1000000"])
         try usage("cairn-train", ["--task", "regression", "--classes", "3"], mentions: ["--classes"])
     }
@@ -91,12 +112,18 @@ import Testing
         var generator = SystemRandomNumberGenerator()
         var lines = ["rooms,area,price"]
         for _ in 0..<300 {
-            let rooms = Double(Int.random(in: 1...6, using: &generator)), area = Double.random(in: 30...200, using: &generator)
-            lines.append("\(rooms),\(area),\(100 + 40 * rooms + 2.5 * area + Double.random(in: -5...5, using: &generator))")
+            let rooms = Double(Int.random(in: 1...6, using: &generator)),
+                area = Double.random(in: 30...200, using: &generator)
+            lines.append(
+                "\(rooms),\(area),\(100 + 40 * rooms + 2.5 * area + Double.random(in: -5...5, using: &generator))")
         }
         try lines.joined(separator: "\n").write(toFile: "\(folder)/houses.csv", atomically: true, encoding: .utf8)
-        let result = try ToolRunner.run("cairn-train", ["--data", "\(folder)/houses.csv", "--task", "regression", "--label-column", "price",
-                                                        "--standardize", "--epochs", "40", "--out", "\(folder)/run", "--json"])
+        let result = try ToolRunner.run(
+            "cairn-train",
+            [
+                "--data", "\(folder)/houses.csv", "--task", "regression", "--label-column", "price",
+                "--standardize", "--epochs", "40", "--out", "\(folder)/run", "--json",
+            ])
         #expect(result.status == 0, "\(result.stderr)")
         let summary = try json(result)
         let r2 = try #require(summary["val_r2"] as? Double)
@@ -113,10 +140,17 @@ import Testing
 
     @Test func diabetesRegressionReportsR2() throws {
         let folder = ToolRunner.temporaryFolder("diabetes")
-        let result = try ToolRunner.run("cairn-train", ["--data", Self.diabetes, "--task", "regression", "--label-column", "progression",
-                                                        "--standardize", "--out", "\(folder)/run"])
+        let result = try ToolRunner.run(
+            "cairn-train",
+            [
+                "--data", Self.diabetes, "--task", "regression", "--label-column", "progression",
+                "--standardize", "--out", "\(folder)/run",
+            ])
         #expect(result.status == 0, "\(result.stderr)")
-        let r2 = try #require(result.stdout.split(separator: " ").last { $0.contains(".") && Double($0.trimmingCharacters(in: .punctuationCharacters)) != nil })
+        let r2 = try #require(
+            result.stdout.split(separator: " ").last {
+                $0.contains(".") && Double($0.trimmingCharacters(in: .punctuationCharacters)) != nil
+            })
         #expect(result.stdout.contains("validation R^2 0."), "\(result.stdout)")
         #expect(!r2.isEmpty)
         let inspect = try ToolRunner.run("cairn-inspect", ["\(folder)/run/latest.cairn"])
@@ -129,10 +163,13 @@ import Testing
     @Test func defaultRunAndExplicitDigitsTrainTheSame() throws {
         let folder = ToolRunner.temporaryFolder("default")
         let implicit = try ToolRunner.run("cairn-train", ["--epochs", "2", "--out", "\(folder)/a", "--json"])
-        let explicit = try ToolRunner.run("cairn-train", ["--data", "Fixtures/datasets/digits.csv", "--epochs", "2", "--out", "\(folder)/b", "--json"])
+        let explicit = try ToolRunner.run(
+            "cairn-train",
+            ["--data", "Fixtures/datasets/digits.csv", "--epochs", "2", "--out", "\(folder)/b", "--json"])
         #expect(implicit.status == 0 && explicit.status == 0)
         #expect(try json(implicit)["val_loss"] as? Double == (try json(explicit)["val_loss"] as? Double))
-        let a = try Checkpoint.load(from: "\(folder)/a/latest.cairn"), b = try Checkpoint.load(from: "\(folder)/b/latest.cairn")
+        let a = try Checkpoint.load(from: "\(folder)/a/latest.cairn"),
+            b = try Checkpoint.load(from: "\(folder)/b/latest.cairn")
         #expect(a.manifest.preprocessing == b.manifest.preprocessing)
         #expect(a.manifest.preprocessing.scale == 0.0625)
         #expect(a.tensors == b.tensors)
@@ -143,55 +180,81 @@ import Testing
     }
 
     @Test func helpShowsEveryDefaultAndAdamStartsAt0001() throws {
-        let help = try ToolRunner.run("cairn-train", ["--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(separator: " ")
-        for fragment in ["Default momentum", "Default 0.9", "Default 0.05 for sgd and momentum, 0.001 for adam and adamw",
-                         "Default 32", "Default 30", "Default: he (normal)", "Default 64", "Default leaky-relu", "Default constant",
-                         "Fixtures/datasets/digits.csv", "features x 1/16"] {
+        let help = try ToolRunner.run("cairn-train", ["--help"]).stdout.split(whereSeparator: \.isWhitespace).joined(
+            separator: " ")
+        for fragment in [
+            "Default momentum", "Default 0.9", "Default 0.05 for sgd and momentum, 0.001 for adam and adamw",
+            "Default 32", "Default 30", "Default: he (normal)", "Default 64", "Default leaky-relu", "Default constant",
+            "Fixtures/datasets/digits.csv", "features x 1/16",
+        ] {
             #expect(help.contains(fragment), "--help lacks '\(fragment)'")
         }
         let folder = ToolRunner.temporaryFolder("adam")
-        let result = try ToolRunner.run("cairn-train", ["--optimizer", "adam", "--epochs", "1", "--out", "\(folder)/run", "--quiet"])
+        let result = try ToolRunner.run(
+            "cairn-train", ["--optimizer", "adam", "--epochs", "1", "--out", "\(folder)/run", "--quiet"])
         #expect(result.status == 0)
-        #expect(try Checkpoint.load(from: "\(folder)/run/latest.cairn").manifest.hyperparameters.optimizer.learningRate == 0.001)
+        #expect(
+            try Checkpoint.load(from: "\(folder)/run/latest.cairn").manifest.hyperparameters.optimizer.learningRate
+                == 0.001)
     }
 
     // MARK: - Transfer from checkpoints and imported models
 
     @Test func initFromImportedModelAndPreprocessingReuse() throws {
         let folder = ToolRunner.temporaryFolder("transfer")
-        var result = try ToolRunner.run("cairn-train", ["--standardize", "--epochs", "3", "--out", "\(folder)/source", "--quiet"])
+        var result = try ToolRunner.run(
+            "cairn-train", ["--standardize", "--epochs", "3", "--out", "\(folder)/source", "--quiet"])
         #expect(result.status == 0, "\(result.stderr)")
-        result = try ToolRunner.run("cairn-convert", ["\(folder)/source/latest.cairn", "\(folder)/model.safetensors", "--parameters-only", "--quiet"])
+        result = try ToolRunner.run(
+            "cairn-convert",
+            ["\(folder)/source/latest.cairn", "\(folder)/model.safetensors", "--parameters-only", "--quiet"])
         #expect(result.status == 0, "\(result.stderr)")
-        result = try ToolRunner.run("cairn-convert", ["\(folder)/model.safetensors", "\(folder)/imported.cairn", "--activation", "leaky-relu", "--quiet"])
+        result = try ToolRunner.run(
+            "cairn-convert",
+            ["\(folder)/model.safetensors", "\(folder)/imported.cairn", "--activation", "leaky-relu", "--quiet"])
         #expect(result.status == 0, "\(result.stderr)")
         // An imported model trains (it records no preprocessing: a notice says so).
-        result = try ToolRunner.run("cairn-train", ["--init-from", "\(folder)/imported.cairn", "--epochs", "1", "--out", "\(folder)/a", "--json"])
+        result = try ToolRunner.run(
+            "cairn-train",
+            ["--init-from", "\(folder)/imported.cairn", "--epochs", "1", "--out", "\(folder)/a", "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         #expect(result.stderr.contains("records no preprocessing"), "\(result.stderr)")
         #expect((try json(result)["val_accuracy"] as? Double ?? 0) > 0.9)
         // The safetensors file itself works too.
-        result = try ToolRunner.run("cairn-train", ["--init-from", "\(folder)/model.safetensors", "--epochs", "1", "--out", "\(folder)/s", "--quiet"])
+        result = try ToolRunner.run(
+            "cairn-train",
+            ["--init-from", "\(folder)/model.safetensors", "--epochs", "1", "--out", "\(folder)/s", "--quiet"])
         #expect(result.status == 0, "\(result.stderr)")
         // From a checkpoint: its preprocessing is reused without --standardize, and said so.
-        result = try ToolRunner.run("cairn-train", ["--init-from", "\(folder)/source/best.cairn", "--new-head", "10", "--freeze", "dense1",
-                                                    "--epochs", "1", "--out", "\(folder)/b"])
+        result = try ToolRunner.run(
+            "cairn-train",
+            [
+                "--init-from", "\(folder)/source/best.cairn", "--new-head", "10", "--freeze", "dense1",
+                "--epochs", "1", "--out", "\(folder)/b",
+            ])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stderr.contains("features standardised") && result.stderr.contains("(from --init-from"), "\(result.stderr)")
+        #expect(
+            result.stderr.contains("features standardised") && result.stderr.contains("(from --init-from"),
+            "\(result.stderr)")
         let source = try Checkpoint.load(from: "\(folder)/source/best.cairn").manifest.preprocessing
         #expect(try Checkpoint.load(from: "\(folder)/b/latest.cairn").manifest.preprocessing == source)
         // Preprocessing flags that contradict the source's are refused.
-        try usage("cairn-train", ["--init-from", "\(folder)/source/best.cairn", "--scale", "1", "--out", "\(folder)/c"],
-                  mentions: ["--scale 1.0", "reuses the preprocessing of", "drop --scale"])
+        try usage(
+            "cairn-train", ["--init-from", "\(folder)/source/best.cairn", "--scale", "1", "--out", "\(folder)/c"],
+            mentions: ["--scale 1.0", "reuses the preprocessing of", "drop --scale"])
         let plain = "\(folder)/plain"
         #expect(try ToolRunner.run("cairn-train", ["--epochs", "1", "--out", plain, "--quiet"]).status == 0)
-        try usage("cairn-train", ["--init-from", "\(plain)/latest.cairn", "--standardize", "--out", "\(folder)/d"],
-                  mentions: ["--standardize", "drop --standardize"])
-        try usage("cairn-train", ["--init-from", "\(plain)/latest.cairn", "--hidden", "32", "--out", "\(folder)/e"],
-                  mentions: ["--hidden", "--init-from"])
+        try usage(
+            "cairn-train", ["--init-from", "\(plain)/latest.cairn", "--standardize", "--out", "\(folder)/d"],
+            mentions: ["--standardize", "drop --standardize"])
+        try usage(
+            "cairn-train", ["--init-from", "\(plain)/latest.cairn", "--hidden", "32", "--out", "\(folder)/e"],
+            mentions: ["--hidden", "--init-from"])
         // cairn-inspect shows the stored preprocessing.
         let inspect = try ToolRunner.run("cairn-inspect", ["\(folder)/b/latest.cairn"])
-        #expect(inspect.stdout.contains("preprocessing (x' = (x * scale - mean) / std") && inspect.stdout.contains("scale 0.0625"), "\(inspect.stdout)")
+        #expect(
+            inspect.stdout.contains("preprocessing (x' = (x * scale - mean) / std")
+                && inspect.stdout.contains("scale 0.0625"), "\(inspect.stdout)")
         let inspectJSON = try json(try ToolRunner.run("cairn-inspect", ["\(folder)/b/latest.cairn", "--json"]))
         #expect((inspectJSON["preprocessing"] as? [String: Any])?["std"] != nil)
     }
@@ -212,19 +275,32 @@ import Testing
     }
 
     @Test func silentlyIgnoredCombinationsAreRefused() throws {
-        try usage("cairn-train", ["--data", Self.digits, "--labels", "labels.idx"], mentions: ["--labels labels.idx", "--label-column"])
-        try usage("cairn-train", ["--model", "Fixtures/models/residual-digits.json", "--hidden", "32"], mentions: ["--hidden", "--model"])
+        try usage(
+            "cairn-train", ["--data", Self.digits, "--labels", "labels.idx"],
+            mentions: ["--labels labels.idx", "--label-column"])
+        try usage(
+            "cairn-train", ["--model", "Fixtures/models/residual-digits.json", "--hidden", "32"],
+            mentions: ["--hidden", "--model"])
         try usage("cairn-train", ["--optimizer", "adam", "--nesterov"], mentions: ["--nesterov", "adam"])
         try usage("cairn-train", ["--optimizer", "sgd", "--momentum", "0.5"], mentions: ["--momentum 0.5", "sgd"])
         try usage("cairn-train", ["--nesterov", "--momentum", "0"], mentions: ["--nesterov"])
         try usage("cairn-train", ["--activation", "tanh", "--alpha", "0.2"], mentions: ["--alpha 0.2", "leaky-relu"])
-        try usage("cairn-train", ["--data", "Fixtures/datasets/digits-images.idx", "--labels", "Fixtures/datasets/digits-labels.idx",
-                                  "--delimiter", ";"], mentions: ["--delimiter"])
-        try usage("cairn-train", ["--val-labels", "Fixtures/datasets/digits-labels.idx"], mentions: ["--val-labels", "--val"])
+        try usage(
+            "cairn-train",
+            [
+                "--data", "Fixtures/datasets/digits-images.idx", "--labels", "Fixtures/datasets/digits-labels.idx",
+                "--delimiter", ";",
+            ], mentions: ["--delimiter"])
+        try usage(
+            "cairn-train", ["--val-labels", "Fixtures/datasets/digits-labels.idx"], mentions: ["--val-labels", "--val"])
         let folder = ToolRunner.temporaryFolder("resume-epochs")
         #expect(try ToolRunner.run("cairn-train", ["--epochs", "3", "--out", "\(folder)/run", "--quiet"]).status == 0)
-        try usage("cairn-resume", ["\(folder)/run/latest.cairn", "--epochs", "2"], mentions: ["--epochs 2", "already completed 3 epochs"])
-        try usage("cairn-resume", ["\(folder)/run/latest.cairn", "--epochs", "5", "--standardize"], mentions: ["--standardize"])
+        try usage(
+            "cairn-resume", ["\(folder)/run/latest.cairn", "--epochs", "2"],
+            mentions: ["--epochs 2", "already completed 3 epochs"])
+        try usage(
+            "cairn-resume", ["\(folder)/run/latest.cairn", "--epochs", "5", "--standardize"],
+            mentions: ["--standardize"])
     }
 
     // MARK: - One wording for a missing file
@@ -251,7 +327,10 @@ import Testing
     /// A checkpoint damaged inside a compressed chunk: resume and convert call it damage.
     @Test func damageInsideAChunkIsCalledDamage() throws {
         let folder = ToolRunner.temporaryFolder("damage")
-        #expect(try ToolRunner.run("cairn-train", ["--epochs", "1", "--out", "\(folder)/run", "--quiet", "--hidden", "256"]).status == 0)
+        #expect(
+            try ToolRunner.run(
+                "cairn-train", ["--epochs", "1", "--out", "\(folder)/run", "--quiet", "--hidden", "256"]
+            ).status == 0)
         let path = "\(folder)/run/epoch-0001.cairn"
         let original = try Data(contentsOf: URL(fileURLWithPath: path))
         var checked = 0
@@ -261,14 +340,20 @@ import Testing
             damaged[offset] ^= 0x20
             let copy = "\(folder)/damaged.cairn"
             try damaged.write(to: URL(fileURLWithPath: copy))
-            for (tool, arguments) in [("cairn-resume", [copy, "--epochs", "2", "--out", "\(folder)/r\(offset)", "--quiet"]),
-                                      ("cairn-convert", [copy, "\(folder)/c\(offset).safetensors"])] {
+            for (tool, arguments) in [
+                ("cairn-resume", [copy, "--epochs", "2", "--out", "\(folder)/r\(offset)", "--quiet"]),
+                ("cairn-convert", [copy, "\(folder)/c\(offset).safetensors"]),
+            ] {
                 let result = try ToolRunner.run(tool, arguments)
                 guard result.status != 0 else { continue }
                 checked += 1
                 #expect(result.status == 2)
-                #expect(result.stderr.contains("checksum mismatch (file damaged)"), "\(tool), byte \(offset): \(result.stderr)")
-                #expect(!result.stderr.contains("decompression bomb") && !result.stderr.contains("deflate"), "\(result.stderr)")
+                #expect(
+                    result.stderr.contains("checksum mismatch (file damaged)"),
+                    "\(tool), byte \(offset): \(result.stderr)")
+                #expect(
+                    !result.stderr.contains("decompression bomb") && !result.stderr.contains("deflate"),
+                    "\(result.stderr)")
             }
         }
         #expect(checked > 10)

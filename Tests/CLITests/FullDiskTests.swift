@@ -3,8 +3,11 @@ import Foundation
 import Testing
 
 /// Runs that hit a full disk: a 40 KiB tmpfs holds `init.cairn` but not the next checkpoint.
-@Suite(.serialized, .enabled(if: SmallDisk.mounted || Prerequisites.required,
-                             "cannot mount a 40 KiB tmpfs (needs root); CAIRN_REQUIRE_ALL_TESTS=1 fails instead"))
+@Suite(
+    .serialized,
+    .enabled(
+        if: SmallDisk.mounted || Prerequisites.required,
+        "cannot mount a 40 KiB tmpfs (needs root); CAIRN_REQUIRE_ALL_TESTS=1 fails instead"))
 struct FullDiskTests {
     @Test func fullDiskFailsCleanlyAndKeepsWhatWasSaved() throws {
         try #require(SmallDisk.mounted, "could not mount a 40 KiB tmpfs at \(SmallDisk.mountPoint) (needs root)")

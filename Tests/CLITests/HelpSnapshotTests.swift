@@ -6,8 +6,10 @@ import Testing
 /// After an intended change to flags or help text, regenerate every snapshot with one command and
 /// review the diff: `CAIRN_UPDATE_SNAPSHOTS=1 swift test --filter HelpSnapshotTests`.
 @Suite struct HelpSnapshotTests {
-    static let tools = ["cairn-train", "cairn-resume", "cairn-inspect", "cairn-convert", "cairn-eval", "cairn-diff",
-                        "cairn-audit"]
+    static let tools = [
+        "cairn-train", "cairn-resume", "cairn-inspect", "cairn-convert", "cairn-eval", "cairn-diff",
+        "cairn-audit",
+    ]
     static let folder = ToolRunner.packageRoot.appendingPathComponent("Tests/CLITests/HelpSnapshots")
     static var updating: Bool { ProcessInfo.processInfo.environment["CAIRN_UPDATE_SNAPSHOTS"] == "1" }
 
@@ -23,10 +25,12 @@ import Testing
             print("\(tool): wrote \(snapshot.path)")
             return
         }
-        let expected = try #require(try? String(contentsOf: snapshot, encoding: .utf8),
-                                    "no snapshot \(snapshot.path): run CAIRN_UPDATE_SNAPSHOTS=1 swift test --filter HelpSnapshotTests")
+        let expected = try #require(
+            try? String(contentsOf: snapshot, encoding: .utf8),
+            "no snapshot \(snapshot.path): run CAIRN_UPDATE_SNAPSHOTS=1 swift test --filter HelpSnapshotTests")
         if result.stdout != expected {
-            Issue.record("""
+            Issue.record(
+                """
                 \(tool) --help differs from HelpSnapshots/\(snapshot.lastPathComponent) (if intended: \
                 CAIRN_UPDATE_SNAPSHOTS=1 swift test --filter HelpSnapshotTests):
                 \(Self.lineDiff(expected: expected, actual: result.stdout))
@@ -36,7 +40,9 @@ import Testing
 
     /// Every tool has a snapshot and every snapshot a tool: a renamed or removed tool leaves none behind.
     @Test(.disabled(if: updating, "the snapshots are being rewritten")) func snapshotsAreExactlyTheTools() throws {
-        let names = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path).filter { $0.hasSuffix(".txt") }
+        let names = try FileManager.default.contentsOfDirectory(atPath: Self.folder.path).filter {
+            $0.hasSuffix(".txt")
+        }
         #expect(Set(names) == Set(Self.tools.map { "\($0).txt" }))
     }
 
@@ -51,6 +57,7 @@ import Testing
             if let a { lines.append("  line \(index + 1) - \(a)") }
             if let b { lines.append("  line \(index + 1) + \(b)") }
         }
-        return (lines.count > 40 ? lines.prefix(40) + ["  ... \(lines.count - 40) more"] : lines).joined(separator: "\n")
+        return (lines.count > 40 ? lines.prefix(40) + ["  ... \(lines.count - 40) more"] : lines).joined(
+            separator: "\n")
     }
 }

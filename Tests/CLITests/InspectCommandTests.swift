@@ -16,9 +16,11 @@ import Testing
     @Test func summaryShowsGraphTensorsTrainingAndHistory() throws {
         let result = try ToolRunner.run("cairn-inspect", [Self.checkpoint])
         #expect(result.status == 0, "\(result.stderr)")
-        for fragment in ["format 1.0", "manifest  training checkpoint", "creator   cairn-train", "graph (5 nodes, 4,810 parameters)",
-                         "dense1   dense       input   [*, 64]       4,160", "dense1.weight.momentum", "optimizer momentum",
-                         "seed 0", "history (3 epochs)", "train loss", "val accuracy", "blas"] {
+        for fragment in [
+            "format 1.0", "manifest  training checkpoint", "creator   cairn-train", "graph (5 nodes, 4,810 parameters)",
+            "dense1   dense       input   [*, 64]       4,160", "dense1.weight.momentum", "optimizer momentum",
+            "seed 0", "history (3 epochs)", "train loss", "val accuracy", "blas",
+        ] {
             #expect(result.stdout.contains(fragment), "missing '\(fragment)' in:\n\(result.stdout)")
         }
         #expect(result.stdout.contains(where: { "▁▂▃▄▅▆▇█".contains($0) }))
@@ -29,8 +31,11 @@ import Testing
         let result = try ToolRunner.run("cairn-inspect", [Self.checkpoint, "--json"])
         #expect(result.status == 0)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
-        for key in ["file", "file_bytes", "format_version", "manifest_kind", "creator", "created", "task", "graph", "parameter_count",
-                    "tensors", "raw_bytes", "stored_bytes", "metadata", "training", "history"] {
+        for key in [
+            "file", "file_bytes", "format_version", "manifest_kind", "creator", "created", "task", "graph",
+            "parameter_count",
+            "tensors", "raw_bytes", "stored_bytes", "metadata", "training", "history",
+        ] {
             #expect(object[key] != nil, "missing \(key)")
         }
         #expect(object["parameter_count"] as? Int == 4810)
@@ -38,7 +43,10 @@ import Testing
         let training = try #require(object["training"] as? [String: Any])
         #expect(training["epoch"] as? Int == 3 && training["optimizer"] as? String == "momentum")
         let tensor = try #require((object["tensors"] as? [[String: Any]])?.first)
-        #expect(Set(tensor.keys) == ["name", "dtype", "shape", "role", "elements", "raw_bytes", "stored_bytes", "ratio", "chunks"])
+        #expect(
+            Set(tensor.keys) == [
+                "name", "dtype", "shape", "role", "elements", "raw_bytes", "stored_bytes", "ratio", "chunks",
+            ])
         #expect((object["history"] as? [[String: Any]])?.count == 3)
     }
 
@@ -73,20 +81,28 @@ import Testing
         try original.prefix(original.count - 100).write(to: URL(fileURLWithPath: "\(folder)/truncated.cairn"))
         let truncated = try ToolRunner.run("cairn-inspect", ["\(folder)/truncated.cairn", "--verify"])
         #expect(truncated.status == 1)
-        #expect(truncated.stdout.contains("\(folder)/truncated.cairn") && truncated.stdout.contains("truncated"), "\(truncated.stdout)")
+        #expect(
+            truncated.stdout.contains("\(folder)/truncated.cairn") && truncated.stdout.contains("truncated"),
+            "\(truncated.stdout)")
         let summary = try ToolRunner.run("cairn-inspect", ["\(folder)/truncated.cairn"])
         #expect(summary.status == 2)
-        #expect(summary.stderr.split(separator: "\n").count == 1 && summary.stderr.contains("\(folder)/truncated.cairn"))
+        #expect(
+            summary.stderr.split(separator: "\n").count == 1 && summary.stderr.contains("\(folder)/truncated.cairn"))
     }
 
     @Test func tensorStatisticsSliceAndNpy() throws {
         let folder = ToolRunner.temporaryFolder("tensor")
-        let result = try ToolRunner.run("cairn-inspect", [Self.checkpoint, "--tensor", "dense2.bias", "--slice", "2:5", "--npy", "\(folder)/b.npy"])
+        let result = try ToolRunner.run(
+            "cairn-inspect", [Self.checkpoint, "--tensor", "dense2.bias", "--slice", "2:5", "--npy", "\(folder)/b.npy"])
         #expect(result.status == 0, "\(result.stderr)")
-        #expect(result.stdout.contains("min ") && result.stdout.contains("NaN 0") && result.stdout.contains("values [2..<5]"))
+        #expect(
+            result.stdout.contains("min ") && result.stdout.contains("NaN 0")
+                && result.stdout.contains("values [2..<5]"))
         let npy = try Data(contentsOf: URL(fileURLWithPath: "\(folder)/b.npy"))
         #expect(npy.count == 128 + 40)  // 10 + 58 header characters + newline, padded to 128 (as NumPy does)
-        #expect(String(decoding: npy.prefix(128), as: UTF8.self).contains("'descr': '<f4', 'fortran_order': False, 'shape': (10,)"))
+        #expect(
+            String(decoding: npy.prefix(128), as: UTF8.self).contains(
+                "'descr': '<f4', 'fortran_order': False, 'shape': (10,)"))
         let expected = try CairnReader(path: Self.checkpoint).read("dense2.bias").bytes
         #expect([UInt8](npy.suffix(40)) == expected)
 
@@ -94,7 +110,10 @@ import Testing
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) as? [String: Any])
         #expect((object["values"] as? [Any])?.count == 16)
         #expect(object["statistics_match"] as? Bool == true)
-        #expect(Set((object["statistics"] as? [String: Any])?.keys.map { $0 } ?? []) == ["min", "max", "mean", "std", "zeros", "nan", "inf", "all_equal"])
+        #expect(
+            Set((object["statistics"] as? [String: Any])?.keys.map { $0 } ?? []) == [
+                "min", "max", "mean", "std", "zeros", "nan", "inf", "all_equal",
+            ])
 
         let missing = try ToolRunner.run("cairn-inspect", [Self.checkpoint, "--tensor", "nope"])
         #expect(missing.status == 2 && missing.stderr.contains("no such tensor"))
@@ -104,7 +123,9 @@ import Testing
 
     @Test func bf16TensorToNpyWithNotice() throws {
         let folder = ToolRunner.temporaryFolder("bf16")
-        let result = try ToolRunner.run("cairn-inspect", ["Fixtures/checkpoints/golden-dtypes.cairn", "--tensor", "dtype.bf16", "--npy", "\(folder)/b.npy"])
+        let result = try ToolRunner.run(
+            "cairn-inspect",
+            ["Fixtures/checkpoints/golden-dtypes.cairn", "--tensor", "dtype.bf16", "--npy", "\(folder)/b.npy"])
         #expect(result.status == 0)
         #expect(result.stderr.contains("notice") && result.stderr.contains("<u2"))
         let npy = try Data(contentsOf: URL(fileURLWithPath: "\(folder)/b.npy"))

@@ -5,8 +5,11 @@ import Testing
 
 /// A run folder that became read-only (a tmpfs remounted read-only, which binds root too): resuming fails
 /// with one line naming the file and the cause, exit 2, and the saved checkpoints stay as they were.
-@Suite(.serialized, .enabled(if: ReadOnlyDisk.mounted || Prerequisites.required,
-                             "cannot mount a tmpfs (needs root); CAIRN_REQUIRE_ALL_TESTS=1 fails instead"))
+@Suite(
+    .serialized,
+    .enabled(
+        if: ReadOnlyDisk.mounted || Prerequisites.required,
+        "cannot mount a tmpfs (needs root); CAIRN_REQUIRE_ALL_TESTS=1 fails instead"))
 struct ReadOnlyFolderTests {
     @Test func resumingIntoAReadOnlyFolderFailsCleanly() throws {
         try #require(ReadOnlyDisk.mounted, "could not mount a tmpfs at \(ReadOnlyDisk.mountPoint) (needs root)")

@@ -14,8 +14,9 @@ import Testing
         target.tensors[0].values[3] = -0.0
         let comparison = try ReplayComparison.compare(replay: replay, target: target, targetPath: "later.cairn")
         #expect(!comparison.isIdentical)
-        #expect(comparison.divergence?.contains("element 3 has bits 0x0 in the replay, 0x80000000 in later.cairn") == true,
-                "\(comparison.divergence ?? "identical")")
+        #expect(
+            comparison.divergence?.contains("element 3 has bits 0x0 in the replay, 0x80000000 in later.cairn") == true,
+            "\(comparison.divergence ?? "identical")")
         target.tensors[0].values[3] = 0
         #expect(try ReplayComparison.compare(replay: replay, target: target, targetPath: "later.cairn").isIdentical)
     }

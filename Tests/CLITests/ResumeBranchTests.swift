@@ -29,9 +29,11 @@ import Testing
     @Test func resumingAnOlderCheckpointBranchesAndLeavesTheRunAlone() throws {
         let folder = ToolRunner.temporaryFolder("branch")
         let run = folder + "/r"
-        #expect(try ToolRunner.run("cairn-train", ["--epochs", "6", "--keep", "0", "--out", run, "--quiet"]).status == 0)
+        #expect(
+            try ToolRunner.run("cairn-train", ["--epochs", "6", "--keep", "0", "--out", run, "--quiet"]).status == 0)
         let before = try snapshot(run)
-        let resumed = try ToolRunner.run("cairn-resume", ["\(run)/epoch-0003.cairn", "--lr", "0.0001", "--keep", "1", "--quiet"])
+        let resumed = try ToolRunner.run(
+            "cairn-resume", ["\(run)/epoch-0003.cairn", "--lr", "0.0001", "--keep", "1", "--quiet"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(try snapshot(run) == before, "the run's own files changed")
         let branches = subfolders(run, prefix: "branch-epoch-0003-")
@@ -54,7 +56,8 @@ import Testing
     @Test func resumingTheNewestCheckpointContinuesInPlace() throws {
         let folder = ToolRunner.temporaryFolder("in-place")
         let run = folder + "/r"
-        #expect(try ToolRunner.run("cairn-train", ["--epochs", "2", "--keep", "0", "--out", run, "--quiet"]).status == 0)
+        #expect(
+            try ToolRunner.run("cairn-train", ["--epochs", "2", "--keep", "0", "--out", run, "--quiet"]).status == 0)
         let before = try snapshot(run)
         let resumed = try ToolRunner.run("cairn-resume", ["\(run)/epoch-0002.cairn", "--epochs", "3", "--quiet"])
         #expect(resumed.status == 0 && !resumed.stderr.contains("branch"), "\(resumed.stderr)")
@@ -73,7 +76,9 @@ import Testing
         #expect(resumed.status == 0, "\(resumed.stderr)")
         let made = subfolders("\(folder)/loose", prefix: "mine-resumed-")
         #expect(made.count == 1)
-        #expect(try FileManager.default.contentsOfDirectory(atPath: "\(folder)/loose").filter { $0.hasSuffix(".cairn") } == ["mine.cairn"])
+        #expect(
+            try FileManager.default.contentsOfDirectory(atPath: "\(folder)/loose").filter { $0.hasSuffix(".cairn") }
+                == ["mine.cairn"])
         #expect(FileManager.default.fileExists(atPath: "\(folder)/loose/\(made.first ?? "")/epoch-0002.cairn"))
         #expect(resumed.stderr.contains("not in a run folder"))
     }
@@ -81,7 +86,8 @@ import Testing
     @Test func outIntoAFolderWithLaterCheckpointsIsRefused() throws {
         let folder = ToolRunner.temporaryFolder("out-later")
         let run = folder + "/r"
-        #expect(try ToolRunner.run("cairn-train", ["--epochs", "4", "--keep", "0", "--out", run, "--quiet"]).status == 0)
+        #expect(
+            try ToolRunner.run("cairn-train", ["--epochs", "4", "--keep", "0", "--out", run, "--quiet"]).status == 0)
         let before = try snapshot(run)
         let refused = try ToolRunner.run("cairn-resume", ["\(run)/epoch-0002.cairn", "--out", run, "--quiet"])
         #expect(refused.status == 2)
@@ -94,20 +100,29 @@ import Testing
     @Test func aLaggingLatestLinkResumesFromTheNewestCheckpoint() throws {
         let folder = ToolRunner.temporaryFolder("lagging")
         let run = folder + "/r"
-        #expect(try ToolRunner.run("cairn-train", ["--epochs", "3", "--keep", "0", "--out", run, "--quiet"]).status == 0)
-        #expect(try ToolRunner.run("cairn-train", ["--epochs", "5", "--keep", "0", "--out", "\(folder)/straight", "--quiet"]).status == 0)
+        #expect(
+            try ToolRunner.run("cairn-train", ["--epochs", "3", "--keep", "0", "--out", run, "--quiet"]).status == 0)
+        #expect(
+            try ToolRunner.run(
+                "cairn-train", ["--epochs", "5", "--keep", "0", "--out", "\(folder)/straight", "--quiet"]
+            ).status == 0)
         try FileManager.default.removeItem(atPath: "\(run)/latest.cairn")
-        try FileManager.default.createSymbolicLink(atPath: "\(run)/latest.cairn", withDestinationPath: "epoch-0002.cairn")
+        try FileManager.default.createSymbolicLink(
+            atPath: "\(run)/latest.cairn", withDestinationPath: "epoch-0002.cairn")
         let before = try snapshot(run)
         let resumed = try ToolRunner.run("cairn-resume", ["\(run)/latest.cairn", "--epochs", "5", "--quiet"])
         #expect(resumed.status == 0, "\(resumed.stderr)")
         #expect(resumed.stderr.contains("epoch-0003.cairn is newer"), "\(resumed.stderr)")
         let after = try snapshot(run)
-        for name in ["epoch-0001.cairn", "epoch-0002.cairn", "epoch-0003.cairn"] { #expect(after[name] == before[name]) }
+        for name in ["epoch-0001.cairn", "epoch-0002.cairn", "epoch-0003.cairn"] {
+            #expect(after[name] == before[name])
+        }
         let straight = try Checkpoint.load(from: "\(folder)/straight/latest.cairn")
         let continued = try Checkpoint.load(from: "\(run)/latest.cairn")
         #expect(continued.manifest.training.epoch == 5)
-        for (a, b) in zip(straight.tensors, continued.tensors) { #expect(a.values.map(\.bitPattern) == b.values.map(\.bitPattern)) }
+        for (a, b) in zip(straight.tensors, continued.tensors) {
+            #expect(a.values.map(\.bitPattern) == b.values.map(\.bitPattern))
+        }
     }
 }
 

@@ -8,8 +8,12 @@ import Testing
         let parent = ToolRunner.temporaryFolder("removed")
         let out = "\(parent)/run"
         // Small batches and saves every 20 steps: the folder goes while steps and saves are under way.
-        let started = try ToolRunner.start("cairn-train", ["--batch-size", "4", "--epochs", "200", "--save-every-steps", "20",
-                                                           "--out", out, "--quiet"])
+        let started = try ToolRunner.start(
+            "cairn-train",
+            [
+                "--batch-size", "4", "--epochs", "200", "--save-every-steps", "20",
+                "--out", out, "--quiet",
+            ])
         let deadline = Date().addingTimeInterval(60)
         while !FileManager.default.fileExists(atPath: "\(out)/latest.cairn"), Date() < deadline { usleep(10_000) }
         usleep(useconds_t(delay * 1000))
@@ -23,8 +27,9 @@ import Testing
         #expect(lines.count == 1, "\(result.stderr)")
         let line = lines.first.map(String.init) ?? ""
         #expect(line.hasPrefix("cairn-train: \(out)"), "the line names the run folder: \(line)")
-        #expect(line.contains("the run folder was removed") || line.contains("No such file or directory"),
-                "the line says why: \(line)")
+        #expect(
+            line.contains("the run folder was removed") || line.contains("No such file or directory"),
+            "the line says why: \(line)")
         #expect(!FileManager.default.fileExists(atPath: out), "a new run folder was made: \(out)")
     }
 }

@@ -27,7 +27,8 @@ import Testing
         #expect(checkpoint.manifest.metadata["blas"] != nil)
         // --keep 3 (the default): the three newest periodic checkpoints plus the best, and nothing else.
         let bestEpoch = try #require(checkpoint.manifest.training.bestEpoch)
-        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: "\(out)/best.cairn")
+        #expect(
+            try FileManager.default.destinationOfSymbolicLink(atPath: "\(out)/best.cairn")
                 == String(format: "epoch-%04d.cairn", bestEpoch))
         let kept = Set([6, 7, 8, bestEpoch].map { String(format: "epoch-%04d.cairn", $0) })
         let expected = kept.union(["init.cairn", "latest.cairn", "best.cairn", "history.csv", "curves.svg"])
@@ -38,7 +39,8 @@ import Testing
     /// too, so `best.cairn` always names the best epoch's weights.
     @Test func bestCairnIsTheBestEpochEvenOffTheSaveSchedule() throws {
         let out = ToolRunner.temporaryFolder("best") + "/run"
-        let result = try ToolRunner.run("cairn-train", ["--epochs", "9", "--save-every", "4", "--keep", "0", "--out", out, "--quiet"])
+        let result = try ToolRunner.run(
+            "cairn-train", ["--epochs", "9", "--save-every", "4", "--keep", "0", "--out", out, "--quiet"])
         #expect(result.status == 0, "\(result.stderr)")
         let latest = try Checkpoint.load(from: "\(out)/latest.cairn")
         let bestEpoch = try #require(latest.manifest.training.bestEpoch)
@@ -60,7 +62,8 @@ import Testing
 
     @Test func initCairnHoldsTheWeightsBeforeStepZero() throws {
         let out = ToolRunner.temporaryFolder("init") + "/run"
-        let result = try ToolRunner.run("cairn-train", ["--epochs", "1", "--out", out, "--quiet", "--init", "constant:0.1"])
+        let result = try ToolRunner.run(
+            "cairn-train", ["--epochs", "1", "--out", out, "--quiet", "--init", "constant:0.1"])
         #expect(result.status == 0)
         // The audit of the initial weights replaces a hand-written warning: one locked group of 64 units.
         #expect(result.stderr.contains("audit: dense1: 64 units, 1 distinct"))
@@ -75,7 +78,9 @@ import Testing
     @Test func sameSeedSameWeights() throws {
         let a = ToolRunner.temporaryFolder("seed") + "/a", b = ToolRunner.temporaryFolder("seed") + "/b"
         for out in [a, b] {
-            #expect(try ToolRunner.run("cairn-train", ["--epochs", "2", "--out", out, "--quiet", "--dropout", "0.1"]).status == 0)
+            #expect(
+                try ToolRunner.run("cairn-train", ["--epochs", "2", "--out", out, "--quiet", "--dropout", "0.1"]).status
+                    == 0)
         }
         let x = try Checkpoint.load(from: "\(a)/latest.cairn"), y = try Checkpoint.load(from: "\(b)/latest.cairn")
         #expect(x.tensors == y.tensors)
@@ -83,7 +88,8 @@ import Testing
 
     @Test func graphFileWithSkipConnectionTrains() throws {
         let out = ToolRunner.temporaryFolder("graph") + "/run"
-        let result = try ToolRunner.run("cairn-train", ["--model", "Fixtures/models/residual-digits.json", "--epochs", "3", "--out", out, "--json"])
+        let result = try ToolRunner.run(
+            "cairn-train", ["--model", "Fixtures/models/residual-digits.json", "--epochs", "3", "--out", out, "--json"])
         #expect(result.status == 0, "\(result.stderr)")
         let checkpoint = try Checkpoint.load(from: "\(out)/latest.cairn")
         #expect(checkpoint.manifest.graph.node(named: "skip")?.scales == [1, 0.5])
@@ -97,9 +103,13 @@ import Testing
             csv += "\(x1),\(x2),\(2 * x1 - x2 + 0.5)\n"
         }
         try csv.write(toFile: "\(folder)/line.csv", atomically: true, encoding: .utf8)
-        let result = try ToolRunner.run("cairn-train", ["--data", "\(folder)/line.csv", "--task", "regression", "--label-column", "y",
-                                                        "--hidden", "16", "--activation", "tanh", "--optimizer", "adam", "--lr", "0.01",
-                                                        "--epochs", "60", "--out", "\(folder)/run", "--json"])
+        let result = try ToolRunner.run(
+            "cairn-train",
+            [
+                "--data", "\(folder)/line.csv", "--task", "regression", "--label-column", "y",
+                "--hidden", "16", "--activation", "tanh", "--optimizer", "adam", "--lr", "0.01",
+                "--epochs", "60", "--out", "\(folder)/run", "--json",
+            ])
         #expect(result.status == 0, "\(result.stderr)")
         let json = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
         #expect((json["val_loss"] as? Double ?? 1) < 0.01)

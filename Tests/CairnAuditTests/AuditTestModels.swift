@@ -13,14 +13,17 @@ enum AuditTestModels {
 
     static func manifest(graph: GraphSpec, globalStep: Int) -> CheckpointManifest {
         let task: TrainingTask = graph.hasSoftmaxHead ? .classification : .regression
-        let hyper = Hyperparameters(initialization: .heNormal, optimizer: OptimizerConfig(kind: .momentum, learningRate: 0.05),
-                                    schedule: .constant, batchSize: 32, epochs: 5, seed: 1, earlyStopPatience: nil)
-        let data = DataRecord(train: ["memory"], validation: nil, validationSplit: 0, labelColumn: nil, fingerprint: "0",
-                              features: graph.inputWidth, outputs: 3, trainCount: 0, validationCount: 0)
+        let hyper = Hyperparameters(
+            initialization: .heNormal, optimizer: OptimizerConfig(kind: .momentum, learningRate: 0.05),
+            schedule: .constant, batchSize: 32, epochs: 5, seed: 1, earlyStopPatience: nil)
+        let data = DataRecord(
+            train: ["memory"], validation: nil, validationSplit: 0, labelColumn: nil, fingerprint: "0",
+            features: graph.inputWidth, outputs: 3, trainCount: 0, validationCount: 0)
         var training = TrainingState(rng: RandomGenerator(seed: 1).words)
         training.globalStep = globalStep
-        return CheckpointManifest(creator: "cairn-audit tests", task: task, graph: graph, hyperparameters: hyper, data: data,
-                                  preprocessing: .identity, training: training, history: [], metadata: [:])
+        return CheckpointManifest(
+            creator: "cairn-audit tests", task: task, graph: graph, hyperparameters: hyper, data: data,
+            preprocessing: .identity, training: training, history: [], metadata: [:])
     }
 
     /// A network's parameters (and buffers) as a checkpoint, with a momentum slot per trainable parameter filled
@@ -30,8 +33,9 @@ enum AuditTestModels {
             SavedTensor(name: $0.name, role: $0.isBuffer ? .buffer : .parameter, shape: $0.shape, values: $0.values)
         }
         tensors += network.parameters.filter { !$0.isBuffer }.map {
-            SavedTensor(name: $0.name + ".momentum", role: .optimizerSlot, shape: $0.shape,
-                        values: [Float](repeating: 0.25, count: $0.count))
+            SavedTensor(
+                name: $0.name + ".momentum", role: .optimizerSlot, shape: $0.shape,
+                values: [Float](repeating: 0.25, count: $0.count))
         }
         return Checkpoint(manifest: manifest(graph: network.graph, globalStep: globalStep), tensors: tensors, order: [])
     }
@@ -40,7 +44,8 @@ enum AuditTestModels {
     /// within each layer (one locked group per hidden layer) and units 2 and 5 of the output layer's input
     /// left as they are.
     static func lockedNetwork() throws -> Network {
-        let graph = GraphSpec.perceptron(inputs: 8, hidden: [16, 12], outputs: 3, activation: .leakyRelu, classification: true)
+        let graph = GraphSpec.perceptron(
+            inputs: 8, hidden: [16, 12], outputs: 3, activation: .leakyRelu, classification: true)
         let network = try Network(graph: graph, maxBatch: 64, threads: 1)
         var rng = RandomGenerator(seed: 3)
         network.initialize(.heNormal, rng: &rng)

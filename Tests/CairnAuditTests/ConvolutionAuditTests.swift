@@ -71,7 +71,8 @@ import Testing
         #expect(conv1.consumers == ["conv2"] && conv2.consumers == ["dense"])
         // The output layer's units feed the loss: duplicates.
         #expect(try Self.layer(report, "dense").groups.map(\.kind) == ["duplicate"])
-        #expect(report.findings.contains { $0.hasPrefix("conv1: 4 filters, 1 distinct; 4 filters in 1 group; 1 locked") })
+        #expect(
+            report.findings.contains { $0.hasPrefix("conv1: 4 filters, 1 distinct; 4 filters in 1 group; 1 locked") })
         #expect(report.findings.contains("conv2.weight: every element is 0.1 (constant-initialised)"))
         #expect(report.text().contains("conv1: locked 0-3 (4 filters)"))
     }
@@ -95,7 +96,8 @@ import Testing
     @Test func duplicateFiltersAreLockedOnlyWhenTheirWholeBlocksAgree() throws {
         let network = try Self.network(.heNormal)
         Self.copyFilter(network, "conv1", from: 0, to: 1)
-        #expect(try Self.layer(try Self.audit(network), "conv1").groups == [UnitGroup(kind: "duplicate", units: [0, 1])])
+        #expect(
+            try Self.layer(try Self.audit(network), "conv1").groups == [UnitGroup(kind: "duplicate", units: [0, 1])])
         // conv2 reads channel c as columns c*9 ..< c*9+9 of each row: equal in all but the last column.
         Self.copyBlock(network, "conv2", block: 9, from: 0, to: 1, count: 8)
         #expect(try Self.layer(try Self.audit(network), "conv1").groups.map(\.kind) == ["duplicate"])
@@ -185,7 +187,8 @@ import Testing
         let network = try Self.network(.constant(0.1))
         let tensors = network.parameters.filter { $0.name != "conv2.weight" }
             .map { (name: $0.name, shape: $0.shape, values: $0.values) }
-        let input = AuditInput.memory(description: "partial", graph: network.graph, beforeTraining: true, tensors: tensors)
+        let input = AuditInput.memory(
+            description: "partial", graph: network.graph, beforeTraining: true, tensors: tensors)
         let report = try WeightAudit.run(input, options: WeightAudit.Options(threads: 1))
         #expect(report.layers.map(\.name) == ["conv1", "dense"])
         #expect(try Self.layer(report, "conv1").groups == [UnitGroup(kind: "duplicate", units: [0, 1, 2, 3])])
@@ -210,7 +213,9 @@ import Testing
 
     /// Saves `network`, repairs it, and returns the report and the largest relative difference of the two
     /// networks' predictions on probe rows.
-    static func repair(_ network: Network, label: String) throws -> (report: AuditReport, repaired: String, worst: Float) {
+    static func repair(
+        _ network: Network, label: String
+    ) throws -> (report: AuditReport, repaired: String, worst: Float) {
         let folder = AuditTestModels.folder(label)
         let path = folder + "/conv.cairn", out = folder + "/repaired.cairn"
         try AuditTestModels.checkpoint(network).save(to: path)
@@ -281,7 +286,8 @@ import Testing
         network.parameter(named: "bn1.weight")!.values = [1, 2, 3, 4]
         let (report, _, worst) = try Self.repair(network, label: "conv-repair-bn")
         #expect(report.layers.first?.groups.map(\.kind) == ["duplicate"])
-        #expect(report.repair?.skipped.contains("conv1: group 0-3: batch-norm bn1 treats its channels differently") == true)
+        #expect(
+            report.repair?.skipped.contains("conv1: group 0-3: batch-norm bn1 treats its channels differently") == true)
         // conv2's locked filters are repaired all the same.
         #expect(report.repair?.reinitializedUnits == 5)
         #expect(worst < 1e-4, "largest relative difference \(worst)")

@@ -10,7 +10,9 @@ import Testing
         var offset = 0
         var header: [String] = []
         for (name, dtype, shape, bytes) in tensors {
-            header.append("\"\(name)\":{\"dtype\":\"\(dtype)\",\"shape\":\(shape),\"data_offsets\":[\(offset),\(offset + bytes.count)]}")
+            header.append(
+                "\"\(name)\":{\"dtype\":\"\(dtype)\",\"shape\":\(shape),\"data_offsets\":[\(offset),\(offset + bytes.count)]}"
+            )
             offset += bytes.count
         }
         var json = Array(("{" + header.joined(separator: ",") + "}").utf8)
@@ -22,18 +24,21 @@ import Testing
         try data.write(to: URL(fileURLWithPath: path))
     }
 
-    static func f32(_ values: [Float]) -> [UInt8] { values.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) } }
+    static func f32(_ values: [Float]) -> [UInt8] {
+        values.flatMap { withUnsafeBytes(of: $0.bitPattern.littleEndian, Array.init) }
+    }
 
     @Test func emptyAndOddShapesAreReportedNotTrapped() throws {
         let folder = AuditTestModels.folder("hostile")
         let path = folder + "/odd.safetensors"
-        try Self.safetensors([
-            ("empty.weight", "F32", [0, 4], []),
-            ("thin.weight", "F32", [3, 0], []),
-            ("half.weight", "F16", [2, 2], [0, 0x3C, 0, 0x3C, 0, 0x3C, 0, 0x3C]),
-            ("ids", "I64", [2, 2], [UInt8](repeating: 1, count: 32)),
-            ("nan.weight", "F32", [2, 2], Self.f32([.nan, 1, .infinity, 2])),
-        ], at: path)
+        try Self.safetensors(
+            [
+                ("empty.weight", "F32", [0, 4], []),
+                ("thin.weight", "F32", [3, 0], []),
+                ("half.weight", "F16", [2, 2], [0, 0x3C, 0, 0x3C, 0, 0x3C, 0, 0x3C]),
+                ("ids", "I64", [2, 2], [UInt8](repeating: 1, count: 32)),
+                ("nan.weight", "F32", [2, 2], Self.f32([.nan, 1, .infinity, 2])),
+            ], at: path)
         var configuration = Audit.Configuration(path: path)
         configuration.signal = false
         let report = try Audit.run(configuration)
@@ -64,13 +69,20 @@ import Testing
         for k in 0..<6 { w0[2 * 6 + k] = w0[k] }
         var w1 = AuditTestModels.gaussianRows(3, width: 4, seed: 2)
         for r in 0..<3 { w1[r * 4 + 2] = w1[r * 4] }
-        try Self.safetensors([("layers.0.weight", "F32", [4, 6], Self.f32(w0)),
-                              ("layers.0.bias", "F32", [4], Self.f32([0, 0, 0, 0]))],
-                             at: folder + "/model-00001-of-00002.safetensors")
-        try Self.safetensors([("layers.1.weight", "F32", [3, 4], Self.f32(w1)),
-                              ("layers.1.bias", "F32", [3], Self.f32([0, 0, 0]))],
-                             at: folder + "/model-00002-of-00002.safetensors")
-        let index = #"{"metadata": {}, "weight_map": {"layers.0.weight": "model-00001-of-00002.safetensors", "#
+        try Self.safetensors(
+            [
+                ("layers.0.weight", "F32", [4, 6], Self.f32(w0)),
+                ("layers.0.bias", "F32", [4], Self.f32([0, 0, 0, 0])),
+            ],
+            at: folder + "/model-00001-of-00002.safetensors")
+        try Self.safetensors(
+            [
+                ("layers.1.weight", "F32", [3, 4], Self.f32(w1)),
+                ("layers.1.bias", "F32", [3], Self.f32([0, 0, 0])),
+            ],
+            at: folder + "/model-00002-of-00002.safetensors")
+        let index =
+            #"{"metadata": {}, "weight_map": {"layers.0.weight": "model-00001-of-00002.safetensors", "#
             + #""layers.0.bias": "model-00001-of-00002.safetensors", "#
             + #""layers.1.weight": "model-00002-of-00002.safetensors", "#
             + #""layers.1.bias": "model-00002-of-00002.safetensors"}}"#

@@ -7,8 +7,9 @@ import Testing
 
 @Suite struct SignalTests {
     func deepCheckpoint(_ scheme: InitScheme, in folder: String) throws -> String {
-        let graph = GraphSpec.perceptron(inputs: 20, hidden: [32, 32, 32, 32, 32], outputs: 3, activation: .relu,
-                                         classification: true)
+        let graph = GraphSpec.perceptron(
+            inputs: 20, hidden: [32, 32, 32, 32, 32], outputs: 3, activation: .relu,
+            classification: true)
         let network = try Network(graph: graph, maxBatch: 16, threads: 1)
         var rng = RandomGenerator(seed: 5)
         network.initialize(scheme, rng: &rng)
@@ -53,7 +54,10 @@ import Testing
         var configuration = Audit.Configuration(path: path)
         configuration.data = folder + "/rows.csv"
         let report = try Audit.run(configuration)
-        #expect(report.signal == SignalSource(kind: "data", file: folder + "/rows.csv", rows: 30, gradientRatio: report.signal?.gradientRatio))
+        #expect(
+            report.signal
+                == SignalSource(
+                    kind: "data", file: folder + "/rows.csv", rows: 30, gradientRatio: report.signal?.gradientRatio))
         #expect(report.layers[0].deadFraction == 1)
         #expect(report.notes.contains { $0.contains("dense1: 100% of units never active") })
 

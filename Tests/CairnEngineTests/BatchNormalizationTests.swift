@@ -78,7 +78,9 @@ struct BatchNormalizationTests {
     /// Shapes `[N, C, L]`: 2-D maps flattened, a 1-D sequence, and `[N, C]`.
     static let shapes: [(batch: Int, channels: Int, positions: Int)] = [(3, 2, 12), (4, 3, 7), (6, 4, 1)]
 
-    @Test(arguments: shapes.indices, [true, false]) func backwardMatchesFiniteDifferences(shape: Int, training: Bool)
+    @Test(arguments: shapes.indices, [true, false]) func backwardMatchesFiniteDifferences(
+        shape: Int, training: Bool
+    )
         throws
     {
         let (batch, channels, positions) = Self.shapes[shape]

@@ -4,7 +4,8 @@ import Foundation
 import Testing
 
 @Suite struct DataLoaderTests {
-    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
     static func fixture(_ name: String) -> String { root.appendingPathComponent("Fixtures/datasets/\(name)").path }
 
     func parse(_ text: String, labelColumn: String? = nil, task: TrainingTask = .classification) throws -> Dataset {
@@ -21,7 +22,8 @@ import Testing
 
     @Test func idxMatchesCSV() throws {
         let csv = try CSVLoader().load(path: Self.fixture("digits.csv"))
-        let idx = try IDXLoader.load(images: Self.fixture("digits-images.idx"), labels: Self.fixture("digits-labels.idx"))
+        let idx = try IDXLoader.load(
+            images: Self.fixture("digits-images.idx"), labels: Self.fixture("digits-labels.idx"))
         #expect(idx.features == csv.features)
         #expect(idx.targets == csv.targets)
         #expect(idx.fingerprint == csv.fingerprint)
@@ -61,12 +63,12 @@ import Testing
     @Test func rfc4180CSVLoadsLikeItsPlainTwin() throws {
         let plain = try parse("a,b,label\n1,2.5,0\n3,4,1\n")
         let variants = [
-            "a,b,label\r\n1,2.5,0\r\n3,4,1\r\n",                     // Windows line ends
-            "a,b,label\r\n1,2.5,0\r\n3,4,1",                           // no line end at the end
-            "\u{FEFF}a,b,label\n1,2.5,0\n3,4,1\n",                    // UTF-8 byte-order mark
+            "a,b,label\r\n1,2.5,0\r\n3,4,1\r\n",  // Windows line ends
+            "a,b,label\r\n1,2.5,0\r\n3,4,1",  // no line end at the end
+            "\u{FEFF}a,b,label\n1,2.5,0\n3,4,1\n",  // UTF-8 byte-order mark
             "\"a\",\"b\",\"label\"\n\"1\",\"2.5\",0\n3,\" 4 \",\"1\"\n",  // quoted cells
-            "a,b,label\n\n1,2.5,0\n   \n3,4,1\n\n\n",                   // blank lines, blank last lines
-            "a,b,label\r1,2.5,0\r3,4,1\r",                             // old Mac line ends
+            "a,b,label\n\n1,2.5,0\n   \n3,4,1\n\n\n",  // blank lines, blank last lines
+            "a,b,label\r1,2.5,0\r3,4,1\r",  // old Mac line ends
         ]
         for text in variants {
             let loaded = try parse(text)
@@ -86,7 +88,8 @@ import Testing
 
     @Test(arguments: [(UInt8(ascii: ";"), ";"), (UInt8(ascii: "\t"), "\t")])
     func otherDelimiters(delimiter: UInt8, separator: String) throws {
-        let text = ["x", "y,z", "label"].joined(separator: separator) + "\r\n"
+        let text =
+            ["x", "y,z", "label"].joined(separator: separator) + "\r\n"
             + ["1.5", "\"2\"", "1"].joined(separator: separator) + "\r\n"
             + ["-3", "4e2", "0"].joined(separator: separator) + "\r\n"
         let loaded = try CSVLoader(delimiter: delimiter).parse(Data(text.utf8), path: "t.csv")
@@ -100,8 +103,10 @@ import Testing
 
     /// Every number form the fast path takes agrees with the standard library's correctly rounded parse.
     @Test func numbersAreCorrectlyRounded() throws {
-        var cells = ["0", "-0", "255", "+7", "0.0625", "3.14159", "-2.5", ".5", "5.", "16777216", "16777217", "0.1",
-                     "123456.7", "0.0000001", "1e-3", "1.5E+2", "99999999", "0.333333333333333333", "1e30"]
+        var cells = [
+            "0", "-0", "255", "+7", "0.0625", "3.14159", "-2.5", ".5", "5.", "16777216", "16777217", "0.1",
+            "123456.7", "0.0000001", "1e-3", "1.5E+2", "99999999", "0.333333333333333333", "1e30",
+        ]
         var generator = SystemRandomNumberGenerator()
         for _ in 0..<2000 {
             let whole = Int.random(in: 0..<100_000, using: &generator)
@@ -116,7 +121,9 @@ import Testing
     }
 
     @Test func missingFileIsNamed() {
-        #expect { try CSVLoader().load(path: "/nonexistent/data.csv") } throws: { "\($0)" == "/nonexistent/data.csv: no such file" }
+        #expect { try CSVLoader().load(path: "/nonexistent/data.csv") } throws: {
+            "\($0)" == "/nonexistent/data.csv: no such file"
+        }
     }
 
     @Test func hostileIDXHeadersAreRejected() {
@@ -133,7 +140,9 @@ import Testing
         var padded = header
         while (10 + padded.count + 1) % 64 != 0 { padded += " " }
         padded += "\n"
-        var bytes: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(padded.count & 0xFF), UInt8(padded.count >> 8)]
+        var bytes: [UInt8] = [
+            0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(padded.count & 0xFF), UInt8(padded.count >> 8),
+        ]
         bytes += Array(padded.utf8)
         for v: Float in [1, 2, 3, 4, 5, 6] { withUnsafeBytes(of: v.bitPattern.littleEndian) { bytes += $0 } }
         let array = try NPYLoader.decode(Data(bytes), path: "x.npy")
@@ -145,11 +154,14 @@ import Testing
 
     /// A `.npy` file of `count` values of dtype `descr`, each written by `encode`.
     static func npyFile(_ descr: String, shape: [Int], values: [[UInt8]]) -> [UInt8] {
-        let header = "{'descr': '\(descr)', 'fortran_order': False, 'shape': (\(shape.map(String.init).joined(separator: ", ")),), }"
+        let header =
+            "{'descr': '\(descr)', 'fortran_order': False, 'shape': (\(shape.map(String.init).joined(separator: ", ")),), }"
         var padded = header
         while (10 + padded.count + 1) % 64 != 0 { padded += " " }
         padded += "\n"
-        var bytes: [UInt8] = [0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(padded.count & 0xFF), UInt8(padded.count >> 8)]
+        var bytes: [UInt8] = [
+            0x93, 0x4E, 0x55, 0x4D, 0x50, 0x59, 1, 0, UInt8(padded.count & 0xFF), UInt8(padded.count >> 8),
+        ]
         bytes += Array(padded.utf8)
         for v in values { bytes += v }
         return bytes

@@ -7,15 +7,20 @@ import Testing
 /// with a relative tolerance on the whole vector and per element.
 @Suite("Gradient checks")
 struct GradientCheckTests {
-    static func node(_ name: String, _ kind: NodeKind, _ inputs: [String] = [], size: Int? = nil, units: Int? = nil,
-                     alpha: Float? = nil, rate: Float? = nil, scales: [Float]? = nil) -> NodeSpec {
-        NodeSpec(name: name, kind: kind, inputs: inputs, size: size, units: units, alpha: alpha, rate: rate, scales: scales)
+    static func node(
+        _ name: String, _ kind: NodeKind, _ inputs: [String] = [], size: Int? = nil, units: Int? = nil,
+        alpha: Float? = nil, rate: Float? = nil, scales: [Float]? = nil
+    ) -> NodeSpec {
+        NodeSpec(
+            name: name, kind: kind, inputs: inputs, size: size, units: units, alpha: alpha, rate: rate, scales: scales)
     }
 
     /// Builds the network, gives it random inputs and targets, and compares every parameter's
     /// gradient (and, through the first layer, the whole chain) with finite differences.
-    static func check(_ nodes: [NodeSpec], batch: Int = 4, training: Bool = false, seed: UInt64 = 1,
-                      step: Float = 1e-2, tolerance: Double = 2e-3) throws {
+    static func check(
+        _ nodes: [NodeSpec], batch: Int = 4, training: Bool = false, seed: UInt64 = 1,
+        step: Float = 1e-2, tolerance: Double = 2e-3
+    ) throws {
         let network = try Network(graph: GraphSpec(nodes: nodes), maxBatch: batch)
         var rng = RandomGenerator(seed: seed)
         network.initialize(.normal(sigma: 0.6), rng: &rng)
@@ -24,9 +29,9 @@ struct GradientCheckTests {
             let offset: Float = parameter.isBuffer ? 0.5 : -0.5
             parameter.values = parameter.values.map { _ in rng.nextUniform() + offset }
         }
-        let inputs = (0 ..< batch * network.inputWidth).map { _ in rng.nextUniform() * 2 - 1 }
-        let labels = (0 ..< batch).map { _ in Int32(rng.boundedDraw(UInt64(network.outputWidth))) }
-        let values = (0 ..< batch * network.outputWidth).map { _ in rng.nextUniform() * 2 - 1 }
+        let inputs = (0..<batch * network.inputWidth).map { _ in rng.nextUniform() * 2 - 1 }
+        let labels = (0..<batch).map { _ in Int32(rng.boundedDraw(UInt64(network.outputWidth))) }
+        let values = (0..<batch * network.outputWidth).map { _ in rng.nextUniform() * 2 - 1 }
         let maskState = rng  // every evaluation draws the same dropout masks
 
         func loss() -> Double {
@@ -35,7 +40,8 @@ struct GradientCheckTests {
                 labels.withUnsafeBufferPointer { l in
                     values.withUnsafeBufferPointer { v in
                         let targets: Targets = network.task == .classification ? .labels(l) : .values(v)
-                        return network.lossAndGradients(inputs: x, targets: targets, batch: batch, training: training, rng: &local)
+                        return network.lossAndGradients(
+                            inputs: x, targets: targets, batch: batch, training: training, rng: &local)
                     }
                 }
             }
@@ -63,8 +69,9 @@ struct GradientCheckTests {
                 let a = Double(analytic[index][i])
                 difference += (a - numeric[i]) * (a - numeric[i])
                 size += max(a * a, numeric[i] * numeric[i])
-                #expect(abs(a - numeric[i]) <= 2e-2 * max(abs(a), abs(numeric[i])) + 2e-3,
-                        "\(parameter.name)[\(i)]: analytic \(a), numeric \(numeric[i])")
+                #expect(
+                    abs(a - numeric[i]) <= 2e-2 * max(abs(a), abs(numeric[i])) + 2e-3,
+                    "\(parameter.name)[\(i)]: analytic \(a), numeric \(numeric[i])")
             }
             let relative = (difference / max(size, 1e-12)).squareRoot()
             #expect(relative < tolerance, "\(parameter.name): relative error \(relative)")
@@ -83,20 +90,22 @@ struct GradientCheckTests {
     }
 
     @Test func reluFamilyWithSoftmaxCrossEntropy() throws {
-        try Self.check([
-            Self.node("input", .input, size: 4),
-            Self.node("dense1", .dense, ["input"], units: 7), Self.node("act1", .leakyRelu, ["dense1"], alpha: 0.1),
-            Self.node("dense2", .dense, ["act1"], units: 6), Self.node("act2", .relu, ["dense2"]),
-            Self.node("dense3", .dense, ["act2"], units: 4), Self.node("softmax", .softmax, ["dense3"]),
-        ], step: 1e-3, tolerance: 5e-3)
+        try Self.check(
+            [
+                Self.node("input", .input, size: 4),
+                Self.node("dense1", .dense, ["input"], units: 7), Self.node("act1", .leakyRelu, ["dense1"], alpha: 0.1),
+                Self.node("dense2", .dense, ["act1"], units: 6), Self.node("act2", .relu, ["dense2"]),
+                Self.node("dense3", .dense, ["act2"], units: 4), Self.node("softmax", .softmax, ["dense3"]),
+            ], step: 1e-3, tolerance: 5e-3)
     }
 
     @Test func multiOutputSquaredError() throws {
-        try Self.check([
-            Self.node("input", .input, size: 3),
-            Self.node("dense1", .dense, ["input"], units: 5), Self.node("act1", .tanh, ["dense1"]),
-            Self.node("dense2", .dense, ["act1"], units: 3),
-        ], batch: 5)
+        try Self.check(
+            [
+                Self.node("input", .input, size: 3),
+                Self.node("dense1", .dense, ["input"], units: 5), Self.node("act1", .tanh, ["dense1"]),
+                Self.node("dense2", .dense, ["act1"], units: 3),
+            ], batch: 5)
     }
 
     /// `a = W (x + lambda * y)` with `y = tanh(V x)`: a skip connection through `add` with scales, so
@@ -122,21 +131,23 @@ struct GradientCheckTests {
     }
 
     @Test func dropoutWithFixedMask() throws {
-        try Self.check([
-            Self.node("input", .input, size: 5),
-            Self.node("dense1", .dense, ["input"], units: 8), Self.node("act1", .tanh, ["dense1"]),
-            Self.node("drop1", .dropout, ["act1"], rate: 0.4),
-            Self.node("dense2", .dense, ["drop1"], units: 3), Self.node("softmax", .softmax, ["dense2"]),
-        ], batch: 6, training: true)
+        try Self.check(
+            [
+                Self.node("input", .input, size: 5),
+                Self.node("dense1", .dense, ["input"], units: 8), Self.node("act1", .tanh, ["dense1"]),
+                Self.node("drop1", .dropout, ["act1"], rate: 0.4),
+                Self.node("dense2", .dense, ["drop1"], units: 3), Self.node("softmax", .softmax, ["dense2"]),
+            ], batch: 6, training: true)
     }
 
     /// A dense branch that does not reach the output gets a zero gradient, not garbage.
     @Test func deadBranchHasZeroGradient() throws {
-        let network = try Network(graph: GraphSpec(nodes: [
-            Self.node("input", .input, size: 2),
-            Self.node("side", .dense, ["input"], units: 2),
-            Self.node("out", .dense, ["input"], units: 1),
-        ]), maxBatch: 2)
+        let network = try Network(
+            graph: GraphSpec(nodes: [
+                Self.node("input", .input, size: 2),
+                Self.node("side", .dense, ["input"], units: 2),
+                Self.node("out", .dense, ["input"], units: 1),
+            ]), maxBatch: 2)
         var rng = RandomGenerator(seed: 3)
         network.initialize(.heNormal, rng: &rng)
         let x: [Float] = [1, 2, 3, 4], t: [Float] = [1, -1]

@@ -7,7 +7,8 @@ import Testing
 struct InferenceTests {
     /// A classifier with random weights, its parameter values by name, inputs and labels.
     static func fixture(rows: Int) throws -> (Network, [String: [Float]], [Float], [Int32]) {
-        let graph = GraphSpec.perceptron(inputs: 6, hidden: [9, 7], outputs: 5, activation: .relu, classification: true)
+        let graph = GraphSpec.perceptron(
+            inputs: 6, hidden: [9, 7], outputs: 5, activation: .relu, classification: true)
         let network = try Network(graph: graph, maxBatch: 8, threads: 1)
         var rng = RandomGenerator(seed: 11)
         network.initialize(.heNormal, rng: &rng)
@@ -24,7 +25,9 @@ struct InferenceTests {
         }
         var reported: [Int] = []
         let inferred = x.withUnsafeBufferPointer { x in
-            labels.withUnsafeBufferPointer { network.infer(inputs: x, targets: .labels($0), count: 37) { reported.append($0) } }
+            labels.withUnsafeBufferPointer {
+                network.infer(inputs: x, targets: .labels($0), count: 37) { reported.append($0) }
+            }
         }
         #expect(inferred.loss == evaluated.loss && Double(inferred.correct) / 37 == evaluated.accuracy)
         #expect(reported == [8, 16, 24, 32, 37])
@@ -49,7 +52,8 @@ struct InferenceTests {
         let split = x.withUnsafeBufferPointer { x in
             labels.withUnsafeBufferPointer { pool.infer(inputs: x, targets: .labels($0), count: 61) }
         }
-        #expect(split.outputs == single.outputs && split.rowLosses == single.rowLosses && split.correct == single.correct)
+        #expect(
+            split.outputs == single.outputs && split.rowLosses == single.rowLosses && split.correct == single.correct)
         #expect(abs(split.loss - single.loss) <= 1e-12 * abs(single.loss))
     }
 }

@@ -5,8 +5,10 @@ import Testing
 @Suite("Initialisation")
 struct InitializationTests {
     static func network() throws -> Network {
-        try Network(graph: GraphSpec.perceptron(inputs: 300, hidden: [200], outputs: 100, activation: .relu,
-                                                classification: true), maxBatch: 1)
+        try Network(
+            graph: GraphSpec.perceptron(
+                inputs: 300, hidden: [200], outputs: 100, activation: .relu,
+                classification: true), maxBatch: 1)
     }
 
     @Test func symmetricSchemesGiveIdenticalRows() throws {
@@ -22,7 +24,9 @@ struct InitializationTests {
         }
     }
 
-    @Test(arguments: [InitScheme.heNormal, .heUniform, .xavierNormal, .xavierUniform, .normal(sigma: 0.1), .uniform(limit: 0.3)])
+    @Test(arguments: [
+        InitScheme.heNormal, .heUniform, .xavierNormal, .xavierUniform, .normal(sigma: 0.1), .uniform(limit: 0.3),
+    ])
     func varianceMatchesTheScheme(scheme: InitScheme) throws {
         let network = try Self.network()
         var rng = RandomGenerator(seed: 11)
@@ -45,7 +49,9 @@ struct InitializationTests {
             let mean = parameter.values.reduce(0.0) { $0 + Double($1) } / n
             let variance = parameter.values.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / n
             // 60000 and 20000 draws: the sample variance is within a few percent.
-            #expect(abs(variance / expected - 1) < 0.05, "\(scheme) \(parameter.name): variance \(variance), expected \(expected)")
+            #expect(
+                abs(variance / expected - 1) < 0.05,
+                "\(scheme) \(parameter.name): variance \(variance), expected \(expected)")
             #expect(abs(mean) < 4 * (expected / n).squareRoot(), "\(scheme) \(parameter.name): mean \(mean)")
         }
     }

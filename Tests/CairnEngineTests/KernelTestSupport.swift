@@ -132,7 +132,9 @@ enum KernelTestSupport {
     }
 
     /// Central differences `(L(v + h e_i) - L(v - h e_i)) / 2h` of `loss` at `indices` of `values`.
-    static func numericGradient(_ values: [Float], at indices: [Int], step: Float, _ loss: ([Float]) -> Double)
+    static func numericGradient(
+        _ values: [Float], at indices: [Int], step: Float, _ loss: ([Float]) -> Double
+    )
         -> [Double]
     {
         var values = values
@@ -154,7 +156,9 @@ enum KernelTestSupport {
     }
 
     /// Checks an analytic gradient against central differences at up to 200 of its elements.
-    static func gradientError(_ analytic: [Float], of values: [Float], step: Float, _ loss: ([Float]) -> Double)
+    static func gradientError(
+        _ analytic: [Float], of values: [Float], step: Float, _ loss: ([Float]) -> Double
+    )
         -> Double
     {
         let indices = sampledIndices(values.count)

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import CairnModel
 import Testing
@@ -10,7 +10,8 @@ import Testing
 @Suite("Losses and evaluation")
 struct LossTests {
     static func linear(classification: Bool) throws -> Network {
-        let graph = GraphSpec.perceptron(inputs: 2, hidden: [], outputs: 3, activation: .relu, classification: classification)
+        let graph = GraphSpec.perceptron(
+            inputs: 2, hidden: [], outputs: 3, activation: .relu, classification: classification)
         let network = try Network(graph: graph, maxBatch: 2)
         network.parameter(named: "dense1.weight")!.values = [1, 0, 0, 1, 1, 1]
         network.parameter(named: "dense1.bias")!.values = [0, 0.5, -1]
@@ -25,7 +26,9 @@ struct LossTests {
         let expected = -(log(Double(probabilities[2])) + log(Double(probabilities[3]))) / 2
         var rng = RandomGenerator(seed: 1)
         let loss = x.withUnsafeBufferPointer { x in
-            labels.withUnsafeBufferPointer { network.lossAndGradients(inputs: x, targets: .labels($0), batch: 2, training: false, rng: &rng) }
+            labels.withUnsafeBufferPointer {
+                network.lossAndGradients(inputs: x, targets: .labels($0), batch: 2, training: false, rng: &rng)
+            }
         }
         #expect(abs(loss - expected) < 1e-6)
         // Row 0 logits [1, 2.5, 2], row 1 [-1, 1, -1.5].
@@ -56,7 +59,9 @@ struct LossTests {
         let labels: [Int32] = [7, 0]
         var rng = RandomGenerator(seed: 1)
         let loss = x.withUnsafeBufferPointer { x in
-            labels.withUnsafeBufferPointer { network.lossAndGradients(inputs: x, targets: .labels($0), batch: 2, training: true, rng: &rng) }
+            labels.withUnsafeBufferPointer {
+                network.lossAndGradients(inputs: x, targets: .labels($0), batch: 2, training: true, rng: &rng)
+            }
         }
         #expect(loss.isNaN)
         // A training step with a non-finite loss leaves parameters and optimizer untouched.
@@ -64,7 +69,8 @@ struct LossTests {
         let before = network.parameters.map(\.values)
         let stepLoss = x.withUnsafeBufferPointer { x in
             labels.withUnsafeBufferPointer {
-                network.trainStep(inputs: x, targets: .labels($0), batch: 2, optimizer: optimizer, learningRate: 0.1, rng: &rng)
+                network.trainStep(
+                    inputs: x, targets: .labels($0), batch: 2, optimizer: optimizer, learningRate: 0.1, rng: &rng)
             }
         }
         #expect(stepLoss.isNaN)
@@ -83,6 +89,8 @@ struct LossTests {
         let empty = #expect(throws: CairnError.self) { try Network(graph: GraphSpec(nodes: []), maxBatch: 1) }
         #expect(empty?.code == .invalidGraph)
         let graph = GraphSpec.perceptron(inputs: 2, hidden: [3], outputs: 2, activation: .relu, classification: true)
-        #expect(throws: CairnError(.invalidArgument, "maxBatch 0 is out of range (1 to \(Network.maximumBatch))")) { try Network(graph: graph, maxBatch: 0) }
+        #expect(throws: CairnError(.invalidArgument, "maxBatch 0 is out of range (1 to \(Network.maximumBatch))")) {
+            try Network(graph: graph, maxBatch: 0)
+        }
     }
 }

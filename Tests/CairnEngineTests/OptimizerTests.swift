@@ -6,7 +6,9 @@ import Testing
 @Suite("Optimizers")
 struct OptimizerTests {
     /// w = [1, -2], g = [0.5, 0.25].
-    static func parameter(_ values: [Float] = [1, -2], gradient: [Float] = [0.5, 0.25], name: String = "p") -> Parameter {
+    static func parameter(
+        _ values: [Float] = [1, -2], gradient: [Float] = [0.5, 0.25], name: String = "p"
+    ) -> Parameter {
         let p = Parameter(name: name + ".weight", node: name, shape: [values.count])
         p.values = values
         p.gradient = gradient
@@ -36,20 +38,24 @@ struct OptimizerTests {
 
     @Test func momentum() {
         // v1 = g; w1 = w - 0.1 g; v2 = 0.9 g + g = 1.9 g; w2 = w1 - 0.19 g
-        Self.expectClose(Self.run(.init(kind: .momentum, learningRate: 0.1, momentum: 0.9), steps: 2)[0].values, [0.855, -2.0725])
+        Self.expectClose(
+            Self.run(.init(kind: .momentum, learningRate: 0.1, momentum: 0.9), steps: 2)[0].values, [0.855, -2.0725])
     }
 
     @Test func nesterov() {
         // step 1: w -= 0.1 (g + 0.9 g); step 2: v = 1.9 g, w -= 0.1 (g + 0.9 * 1.9 g) = 0.271 g
-        Self.expectClose(Self.run(.init(kind: .momentum, learningRate: 0.1, momentum: 0.9, nesterov: true), steps: 2)[0].values,
-                         [0.7695, -2.11525])
+        Self.expectClose(
+            Self.run(.init(kind: .momentum, learningRate: 0.1, momentum: 0.9, nesterov: true), steps: 2)[0].values,
+            [0.7695, -2.11525])
     }
 
     @Test func adam() {
         // With a constant gradient the bias-corrected m/sqrt(v) is sign(g): each step moves lr.
-        Self.expectClose(Self.run(.init(kind: .adam, learningRate: 0.1), steps: 2)[0].values, [0.8, -2.2], tolerance: 1e-5)
+        Self.expectClose(
+            Self.run(.init(kind: .adam, learningRate: 0.1), steps: 2)[0].values, [0.8, -2.2], tolerance: 1e-5)
         // L2: g + 0.2 w = [0.7, -0.15]: the second weight now moves up.
-        Self.expectClose(Self.run(.init(kind: .adam, learningRate: 0.1, weightDecay: 0.2))[0].values, [0.9, -1.9], tolerance: 1e-5)
+        Self.expectClose(
+            Self.run(.init(kind: .adam, learningRate: 0.1, weightDecay: 0.2))[0].values, [0.9, -1.9], tolerance: 1e-5)
         // A changing gradient: g1 = [0.5, 0.25], g2 = [-1, 0.25].
         let p = Self.parameter()
         let optimizer = Optimizer(config: .init(kind: .adam, learningRate: 0.1), parameters: [p])
@@ -63,7 +69,9 @@ struct OptimizerTests {
 
     @Test func adamW() {
         // w *= 1 - 0.1 * 0.1, then the Adam step moves lr against sign(g).
-        Self.expectClose(Self.run(.init(kind: .adamw, learningRate: 0.1, weightDecay: 0.1))[0].values, [0.89, -2.08], tolerance: 1e-5)
+        Self.expectClose(
+            Self.run(.init(kind: .adamw, learningRate: 0.1, weightDecay: 0.1))[0].values, [0.89, -2.08], tolerance: 1e-5
+        )
     }
 
     @Test func clipNorm() {
@@ -84,7 +92,8 @@ struct OptimizerTests {
 
     @Test(arguments: [OptimizerConfig.Kind.sgd, .momentum, .adam, .adamw])
     func frozenParametersAreUnchangedAndUnclipped(kind: OptimizerConfig.Kind) {
-        let live = Self.parameter([1], gradient: [3], name: "live"), frozen = Self.parameter([5, 6], gradient: [4, 4], name: "frozen")
+        let live = Self.parameter([1], gradient: [3], name: "live"),
+            frozen = Self.parameter([5, 6], gradient: [4, 4], name: "frozen")
         frozen.isFrozen = true
         _ = Self.run(.init(kind: kind, learningRate: 1, weightDecay: 0.1, clipNorm: 1), steps: 3, [live, frozen])
         #expect(frozen.values == [5, 6])
@@ -111,7 +120,9 @@ struct OptimizerTests {
         #expect(throws: CairnError(.invalidCheckpoint, "optimizer slot 'p.weight.momentum' has 3 values, expected 2")) {
             try momentum.restore(slots: ["p.weight.momentum": [0, 0, 0]], stepCount: 3)
         }
-        #expect(throws: CairnError(.invalidCheckpoint, "optimizer slot 'p.weight.adam_m' does not belong to this optimizer")) {
+        #expect(
+            throws: CairnError(.invalidCheckpoint, "optimizer slot 'p.weight.adam_m' does not belong to this optimizer")
+        ) {
             try momentum.restore(slots: ["p.weight.momentum": [0, 0], "p.weight.adam_m": [0, 0]], stepCount: 3)
         }
         try momentum.restore(slots: ["p.weight.momentum": [1, 2]], stepCount: 7)

@@ -17,9 +17,11 @@ import Testing
 
     /// A little-endian float32 `.npy` file of `shape` holding `values`.
     static func npy(shape: [Int], values: [Float]) -> [UInt8] {
-        DataLoaderTests.npyFile("<f4", shape: shape, values: values.map { v in
-            withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) }
-        })
+        DataLoaderTests.npyFile(
+            "<f4", shape: shape,
+            values: values.map { v in
+                withUnsafeBytes(of: v.bitPattern.littleEndian) { Array($0) }
+            })
     }
 
     /// An unsigned-byte IDX file of `dimensions` holding `values`.
@@ -58,50 +60,66 @@ import Testing
         #expect(rows.sampleShape == [2, 3] && rows.width == 6)
         #expect(rows.features == (0..<18).map(Float.init))
         #expect(try loadNPY(shape: [2, 2, 3], inputShape: try InputShape([2, 3])).sampleShape == [2, 3])
-        let wrongCount = #expect(throws: CairnError.self) { try loadNPY(shape: [3, 6], inputShape: try InputShape([1, 8])) }
+        let wrongCount = #expect(throws: CairnError.self) {
+            try loadNPY(shape: [3, 6], inputShape: try InputShape([1, 8]))
+        }
         #expect(wrongCount?.code == .invalidData)
         #expect(wrongCount?.message == "rows have 6 features, --input-shape 1x8 needs 8")
-        let disagrees = #expect(throws: CairnError.self) { try loadNPY(shape: [2, 2, 3], inputShape: try InputShape([3, 2])) }
+        let disagrees = #expect(throws: CairnError.self) {
+            try loadNPY(shape: [2, 2, 3], inputShape: try InputShape([3, 2]))
+        }
         #expect(disagrees?.message == "holds samples of shape [2, 3], --input-shape 3x2 asks for [3, 2]")
     }
 
     @Test func idxRank3IsOneChannelImagesRank4KeepsItsChannels() throws {
-        let digits = try IDXLoader.load(images: Self.fixture("digits-images.idx"), labels: Self.fixture("digits-labels.idx"))
+        let digits = try IDXLoader.load(
+            images: Self.fixture("digits-images.idx"), labels: Self.fixture("digits-labels.idx"))
         #expect(digits.sampleShape == [1, 8, 8] && digits.width == 64 && digits.count == 1797)
-        let images = try Self.temporary(Self.idx(dimensions: [2, 3, 2, 2], values: (0..<24).map(UInt8.init)), suffix: ".idx")
+        let images = try Self.temporary(
+            Self.idx(dimensions: [2, 3, 2, 2], values: (0..<24).map(UInt8.init)), suffix: ".idx")
         let labels = try Self.temporary(Self.idx(dimensions: [2], values: [1, 0]), suffix: ".idx")
         defer { for p in [images, labels] { try? FileManager.default.removeItem(atPath: p) } }
         let colour = try IDXLoader.load(images: images, labels: labels)
         #expect(colour.sampleShape == [3, 2, 2] && colour.width == 12 && colour.features == (0..<24).map(Float.init))
-        let agreeing = try DataFiles.load(images, labels: labels, labelColumn: nil, task: .classification,
-                                          inputShape: try InputShape([3, 2, 2]))
+        let agreeing = try DataFiles.load(
+            images, labels: labels, labelColumn: nil, task: .classification,
+            inputShape: try InputShape([3, 2, 2]))
         #expect(agreeing.sampleShape == [3, 2, 2])
         let error = #expect(throws: CairnError.self) {
-            try DataFiles.load(images, labels: labels, labelColumn: nil, task: .classification, inputShape: try InputShape([12]))
+            try DataFiles.load(
+                images, labels: labels, labelColumn: nil, task: .classification, inputShape: try InputShape([12]))
         }
-        #expect(error?.path == images && error?.message == "holds samples of shape [3, 2, 2], --input-shape 12 asks for [12]")
+        #expect(
+            error?.path == images
+                && error?.message == "holds samples of shape [3, 2, 2], --input-shape 12 asks for [12]")
     }
 
     @Test func csvRowsAreReadAsTheInputShape() throws {
         let path = Self.fixture("digits.csv")
         let plain = try DataFiles.load(path, labels: nil, labelColumn: nil, task: .classification)
         #expect(plain.sampleShape == [64])
-        let images = try DataFiles.load(path, labels: nil, labelColumn: nil, task: .classification,
-                                        inputShape: try InputShape(parsing: "1x8x8"))
-        #expect(images.sampleShape == [1, 8, 8] && images.features == plain.features && images.targets == plain.targets)
+        let images = try DataFiles.load(
+            path, labels: nil, labelColumn: nil, task: .classification,
+            inputShape: try InputShape(parsing: "1x8x8"))
+        #expect(
+            images.sampleShape == [1, 8, 8] && images.features == plain.features && images.targets == plain.targets)
         #expect(images.fingerprint == plain.fingerprint)
-        let sequences = try DataFiles.load(path, labels: nil, labelColumn: nil, task: .classification,
-                                           inputShape: try InputShape(parsing: "2x32"))
+        let sequences = try DataFiles.load(
+            path, labels: nil, labelColumn: nil, task: .classification,
+            inputShape: try InputShape(parsing: "2x32"))
         #expect(sequences.sampleShape == [2, 32])
         let error = #expect(throws: CairnError.self) {
-            try DataFiles.load(path, labels: nil, labelColumn: nil, task: .classification, inputShape: try InputShape([1, 8, 9]))
+            try DataFiles.load(
+                path, labels: nil, labelColumn: nil, task: .classification, inputShape: try InputShape([1, 8, 9]))
         }
         #expect(error?.code == .invalidData)
         #expect(error?.description == "\(path): rows have 64 features, --input-shape 1x8x9 needs 72")
     }
 
-    @Test(arguments: ["", "0", "0x8", "8x0x8", "-1", "1x-8", "x8", "8x", "1x8x8x1", "abc", "1 x8", "+8", "٣x8",
-                      "99999999999999999999999", "4096x4096x4096", "9223372036854775807x2"])
+    @Test(arguments: [
+        "", "0", "0x8", "8x0x8", "-1", "1x-8", "x8", "8x", "1x8x8x1", "abc", "1 x8", "+8", "٣x8",
+        "99999999999999999999999", "4096x4096x4096", "9223372036854775807x2",
+    ])
     func malformedInputShapesAreUsageErrors(text: String) {
         let error = #expect(throws: CairnError.self) { try InputShape(parsing: text) }
         #expect(error?.option == "--input-shape" && error?.code == .invalidConfiguration)
@@ -120,7 +138,8 @@ import Testing
         // No samples, so no bytes, but extents whose product overflows.
         let huge = try Self.temporary(Self.npy(shape: [0, 1 << 40, 1 << 40], values: []), suffix: ".npy")
         let labels = try Self.temporary(Self.npy(shape: [0], values: []), suffix: ".npy")
-        let idxHuge = try Self.temporary(Self.idx(dimensions: [0, 1 << 31, 1 << 31, 1 << 31], values: []), suffix: ".idx")
+        let idxHuge = try Self.temporary(
+            Self.idx(dimensions: [0, 1 << 31, 1 << 31, 1 << 31], values: []), suffix: ".idx")
         let idxLabels = try Self.temporary(Self.idx(dimensions: [0], values: []), suffix: ".idx")
         defer { for p in [huge, labels, idxHuge, idxLabels] { try? FileManager.default.removeItem(atPath: p) } }
         let npyError = #expect(throws: CairnError.self) { try NPYLoader.load(features: huge, labels: labels) }
@@ -131,8 +150,9 @@ import Testing
 
     @Test func aRunRecordsAndReloadsItsSampleShape() throws {
         let csv = Self.fixture("digits.csv")
-        let shaped = try RunData.load(RunDataRequest(data: csv, inputShape: try InputShape([1, 8, 8])),
-                                      task: .classification, seed: 1)
+        let shaped = try RunData.load(
+            RunDataRequest(data: csv, inputShape: try InputShape([1, 8, 8])),
+            task: .classification, seed: 1)
         #expect(shaped.record.inputShape == [1, 8, 8])
         #expect(shaped.train.sampleShape == [1, 8, 8] && shaped.validation?.sampleShape == [1, 8, 8])
         let plain = try RunData.load(RunDataRequest(data: csv), task: .classification, seed: 1)
@@ -165,16 +185,20 @@ import Testing
     }
 
     @Test func perceptronOnImagesFlattensFirstAndKeepsItsNames() throws {
-        let images = GraphSpec.perceptron(inputs: 64, hidden: [32], outputs: 10, activation: .relu, classification: true,
-                                          inputShape: [1, 8, 8])
+        let images = GraphSpec.perceptron(
+            inputs: 64, hidden: [32], outputs: 10, activation: .relu, classification: true,
+            inputShape: [1, 8, 8])
         #expect(images.nodes.map(\.name) == ["input", "flatten", "dense1", "act1", "dense2", "softmax"])
         #expect(images.nodes[0].shape == [1, 8, 8] && images.nodes[1].kind == .flatten)
         #expect(images.nodes[2].inputs == ["flatten"])
         let shapes = try images.validate()
         #expect(shapes.shape(of: "input") == ValueShape([1, 8, 8]) && shapes["flatten"] == 64)
-        let flat = GraphSpec.perceptron(inputs: 64, hidden: [32], outputs: 10, activation: .relu, classification: true,
-                                        inputShape: [64])
-        #expect(flat == GraphSpec.perceptron(inputs: 64, hidden: [32], outputs: 10, activation: .relu, classification: true))
+        let flat = GraphSpec.perceptron(
+            inputs: 64, hidden: [32], outputs: 10, activation: .relu, classification: true,
+            inputShape: [64])
+        #expect(
+            flat == GraphSpec.perceptron(inputs: 64, hidden: [32], outputs: 10, activation: .relu, classification: true)
+        )
         #expect(flat.nodes.map(\.name) == ["input", "dense1", "act1", "dense2", "softmax"])
     }
 }

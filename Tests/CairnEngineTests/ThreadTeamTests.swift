@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import CCairnKernels
 import Testing
@@ -39,8 +39,10 @@ struct ThreadTeamTests {
         #expect(team.threadCount == threads)
         for parts in 1...threads {
             for count in [0, 1, parts, 37, 1000] {
-                #expect(Self.tally(team: team, count: count, parts: parts, rounds: 20) == [Int](repeating: 20, count: count),
-                        "threads \(threads), parts \(parts), count \(count)")
+                #expect(
+                    Self.tally(team: team, count: count, parts: parts, rounds: 20)
+                        == [Int](repeating: 20, count: count),
+                    "threads \(threads), parts \(parts), count \(count)")
             }
         }
     }
@@ -76,7 +78,9 @@ struct ThreadTeamTests {
     /// sleep in between: every element is written exactly once each time.
     @Test func backToBackAndAfterSleepingJobsAreComplete() {
         let team = ThreadTeam(threads: 3)
-        #expect(Self.tally(team: team, count: 10_000, rounds: 2000, pauseEvery: 500) == [Int](repeating: 2000, count: 10_000))
+        #expect(
+            Self.tally(team: team, count: 10_000, rounds: 2000, pauseEvery: 500)
+                == [Int](repeating: 2000, count: 10_000))
     }
 
     /// Teams of every size start, run and stop (deinit joins the workers) without hanging.
@@ -89,7 +93,7 @@ struct ThreadTeamTests {
 
     @Test func gatherRowsCopiesRowsInTheGivenOrder() {
         let width = 300, rows = 500
-        let source = (0 ..< width * rows).map { Float($0) }
+        let source = (0..<width * rows).map { Float($0) }
         var rng = RandomGenerator(seed: 9)
         var order = Array(0..<rows)
         rng.shuffle(&order)
@@ -97,14 +101,17 @@ struct ThreadTeamTests {
             var target = [Float](repeating: -1, count: width * rows)
             source.withUnsafeBufferPointer { source in
                 target.withUnsafeMutableBufferPointer { target in
-                    ThreadTeam(threads: threads).gatherRows(order[0..<rows], from: source.baseAddress!, width: width,
-                                                            into: target.baseAddress!)
+                    ThreadTeam(threads: threads).gatherRows(
+                        order[0..<rows], from: source.baseAddress!, width: width,
+                        into: target.baseAddress!)
                 }
             }
             for r in [0, 1, rows / 2, rows - 1] {
-                #expect(Array(target[r * width ..< (r + 1) * width]) == Array(source[order[r] * width ..< (order[r] + 1) * width]))
+                #expect(
+                    Array(target[r * width..<(r + 1) * width])
+                        == Array(source[order[r] * width..<(order[r] + 1) * width]))
             }
-            #expect(target == order.flatMap { source[$0 * width ..< ($0 + 1) * width] })
+            #expect(target == order.flatMap { source[$0 * width..<($0 + 1) * width] })
         }
     }
 }

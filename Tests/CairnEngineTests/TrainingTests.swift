@@ -37,11 +37,13 @@ struct TrainingTests {
         let batch = 32
 
         init(_ kind: OptimizerConfig.Kind, dropout: Float, from snapshot: Snapshot? = nil) throws {
-            let graph = GraphSpec.perceptron(inputs: 2, hidden: [16, 16], outputs: 2, activation: .tanh, dropout: dropout,
-                                             classification: true)
+            let graph = GraphSpec.perceptron(
+                inputs: 2, hidden: [16, 16], outputs: 2, activation: .tanh, dropout: dropout,
+                classification: true)
             network = try Network(graph: graph, maxBatch: batch)
-            let config = OptimizerConfig(kind: kind, learningRate: kind == .sgd || kind == .momentum ? 0.1 : 0.01,
-                                         weightDecay: kind == .adamw ? 0.01 : 0, clipNorm: 5)
+            let config = OptimizerConfig(
+                kind: kind, learningRate: kind == .sgd || kind == .momentum ? 0.1 : 0.01,
+                weightDecay: kind == .adamw ? 0.01 : 0, clipNorm: 5)
             optimizer = Optimizer(config: config, parameters: network.parameters)
             rng = RandomGenerator(seed: 2024)
             if let snapshot {
@@ -54,9 +56,10 @@ struct TrainingTests {
         }
 
         func snapshot() -> Snapshot {
-            Snapshot(parameters: Dictionary(uniqueKeysWithValues: network.parameters.map { ($0.name, $0.values) }),
-                     slots: Dictionary(uniqueKeysWithValues: optimizer.slots().map { ($0.name, $0.values) }),
-                     stepCount: optimizer.stepCount, rng: rng)
+            Snapshot(
+                parameters: Dictionary(uniqueKeysWithValues: network.parameters.map { ($0.name, $0.values) }),
+                slots: Dictionary(uniqueKeysWithValues: optimizer.slots().map { ($0.name, $0.values) }),
+                stepCount: optimizer.stepCount, rng: rng)
         }
 
         /// Runs whole epochs (16 steps each); `stopAfter` ends early after that many steps of this call.
@@ -76,8 +79,9 @@ struct TrainingTests {
                     }
                     let loss = batchInputs.withUnsafeBufferPointer { x in
                         batchLabels.withUnsafeBufferPointer { y in
-                            network.trainStep(inputs: x, targets: .labels(y), batch: batch, optimizer: optimizer,
-                                              learningRate: optimizer.config.learningRate, rng: &rng)
+                            network.trainStep(
+                                inputs: x, targets: .labels(y), batch: batch, optimizer: optimizer,
+                                learningRate: optimizer.config.learningRate, rng: &rng)
                         }
                     }
                     losses.append(loss)
@@ -113,7 +117,9 @@ struct TrainingTests {
         a.train(epochs: 3)
         b.train(epochs: 3)
         #expect(a.losses.map(\.bitPattern) == b.losses.map(\.bitPattern))
-        #expect(a.network.parameters.map { $0.values.map(\.bitPattern) } == b.network.parameters.map { $0.values.map(\.bitPattern) })
+        #expect(
+            a.network.parameters.map { $0.values.map(\.bitPattern) }
+                == b.network.parameters.map { $0.values.map(\.bitPattern) })
         #expect(a.rng == b.rng)
     }
 
@@ -128,9 +134,12 @@ struct TrainingTests {
         resumed.train(epochs: 2)
 
         #expect(first.losses.map(\.bitPattern) + resumed.losses.map(\.bitPattern) == whole.losses.map(\.bitPattern))
-        #expect(resumed.network.parameters.map { $0.values.map(\.bitPattern) }
+        #expect(
+            resumed.network.parameters.map { $0.values.map(\.bitPattern) }
                 == whole.network.parameters.map { $0.values.map(\.bitPattern) })
-        #expect(resumed.optimizer.slots().map { $0.values.map(\.bitPattern) } == whole.optimizer.slots().map { $0.values.map(\.bitPattern) })
+        #expect(
+            resumed.optimizer.slots().map { $0.values.map(\.bitPattern) }
+                == whole.optimizer.slots().map { $0.values.map(\.bitPattern) })
         #expect(resumed.optimizer.stepCount == whole.optimizer.stepCount)
         #expect(resumed.rng == whole.rng)
     }

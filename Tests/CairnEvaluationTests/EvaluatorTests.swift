@@ -13,7 +13,9 @@ import Testing
         var body = Data()
         for (name, shape, values) in tensors {
             let bytes = values.count * 4
-            entries.append("\"\(name)\":{\"dtype\":\"F32\",\"shape\":[\(shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes)]}")
+            entries.append(
+                "\"\(name)\":{\"dtype\":\"F32\",\"shape\":[\(shape.map(String.init).joined(separator: ","))],\"data_offsets\":[\(offset),\(offset + bytes)]}"
+            )
             for v in values { withUnsafeBytes(of: v.bitPattern.littleEndian) { body.append(contentsOf: $0) } }
             offset += bytes
         }
@@ -33,7 +35,8 @@ import Testing
 
     /// Probabilities of the model above for one sample, in Double.
     static func forward(_ x: [Double], w1: [Float] = w1, w2: [Float] = w2) -> [Double] {
-        let hidden = (0..<4).map { j in max(0, Double(w1[j * 2]) * x[0] + Double(w1[j * 2 + 1]) * x[1] + Double(b1[j])) }
+        let hidden = (0..<4).map { j in max(0, Double(w1[j * 2]) * x[0] + Double(w1[j * 2 + 1]) * x[1] + Double(b1[j]))
+        }
         let logits = (0..<3).map { k in (0..<4).reduce(Double(b2[k])) { $0 + Double(w2[k * 4 + $1]) * hidden[$1] } }
         let largest = logits.max()!
         let e = logits.map { Foundation.exp($0 - largest) }
@@ -44,8 +47,9 @@ import Testing
     static func fixture(_ label: String) throws -> (folder: String, data: String, rows: [(Int, [Double])]) {
         let folder = NSTemporaryDirectory() + "cairn-eval-\(label)-\(UUID().uuidString.prefix(8))"
         try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
-        try safetensors([("fc1.weight", [4, 2], w1), ("fc1.bias", [4], b1), ("fc2.weight", [3, 4], w2), ("fc2.bias", [3], b2)],
-                        to: folder + "/a.safetensors")
+        try safetensors(
+            [("fc1.weight", [4, 2], w1), ("fc1.bias", [4], b1), ("fc2.weight", [3, 4], w2), ("fc2.bias", [3], b2)],
+            to: folder + "/a.safetensors")
         var rng = RandomGenerator(seed: 5)
         var rows: [(Int, [Double])] = []
         var csv = "label,x1,x2\n"
@@ -92,8 +96,11 @@ import Testing
         var w2b = Self.w2
         w2b[0] = -1
         w2b[5] = 2
-        try Self.safetensors([("fc1.weight", [4, 2], Self.w1), ("fc1.bias", [4], Self.b1), ("fc2.weight", [3, 4], w2b),
-                              ("fc2.bias", [3], Self.b2)], to: folder + "/b.safetensors")
+        try Self.safetensors(
+            [
+                ("fc1.weight", [4, 2], Self.w1), ("fc1.bias", [4], Self.b1), ("fc2.weight", [3, 4], w2b),
+                ("fc2.bias", [3], Self.b2),
+            ], to: folder + "/b.safetensors")
         var configuration = EvaluationConfiguration(checkpoints: [folder + "/a.safetensors", folder + "/b.safetensors"])
         configuration.data = data
         configuration.bootstrap = 300
@@ -120,7 +127,8 @@ import Testing
         var configuration = EvaluationConfiguration(checkpoints: [folder + "/a.safetensors"])
         configuration.data = folder + "/bad.csv"
         #expect { try Evaluator.evaluate(configuration) } throws: {
-            "\($0)" == "\(folder)/bad.csv: label 3 (sample 1) is outside the 3 classes of \(folder)/a.safetensors (0 to 2)"
+            "\($0)"
+                == "\(folder)/bad.csv: label 3 (sample 1) is outside the 3 classes of \(folder)/a.safetensors (0 to 2)"
         }
         try "label,x1,x2,x3\n0,1,1,1\n".write(toFile: folder + "/wide.csv", atomically: true, encoding: .utf8)
         configuration.data = folder + "/wide.csv"

@@ -41,25 +41,36 @@ func close(_ a: Double, _ b: Double, relative: Double = 1e-12) -> Bool {
             (0, 0, 0, 1), (0, 0, 0, 0),
         ]
         for (score, e) in zip(report.perClass, expected) {
-            #expect(close(score.precision, e.0) && close(score.recall, e.1) && close(score.f1, e.2) && score.support == e.3,
-                    "\(score)")
+            #expect(
+                close(score.precision, e.0) && close(score.recall, e.1) && close(score.f1, e.2) && score.support == e.3,
+                "\(score)")
         }
-        #expect(close(report.macroAverage.precision, 0.4333333333333333) && close(report.macroAverage.recall, 0.36666666666666664)
+        #expect(
+            close(report.macroAverage.precision, 0.4333333333333333)
+                && close(report.macroAverage.recall, 0.36666666666666664)
                 && close(report.macroAverage.f1, 0.36) && report.macroAverage.support == 8)
-        #expect(close(report.weightedAverage.precision, 0.6666666666666666) && close(report.weightedAverage.recall, 0.5)
+        #expect(
+            close(report.weightedAverage.precision, 0.6666666666666666) && close(report.weightedAverage.recall, 0.5)
                 && close(report.weightedAverage.f1, 0.5125))
-        #expect(report.confusion == [[1, 1, 0, 0, 0], [0, 2, 0, 0, 0], [1, 0, 1, 0, 1], [0, 0, 0, 0, 1], [0, 0, 0, 0, 0]])
+        #expect(
+            report.confusion == [
+                [1, 1, 0, 0, 0], [0, 2, 0, 0, 0], [1, 0, 1, 0, 1], [0, 0, 0, 0, 1], [0, 0, 0, 0, 0],
+            ])
     }
 
     @Test func calibrationMatchesTorchmetricsBinning() {
         // Boundaries are torch.linspace(0, 1, 16) in float32; confidences 0.4 and 0.6 sit next to boundaries;
         // 1.0 falls in the last bin. ECE, MCE as torchmetrics' _ce_compute (l1, max) and the Brier score, from torch.
-        let probabilities: [Float] = [0.4, 0.3, 0.3, 1.0, 0, 0, 0.2, 0.5, 0.3, 0.6, 0.4, 0, 0.34, 0.33, 0.33, 0.1, 0.1, 0.8]
+        let probabilities: [Float] = [
+            0.4, 0.3, 0.3, 1.0, 0, 0, 0.2, 0.5, 0.3, 0.6, 0.4, 0, 0.34, 0.33, 0.33, 0.1, 0.1, 0.8,
+        ]
         let boundaries = Calibration.boundaries(15)
-        let torchBoundaries = [0.0, 0.06666667014360428, 0.13333334028720856, 0.20000001788139343, 0.2666666805744171,
-                               0.3333333432674408, 0.40000003576278687, 0.46666669845581055, 0.5333333015441895,
-                               0.5999999642372131, 0.6666666269302368, 0.7333333492279053, 0.800000011920929,
-                               0.8666666746139526, 0.9333333373069763, 1.0]
+        let torchBoundaries = [
+            0.0, 0.06666667014360428, 0.13333334028720856, 0.20000001788139343, 0.2666666805744171,
+            0.3333333432674408, 0.40000003576278687, 0.46666669845581055, 0.5333333015441895,
+            0.5999999642372131, 0.6666666269302368, 0.7333333492279053, 0.800000011920929,
+            0.8666666746139526, 0.9333333373069763, 1.0,
+        ]
         #expect(boundaries.map(Double.init) == torchBoundaries)
         let calibration = probabilities.withUnsafeBufferPointer {
             Calibration(probabilities: $0, labels: [0, 0, 2, 1, 0, 2], classes: 3)
@@ -94,6 +105,8 @@ func close(_ a: Double, _ b: Double, relative: Double = 1e-12) -> Bool {
         let interval = PairedBootstrap.interval(a)
         #expect(interval[0] < mean && mean < interval[1] && interval[1] - interval[0] < 0.1)
         #expect(PairedBootstrap.pValue(a) < 0.01)
-        #expect(PairedBootstrap.percentile([1, 2, 3, 4], 0.5) == 2.5 && PairedBootstrap.percentile([1, 2, 3, 4], 0.025) == 1.075)
+        #expect(
+            PairedBootstrap.percentile([1, 2, 3, 4], 0.5) == 2.5
+                && PairedBootstrap.percentile([1, 2, 3, 4], 0.025) == 1.075)
     }
 }

@@ -11,8 +11,9 @@ import Testing
         .deletingLastPathComponent().appendingPathComponent("Fixtures/interop/torch-cnn").path
 
     @Test func safetensorsCNNGivesPyTorchsLogits() throws {
-        let graph = try JSONDecoder().decode(GraphSpec.self,
-                                             from: Data(contentsOf: URL(fileURLWithPath: Self.folder + "/graph.json")))
+        let graph = try JSONDecoder().decode(
+            GraphSpec.self,
+            from: Data(contentsOf: URL(fileURLWithPath: Self.folder + "/graph.json")))
         var options = EvaluatedModel.Options()
         options.graph = graph
         let model = try EvaluatedModel.open(Self.folder + "/model.safetensors", options: options)

@@ -9,8 +9,11 @@ import Testing
         try FileManager.default.contentsOfDirectory(atPath: directory.path).sorted()
     }
 
-    @Test(arguments: [FaultInjection(byteBudget: 0), FaultInjection(byteBudget: 100), FaultInjection(byteBudget: 3000),
-                      FaultInjection(failSync: true), FaultInjection(failRename: true)], [6, 0])
+    @Test(
+        arguments: [
+            FaultInjection(byteBudget: 0), FaultInjection(byteBudget: 100), FaultInjection(byteBudget: 3000),
+            FaultInjection(failSync: true), FaultInjection(failRename: true),
+        ], [6, 0])
     func injectedFailureLeavesOldFileAndNoTemporary(fault: FaultInjection, level: Int) throws {
         let directory = try TestSupport.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -58,7 +61,9 @@ import Testing
     }
 
     @Test func missingDirectoryIsAnIOError() throws {
-        let error = try #require(throws: CairnError.self) { try CairnWriter(path: "/nonexistent-dir-\(UUID())/m.cairn") }
+        let error = try #require(throws: CairnError.self) {
+            try CairnWriter(path: "/nonexistent-dir-\(UUID())/m.cairn")
+        }
         #expect(error.code == .io, "expected io, got \(error)")
         #expect((error.cause as? SystemCallError)?.errno == ENOENT)
     }

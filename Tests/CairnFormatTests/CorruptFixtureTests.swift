@@ -18,7 +18,8 @@ import Testing
     static let expectations: [Expectation] = {
         let url = TestSupport.fixture("corrupt/expected-errors.json")
         guard let data = try? Data(contentsOf: url),
-              let table = try? JSONDecoder().decode([String: Expectation].self, from: data) else { return [] }
+            let table = try? JSONDecoder().decode([String: Expectation].self, from: data)
+        else { return [] }
         return table.map { name, value in
             var expectation = value
             expectation.file = name
@@ -27,7 +28,9 @@ import Testing
     }()
 
     @Test func everyCorruptFixtureHasAnExpectation() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: TestSupport.fixture("corrupt").path).filter { $0.hasSuffix(".cairn") }
+        let files = try FileManager.default.contentsOfDirectory(atPath: TestSupport.fixture("corrupt").path).filter {
+            $0.hasSuffix(".cairn")
+        }
         #expect(files.count >= 30)
         #expect(Set(files) == Set(Self.expectations.map(\.file)))
     }
@@ -67,12 +70,15 @@ import Testing
     static var compatExpectations: [String: [String: Any]] {
         let url = TestSupport.fixture("compat/expected.json")
         guard let data = try? Data(contentsOf: url),
-              let table = try? JSONSerialization.jsonObject(with: data) as? [String: [String: Any]] else { return [:] }
+            let table = try? JSONSerialization.jsonObject(with: data) as? [String: [String: Any]]
+        else { return [:] }
         return table
     }
 
     @Test func everyCompatFixtureHasAnExpectation() throws {
-        let files = try FileManager.default.contentsOfDirectory(atPath: TestSupport.fixture("compat").path).filter { $0.hasSuffix(".cairn") }
+        let files = try FileManager.default.contentsOfDirectory(atPath: TestSupport.fixture("compat").path).filter {
+            $0.hasSuffix(".cairn")
+        }
         #expect(files.count >= 4)
         #expect(Set(files) == Set(Self.compatExpectations.keys))
     }
@@ -100,13 +106,15 @@ import Testing
                 }
             }
             let got = try reader.read(name).doubles()
-            #expect(got.count == values.count && zip(got, values).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) },
-                    "\(file): \(name) values")
+            #expect(
+                got.count == values.count && zip(got, values).allSatisfy { $0 == $1 || ($0.isNaN && $1.isNaN) },
+                "\(file): \(name) values")
         }
     }
 
     @Test func laterMinorVersionWithOptionalSectionAndEntryExtensionReads() throws {
-        let reader = try CairnReader(path: TestSupport.fixture("compat/minor1-optional-section-and-entry-extension.cairn").path)
+        let reader = try CairnReader(
+            path: TestSupport.fixture("compat/minor1-optional-section-and-entry-extension.cairn").path)
         #expect(reader.version == FormatVersion(major: 1, minor: 1))
         #expect(reader.manifest == Data(#"{"fixture":"compat"}"#.utf8))
         #expect(try reader.read("w").floats() == [1, -2.5, 0.125, 3])

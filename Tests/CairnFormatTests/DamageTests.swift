@@ -19,8 +19,9 @@ import Testing
     @Test func everySingleBitFlipIsDetected() throws {
         let directory = try TestSupport.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let original = try TestSupport.write(try TestSupport.smallFileTensors(), to: directory.appendingPathComponent("small.cairn"),
-                                             options: TestSupport.smallFileOptions)
+        let original = try TestSupport.write(
+            try TestSupport.smallFileTensors(), to: directory.appendingPathComponent("small.cairn"),
+            options: TestSupport.smallFileOptions)
         var missed: [Int] = []
         for index in original.indices {
             var damaged = original
@@ -33,8 +34,9 @@ import Testing
     @Test func everyTruncationIsDetected() throws {
         let directory = try TestSupport.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let original = try TestSupport.write(try TestSupport.smallFileTensors(), to: directory.appendingPathComponent("small.cairn"),
-                                             options: TestSupport.smallFileOptions)
+        let original = try TestSupport.write(
+            try TestSupport.smallFileTensors(), to: directory.appendingPathComponent("small.cairn"),
+            options: TestSupport.smallFileOptions)
         for length in 0..<original.count {
             #expect(try Self.detectsDamage(Array(original[0..<length]), in: directory), "truncated to \(length)")
         }
@@ -47,7 +49,8 @@ import Testing
         let directory = try TestSupport.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("small.cairn")
-        var bytes = try TestSupport.write(try TestSupport.smallFileTensors(), to: url, options: TestSupport.smallFileOptions)
+        var bytes = try TestSupport.write(
+            try TestSupport.smallFileTensors(), to: url, options: TestSupport.smallFileOptions)
         let info = try #require(try CairnReader(path: url.path).info(named: "w"))
         let chunk = info.chunks[1]
         bytes[Int(chunk.offset + chunk.storedLength / 2)] ^= 0x10
@@ -69,7 +72,8 @@ import Testing
         let directory = try TestSupport.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("small.cairn")
-        let original = try TestSupport.write(try TestSupport.smallFileTensors(), to: url, options: TestSupport.smallFileOptions)
+        let original = try TestSupport.write(
+            try TestSupport.smallFileTensors(), to: url, options: TestSupport.smallFileOptions)
         let reader = try CairnReader(path: url.path)
         var deflated = 0
         for info in reader.tensors {
@@ -84,7 +88,9 @@ import Testing
                     // intact: read returns it exactly (verify still reports the stored CRC).
                     do {
                         let tensor = try CairnReader(path: damagedURL.path).read(info.name)
-                        #expect(tensor == (try reader.read(info.name)), "byte \(index) of \(info.name): wrong data, no error")
+                        #expect(
+                            tensor == (try reader.read(info.name)),
+                            "byte \(index) of \(info.name): wrong data, no error")
                     } catch let error as CairnError {
                         #expect(error.code == .checksumMismatch, "byte \(index) of \(info.name): \(error)")
                     }
@@ -101,7 +107,9 @@ import Testing
         try Data(String(repeating: "hello world\n", count: 20).utf8).write(to: url)
         let error = try #require(throws: CairnError.self) { try CairnReader(path: url.path) }
         #expect(error.code == .badMagic)
-        let missing = try #require(throws: CairnError.self) { try CairnReader(path: directory.appendingPathComponent("none.cairn").path) }
+        let missing = try #require(throws: CairnError.self) {
+            try CairnReader(path: directory.appendingPathComponent("none.cairn").path)
+        }
         #expect(missing.code == .notFound)
         #expect(missing.description.hasSuffix("none.cairn: no such file"))
     }

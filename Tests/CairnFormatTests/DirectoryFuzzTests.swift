@@ -21,21 +21,29 @@ import Testing
     /// Rewrites the footer so the (edited) index region's CRC and the footer CRC are valid again.
     static func resealed(_ bytes: [UInt8]) -> [UInt8] {
         let footerStart = bytes.count - FileFooter.size
-        let indexOffset = bytes.withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: footerStart, as: UInt64.self))) }
+        let indexOffset = bytes.withUnsafeBytes {
+            Int(UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: footerStart, as: UInt64.self)))
+        }
         let index = Array(bytes[indexOffset..<footerStart])
-        let footer = FileFooter(indexOffset: Int64(indexOffset), indexLength: Int64(index.count), indexCRC32: CRC32.checksum(index),
-                                version: .current)
+        let footer = FileFooter(
+            indexOffset: Int64(indexOffset), indexLength: Int64(index.count), indexCRC32: CRC32.checksum(index),
+            version: .current)
         return Array(bytes[0..<footerStart]) + footer.encoded()
     }
 
     @Test func resealedHostileIndexesNeverCrash() throws {
         let directory = try TestSupport.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let original = try TestSupport.write(try TestSupport.smallFileTensors(), to: directory.appendingPathComponent("small.cairn"),
-                                             options: TestSupport.smallFileOptions)
+        let original = try TestSupport.write(
+            try TestSupport.smallFileTensors(), to: directory.appendingPathComponent("small.cairn"),
+            options: TestSupport.smallFileOptions)
         let footerStart = original.count - FileFooter.size
-        let indexOffset = original.withUnsafeBytes { Int(UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: footerStart, as: UInt64.self))) }
-        let extremes: [UInt64] = [0, 1, 0xFF, 0xFFFF, 0xFFFF_FFFF, 1 << 31, 1 << 40, 1 << 62, .max, UInt64(original.count)]
+        let indexOffset = original.withUnsafeBytes {
+            Int(UInt64(littleEndian: $0.loadUnaligned(fromByteOffset: footerStart, as: UInt64.self)))
+        }
+        let extremes: [UInt64] = [
+            0, 1, 0xFF, 0xFFFF, 0xFFFF_FFFF, 1 << 31, 1 << 40, 1 << 62, .max, UInt64(original.count),
+        ]
         var random = SplitMix(state: 2026)
         var opened = 0
         let url = directory.appendingPathComponent("fuzz.cairn")

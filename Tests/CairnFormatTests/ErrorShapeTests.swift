@@ -3,9 +3,9 @@ import Foundation
 import Testing
 
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// One error shape for every layer: a code with a stable name, a one-line description naming the place,
@@ -15,11 +15,12 @@ import Darwin
     /// breaks readers of those outputs, so the list is spelled out here.
     @Test func everyCodeHasAStableName() {
         let names = CairnError.Code.allCases.map(\.name)
-        #expect(names == [
-            "notFound", "io", "truncated", "badMagic", "unsupportedVersion", "checksumMismatch", "limitExceeded",
-            "malformed", "shapeMismatch", "noSuchTensor", "invalidArgument", "unsupportedFeature", "alreadyExists",
-            "invalidCheckpoint", "invalidGraph", "invalidData", "incompatible", "diverged", "invalidConfiguration",
-        ])
+        #expect(
+            names == [
+                "notFound", "io", "truncated", "badMagic", "unsupportedVersion", "checksumMismatch", "limitExceeded",
+                "malformed", "shapeMismatch", "noSuchTensor", "invalidArgument", "unsupportedFeature", "alreadyExists",
+                "invalidCheckpoint", "invalidGraph", "invalidData", "incompatible", "diverged", "invalidConfiguration",
+            ])
         #expect(Set(names).count == names.count)
         for code in CairnError.Code.allCases {
             #expect(CairnError.Code(name: code.name) == code)
@@ -41,10 +42,13 @@ import Darwin
     }
 
     @Test func descriptionsAreOneLineAndNameThePlace() {
-        let chunk = CairnError(path: "runs/a/latest.cairn", kind: .checksumMismatch, tensor: "dense2.weight", chunk: 3,
-                               offset: 18_874_368)
-        #expect(chunk.description
-            == "runs/a/latest.cairn: tensor dense2.weight, chunk 3 at byte 18874368: checksum mismatch (file damaged)")
+        let chunk = CairnError(
+            path: "runs/a/latest.cairn", kind: .checksumMismatch, tensor: "dense2.weight", chunk: 3,
+            offset: 18_874_368)
+        #expect(
+            chunk.description
+                == "runs/a/latest.cairn: tensor dense2.weight, chunk 3 at byte 18874368: checksum mismatch (file damaged)"
+        )
 
         let node = CairnError.graph(node: "dense1", "units must be positive", path: "model.cairn")
         #expect(node.code == .invalidGraph)
@@ -55,10 +59,12 @@ import Darwin
         #expect(data.description == "train.csv: line 12: 3 fields, expected 5")
 
         // Line breaks in names and in causes never split the line.
-        let hostile = CairnError(.malformed, path: "m.cairn", node: "a\nb", tensor: "w\r\n", "bad",
-                                 cause: CairnError.data(path: "x.csv", "first\nsecond"))
+        let hostile = CairnError(
+            .malformed, path: "m.cairn", node: "a\nb", tensor: "w\r\n", "bad",
+            cause: CairnError.data(path: "x.csv", "first\nsecond"))
         #expect(!hostile.description.contains("\n") && !hostile.description.contains("\r"))
-        #expect(hostile.description.hasPrefix("m.cairn: graph node 'a\\u{A}b': tensor w\\u{D}\\u{A}: bad: x.csv: first"))
+        #expect(
+            hostile.description.hasPrefix("m.cairn: graph node 'a\\u{A}b': tensor w\\u{D}\\u{A}: bad: x.csv: first"))
     }
 
     @Test func theCauseEndsTheDescription() {
@@ -73,7 +79,8 @@ import Darwin
         let own = CairnError(path: "a.cairn", kind: .truncated)
         #expect(CairnError.naming("a.cairn", own) == own)
         let other = CairnError.naming("b.cairn", own)
-        #expect(other.path == "b.cairn" && other.code == .truncated && other.description.hasPrefix("b.cairn: a.cairn: "))
+        #expect(
+            other.path == "b.cairn" && other.code == .truncated && other.description.hasPrefix("b.cairn: a.cairn: "))
         let foreign = CairnError.naming("c.json", CocoaError(.fileReadCorruptFile), otherwise: .invalidData)
         #expect(foreign.code == .invalidData && foreign.cause is CocoaError)
     }
@@ -98,7 +105,9 @@ import Darwin
 
     @Test func decodingErrorsAreDescribedByTheirKey() {
         struct Shape: Decodable { var rows: Int }
-        let missing = #expect(throws: DecodingError.self) { try JSONDecoder().decode(Shape.self, from: Data("{}".utf8)) }
+        let missing = #expect(throws: DecodingError.self) {
+            try JSONDecoder().decode(Shape.self, from: Data("{}".utf8))
+        }
         #expect(missing.map(CairnError.describe) == "missing key 'rows'")
         let invalid = #expect(throws: DecodingError.self) { try JSONDecoder().decode(Shape.self, from: Data("{".utf8)) }
         #expect(invalid.map(CairnError.describe) == "not valid JSON")

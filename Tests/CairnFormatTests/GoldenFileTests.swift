@@ -19,7 +19,9 @@ import Testing
             let info = try #require(reader.info(named: entry.name))
             #expect(info.role == entry.role && info.dtype == entry.tensor.dtype && info.shape == entry.tensor.shape)
             #expect(try reader.read(entry.name) == entry.tensor, "\(name): \(entry.name)")
-            let statistics = entry.tensor.bytes.withUnsafeBytes { TensorStatistics(dtype: entry.tensor.dtype, bytes: $0) }
+            let statistics = entry.tensor.bytes.withUnsafeBytes {
+                TensorStatistics(dtype: entry.tensor.dtype, bytes: $0)
+            }
             #expect(info.statistics.nanCount == statistics.nanCount && info.statistics.allEqual == statistics.allEqual)
         }
         #expect(reader.verify().isEmpty)

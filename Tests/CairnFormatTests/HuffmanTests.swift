@@ -10,7 +10,8 @@ import Testing
         var random = TestRandom(seed: seed)
         return (0..<count).map { _ in
             let r = random.next() >> 33
-            return UInt8(truncatingIfNeeded: 0x3C &+ UInt64((r & 0xFFFF).leadingZeroBitCount - 48) &+ ((r >> 20) & 1) << 7)
+            return UInt8(
+                truncatingIfNeeded: 0x3C &+ UInt64((r & 0xFFFF).leadingZeroBitCount - 48) &+ ((r >> 20) & 1) << 7)
         }
     }
 
@@ -34,13 +35,17 @@ import Testing
 
     static func zlibInflate(_ stream: [UInt8], count: Int) -> [UInt8]? {
         var output = [UInt8](repeating: 0, count: count)
-        let failure = stream.withUnsafeBytes { source in output.withUnsafeMutableBytes { Deflate.inflateWithZlib(source, into: $0) } }
+        let failure = stream.withUnsafeBytes { source in
+            output.withUnsafeMutableBytes { Deflate.inflateWithZlib(source, into: $0) }
+        }
         return failure == nil ? output : nil
     }
 
     static func fastInflate(_ stream: [UInt8], count: Int) -> [UInt8]? {
         var output = [UInt8](repeating: 0, count: count)
-        let accepted = stream.withUnsafeBytes { source in output.withUnsafeMutableBytes { HuffmanInflate.decompress(source, into: $0) } }
+        let accepted = stream.withUnsafeBytes { source in
+            output.withUnsafeMutableBytes { HuffmanInflate.decompress(source, into: $0) }
+        }
         return accepted ? output : nil
     }
 
@@ -58,8 +63,10 @@ import Testing
         let exponential = (0..<count).map { _ -> UInt8 in  // entropy about 7 bits: codes up to the 12-bit limit
             UInt8(min(255, Int(-log((Double(random.next() >> 11) + 0.5) / Double(1 << 53)) * 40)))
         }
-        for bytes in [Self.skewed(count, seed: UInt64(count)), exponential, [UInt8](repeating: 7, count: count),
-                      (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 7919 >> 3) }] {
+        for bytes in [
+            Self.skewed(count, seed: UInt64(count)), exponential, [UInt8](repeating: 7, count: count),
+            (0..<count).map { UInt8(truncatingIfNeeded: $0 &* 7919 >> 3) },
+        ] {
             guard let stream = Self.encode(bytes) else { continue }  // did not shrink: stored
             if bytes == exponential && count >= 4096 { #expect(stream.count < count * 15 / 16) }
             #expect(Self.zlibInflate(stream, count: count) == bytes)
@@ -93,7 +100,9 @@ import Testing
             let stream = Self.zlibDeflate(bytes, level: level, strategy: strategy)
             #expect(Self.fastInflate(stream, count: bytes.count) == nil)
             var output = [UInt8](repeating: 0, count: bytes.count)
-            let failure = stream.withUnsafeBytes { source in output.withUnsafeMutableBytes { Deflate.decompress(source, into: $0) } }
+            let failure = stream.withUnsafeBytes { source in
+                output.withUnsafeMutableBytes { Deflate.decompress(source, into: $0) }
+            }
             #expect(failure == nil && output == bytes)
         }
     }
@@ -125,8 +134,10 @@ import Testing
         // Ours always takes the fast path; zlib's may not (codes longer than the table).
         #expect(Self.fastInflate(streams[0], count: bytes.count) == bytes)
         for stream in streams {
-            var variants: [([UInt8], Int)] = [(stream, bytes.count - 1), (stream, bytes.count + 1),
-                                              (Array(stream.dropLast()), bytes.count), (stream + [0], bytes.count)]
+            var variants: [([UInt8], Int)] = [
+                (stream, bytes.count - 1), (stream, bytes.count + 1),
+                (Array(stream.dropLast()), bytes.count), (stream + [0], bytes.count),
+            ]
             for _ in 0..<400 {
                 var damaged = stream
                 let bit = Int(random.next() >> 33) % min(damaged.count * 8, 800)  // mostly the header
@@ -137,7 +148,9 @@ import Testing
                 let reference = Self.zlibInflate(variant, count: count)
                 if let fast = Self.fastInflate(variant, count: count) { #expect(fast == reference) }
                 var output = [UInt8](repeating: 0, count: count)
-                let failure = variant.withUnsafeBytes { source in output.withUnsafeMutableBytes { Deflate.decompress(source, into: $0) } }
+                let failure = variant.withUnsafeBytes { source in
+                    output.withUnsafeMutableBytes { Deflate.decompress(source, into: $0) }
+                }
                 #expect((failure == nil) == (reference != nil))
                 if failure == nil { #expect(output == reference) }
             }

@@ -27,9 +27,12 @@ import Testing
     }
 
     /// The file, its tensors and manifest, and where its chunk data ends and index begins.
-    static func smallFile(in directory: URL) throws -> (bytes: [UInt8], tensors: [(String, Tensor)], manifest: Data, indexStart: Int) {
+    static func smallFile(
+        in directory: URL
+    ) throws -> (bytes: [UInt8], tensors: [(String, Tensor)], manifest: Data, indexStart: Int) {
         let tensors = try TestSupport.smallFileTensors()
-        let bytes = try TestSupport.write(tensors, to: directory.appendingPathComponent("small.cairn"), options: TestSupport.smallFileOptions)
+        let bytes = try TestSupport.write(
+            tensors, to: directory.appendingPathComponent("small.cairn"), options: TestSupport.smallFileOptions)
         let reader = try CairnReader(path: directory.appendingPathComponent("small.cairn").path)
         let dataEnd = reader.tensors.flatMap(\.chunks).map { Int($0.offset + $0.storedLength) }.max() ?? 16
         return (bytes, tensors, reader.manifest, dataEnd)
@@ -70,7 +73,8 @@ import Testing
             var bytes = file.bytes
             let position = Int.random(in: 16..<file.indexStart, using: &generator)
             bytes[position] ^= UInt8.random(in: 1...255, using: &generator)
-            if case .wrongValues(let what) = Self.read(bytes, at: url, expecting: file.tensors, manifest: file.manifest) {
+            if case .wrongValues(let what) = Self.read(bytes, at: url, expecting: file.tensors, manifest: file.manifest)
+            {
                 failures.append("byte \(position): \(what)")
             }
         }
@@ -83,7 +87,8 @@ import Testing
         let file = try Self.smallFile(in: directory)
         let url = directory.appendingPathComponent("mutated.cairn")
         for length in 0..<file.bytes.count {
-            let outcome = Self.read(Array(file.bytes[0..<length]), at: url, expecting: file.tensors, manifest: file.manifest)
+            let outcome = Self.read(
+                Array(file.bytes[0..<length]), at: url, expecting: file.tensors, manifest: file.manifest)
             #expect(outcome == .typedError, "truncated to \(length): \(outcome)")
         }
     }

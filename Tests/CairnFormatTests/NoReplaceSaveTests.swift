@@ -13,7 +13,8 @@ import Testing
         let writer = try CairnWriter(path: url.path, options: options)
         try writer.write(name: "w", role: .parameter, tensor: Tensor(shape: [4], floats: [1, 2, 3, 4]))
         // Another process saves the same path first.
-        let first = try TestSupport.write(try TestSupport.smallFileTensors(), to: url, options: TestSupport.smallFileOptions)
+        let first = try TestSupport.write(
+            try TestSupport.smallFileTensors(), to: url, options: TestSupport.smallFileOptions)
         let error = try #require(throws: CairnError.self) { try writer.commit(manifest: Data("{}".utf8)) }
         #expect(error.code == .alreadyExists)
         #expect(error.description.hasPrefix(url.path + ": already exists"))

@@ -24,7 +24,8 @@ struct PiecewiseWriteTests {
 
     static let optionSets: [WriteOptions] = [
         WriteOptions(chunkSize: 1000, level: 6, threads: 1), WriteOptions(chunkSize: 1000, level: 6, threads: 3),
-        WriteOptions(chunkSize: 4096, level: 1, shuffle: false, threads: 2), WriteOptions(chunkSize: 700, level: 0, threads: 4),
+        WriteOptions(chunkSize: 4096, level: 1, shuffle: false, threads: 2),
+        WriteOptions(chunkSize: 700, level: 0, threads: 4),
         WriteOptions(chunkSize: 1 << 20, level: 9, threads: 2),
     ]
 
@@ -32,14 +33,15 @@ struct PiecewiseWriteTests {
     func readingGivesTheSameFileAsMemory(options: WriteOptions) throws {
         let directory = try TestSupport.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let expected = try TestSupport.write(Self.tensors, to: directory.appendingPathComponent("memory.cairn"), options: options)
+        let expected = try TestSupport.write(
+            Self.tensors, to: directory.appendingPathComponent("memory.cairn"), options: options)
         let url = directory.appendingPathComponent("read.cairn")
         let writer = try CairnWriter(path: url.path, options: options)
         for (name, tensor) in Self.tensors {
             let requests = Requests()
             try writer.write(name: name, role: .parameter, dtype: tensor.dtype, shape: tensor.shape) { offset, buffer in
-                requests.add(offset ..< offset + buffer.count)
-                buffer.copyBytes(from: tensor.bytes[offset ..< offset + buffer.count])
+                requests.add(offset..<offset + buffer.count)
+                buffer.copyBytes(from: tensor.bytes[offset..<offset + buffer.count])
             }
             // Every byte asked for exactly once, in chunk-sized pieces.
             var next = 0

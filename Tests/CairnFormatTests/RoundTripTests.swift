@@ -9,10 +9,14 @@ import Testing
     func everyDTypeAndShapeRoundTrips(dtype: DType) throws {
         let directory = try TestSupport.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let tensors = try Self.shapes.enumerated().map { ("t\($0.offset)", try TestSupport.tensor(dtype, shape: $0.element, seed: UInt64($0.offset))) }
+        let tensors = try Self.shapes.enumerated().map {
+            ("t\($0.offset)", try TestSupport.tensor(dtype, shape: $0.element, seed: UInt64($0.offset)))
+        }
         // 3-, 13- and 1000-byte chunk sizes are not multiples of most element sizes.
-        for options in [WriteOptions(chunkSize: 3, threads: 2), WriteOptions(chunkSize: 13, level: 1, shuffle: false, threads: 1),
-                        WriteOptions(chunkSize: 1000, level: 0), WriteOptions()] {
+        for options in [
+            WriteOptions(chunkSize: 3, threads: 2), WriteOptions(chunkSize: 13, level: 1, shuffle: false, threads: 1),
+            WriteOptions(chunkSize: 1000, level: 0), WriteOptions(),
+        ] {
             let url = directory.appendingPathComponent("round.cairn")
             try TestSupport.write(tensors, to: url, options: options)
             let reader = try CairnReader(path: url.path)
@@ -34,8 +38,9 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("chunks.cairn")
         let floats = TestSupport.weights(count: 10_000, seed: 9)
-        try TestSupport.write([("w", Tensor(shape: [100, 100], floats: floats))], to: url,
-                              options: WriteOptions(chunkSize: 4096, threads: 2))
+        try TestSupport.write(
+            [("w", Tensor(shape: [100, 100], floats: floats))], to: url,
+            options: WriteOptions(chunkSize: 4096, threads: 2))
         let reader = try CairnReader(path: url.path)
         let info = try #require(reader.info(named: "w"))
         #expect(info.chunks.count == 10)
@@ -52,8 +57,11 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("codecs.cairn")
         let noise = try Tensor(dtype: .u8, shape: [4096], bytes: TestSupport.bytes(count: 4096, seed: 3))
-        try TestSupport.write([("const", Tensor(shape: [4096], floats: [Float](repeating: 0.01, count: 4096))),
-                               ("noise", noise)], to: url)
+        try TestSupport.write(
+            [
+                ("const", Tensor(shape: [4096], floats: [Float](repeating: 0.01, count: 4096))),
+                ("noise", noise),
+            ], to: url)
         let reader = try CairnReader(path: url.path)
         let constant = try #require(reader.info(named: "const"))
         #expect(constant.storedByteCount * 100 < constant.rawByteCount)
@@ -66,12 +74,15 @@ import Testing
     func bytesDoNotDependOnThreadCount(level: Int) throws {
         let directory = try TestSupport.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
-        let tensors = [("a", Tensor(shape: [5000], floats: TestSupport.weights(count: 5000, seed: 4))),
-                       ("b", try TestSupport.tensor(.bf16, shape: [77, 13], seed: 5)),
-                       ("c", Tensor(shape: [3001], floats: TestSupport.weights(count: 3001, seed: 6)))]
+        let tensors = [
+            ("a", Tensor(shape: [5000], floats: TestSupport.weights(count: 5000, seed: 4))),
+            ("b", try TestSupport.tensor(.bf16, shape: [77, 13], seed: 5)),
+            ("c", Tensor(shape: [3001], floats: TestSupport.weights(count: 3001, seed: 6))),
+        ]
         func write(_ threads: Int) throws -> [UInt8] {
-            try TestSupport.write(tensors, to: directory.appendingPathComponent("\(threads).cairn"),
-                                  options: WriteOptions(chunkSize: 1000, level: level, threads: threads))
+            try TestSupport.write(
+                tensors, to: directory.appendingPathComponent("\(threads).cairn"),
+                options: WriteOptions(chunkSize: 1000, level: level, threads: threads))
         }
         let one = try write(1)
         #expect(one == (try write(2)))
@@ -85,9 +96,12 @@ import Testing
         defer { try? FileManager.default.removeItem(at: directory) }
         let url = directory.appendingPathComponent("z.cairn")
         let values = TestSupport.weights(count: 10_000, seed: 8)
-        _ = try TestSupport.write([("x", Tensor(shape: [2500], floats: Array(values[0..<2500]))),
-                                   ("y", Tensor(shape: [7500], floats: Array(values[2500...])))],
-                                  to: url, options: WriteOptions(chunkSize: 4000, level: 0, threads: 4))
+        _ = try TestSupport.write(
+            [
+                ("x", Tensor(shape: [2500], floats: Array(values[0..<2500]))),
+                ("y", Tensor(shape: [7500], floats: Array(values[2500...]))),
+            ],
+            to: url, options: WriteOptions(chunkSize: 4000, level: 0, threads: 4))
         let reader = try CairnReader(path: url.path)
         var offset: Int64 = 16
         for info in reader.tensors {
@@ -121,9 +135,13 @@ import Testing
         try writer.write(name: "a", role: .buffer, tensor: tensor)
         #expect(throws: CairnError.self) { try writer.write(name: "a", role: .buffer, tensor: tensor) }
         #expect(throws: CairnError.self) { try writer.write(name: "", role: .buffer, tensor: tensor) }
-        let sizeError = try #require(throws: CairnError.self) { try Tensor(dtype: .f32, shape: [3], bytes: [0, 0, 0, 0]) }
+        let sizeError = try #require(throws: CairnError.self) {
+            try Tensor(dtype: .f32, shape: [3], bytes: [0, 0, 0, 0])
+        }
         #expect(sizeError.description == "invalid argument: 4 bytes for 3 elements of f32 (expected 12)")
-        #expect(throws: CairnError.self) { try CairnWriter(path: directory.appendingPathComponent("y.cairn").path, options: WriteOptions(level: 10)) }
+        #expect(throws: CairnError.self) {
+            try CairnWriter(path: directory.appendingPathComponent("y.cairn").path, options: WriteOptions(level: 10))
+        }
         writer.abort()
         #expect(throws: CairnError.self) { try writer.write(name: "b", role: .buffer, tensor: tensor) }
     }

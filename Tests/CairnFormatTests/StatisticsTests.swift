@@ -36,10 +36,16 @@ import Testing
     func float32FastPathMatchesGenericPath(count: Int) throws {
         var floats = TestSupport.weights(count: count, seed: UInt64(count))
         if count > 10 { floats[7] = .nan; floats[9] = -.infinity; floats[count - 1] = 0 }
-        let single = Tensor(shape: [count], floats: floats).bytes.withUnsafeBytes { TensorStatistics(dtype: .f32, bytes: $0) }
-        let double = Tensor(shape: [count], doubles: floats.map(Double.init)).bytes.withUnsafeBytes { TensorStatistics(dtype: .f64, bytes: $0) }
+        let single = Tensor(shape: [count], floats: floats).bytes.withUnsafeBytes {
+            TensorStatistics(dtype: .f32, bytes: $0)
+        }
+        let double = Tensor(shape: [count], doubles: floats.map(Double.init)).bytes.withUnsafeBytes {
+            TensorStatistics(dtype: .f64, bytes: $0)
+        }
         #expect(single.min == double.min && single.max == double.max)
-        #expect(single.nanCount == double.nanCount && single.infinityCount == double.infinityCount && single.zeroCount == double.zeroCount)
+        #expect(
+            single.nanCount == double.nanCount && single.infinityCount == double.infinityCount
+                && single.zeroCount == double.zeroCount)
         #expect(single.allEqual == double.allEqual)
         #expect(abs(single.mean - double.mean) <= 1e-12 * max(1e-3, abs(double.mean)))
         #expect(abs(single.standardDeviation - double.standardDeviation) <= 1e-9 * max(1e-6, double.standardDeviation))
@@ -55,7 +61,9 @@ import Testing
     }
 
     @Test func allEqualIsBitwise() throws {
-        #expect(try savedStatistics(Tensor(shape: [100], floats: [Float](repeating: 2, count: 100)), chunkSize: 12).allEqual)
+        #expect(
+            try savedStatistics(Tensor(shape: [100], floats: [Float](repeating: 2, count: 100)), chunkSize: 12).allEqual
+        )
         #expect(try !savedStatistics(Tensor(shape: [2], floats: [0, -0.0]), chunkSize: 4).allEqual)
         #expect(try savedStatistics(Tensor(shape: [0], floats: []), chunkSize: 4) == TensorStatistics())
         let nan = try savedStatistics(Tensor(shape: [3], floats: [.nan, .nan, .nan]), chunkSize: 4)

@@ -37,8 +37,10 @@ enum TestSupport {
 
     /// Writes `tensors` (name, tensor) to `url` and returns the file's bytes.
     @discardableResult
-    static func write(_ tensors: [(String, Tensor)], to url: URL, options: WriteOptions = WriteOptions(),
-                      manifest: String = #"{"test":true}"#) throws -> [UInt8] {
+    static func write(
+        _ tensors: [(String, Tensor)], to url: URL, options: WriteOptions = WriteOptions(),
+        manifest: String = #"{"test":true}"#
+    ) throws -> [UInt8] {
         let writer = try CairnWriter(path: url.path, options: options)
         for (name, tensor) in tensors { try writer.write(name: name, role: .parameter, tensor: tensor) }
         try writer.commit(manifest: Data(manifest.utf8))
@@ -47,9 +49,11 @@ enum TestSupport {
 
     /// A small file with several tensors and chunks, used by the damage tests.
     static func smallFileTensors() throws -> [(String, Tensor)] {
-        [("w", Tensor(shape: [8, 16], floats: weights(count: 128, seed: 1))),
-         ("c", Tensor(shape: [64], floats: [Float](repeating: 0.5, count: 64))),
-         ("i", try tensor(.i32, shape: [5], seed: 2))]
+        [
+            ("w", Tensor(shape: [8, 16], floats: weights(count: 128, seed: 1))),
+            ("c", Tensor(shape: [64], floats: [Float](repeating: 0.5, count: 64))),
+            ("i", try tensor(.i32, shape: [5], seed: 2)),
+        ]
     }
 
     static let smallFileOptions = WriteOptions(chunkSize: 128, level: 6, shuffle: true, threads: 1)

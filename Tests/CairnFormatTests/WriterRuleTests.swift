@@ -31,7 +31,8 @@ import Testing
         let directory = try TestSupport.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("m.cairn").path
-        let manifest = #"{"pair":"\ud83d\ude00","esc":"a\/b\u00E9\n","A":1,"a":-0.0,"n":{"a":1E+2},"m":{"a":[true,null]},"#
+        let manifest =
+            #"{"pair":"\ud83d\ude00","esc":"a\/b\u00E9\n","A":1,"a":-0.0,"n":{"a":1E+2},"m":{"a":[true,null]},"#
             + #""deep":"# + String(repeating: "[", count: 63) + String(repeating: "]", count: 63) + "}"
         let writer = try CairnWriter(path: path, options: WriteOptions(threads: 1))
         try writer.commit(manifest: Data(manifest.utf8))
@@ -44,7 +45,9 @@ import Testing
         let path = directory.appendingPathComponent("b.cairn").path
         let bad = try Tensor(dtype: .bool, shape: [4], bytes: [0, 1, 2, 1])
         let fromMemory = try CairnWriter(path: path, options: WriteOptions(threads: 1))
-        let memoryError = try #require(throws: CairnError.self) { try fromMemory.write(name: "mask", role: .buffer, tensor: bad) }
+        let memoryError = try #require(throws: CairnError.self) {
+            try fromMemory.write(name: "mask", role: .buffer, tensor: bad)
+        }
         #expect(memoryError.code.name == "invalidArgument" && memoryError.tensor == "mask")
         fromMemory.abort()
         let piecewise = try CairnWriter(path: path, options: WriteOptions(chunkSize: 2, threads: 2))

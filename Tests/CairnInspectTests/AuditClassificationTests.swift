@@ -17,25 +17,35 @@ import Testing
 
     /// input 6 -> dense1 (5) -> relu -> dense2 (4) -> relu -> dense3 (3) -> softmax, He-initialised.
     static func model(beforeTraining: Bool? = true) -> (GraphSpec, [Tensor]) {
-        let graph = GraphSpec.perceptron(inputs: 6, hidden: [5, 4], outputs: 3, activation: .relu, classification: true)
+        let graph = GraphSpec.perceptron(
+            inputs: 6, hidden: [5, 4], outputs: 3, activation: .relu, classification: true)
         let tensors: [Tensor] = [
-            ("dense1.weight", [5, 6], normal(30, std: (2.0 / 6).squareRoot(), seed: 1)), ("dense1.bias", [5], [0, 0, 0, 0, 0]),
-            ("dense2.weight", [4, 5], normal(20, std: (2.0 / 5).squareRoot(), seed: 2)), ("dense2.bias", [4], [0, 0, 0, 0]),
-            ("dense3.weight", [3, 4], normal(12, std: (2.0 / 4).squareRoot(), seed: 3)), ("dense3.bias", [3], [0, 0, 0]),
+            ("dense1.weight", [5, 6], normal(30, std: (2.0 / 6).squareRoot(), seed: 1)),
+            ("dense1.bias", [5], [0, 0, 0, 0, 0]),
+            ("dense2.weight", [4, 5], normal(20, std: (2.0 / 5).squareRoot(), seed: 2)),
+            ("dense2.bias", [4], [0, 0, 0, 0]),
+            ("dense3.weight", [3, 4], normal(12, std: (2.0 / 4).squareRoot(), seed: 3)),
+            ("dense3.bias", [3], [0, 0, 0]),
         ]
         return (graph, tensors)
     }
 
-    static func audit(_ graph: GraphSpec?, _ tensors: [Tensor], beforeTraining: Bool? = true, tolerance: Float = 0,
-                      baseline: [Tensor]? = nil) throws -> AuditReport {
-        let input = AuditInput.memory(description: "test", graph: graph, beforeTraining: beforeTraining, tensors: tensors)
-        let base = baseline.map { AuditInput.memory(description: "baseline", graph: graph, beforeTraining: true, tensors: $0) }
+    static func audit(
+        _ graph: GraphSpec?, _ tensors: [Tensor], beforeTraining: Bool? = true, tolerance: Float = 0,
+        baseline: [Tensor]? = nil
+    ) throws -> AuditReport {
+        let input = AuditInput.memory(
+            description: "test", graph: graph, beforeTraining: beforeTraining, tensors: tensors)
+        let base = baseline.map {
+            AuditInput.memory(description: "baseline", graph: graph, beforeTraining: true, tensors: $0)
+        }
         return try WeightAudit.run(input, options: WeightAudit.Options(tolerance: tolerance), baseline: base)
     }
 
     /// Copies row `from` of a weight (and its bias) onto row `to`.
     static func copyUnit(_ tensors: inout [Tensor], layer: String, from: Int, to: Int) {
-        let w = tensors.firstIndex { $0.name == layer + ".weight" }!, b = tensors.firstIndex { $0.name == layer + ".bias" }!
+        let w = tensors.firstIndex { $0.name == layer + ".weight" }!,
+            b = tensors.firstIndex { $0.name == layer + ".bias" }!
         let width = tensors[w].shape[1]
         for k in 0..<width { tensors[w].values[to * width + k] = tensors[w].values[from * width + k] }
         tensors[b].values[to] = tensors[b].values[from]
@@ -108,9 +118,12 @@ import Testing
     }
 
     @Test func dropoutIsMentionedWithLockedGroups() throws {
-        let graph = GraphSpec.perceptron(inputs: 3, hidden: [4], outputs: 2, activation: .tanh, dropout: 0.2, classification: false)
-        let tensors: [Tensor] = [("dense1.weight", [4, 3], [Float](repeating: 0.3, count: 12)), ("dense1.bias", [4], [0, 0, 0, 0]),
-                                 ("dense2.weight", [2, 4], [Float](repeating: 0.3, count: 8)), ("dense2.bias", [2], [0, 0])]
+        let graph = GraphSpec.perceptron(
+            inputs: 3, hidden: [4], outputs: 2, activation: .tanh, dropout: 0.2, classification: false)
+        let tensors: [Tensor] = [
+            ("dense1.weight", [4, 3], [Float](repeating: 0.3, count: 12)), ("dense1.bias", [4], [0, 0, 0, 0]),
+            ("dense2.weight", [2, 4], [Float](repeating: 0.3, count: 8)), ("dense2.bias", [2], [0, 0]),
+        ]
         let report = try Self.audit(graph, tensors)
         #expect(report.layers[0].groups.map(\.kind) == ["locked"])
         #expect(report.layers[0].activation == "tanh")
@@ -126,8 +139,10 @@ import Testing
             NodeSpec(name: "sum", kind: .add, inputs: ["act1", "input"]),
             NodeSpec(name: "dense2", kind: .dense, inputs: ["sum"], units: 2),
         ])
-        let tensors: [Tensor] = [("dense1.weight", [4, 4], [Float](repeating: 0.2, count: 16)), ("dense1.bias", [4], [0, 0, 0, 0]),
-                                 ("dense2.weight", [2, 4], [Float](repeating: 0.2, count: 8)), ("dense2.bias", [2], [0, 0])]
+        let tensors: [Tensor] = [
+            ("dense1.weight", [4, 4], [Float](repeating: 0.2, count: 16)), ("dense1.bias", [4], [0, 0, 0, 0]),
+            ("dense2.weight", [2, 4], [Float](repeating: 0.2, count: 8)), ("dense2.bias", [2], [0, 0]),
+        ]
         let report = try Self.audit(graph, tensors)
         #expect(report.layers[0].consumers == ["dense2"])
         #expect(report.layers[0].groups.map(\.kind) == ["duplicate"])
@@ -139,8 +154,11 @@ import Testing
         tensors[2].values[4] = .infinity
         tensors[3].values[0] = -.infinity
         let report = try Self.audit(graph, tensors)
-        #expect(report.nonFinite == [NonFiniteCount(tensor: "dense2.weight", nan: 1, infinite: 1),
-                                     NonFiniteCount(tensor: "dense2.bias", nan: 0, infinite: 1)])
+        #expect(
+            report.nonFinite == [
+                NonFiniteCount(tensor: "dense2.weight", nan: 1, infinite: 1),
+                NonFiniteCount(tensor: "dense2.bias", nan: 0, infinite: 1),
+            ])
         #expect(report.hasFindings)
     }
 
@@ -190,10 +208,14 @@ import Testing
         Self.copyUnit(&tensors, layer: "dense1", from: 1, to: 3)
         Self.copyColumn(&tensors, layer: "dense2", from: 1, to: 3)
         // Names no graph inference knows, plus an unrelated 2-D tensor.
-        let renamed: [Tensor] = tensors.map { t in
-            (t.name.replacingOccurrences(of: "dense", with: "blocks.").replacingOccurrences(of: ".weight", with: ".proj"),
-             t.shape, t.values)
-        } + [("embedding.table", [7, 2], Self.normal(14, std: 1, seed: 4))]
+        let renamed: [Tensor] =
+            tensors.map { t in
+                (
+                    t.name.replacingOccurrences(of: "dense", with: "blocks.").replacingOccurrences(
+                        of: ".weight", with: ".proj"),
+                    t.shape, t.values
+                )
+            } + [("embedding.table", [7, 2], Self.normal(14, std: 1, seed: 4))]
         let input = AuditInput.memory(description: "chain", graph: nil, beforeTraining: false, tensors: renamed)
         var options = WeightAudit.Options()
         let unknown = try WeightAudit.run(input, options: options)

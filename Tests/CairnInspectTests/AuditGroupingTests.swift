@@ -40,20 +40,26 @@ import Testing
         }
         var label = Array(0..<rows)
         func find(_ x: Int) -> Int { label[x] == x ? x : find(label[x]) }
-        for i in 0..<rows { for j in (i + 1)..<max(rows, i + 1) where close(i, j) {
-            let a = find(i), c = find(j)
-            label[max(a, c)] = min(a, c)
-        } }
+        for i in 0..<rows {
+            for j in (i + 1)..<max(rows, i + 1) where close(i, j) {
+                let a = find(i), c = find(j)
+                label[max(a, c)] = min(a, c)
+            }
+        }
         var groups: [Int: [Int]] = [:]
         for i in 0..<rows { groups[find(i), default: []].append(i) }
         return groups.values.filter { $0.count > 1 }.sorted { $0[0] < $1[0] }
     }
 
-    static func grouped(_ w: [Float], _ b: [Float]?, rows: Int, width: Int, tolerance: Float, threads: Int = 2) -> [[Int]] {
+    static func grouped(
+        _ w: [Float], _ b: [Float]?, rows: Int, width: Int, tolerance: Float, threads: Int = 2
+    ) -> [[Int]] {
         w.withUnsafeBufferPointer { wp in
             let run = { (bp: UnsafeBufferPointer<Float>?) in
-                RowGrouping.groups(representatives: RowGrouping.representatives(
-                    RowMatrix(weights: wp, bias: bp, rows: rows, width: width), tolerance: tolerance, threads: threads))
+                RowGrouping.groups(
+                    representatives: RowGrouping.representatives(
+                        RowMatrix(weights: wp, bias: bp, rows: rows, width: width), tolerance: tolerance,
+                        threads: threads))
             }
             return b.map { $0.withUnsafeBufferPointer { run($0) } } ?? run(nil)
         }
@@ -61,7 +67,8 @@ import Testing
 
     @Test(arguments: [(rows: 1, width: 3), (rows: 50, width: 1), (rows: 300, width: 7), (rows: 9000, width: 16)])
     func exactGroupsMatchAllPairs(shape: (rows: Int, width: Int)) {
-        let (w, b) = Self.planted(rows: shape.rows, width: shape.width, copies: shape.rows / 5, seed: UInt64(shape.rows))
+        let (w, b) = Self.planted(
+            rows: shape.rows, width: shape.width, copies: shape.rows / 5, seed: UInt64(shape.rows))
         let found = Self.grouped(w, b, rows: shape.rows, width: shape.width, tolerance: 0)
         if shape.rows <= 300 {
             #expect(found == Self.reference(w, b, rows: shape.rows, width: shape.width, tolerance: 0))
@@ -70,7 +77,9 @@ import Testing
         // Every member of a group really has the first member's row.
         for group in found {
             for m in group.dropFirst() {
-                #expect(Array(w[m * shape.width..<(m + 1) * shape.width]) == Array(w[group[0] * shape.width..<(group[0] + 1) * shape.width]))
+                #expect(
+                    Array(w[m * shape.width..<(m + 1) * shape.width])
+                        == Array(w[group[0] * shape.width..<(group[0] + 1) * shape.width]))
                 #expect(b[m] == b[group[0]])
             }
         }
@@ -105,7 +114,8 @@ import Testing
             w += row.prefix(width)
             b.append(row[width])
         }
-        #expect(Self.grouped(w, b, rows: rows, width: width, tolerance: tolerance)
+        #expect(
+            Self.grouped(w, b, rows: rows, width: width, tolerance: tolerance)
                 == Self.reference(w, b, rows: rows, width: width, tolerance: tolerance))
     }
 

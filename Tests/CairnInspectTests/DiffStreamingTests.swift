@@ -112,7 +112,8 @@ struct DiffStreamingTests {
 
     @Test func halfPrecisionAgainstFloatIsADTypeChange() throws {
         let folder = TestFiles.folder("diff-half")
-        let values: [Float] = [0.5, -2, 1024, 0.099975586]  // exactly representable in f16 and bf16 except the last in bf16
+        // Exactly representable in f16, and in bf16 except the last.
+        let values: [Float] = [0.5, -2, 1024, 0.099975586]
         let half = values.map { HalfConversion.halfFromFloat($0) }
         let bf16 = values.map { HalfConversion.bfloat16FromFloat($0) }
         try DiffTestModels.writeSafetensors([.f32("w", [4], values)], to: "\(folder)/a.safetensors")

@@ -7,15 +7,20 @@ import Testing
 @Suite struct GraphInferenceTests {
     func entries(_ layers: [(String, Int, Int)]) -> [TensorEntry] {
         layers.flatMap { name, out, input in
-            [TensorEntry(name: "\(name).weight", dtype: .f32, shape: [out, input], role: .parameter),
-             TensorEntry(name: "\(name).bias", dtype: .f32, shape: [out], role: .parameter)]
+            [
+                TensorEntry(name: "\(name).weight", dtype: .f32, shape: [out, input], role: .parameter),
+                TensorEntry(name: "\(name).bias", dtype: .f32, shape: [out], role: .parameter),
+            ]
         }
     }
 
-    @Test(arguments: [["dense1", "dense2", "dense3"], ["fc1", "fc2", "fc3"], ["0", "2", "4"], ["layers.0", "layers.1", "layers.2"]])
+    @Test(arguments: [
+        ["dense1", "dense2", "dense3"], ["fc1", "fc2", "fc3"], ["0", "2", "4"], ["layers.0", "layers.1", "layers.2"],
+    ])
     func namingStyles(names: [String]) throws {
         let tensors = entries([(names[2], 3, 8), (names[0], 16, 4), (names[1], 8, 16)]).reversed()
-        let graph = try GraphInference.perceptron(from: Array(tensors), activation: .tanh, classification: true, path: "m")
+        let graph = try GraphInference.perceptron(
+            from: Array(tensors), activation: .tanh, classification: true, path: "m")
         #expect(graph.nodes.map(\.kind) == [.input, .dense, .tanh, .dense, .tanh, .dense, .softmax])
         #expect(graph.denseNodes.map(\.name) == names)
         #expect(graph.inputWidth == 4)
@@ -33,7 +38,9 @@ import Testing
     @Test func optimizerSlotsAreIgnored() throws {
         var tensors = entries([("fc1", 3, 2)])
         tensors.append(TensorEntry(name: "fc1.weight.adam_m", dtype: .f32, shape: [3, 2], role: .optimizerSlot))
-        #expect(try GraphInference.perceptron(from: tensors, activation: .relu, classification: true, path: "m").nodes.count == 3)
+        #expect(
+            try GraphInference.perceptron(from: tensors, activation: .relu, classification: true, path: "m").nodes.count
+                == 3)
     }
 
     @Test(arguments: [
@@ -64,7 +71,8 @@ import Testing
 
     @Test func torchSequentialFixtureImportsWithInferredGraph() throws {
         let folder = TestFiles.folder("torch")
-        let report = try Converter.convert(input: TestFiles.fixture("Fixtures/interop/torch-sequential.safetensors"), output: "\(folder)/m.cairn")
+        let report = try Converter.convert(
+            input: TestFiles.fixture("Fixtures/interop/torch-sequential.safetensors"), output: "\(folder)/m.cairn")
         #expect(report.graph == "inferred")
         let reader = try CairnReader(path: "\(folder)/m.cairn")
         let manifest = try #require(try JSONSerialization.jsonObject(with: reader.manifest) as? [String: Any])
@@ -72,7 +80,8 @@ import Testing
         #expect(manifest["task"] as? String == "classification")
         #expect(manifest["source_format"] as? String == "safetensors")
         #expect((manifest["metadata"] as? [String: String])?["format"] == "pt")
-        let graph = try JSONDecoder().decode(GraphSpec.self, from: JSONSerialization.data(withJSONObject: manifest["graph"]!))
+        let graph = try JSONDecoder().decode(
+            GraphSpec.self, from: JSONSerialization.data(withJSONObject: manifest["graph"]!))
         #expect(graph.nodes.map(\.name) == ["input", "0", "act1", "2", "softmax"])
         #expect(reader.info(named: "2.weight")?.dtype == .f16)
     }

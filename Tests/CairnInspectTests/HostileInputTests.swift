@@ -11,26 +11,69 @@ import Testing
     /// (fixture name, file bytes, a fragment the message must contain)
     static let safetensorsCases: [(String, [UInt8], String)] = [
         ("shorter-than-length-field", [1, 2, 3], "not even the 8-byte header length"),
-        ("header-length-beyond-file", TestFiles.safetensors("{\(f32x2)}", buffer: [UInt8](repeating: 0, count: 8), declaredLength: 4000),
-         "runs past the end"),
-        ("huge-header-length", TestFiles.safetensors("{}", buffer: [], declaredLength: UInt64.max - 3), "limit exceeded"),
+        (
+            "header-length-beyond-file",
+            TestFiles.safetensors("{\(f32x2)}", buffer: [UInt8](repeating: 0, count: 8), declaredLength: 4000),
+            "runs past the end"
+        ),
+        (
+            "huge-header-length", TestFiles.safetensors("{}", buffer: [], declaredLength: UInt64.max - 3),
+            "limit exceeded"
+        ),
         ("non-json-header", TestFiles.safetensors("{not json", buffer: []), "not UTF-8 JSON"),
         ("header-not-object", TestFiles.safetensors("[1, 2]", buffer: []), "not a JSON object"),
-        ("unknown-dtype", TestFiles.safetensors(#"{"a": {"dtype": "F7", "shape": [2], "data_offsets": [0, 8]}}"#, buffer: [UInt8](repeating: 0, count: 8)),
-         "dtype 'F7'"),
-        ("unsupported-dtype-u16", TestFiles.safetensors(#"{"a": {"dtype": "U16", "shape": [2], "data_offsets": [0, 4]}}"#, buffer: [UInt8](repeating: 0, count: 4)),
-         "dtype 'U16'"),
-        ("offsets-beyond-buffer", TestFiles.safetensors(#"{"a": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}}"#, buffer: [UInt8](repeating: 0, count: 8)),
-         "outside the 8-byte buffer"),
-        ("overlapping-offsets", TestFiles.safetensors(
-            #"{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}}"#,
-            buffer: [UInt8](repeating: 0, count: 12)), "overlaps tensor a"),
-        ("shape-offset-mismatch", TestFiles.safetensors(#"{"a": {"dtype": "F32", "shape": [3], "data_offsets": [0, 8]}}"#, buffer: [UInt8](repeating: 0, count: 8)),
-         "needs 12"),
-        ("reversed-offsets", TestFiles.safetensors(#"{"a": {"dtype": "U8", "shape": [0], "data_offsets": [8, 0]}}"#, buffer: [UInt8](repeating: 0, count: 8)),
-         "outside"),
-        ("negative-shape", TestFiles.safetensors(#"{"a": {"dtype": "U8", "shape": [-1], "data_offsets": [0, 0]}}"#, buffer: []), "shape"),
-        ("overflowing-shape", TestFiles.safetensors(#"{"a": {"dtype": "U8", "shape": [4294967296, 4294967296], "data_offsets": [0, 0]}}"#, buffer: []), "shape"),
+        (
+            "unknown-dtype",
+            TestFiles.safetensors(
+                #"{"a": {"dtype": "F7", "shape": [2], "data_offsets": [0, 8]}}"#,
+                buffer: [UInt8](repeating: 0, count: 8)),
+            "dtype 'F7'"
+        ),
+        (
+            "unsupported-dtype-u16",
+            TestFiles.safetensors(
+                #"{"a": {"dtype": "U16", "shape": [2], "data_offsets": [0, 4]}}"#,
+                buffer: [UInt8](repeating: 0, count: 4)),
+            "dtype 'U16'"
+        ),
+        (
+            "offsets-beyond-buffer",
+            TestFiles.safetensors(
+                #"{"a": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}}"#,
+                buffer: [UInt8](repeating: 0, count: 8)),
+            "outside the 8-byte buffer"
+        ),
+        (
+            "overlapping-offsets",
+            TestFiles.safetensors(
+                #"{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [2], "data_offsets": [4, 12]}}"#,
+                buffer: [UInt8](repeating: 0, count: 12)), "overlaps tensor a"
+        ),
+        (
+            "shape-offset-mismatch",
+            TestFiles.safetensors(
+                #"{"a": {"dtype": "F32", "shape": [3], "data_offsets": [0, 8]}}"#,
+                buffer: [UInt8](repeating: 0, count: 8)),
+            "needs 12"
+        ),
+        (
+            "reversed-offsets",
+            TestFiles.safetensors(
+                #"{"a": {"dtype": "U8", "shape": [0], "data_offsets": [8, 0]}}"#,
+                buffer: [UInt8](repeating: 0, count: 8)),
+            "outside"
+        ),
+        (
+            "negative-shape",
+            TestFiles.safetensors(#"{"a": {"dtype": "U8", "shape": [-1], "data_offsets": [0, 0]}}"#, buffer: []),
+            "shape"
+        ),
+        (
+            "overflowing-shape",
+            TestFiles.safetensors(
+                #"{"a": {"dtype": "U8", "shape": [4294967296, 4294967296], "data_offsets": [0, 0]}}"#, buffer: []),
+            "shape"
+        ),
         ("metadata-not-strings", TestFiles.safetensors(#"{"__metadata__": {"a": 1}}"#, buffer: []), "not a string"),
     ]
 
@@ -50,8 +93,10 @@ import Testing
 
     @Test func emptyTensorsSharingAnOffsetAreFine() throws {
         let folder = TestFiles.folder("empty")
-        let header = #"{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [0], "data_offsets": [0, 0]}, "c": {"dtype": "I8", "shape": [0, 3], "data_offsets": [8, 8]}}"#
-        try Data(TestFiles.safetensors(header, buffer: [UInt8](repeating: 7, count: 8))).write(to: URL(fileURLWithPath: "\(folder)/e.safetensors"))
+        let header =
+            #"{"a": {"dtype": "F32", "shape": [2], "data_offsets": [0, 8]}, "b": {"dtype": "F32", "shape": [0], "data_offsets": [0, 0]}, "c": {"dtype": "I8", "shape": [0, 3], "data_offsets": [8, 8]}}"#
+        try Data(TestFiles.safetensors(header, buffer: [UInt8](repeating: 7, count: 8))).write(
+            to: URL(fileURLWithPath: "\(folder)/e.safetensors"))
         #expect(try Converter.convert(input: "\(folder)/e.safetensors", output: "\(folder)/e.cairn").tensors == 3)
         #expect(try TestFiles.read("\(folder)/e.cairn")["c"]?.1 == [0, 3])
     }
@@ -62,12 +107,18 @@ import Testing
         _ = try Converter.convert(input: "\(folder)/in.cairn", output: "\(folder)/good.npz")
         var bytes = try Data(contentsOf: URL(fileURLWithPath: "\(folder)/good.npz"))
         try bytes.prefix(bytes.count - 30).write(to: URL(fileURLWithPath: "\(folder)/truncated.npz"))
-        try Data("PK, but not really a ZIP archive at all".utf8).write(to: URL(fileURLWithPath: "\(folder)/not-zip.npz"))
+        try Data("PK, but not really a ZIP archive at all".utf8).write(
+            to: URL(fileURLWithPath: "\(folder)/not-zip.npz"))
         bytes[200] ^= 0x01  // inside the first member's data
         try bytes.write(to: URL(fileURLWithPath: "\(folder)/flipped-member-byte.npz"))
-        for (name, fragment) in [("truncated", "end-of-central-directory"), ("not-zip", "end-of-central-directory"), ("flipped-member-byte", "CRC-32 mismatch")] {
+        for (name, fragment) in [
+            ("truncated", "end-of-central-directory"), ("not-zip", "end-of-central-directory"),
+            ("flipped-member-byte", "CRC-32 mismatch"),
+        ] {
             let input = "\(folder)/\(name).npz"
-            let error = try #require(throws: CairnError.self) { try Converter.convert(input: input, output: "\(folder)/\(name).cairn") }
+            let error = try #require(throws: CairnError.self) {
+                try Converter.convert(input: input, output: "\(folder)/\(name).cairn")
+            }
             #expect(error.description.hasPrefix(input + ": "))
             #expect(error.description.contains(fragment), "\(name): \(error)")
             #expect(!FileManager.default.fileExists(atPath: "\(folder)/\(name).cairn"))
@@ -84,8 +135,11 @@ import Testing
         bytes[Int(directoryOffset) - 3] ^= 0x80  // the last member's data: found only after eight tensors were written
         try bytes.write(to: URL(fileURLWithPath: "\(folder)/late.npz"))
         for output in ["out.cairn", "out.safetensors"] {
-            let error = try #require(throws: CairnError.self) { try Converter.convert(input: "\(folder)/late.npz", output: "\(folder)/\(output)") }
-            #expect(error.description.contains("t.bool.npy") && error.description.contains("CRC-32 mismatch"), "\(error)")
+            let error = try #require(throws: CairnError.self) {
+                try Converter.convert(input: "\(folder)/late.npz", output: "\(folder)/\(output)")
+            }
+            #expect(
+                error.description.contains("t.bool.npy") && error.description.contains("CRC-32 mismatch"), "\(error)")
         }
         #expect(TestFiles.contents(folder) == ["good.npz", "in.cairn", "late.npz"])
     }
@@ -99,7 +153,9 @@ import Testing
         try header.withUnsafeBytes { h in try data.withUnsafeBytes { d in try zip.add(name: "a.npy", parts: [h, d]) } }
         try zip.finish()
         try output.commit()
-        let error = try #require(throws: CairnError.self) { try Converter.convert(input: "\(folder)/short.npz", output: "\(folder)/o.cairn") }
+        let error = try #require(throws: CairnError.self) {
+            try Converter.convert(input: "\(folder)/short.npz", output: "\(folder)/o.cairn")
+        }
         #expect(error.description.contains("a.npy") && error.description.contains("needs"), "\(error)")
     }
 }
@@ -116,7 +172,9 @@ struct PiecewiseImportTests {
         for (name, shape) in tensors {
             let bytes = TestFiles.awkwardBytes(.f32, count: shape.reduce(1, *))
             contents[name] = bytes
-            try bytes.withUnsafeBytes { try sink.write(TensorEntry(name: name, dtype: .f32, shape: shape, role: .parameter), bytes: $0) }
+            try bytes.withUnsafeBytes {
+                try sink.write(TensorEntry(name: name, dtype: .f32, shape: shape, role: .parameter), bytes: $0)
+            }
         }
         try sink.commit()
         return contents
@@ -145,7 +203,9 @@ struct PiecewiseImportTests {
         var bytes = try Data(contentsOf: URL(fileURLWithPath: "\(folder)/good.npz"))
         bytes[Int(big.headerOffset) + 2_500_000] ^= 0x10
         try bytes.write(to: URL(fileURLWithPath: "\(folder)/bad.npz"))
-        let error = try #require(throws: CairnError.self) { try Converter.convert(input: "\(folder)/bad.npz", output: "\(folder)/out.cairn") }
+        let error = try #require(throws: CairnError.self) {
+            try Converter.convert(input: "\(folder)/bad.npz", output: "\(folder)/out.cairn")
+        }
         #expect(error.description.contains("big.npy") && error.description.contains("CRC-32 mismatch"), "\(error)")
         #expect(TestFiles.contents(folder) == ["bad.npz", "good.npz"])
     }

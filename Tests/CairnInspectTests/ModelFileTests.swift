@@ -57,14 +57,18 @@ import Testing
     }
 
     /// Writes `torch`'s tensors as two shards and an index; returns the index's path.
-    func writeShards(in folder: String, index: (String, String) -> String = { a, b in
-        #"{"metadata": {"total_size": 64}, "weight_map": {"0.weight": "\#(a)", "0.bias": "\#(a)", "2.weight": "\#(b)", "2.bias": "\#(b)"}}"#
-    }) throws -> String {
+    func writeShards(
+        in folder: String,
+        index: (String, String) -> String = { a, b in
+            #"{"metadata": {"total_size": 64}, "weight_map": {"0.weight": "\#(a)", "0.bias": "\#(a)", "2.weight": "\#(b)", "2.bias": "\#(b)"}}"#
+        }
+    ) throws -> String {
         let source = try SafetensorsSource(path: torch)
         let names = ["model-00001-of-00002.safetensors", "model-00002-of-00002.safetensors"]
         for (shard, prefix) in zip(names, ["0.", "2."]) {
             let indices = source.entries.indices.filter { source.entries[$0].name.hasPrefix(prefix) }
-            let sink = try SafetensorsSink(path: folder + "/" + shard, entries: indices.map { source.entries[$0] }, metadata: ["format": "pt"])
+            let sink = try SafetensorsSink(
+                path: folder + "/" + shard, entries: indices.map { source.entries[$0] }, metadata: ["format": "pt"])
             for index in indices {
                 let bytes = try source.load(index)
                 try bytes.withUnsafeBytes { try sink.write(source.entries[index], bytes: $0) }

@@ -14,7 +14,8 @@ import Testing
 
     @Test func numpyStyleHeaderParses() throws {
         let text = "{'descr': '<f8', 'fortran_order': False, 'shape': (2, 3), }"
-        var bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(text.utf8.count + 1), 0] + Array(text.utf8) + [0x0A]
+        var bytes: [UInt8] =
+            [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(text.utf8.count + 1), 0] + Array(text.utf8) + [0x0A]
         let header = try NpyHeader.decode(bytes, path: "x.npy", item: nil)
         #expect(header.dtype == .f64 && header.shape == [2, 3] && header.dataOffset == bytes.count)
         bytes[1] = 0
@@ -30,7 +31,8 @@ import Testing
         ("{'descr': '<f4', 'fortran_order': False, 'shape': (99999999999, 99999999999), }", "too large"),
     ])
     func hostileHeadersFailClearly(text: String, fragment: String) throws {
-        let bytes: [UInt8] = [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(text.utf8.count + 1), 0] + Array(text.utf8) + [0x0A]
+        let bytes: [UInt8] =
+            [0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(text.utf8.count + 1), 0] + Array(text.utf8) + [0x0A]
         let error = try #require(throws: CairnError.self) { try NpyHeader.decode(bytes, path: "bad.npy", item: nil) }
         #expect(error.description.hasPrefix("bad.npy: "))
         #expect(error.description.contains(fragment), "\(error)")

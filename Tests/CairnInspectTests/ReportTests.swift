@@ -13,7 +13,8 @@ import Testing
     }
 
     @Test func containerWithoutTrainingManifest() throws {
-        let report = InspectionReport(reader: try CairnReader(path: TestFiles.fixture("Fixtures/checkpoints/golden-dtypes.cairn")))
+        let report = InspectionReport(
+            reader: try CairnReader(path: TestFiles.fixture("Fixtures/checkpoints/golden-dtypes.cairn")))
         #expect(report.manifestKind == .other)
         #expect(report.manifestNote?.contains("not a training checkpoint") == true)
         #expect(report.tensors.count == 9 && report.graph == nil && report.training == nil)
@@ -58,8 +59,9 @@ import Testing
 
     @Test func tensorReportStatisticsAndSlice() throws {
         let tensor = Tensor(shape: [2, 3], floats: [0, 1, -2, .nan, .infinity, 0.5])
-        let info = TensorInfo(name: "x", dtype: .f32, shape: [2, 3], role: .parameter,
-                              statistics: tensor.bytes.withUnsafeBytes { TensorStatistics(dtype: .f32, bytes: $0) }, chunks: [])
+        let info = TensorInfo(
+            name: "x", dtype: .f32, shape: [2, 3], role: .parameter,
+            statistics: tensor.bytes.withUnsafeBytes { TensorStatistics(dtype: .f32, bytes: $0) }, chunks: [])
         let report = TensorReport(info: info, tensor: tensor, slice: 1..<100)
         #expect(report.statistics.min == -2 && report.statistics.max == 1)
         #expect(report.statistics.nan == 1 && report.statistics.inf == 1 && report.statistics.zeros == 1)
@@ -73,8 +75,11 @@ import Testing
 @Suite struct ForeignManifestTests {
     @Test func fieldsOfOtherTypesDoNotHideTheRest() throws {
         let folder = TestFiles.folder("foreign")
-        try TestFiles.writeAllDTypes(to: "\(folder)/f.cairn", shape: [2], manifest: #"{"creator": "someone", "metadata": {"n": 3}, "graph": 7}"#)
+        try TestFiles.writeAllDTypes(
+            to: "\(folder)/f.cairn", shape: [2], manifest: #"{"creator": "someone", "metadata": {"n": 3}, "graph": 7}"#)
         let report = InspectionReport(reader: try CairnReader(path: "\(folder)/f.cairn"))
-        #expect(report.creator == "someone" && report.metadata == nil && report.graph == nil && report.manifestKind == .other)
+        #expect(
+            report.creator == "someone" && report.metadata == nil && report.graph == nil
+                && report.manifestKind == .other)
     }
 }

@@ -27,7 +27,8 @@ import Testing
 
     @Test func safetensorsRoundTripRestoresTheFileExactly() throws {
         let folder = TestFiles.folder("restore")
-        try TestFiles.writeAllDTypes(to: "\(folder)/in.cairn", shape: [4, 4], manifest: #"{"creator":"test","graph":{"nodes":[]}}"#)
+        try TestFiles.writeAllDTypes(
+            to: "\(folder)/in.cairn", shape: [4, 4], manifest: #"{"creator":"test","graph":{"nodes":[]}}"#)
         _ = try Converter.convert(input: "\(folder)/in.cairn", output: "\(folder)/mid.safetensors")
         let report = try Converter.convert(input: "\(folder)/mid.safetensors", output: "\(folder)/out.cairn")
         #expect(report.graph == "restored")
@@ -49,16 +50,23 @@ import Testing
     @Test func parametersOnlyLeavesOptimizerSlotsOut() throws {
         let folder = TestFiles.folder("params")
         let writer = try CairnWriter(path: "\(folder)/in.cairn")
-        for (name, role) in [("d.weight", TensorRole.parameter), ("d.weight.momentum", .optimizerSlot), ("training.order", .buffer)] {
-            try [UInt8](repeating: 1, count: 8).withUnsafeBytes { try writer.write(name: name, role: role, dtype: .f32, shape: [2], bytes: $0) }
+        for (name, role) in [
+            ("d.weight", TensorRole.parameter), ("d.weight.momentum", .optimizerSlot), ("training.order", .buffer),
+        ] {
+            try [UInt8](repeating: 1, count: 8).withUnsafeBytes {
+                try writer.write(name: name, role: role, dtype: .f32, shape: [2], bytes: $0)
+            }
         }
         try writer.commit(manifest: Data("{}".utf8))
         var options = ConversionOptions()
         options.parametersOnly = true
         for format in ["safetensors", "npz"] {
-            let report = try Converter.convert(input: "\(folder)/in.cairn", output: "\(folder)/p.\(format)", options: options)
+            let report = try Converter.convert(
+                input: "\(folder)/in.cairn", output: "\(folder)/p.\(format)", options: options)
             #expect(report.tensors == 1 && report.skipped == 2)
-            #expect(try Converter.convert(input: "\(folder)/p.\(format)", output: "\(folder)/p-\(format).cairn").tensors == 1)
+            #expect(
+                try Converter.convert(input: "\(folder)/p.\(format)", output: "\(folder)/p-\(format).cairn").tensors
+                    == 1)
         }
     }
 
@@ -72,7 +80,8 @@ import Testing
 
     @Test func halfTypesFromTheSafetensorsLibraryKeepTheirBits() throws {
         let folder = TestFiles.folder("half")
-        _ = try Converter.convert(input: TestFiles.fixture("Fixtures/interop/half-types.safetensors"), output: "\(folder)/h.cairn")
+        _ = try Converter.convert(
+            input: TestFiles.fixture("Fixtures/interop/half-types.safetensors"), output: "\(folder)/h.cairn")
         let tensors = try TestFiles.read("\(folder)/h.cairn")
         func bits(_ words: [UInt16]) -> [UInt8] { words.flatMap { [UInt8($0 & 0xFF), UInt8($0 >> 8)] } }
         #expect(tensors["bf16"]?.0 == .bf16 && tensors["bf16"]?.1 == [2, 3])
@@ -93,7 +102,8 @@ import Testing
     @Test func numpyWrittenArchivesImport() throws {
         let folder = TestFiles.folder("numpy")
         for name in ["numpy-savez-compressed", "numpy-savez"] {
-            let report = try Converter.convert(input: TestFiles.fixture("Fixtures/interop/\(name).npz"), output: "\(folder)/\(name).cairn")
+            let report = try Converter.convert(
+                input: TestFiles.fixture("Fixtures/interop/\(name).npz"), output: "\(folder)/\(name).cairn")
             #expect(report.graph == "none")
         }
         let compressed = try TestFiles.read("\(folder)/numpy-savez-compressed.cairn")
@@ -103,7 +113,8 @@ import Testing
         let half = try #require(compressed["half"])
         #expect(half.0 == .f16)
         #expect(try Tensor(dtype: .f16, shape: [12], bytes: half.2).floats() == (0..<12).map { Float($0) / 8 })
-        #expect(try Tensor(dtype: .i64, shape: [5], bytes: try #require(compressed["ids"]).2).int64s() == [-2, -1, 0, 1, 2])
+        #expect(
+            try Tensor(dtype: .i64, shape: [5], bytes: try #require(compressed["ids"]).2).int64s() == [-2, -1, 0, 1, 2])
         #expect(compressed["mask"]?.2 == [1, 0, 1] && compressed["mask"]?.0 == .bool)
         #expect(compressed["bytes"]?.2 == [0, 1, 2, 3] && compressed["bytes"]?.0 == .u8)
         let stored = try TestFiles.read("\(folder)/numpy-savez.cairn")

@@ -4,7 +4,8 @@ import Foundation
 
 /// Temporary folders and small files for the tests.
 enum TestFiles {
-    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let packageRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
 
     static func fixture(_ relative: String) -> String { packageRoot.appendingPathComponent(relative).path }
 
@@ -26,7 +27,8 @@ enum TestFiles {
         var bytes = (0..<(count * dtype.byteSize)).map { _ in UInt8.random(in: 0...255, using: &generator) }
         let specials: [[UInt8]]
         switch dtype {
-        case .f32: specials = [[0, 0, 0xC0, 0x7F], [1, 0, 0x80, 0x7F], [0, 0, 0x80, 0xFF], [1, 0, 0, 0], [0, 0, 0, 0x80]]
+        case .f32:
+            specials = [[0, 0, 0xC0, 0x7F], [1, 0, 0x80, 0x7F], [0, 0, 0x80, 0xFF], [1, 0, 0, 0], [0, 0, 0, 0x80]]
         case .f16: specials = [[0x01, 0x7E], [0x00, 0x7C], [0x01, 0x00], [0x00, 0x80]]
         case .bf16: specials = [[0xC1, 0x7F], [0x80, 0xFF], [0x01, 0x00], [0x00, 0x80]]
         case .bool: bytes = bytes.map { $0 & 1 }; specials = []
@@ -46,7 +48,9 @@ enum TestFiles {
         var written: [String: [UInt8]] = [:]
         for dtype in DType.allCases {
             let bytes = awkwardBytes(dtype, count: shape.reduce(1, *))
-            try bytes.withUnsafeBytes { try writer.write(name: "t.\(dtype.name)", role: .parameter, dtype: dtype, shape: shape, bytes: $0) }
+            try bytes.withUnsafeBytes {
+                try writer.write(name: "t.\(dtype.name)", role: .parameter, dtype: dtype, shape: shape, bytes: $0)
+            }
             written["t.\(dtype.name)"] = bytes
         }
         try writer.commit(manifest: Data(manifest.utf8))
@@ -57,7 +61,9 @@ enum TestFiles {
     static func read(_ path: String) throws -> [String: (DType, [Int], [UInt8], TensorRole)] {
         let reader = try CairnReader(path: path)
         var result: [String: (DType, [Int], [UInt8], TensorRole)] = [:]
-        for info in reader.tensors { result[info.name] = (info.dtype, info.shape, try reader.read(info.name).bytes, info.role) }
+        for info in reader.tensors {
+            result[info.name] = (info.dtype, info.shape, try reader.read(info.name).bytes, info.role)
+        }
         return result
     }
 

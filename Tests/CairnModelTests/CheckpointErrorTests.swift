@@ -6,7 +6,8 @@ import Testing
 /// the underlying cause, never flattened into a string.
 @Suite struct CheckpointErrorTests {
     static func scratchFile(_ name: String) throws -> String {
-        let url = FileManager.default.temporaryDirectory.appendingPathComponent("cairn-model-tests-\(UUID().uuidString)")
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "cairn-model-tests-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url.appendingPathComponent(name).path
     }
@@ -28,7 +29,8 @@ import Testing
             return
         }
         #expect(!key.stringValue.isEmpty)
-        #expect(error.description == "\(path): not a Cairn training checkpoint: manifest: missing key '\(key.stringValue)'")
+        #expect(
+            error.description == "\(path): not a Cairn training checkpoint: manifest: missing key '\(key.stringValue)'")
         #expect(!error.description.contains("\n"))
     }
 
@@ -46,8 +48,9 @@ import Testing
     }
 
     @Test func graphErrorsNameTheNode() throws {
-        var graph = GraphSpec.perceptron(inputs: 3, hidden: [4], outputs: 2, activation: .relu, alpha: 0.01, dropout: 0,
-                                         classification: true)
+        var graph = GraphSpec.perceptron(
+            inputs: 3, hidden: [4], outputs: 2, activation: .relu, alpha: 0.01, dropout: 0,
+            classification: true)
         let twice = graph.nodes[0].name
         graph.nodes[1].name = twice
         let error = try #require(throws: CairnError.self) { try graph.validate() }

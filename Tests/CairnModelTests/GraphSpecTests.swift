@@ -4,9 +4,13 @@ import Testing
 
 @Suite struct GraphSpecTests {
     @Test func perceptronNamesItsNodesAsDocumented() throws {
-        let graph = GraphSpec.perceptron(inputs: 64, hidden: [32, 16], outputs: 10, activation: .leakyRelu,
-                                         alpha: 0.01, dropout: 0.1, classification: true)
-        #expect(graph.nodes.map(\.name) == ["input", "dense1", "act1", "drop1", "dense2", "act2", "drop2", "dense3", "softmax"])
+        let graph = GraphSpec.perceptron(
+            inputs: 64, hidden: [32, 16], outputs: 10, activation: .leakyRelu,
+            alpha: 0.01, dropout: 0.1, classification: true)
+        #expect(
+            graph.nodes.map(\.name) == [
+                "input", "dense1", "act1", "drop1", "dense2", "act2", "drop2", "dense3", "softmax",
+            ])
         let widths = try graph.validate()
         #expect(widths["dense1"] == 32 && widths["dense3"] == 10 && widths["softmax"] == 10)
     }
@@ -20,11 +24,26 @@ import Testing
     @Test(arguments: [
         (#"{"nodes":[]}"#, "has no nodes"),
         (#"{"nodes":[{"name":"a","kind":"input","size":0}]}"#, "size"),
-        (#"{"nodes":[{"name":"a","kind":"input","size":3},{"name":"b","kind":"dense","inputs":["c"],"units":2}]}"#, "not an earlier node"),
-        (#"{"nodes":[{"name":"a","kind":"input","size":3},{"name":"a","kind":"relu","inputs":["a"]}]}"#, "name used twice"),
-        (#"{"nodes":[{"name":"a","kind":"input","size":3},{"name":"b","kind":"dense","inputs":["a"],"units":2},{"name":"s","kind":"add","inputs":["a","b"]}]}"#, "different shapes: 'a' gives [3], 'b' gives [2]"),
-        (#"{"nodes":[{"name":"a","kind":"input","size":3},{"name":"d","kind":"dropout","inputs":["a"],"rate":1}]}"#, "rate"),
-        (#"{"nodes":[{"name":"a","kind":"input","size":3},{"name":"s","kind":"softmax","inputs":["a"]},{"name":"t","kind":"relu","inputs":["s"]}]}"#, "last node"),
+        (
+            #"{"nodes":[{"name":"a","kind":"input","size":3},{"name":"b","kind":"dense","inputs":["c"],"units":2}]}"#,
+            "not an earlier node"
+        ),
+        (
+            #"{"nodes":[{"name":"a","kind":"input","size":3},{"name":"a","kind":"relu","inputs":["a"]}]}"#,
+            "name used twice"
+        ),
+        (
+            #"{"nodes":[{"name":"a","kind":"input","size":3},{"name":"b","kind":"dense","inputs":["a"],"units":2},{"name":"s","kind":"add","inputs":["a","b"]}]}"#,
+            "different shapes: 'a' gives [3], 'b' gives [2]"
+        ),
+        (
+            #"{"nodes":[{"name":"a","kind":"input","size":3},{"name":"d","kind":"dropout","inputs":["a"],"rate":1}]}"#,
+            "rate"
+        ),
+        (
+            #"{"nodes":[{"name":"a","kind":"input","size":3},{"name":"s","kind":"softmax","inputs":["a"]},{"name":"t","kind":"relu","inputs":["s"]}]}"#,
+            "last node"
+        ),
     ])
     func invalidGraphsAreRejected(json: String, fragment: String) throws {
         let graph = try JSONDecoder().decode(GraphSpec.self, from: Data(json.utf8))

@@ -6,20 +6,25 @@ import Testing
 /// files without them (written before they existed) still read, meaning what they meant.
 @Suite struct ManifestCompatibilityTests {
     static func manifest(task: TrainingTask) -> CheckpointManifest {
-        let graph = GraphSpec.perceptron(inputs: 3, hidden: [4], outputs: task == .classification ? 5 : 1, activation: .relu,
-                                         alpha: 0.01, dropout: 0, classification: task == .classification)
-        let hyper = Hyperparameters(initialization: .heNormal, optimizer: OptimizerConfig(kind: .adam, learningRate: 0.001),
-                                    schedule: .constant, batchSize: 32, epochs: 3, seed: 1, earlyStopPatience: nil)
-        let data = DataRecord(train: ["a.csv"], validation: nil, validationSplit: 0.2, labelColumn: nil, fingerprint: "fnv1a64:0",
-                              features: 3, outputs: task == .classification ? 5 : 1, trainCount: 8, validationCount: 2,
-                              delimiter: ";", classesSeen: task == .classification ? [0, 1, 4] : nil)
+        let graph = GraphSpec.perceptron(
+            inputs: 3, hidden: [4], outputs: task == .classification ? 5 : 1, activation: .relu,
+            alpha: 0.01, dropout: 0, classification: task == .classification)
+        let hyper = Hyperparameters(
+            initialization: .heNormal, optimizer: OptimizerConfig(kind: .adam, learningRate: 0.001),
+            schedule: .constant, batchSize: 32, epochs: 3, seed: 1, earlyStopPatience: nil)
+        let data = DataRecord(
+            train: ["a.csv"], validation: nil, validationSplit: 0.2, labelColumn: nil, fingerprint: "fnv1a64:0",
+            features: 3, outputs: task == .classification ? 5 : 1, trainCount: 8, validationCount: 2,
+            delimiter: ";", classesSeen: task == .classification ? [0, 1, 4] : nil)
         var preprocessing = Preprocessing(scale: 0.5)
         if task == .regression { preprocessing = preprocessing.fittingTargets([100, 200, 300, 400], columns: 1) }
-        let record = EpochRecord(epoch: 1, step: 1, trainLoss: 1, validationLoss: 2, validationAccuracy: nil, learningRate: 0.001,
-                                 seconds: 0.1, validationR2: task == .regression ? 0.5 : nil)
-        return CheckpointManifest(creator: "test", task: task, graph: graph, hyperparameters: hyper, data: data,
-                                  preprocessing: preprocessing, training: TrainingState(rng: [1, 2, 3, 4]), history: [record],
-                                  metadata: [:])
+        let record = EpochRecord(
+            epoch: 1, step: 1, trainLoss: 1, validationLoss: 2, validationAccuracy: nil, learningRate: 0.001,
+            seconds: 0.1, validationR2: task == .regression ? 0.5 : nil)
+        return CheckpointManifest(
+            creator: "test", task: task, graph: graph, hyperparameters: hyper, data: data,
+            preprocessing: preprocessing, training: TrainingState(rng: [1, 2, 3, 4]), history: [record],
+            metadata: [:])
     }
 
     @Test func newKeysRoundTrip() throws {
@@ -39,7 +44,8 @@ import Testing
 
     @Test func filesWithoutTheNewKeysStillRead() throws {
         for task in TrainingTask.allCases {
-            var object = try #require(try JSONSerialization.jsonObject(with: try Self.manifest(task: task).encoded()) as? [String: Any])
+            var object = try #require(
+                try JSONSerialization.jsonObject(with: try Self.manifest(task: task).encoded()) as? [String: Any])
             var data = try #require(object["data"] as? [String: Any])
             data["delimiter"] = nil
             data["classes_seen"] = nil

@@ -37,8 +37,9 @@ import Testing
             required[kind] = Set((then["required"] as? [String] ?? []).filter { $0 != "inputs" })
         }
         for kind in NodeKind.allCases {
-            #expect(required[kind.rawValue, default: []] == Set(kind.definition.requiredAttributes.map(\.rawValue)),
-                    "schema and definition disagree on \(kind.rawValue)'s required attributes")
+            #expect(
+                required[kind.rawValue, default: []] == Set(kind.definition.requiredAttributes.map(\.rawValue)),
+                "schema and definition disagree on \(kind.rawValue)'s required attributes")
         }
     }
 
@@ -79,7 +80,8 @@ import Testing
             NodeSpec(name: "out", kind: .dense, inputs: ["image"], units: 10),
         ])
         #expect { try direct.validate() } throws: { error in
-            "\(error)".contains("'out'") && "\(error)".contains("'image' gives [1, 8, 8]") && "\(error)".contains("flatten")
+            "\(error)".contains("'out'") && "\(error)".contains("'image' gives [1, 8, 8]")
+                && "\(error)".contains("flatten")
         }
         let mismatch = GraphSpec(nodes: [
             NodeSpec(name: "in", kind: .input, size: 4),
@@ -98,7 +100,8 @@ import Testing
     }
 
     @Test func version10GraphsDecodeAndEncodeUnchanged() throws {
-        let json = #"{"nodes":[{"kind":"input","name":"input","size":4},{"inputs":["input"],"kind":"dense","name":"d","units":2}]}"#
+        let json =
+            #"{"nodes":[{"kind":"input","name":"input","size":4},{"inputs":["input"],"kind":"dense","name":"d","units":2}]}"#
         let graph = try JSONDecoder().decode(GraphSpec.self, from: Data(json.utf8))
         #expect(graph.nodes[0].shape == nil)
         let encoder = JSONEncoder()

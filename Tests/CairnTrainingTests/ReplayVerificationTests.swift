@@ -14,7 +14,9 @@ import Testing
                 .init(checkpoint: "\(folder)/run/\(start)", later: "\(folder)/run/epoch-0003.cairn", threads: 1))
             #expect(report.isIdentical, "\(report.text)")
             #expect(report.comparison.step == 135)
-            #expect(report.text.hasPrefix("identical: replay from \(folder)/run/\(start) to step 135 matches"), "\(report.text)")
+            #expect(
+                report.text.hasPrefix("identical: replay from \(folder)/run/\(start) to step 135 matches"),
+                "\(report.text)")
             let json = try report.json()
             #expect(json.contains("\"identical\":true") && json.contains("\"divergence\":null"), "\(json)")
         }
@@ -31,15 +33,19 @@ import Testing
             .init(checkpoint: "\(folder)/a/epoch-0001.cairn", later: "\(folder)/b/epoch-0002.cairn", threads: 1))
         #expect(!report.isIdentical)
         #expect(report.comparison.divergence != nil)
-        #expect(report.text.hasPrefix("diverged: replay from \(folder)/a/epoch-0001.cairn does not match"), "\(report.text)")
+        #expect(
+            report.text.hasPrefix("diverged: replay from \(folder)/a/epoch-0001.cairn does not match"), "\(report.text)"
+        )
     }
 
     @Test func aLaterCheckpointBeforeTheStartIsRefused() throws {
         let folder = TestRuns.temporaryFolder("backwards")
         _ = try TrainingRun.start(TestRuns.configuration(out: "\(folder)/run", epochs: 2)).run()
         #expect(throws: CairnError.self) {
-            try ReplayVerification.verify(.init(checkpoint: "\(folder)/run/epoch-0001-step-00000060.cairn",
-                                                later: "\(folder)/run/epoch-0000-step-00000030.cairn", threads: 1))
+            try ReplayVerification.verify(
+                .init(
+                    checkpoint: "\(folder)/run/epoch-0001-step-00000060.cairn",
+                    later: "\(folder)/run/epoch-0000-step-00000030.cairn", threads: 1))
         }
     }
 }

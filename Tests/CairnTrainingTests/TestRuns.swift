@@ -35,12 +35,14 @@ enum TestRuns {
         #expect(x.tensors.map(\.name) == y.tensors.map(\.name), sourceLocation: sourceLocation)
         #expect(!x.tensors.isEmpty, sourceLocation: sourceLocation)
         for (p, q) in zip(x.tensors, y.tensors) {
-            #expect(p.values.map(\.bitPattern) == q.values.map(\.bitPattern), "\(p.name) differs",
-                    sourceLocation: sourceLocation)
+            #expect(
+                p.values.map(\.bitPattern) == q.values.map(\.bitPattern), "\(p.name) differs",
+                sourceLocation: sourceLocation)
         }
         #expect(x.manifest.training.rng == y.manifest.training.rng, sourceLocation: sourceLocation)
         #expect(x.manifest.training.globalStep == y.manifest.training.globalStep, sourceLocation: sourceLocation)
-        #expect(x.manifest.history.map(\.trainLoss) == y.manifest.history.map(\.trainLoss), sourceLocation: sourceLocation)
+        #expect(
+            x.manifest.history.map(\.trainLoss) == y.manifest.history.map(\.trainLoss), sourceLocation: sourceLocation)
     }
 }
 

@@ -32,8 +32,10 @@ import Testing
         #expect(observer.epochs.map(\.epoch) == [1, 2, 3])
         #expect(observer.saved.map(\.1).contains(.steps))
         let names = try FileManager.default.contentsOfDirectory(atPath: "\(folder)/run")
-        for name in ["history.csv", "curves.svg", "epoch-0000-step-00000030.cairn", "epoch-0001-step-00000060.cairn",
-                     "epoch-0002.cairn", "epoch-0003.cairn"] {
+        for name in [
+            "history.csv", "curves.svg", "epoch-0000-step-00000030.cairn", "epoch-0001-step-00000060.cairn",
+            "epoch-0002.cairn", "epoch-0003.cairn",
+        ] {
             #expect(names.contains(name), "\(name) missing from \(names.sorted())")
         }
         let history = try String(contentsOfFile: "\(folder)/run/history.csv", encoding: .utf8)
@@ -52,8 +54,9 @@ import Testing
         _ = try straight.run()
 
         let observer = RecordingObserver()
-        let resumed = try TrainingRun.resume(ResumeConfiguration(checkpoint: "\(folder)/straight/\(start)"),
-                                             observer: observer)
+        let resumed = try TrainingRun.resume(
+            ResumeConfiguration(checkpoint: "\(folder)/straight/\(start)"),
+            observer: observer)
         #expect(observer.notices.count == 1)
         #expect(observer.notices.first?.contains("is not the newest checkpoint of") == true, "\(observer.notices)")
         #expect(observer.notices.first?.contains("continuing in a new branch") == true)
@@ -74,11 +77,14 @@ import Testing
         _ = try TrainingRun.start(TestRuns.configuration(out: "\(folder)/straight")).run()
         let split = try TrainingRun.start(TestRuns.configuration(out: "\(folder)/split"))
         var steps = 0
-        let stopped = try split.run { steps += 1; return steps == 50 }
+        let stopped = try split.run {
+            steps += 1; return steps == 50
+        }
         #expect(stopped.outcome == "interrupted" && stopped.steps == 50)
         let observer = RecordingObserver()
-        let resumed = try TrainingRun.resume(ResumeConfiguration(checkpoint: "\(folder)/split/latest.cairn"),
-                                             observer: observer)
+        let resumed = try TrainingRun.resume(
+            ResumeConfiguration(checkpoint: "\(folder)/split/latest.cairn"),
+            observer: observer)
         #expect(observer.notices.isEmpty, "\(observer.notices)")
         #expect(resumed.directory.hasSuffix("/split"))
         _ = try resumed.run()
@@ -91,8 +97,9 @@ import Testing
         _ = try TrainingRun.start(TestRuns.configuration(out: "\(folder)/run", epochs: 1)).run()
         let observer = RecordingObserver()
         let resumed = try TrainingRun.resume(
-            ResumeConfiguration(checkpoint: "\(folder)/run/latest.cairn",
-                                changes: OptimizationConfiguration(optimizer: .adam, learningRate: 0.002, epochs: 2)),
+            ResumeConfiguration(
+                checkpoint: "\(folder)/run/latest.cairn",
+                changes: OptimizationConfiguration(optimizer: .adam, learningRate: 0.002, epochs: 2)),
             observer: observer)
         #expect(observer.notices == ["switching optimizer from momentum to adam; its state starts fresh"])
         let summary = try resumed.run()
@@ -101,7 +108,8 @@ import Testing
         #expect(latest.manifest.hyperparameters.optimizer.kind == .adam)
         #expect(latest.manifest.hyperparameters.optimizer.learningRate == 0.002)
         #expect(latest.manifest.creator == TrainingRun.resumeCreator)
-        #expect(latest.manifest.history.last?.note?.contains("optimizer momentum -> adam (fresh state)") == true,
-                "\(latest.manifest.history.last?.note ?? "no note")")
+        #expect(
+            latest.manifest.history.last?.note?.contains("optimizer momentum -> adam (fresh state)") == true,
+            "\(latest.manifest.history.last?.note ?? "no note")")
     }
 }

@@ -1,9 +1,9 @@
 import CairnEngine
 import CairnModel
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Training throughput of whole convolutional networks (forward, loss, backward, SGD update), to compare
@@ -63,20 +63,25 @@ struct CNNBenchmark {
     }
 
     /// Samples per second of `reps` timed stretches of training steps at `batch`, and the team's thread count.
-    static func measure(graph: GraphSpec, batch: Int, reps: Int, seconds: Double, threads: Int) throws
-        -> ([Double], Int) {
+    static func measure(
+        graph: GraphSpec, batch: Int, reps: Int, seconds: Double, threads: Int
+    ) throws
+        -> ([Double], Int)
+    {
         let network = try Network(graph: graph, maxBatch: batch, threads: threads)
         var rng = RandomGenerator(seed: 1)
         network.initialize(.heNormal, rng: &rng)
-        let optimizer = Optimizer(config: OptimizerConfig(kind: .sgd, learningRate: 0.01, momentum: 0.9),
-                                  parameters: network.parameters)
+        let optimizer = Optimizer(
+            config: OptimizerConfig(kind: .sgd, learningRate: 0.01, momentum: 0.9),
+            parameters: network.parameters)
         let inputs = (0..<batch * network.inputWidth).map { _ in rng.nextUniform() }
         let labels = (0..<batch).map { _ in Int32(rng.boundedDraw(10)) }
         func step() {
             _ = inputs.withUnsafeBufferPointer { x in
                 labels.withUnsafeBufferPointer { l in
-                    network.trainStep(inputs: x, targets: .labels(l), batch: batch, optimizer: optimizer,
-                                      learningRate: 0.01, rng: &rng)
+                    network.trainStep(
+                        inputs: x, targets: .labels(l), batch: batch, optimizer: optimizer,
+                        learningRate: 0.01, rng: &rng)
                 }
             }
         }
@@ -105,16 +110,21 @@ struct CNNBenchmark {
             case "--seconds": seconds = Double(arguments.next() ?? "") ?? seconds
             case "--threads": threads = Int(arguments.next() ?? "") ?? threads
             default:
-                printError("usage: cairn-bench-cnn [--net lenet|conv1d] [--batches 128,32] [--reps 5] [--seconds 1] [--threads N]\n")
+                printError(
+                    "usage: cairn-bench-cnn [--net lenet|conv1d] [--batches 128,32] [--reps 5] [--seconds 1] [--threads N]\n"
+                )
                 exit(64)
             }
         }
         let graph = net == "conv1d" ? conv1d() : lenet()
         for batch in batches {
-            let (rates, teamThreads) = try measure(graph: graph, batch: batch, reps: reps, seconds: seconds, threads: threads)
+            let (rates, teamThreads) = try measure(
+                graph: graph, batch: batch, reps: reps, seconds: seconds, threads: threads)
             let median = rates.sorted()[rates.count / 2]
             printError("cairn \(net) batch \(batch) threads \(teamThreads): \(Int(median)) samples/s\n")
-            print("RESULT {\"net\": \"\(net)\", \"batch\": \(batch), \"threads\": \(teamThreads), \"samples_per_second\": \(median)}")
+            print(
+                "RESULT {\"net\": \"\(net)\", \"batch\": \(batch), \"threads\": \(teamThreads), \"samples_per_second\": \(median)}"
+            )
         }
     }
 }

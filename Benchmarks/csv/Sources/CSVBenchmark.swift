@@ -11,7 +11,8 @@ struct CSVBenchmark {
     static func main() throws {
         var arguments = Array(CommandLine.arguments.dropFirst())
         guard let path = arguments.first else {
-            FileHandle.standardError.write(Data("usage: cairn-bench-csv FILE.csv [--reps N] [--label-column NAME]\n".utf8))
+            FileHandle.standardError.write(
+                Data("usage: cairn-bench-csv FILE.csv [--reps N] [--label-column NAME]\n".utf8))
             exit(64)
         }
         arguments.removeFirst()
@@ -34,8 +35,11 @@ struct CSVBenchmark {
             seconds.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9)
             last = data
         }
-        let object: [String: Any] = ["seconds": seconds, "samples": last?.count ?? 0, "width": last?.width ?? 0,
-                                     "fingerprint": last?.fingerprint ?? ""]
-        print(String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
+        let object: [String: Any] = [
+            "seconds": seconds, "samples": last?.count ?? 0, "width": last?.width ?? 0,
+            "fingerprint": last?.fingerprint ?? "",
+        ]
+        print(
+            String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self))
     }
 }

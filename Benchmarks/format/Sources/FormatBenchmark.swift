@@ -24,16 +24,18 @@ struct FormatBenchmark {
         for _ in 0..<(phase == "load" ? 0 : reps) {
             let base = Memory.residentMiB()
             Memory.resetPeak()
-            saves.append(try time {
-                let writer = try CairnWriter(path: path, options: options)
-                try storage.withUnsafeBytes { all in
-                    for (index, name) in names.enumerated() {
-                        let bytes = UnsafeRawBufferPointer(rebasing: all[offsets[index]..<offsets[index + 1]])
-                        try writer.write(name: name, role: .parameter, dtype: .f32, shape: shapes[index], bytes: bytes)
+            saves.append(
+                try time {
+                    let writer = try CairnWriter(path: path, options: options)
+                    try storage.withUnsafeBytes { all in
+                        for (index, name) in names.enumerated() {
+                            let bytes = UnsafeRawBufferPointer(rebasing: all[offsets[index]..<offsets[index + 1]])
+                            try writer.write(
+                                name: name, role: .parameter, dtype: .f32, shape: shapes[index], bytes: bytes)
+                        }
                     }
-                }
-                try writer.commit(manifest: Data(#"{"benchmark":true}"#.utf8))
-            })
+                    try writer.commit(manifest: Data(#"{"benchmark":true}"#.utf8))
+                })
             savePeaks.append(Memory.peakMiB() - base)
         }
         if phase == "save" { exit(0) }
@@ -41,10 +43,11 @@ struct FormatBenchmark {
             let base = Memory.residentMiB()
             Memory.resetPeak()
             var tensors: [Tensor] = []
-            loads.append(try time {
-                let reader = try CairnReader(path: path)
-                tensors = try reader.tensors.map { try reader.read($0.name) }
-            })
+            loads.append(
+                try time {
+                    let reader = try CairnReader(path: path)
+                    tensors = try reader.tensors.map { try reader.read($0.name) }
+                })
             loadPeaks.append(Memory.peakMiB() - base)
             guard tensors.map(\.bytes.count).reduce(0, +) == storage.count else { fatalError("short load") }
         }
@@ -55,10 +58,14 @@ struct FormatBenchmark {
         guard problems.isEmpty else { fatalError("verify: \(problems)") }
         let probeLatency = try probe(path: arguments[2] + "/bench-probe.cairn", options: options)
         // CAIRN_BENCH_KEEP=1 keeps the file (to inspect the writer's codec choices).
-        if ProcessInfo.processInfo.environment["CAIRN_BENCH_KEEP"] == nil { try? FileManager.default.removeItem(atPath: path) }
+        if ProcessInfo.processInfo.environment["CAIRN_BENCH_KEEP"] == nil {
+            try? FileManager.default.removeItem(atPath: path)
+        }
         let result: [String: Any] = [
-            "method": "cairn_level\(level)", "bytes": storage.count, "file_bytes": fileSize, "save_s": saves, "load_warm_s": loads,
-            "save_extra_mib": savePeaks, "load_extra_mib": loadPeaks, "open_read_4mb_s": probeLatency, "threads": options.threads,
+            "method": "cairn_level\(level)", "bytes": storage.count, "file_bytes": fileSize, "save_s": saves,
+            "load_warm_s": loads,
+            "save_extra_mib": savePeaks, "load_extra_mib": loadPeaks, "open_read_4mb_s": probeLatency,
+            "threads": options.threads,
         ]
         let json = try JSONSerialization.data(withJSONObject: result, options: [.sortedKeys])
         print("RESULT " + String(decoding: json, as: UTF8.self))
@@ -72,7 +79,9 @@ struct FormatBenchmark {
             state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
             return (Double(state >> 11) + 0.5) / Double(1 << 53)
         }
-        let values = (0..<(1 << 20)).map { _ in Float((-2 * log(uniform())).squareRoot() * cos(2 * Double.pi * uniform()) * 0.02) }
+        let values = (0..<(1 << 20)).map { _ in
+            Float((-2 * log(uniform())).squareRoot() * cos(2 * Double.pi * uniform()) * 0.02)
+        }
         let writer = try CairnWriter(path: path, options: options)
         let filler = Tensor(shape: [1 << 20], floats: values)
         for index in 0..<12 { try writer.write(name: "filler.\(index)", role: .parameter, tensor: filler) }
@@ -84,7 +93,8 @@ struct FormatBenchmark {
     }
 
     static func loadSource(_ path: String) throws -> ([String], [[Int]], [UInt8]) {
-        let meta = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path + ".json"))) as! [[Any]]
+        let meta =
+            try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: path + ".json"))) as! [[Any]]
         let names = meta.map { $0[0] as! String }
         let shapes = meta.map { ($0[1] as! [Any]).map { ($0 as! NSNumber).intValue } }
         let bytes = [UInt8](try Data(contentsOf: URL(fileURLWithPath: path)))

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// A CBLAS library loaded at run time with `dlopen`, so the package builds without BLAS headers.
@@ -19,9 +19,12 @@ import Darwin
 /// The library is loaded once (`current`) and never unloaded; its function pointers are immutable.
 public final class BLASLibrary: CustomStringConvertible, Sendable {
     /// `cblas_sgemm(order, transA, transB, M, N, K, alpha, A, lda, B, ldb, beta, C, ldc)`.
-    public typealias SGEMM = @Sendable @convention(c) (Int32, Int32, Int32, Int32, Int32, Int32, Float,
-                                             UnsafePointer<Float>?, Int32, UnsafePointer<Float>?, Int32,
-                                             Float, UnsafeMutablePointer<Float>?, Int32) -> Void
+    public typealias SGEMM =
+        @Sendable @convention(c) (
+            Int32, Int32, Int32, Int32, Int32, Int32, Float,
+            UnsafePointer<Float>?, Int32, UnsafePointer<Float>?, Int32,
+            Float, UnsafeMutablePointer<Float>?, Int32
+        ) -> Void
     private typealias CString = @convention(c) () -> UnsafePointer<CChar>?
     private typealias SetCInt = @convention(c) (Int32) -> Void
 
@@ -94,20 +97,23 @@ public final class BLASLibrary: CustomStringConvertible, Sendable {
         // compete with them, and spin on the cores between calls, so it runs each call on one thread.
         let setThreads = dlsym(handle, "openblas_set_num_threads").map { unsafeBitCast($0, to: SetCInt.self) }
         setThreads?(1)
-        return BLASLibrary(path: path, sgemm: sgemm, coreName: string("openblas_get_corename"),
-                           runsSingleThreaded: setThreads != nil, configuration: string("openblas_get_config"))
+        return BLASLibrary(
+            path: path, sgemm: sgemm, coreName: string("openblas_get_corename"),
+            runsSingleThreaded: setThreads != nil, configuration: string("openblas_get_config"))
     }
 
     /// The candidates in search order.
     static var candidatePaths: [String] {
         #if os(macOS)
-        return ["/System/Library/Frameworks/Accelerate.framework/Accelerate"]
+            return ["/System/Library/Frameworks/Accelerate.framework/Accelerate"]
         #else
-        return ["libopenblas.so.0", "libopenblas.so",
+            return [
+                "libopenblas.so.0", "libopenblas.so",
                 "/usr/lib/x86_64-linux-gnu/openblas-pthread/libopenblas.so.0",
                 "/usr/lib/aarch64-linux-gnu/openblas-pthread/libopenblas.so.0",
                 "/usr/lib64/libopenblas.so.0", "/usr/local/lib/libopenblas.so.0",
-                "/opt/OpenBLAS/lib/libopenblas.so.0"]
+                "/opt/OpenBLAS/lib/libopenblas.so.0",
+            ]
         #endif
     }
 
@@ -115,12 +121,15 @@ public final class BLASLibrary: CustomStringConvertible, Sendable {
         if let override = getenv("CAIRN_BLAS").map({ String(cString: $0) }), !override.isEmpty {
             if override == "none" { return nil }
             if let library = load(path: override) { return library }
-            printNotice("cairn: CAIRN_BLAS=\(override) could not be loaded or has no cblas_sgemm; searching the usual places")
+            printNotice(
+                "cairn: CAIRN_BLAS=\(override) could not be loaded or has no cblas_sgemm; searching the usual places")
         }
         for path in candidatePaths {
             if let library = load(path: path) { return library }
         }
-        printNotice("cairn: no BLAS library found (install libopenblas0 or set CAIRN_BLAS=/path/to/lib.so); using the portable Swift GEMM, which is slower")
+        printNotice(
+            "cairn: no BLAS library found (install libopenblas0 or set CAIRN_BLAS=/path/to/lib.so); using the portable Swift GEMM, which is slower"
+        )
         return nil
     }
 

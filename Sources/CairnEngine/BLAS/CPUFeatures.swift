@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The x86 vector extensions that decide which OpenBLAS kernel to ask for.
@@ -30,18 +30,18 @@ public struct CPUFeatures: Sendable, Equatable {
 
     private static func readCPUInfo() -> String {
         #if os(Linux)
-        guard let file = fopen("/proc/cpuinfo", "r") else { return "" }
-        defer { fclose(file) }
-        var text = ""
-        var buffer = [CChar](repeating: 0, count: 4096)
-        while fgets(&buffer, Int32(buffer.count), file) != nil {
-            let line = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-            text += line
-            if line.hasPrefix("flags") { break }
-        }
-        return text
+            guard let file = fopen("/proc/cpuinfo", "r") else { return "" }
+            defer { fclose(file) }
+            var text = ""
+            var buffer = [CChar](repeating: 0, count: 4096)
+            while fgets(&buffer, Int32(buffer.count), file) != nil {
+                let line = String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+                text += line
+                if line.hasPrefix("flags") { break }
+            }
+            return text
         #else
-        return ""
+            return ""
         #endif
     }
 }

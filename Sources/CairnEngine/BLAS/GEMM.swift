@@ -20,14 +20,17 @@ public enum GEMM {
     /// enough product is split into one block of `C` per thread: rows when `m >= n`, else columns,
     /// each block one BLAS call. The split depends only on the sizes and the team's thread count.
     @inline(__always)
-    public static func multiply(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
-                                alpha: Float, a: UnsafePointer<Float>, lda: Int,
-                                b: UnsafePointer<Float>, ldb: Int,
-                                beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
-                                team: ThreadTeam? = nil) {
+    public static func multiply(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
+        team: ThreadTeam? = nil
+    ) {
         guard let library = BLASLibrary.current else {
-            PortableGEMM.multiply(transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                                  alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            PortableGEMM.multiply(
+                transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             return
         }
         guard let team, library.runsSingleThreaded else {
@@ -36,11 +39,14 @@ public enum GEMM {
         }
         // Blocks of C along its longer side, each with at least `multiplyAddsPerPart` multiply-adds.
         let splitRows = m >= n
-        let split = team.split(splitRows ? m : n, granule: splitGranule,
-                               minimumPerPart: max(1, multiplyAddsPerPart / max(k, 1) / max(splitRows ? n : m, 1)))
-        team.run(GEMMBlocks(library: library, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
-                            alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
-                            splitRows: splitRows, split: split))
+        let split = team.split(
+            splitRows ? m : n, granule: splitGranule,
+            minimumPerPart: max(1, multiplyAddsPerPart / max(k, 1) / max(splitRows ? n : m, 1)))
+        team.run(
+            GEMMBlocks(
+                library: library, transposeA: transposeA, transposeB: transposeB, m: m, n: n, k: k,
+                alpha: alpha, a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc,
+                splitRows: splitRows, split: split))
     }
 }
 
@@ -63,12 +69,14 @@ struct GEMMBlocks: TeamJob {
         let start = range.lowerBound
         if splitRows {
             // Rows of C are rows of op(A): row r of op(A) starts at a + r (stored transposed) or a + r * lda.
-            library.multiply(transposeA, transposeB, range.count, n, k, alpha,
-                             transposeA ? a + start : a + start * lda, lda, b, ldb, beta, c + start * ldc, ldc)
+            library.multiply(
+                transposeA, transposeB, range.count, n, k, alpha,
+                transposeA ? a + start : a + start * lda, lda, b, ldb, beta, c + start * ldc, ldc)
         } else {
             // Columns of C are columns of op(B): column j starts at b + j * ldb (stored transposed) or b + j.
-            library.multiply(transposeA, transposeB, m, range.count, k, alpha, a, lda,
-                             transposeB ? b + start * ldb : b + start, ldb, beta, c + start, ldc)
+            library.multiply(
+                transposeA, transposeB, m, range.count, k, alpha, a, lda,
+                transposeB ? b + start * ldb : b + start, ldb, beta, c + start, ldc)
         }
     }
 
@@ -80,11 +88,14 @@ struct GEMMBlocks: TeamJob {
 extension BLASLibrary {
     /// `cblas_sgemm` in row-major order.
     @inline(__always)
-    func multiply(_ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
-                  _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
-                  _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int) {
-        sgemm(BLASLibrary.rowMajor, transposeA ? BLASLibrary.transpose : BLASLibrary.noTranspose,
-              transposeB ? BLASLibrary.transpose : BLASLibrary.noTranspose,
-              Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    func multiply(
+        _ transposeA: Bool, _ transposeB: Bool, _ m: Int, _ n: Int, _ k: Int, _ alpha: Float,
+        _ a: UnsafePointer<Float>, _ lda: Int, _ b: UnsafePointer<Float>, _ ldb: Int,
+        _ beta: Float, _ c: UnsafeMutablePointer<Float>, _ ldc: Int
+    ) {
+        sgemm(
+            BLASLibrary.rowMajor, transposeA ? BLASLibrary.transpose : BLASLibrary.noTranspose,
+            transposeB ? BLASLibrary.transpose : BLASLibrary.noTranspose,
+            Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
     }
 }

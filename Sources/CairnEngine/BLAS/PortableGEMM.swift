@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import Dispatch
 
@@ -27,16 +27,19 @@ public enum PortableGEMM {
     static let parallelThreshold = 1 << 21
     static let workerCount = max(1, min(8, Int(sysconf(Int32(_SC_NPROCESSORS_ONLN)))))
 
-    public static func multiply(transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
-                                alpha: Float, a: UnsafePointer<Float>, lda: Int,
-                                b: UnsafePointer<Float>, ldb: Int,
-                                beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    public static func multiply(
+        transposeA: Bool, transposeB: Bool, m: Int, n: Int, k: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
         guard m > 0, n > 0 else { return }
         let chunks = (n + kernelColumns - 1) / kernelColumns
         let parts = m * n * max(k, 1) >= parallelThreshold ? min(workerCount, chunks) : 1
         guard parts > 1 else {
-            multiplyColumns(0, n, transposeA: transposeA, transposeB: transposeB, m: m, k: k, alpha: alpha,
-                            a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            multiplyColumns(
+                0, n, transposeA: transposeA, transposeB: transposeB, m: m, k: k, alpha: alpha,
+                a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
             return
         }
         // Part `part` writes only its own columns of `c`; `a` and `b` are read; all parts end before the return.
@@ -44,16 +47,19 @@ public enum PortableGEMM {
         DispatchQueue.concurrentPerform(iterations: parts) { part in
             let start = chunks * part / parts * kernelColumns
             let end = min(n, chunks * (part + 1) / parts * kernelColumns)
-            multiplyColumns(start, end, transposeA: transposeA, transposeB: transposeB, m: m, k: k, alpha: alpha,
-                            a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
+            multiplyColumns(
+                start, end, transposeA: transposeA, transposeB: transposeB, m: m, k: k, alpha: alpha,
+                a: a, lda: lda, b: b, ldb: ldb, beta: beta, c: c, ldc: ldc)
         }
     }
 
     /// Columns `start ..< end` of `C`.
-    private static func multiplyColumns(_ start: Int, _ end: Int, transposeA: Bool, transposeB: Bool, m: Int, k: Int,
-                                        alpha: Float, a: UnsafePointer<Float>, lda: Int,
-                                        b: UnsafePointer<Float>, ldb: Int,
-                                        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    private static func multiplyColumns(
+        _ start: Int, _ end: Int, transposeA: Bool, transposeB: Bool, m: Int, k: Int,
+        alpha: Float, a: UnsafePointer<Float>, lda: Int,
+        b: UnsafePointer<Float>, ldb: Int,
+        beta: Float, c: UnsafeMutablePointer<Float>, ldc: Int
+    ) {
         guard end > start else { return }
         scale(c: c + start, m: m, n: end - start, ldc: ldc, beta: beta)
         guard k > 0, alpha != 0 else { return }
@@ -100,10 +106,11 @@ public enum PortableGEMM {
                     while i < rows {
                         var j = 0
                         while j < columns {
-                            kernel(packA: packA + (i / kernelRows) * kernelRows * depths,
-                                   packB: packB + j, strideB: paddedColumns, depth: depths, alpha: alpha,
-                                   c: c + (rowStart + i) * ldc + column + j, ldc: ldc,
-                                   rows: min(kernelRows, rows - i), columns: min(kernelColumns, columns - j))
+                            kernel(
+                                packA: packA + (i / kernelRows) * kernelRows * depths,
+                                packB: packB + j, strideB: paddedColumns, depth: depths, alpha: alpha,
+                                c: c + (rowStart + i) * ldc + column + j, ldc: ldc,
+                                rows: min(kernelRows, rows - i), columns: min(kernelColumns, columns - j))
                             j += kernelColumns
                         }
                         i += kernelRows
@@ -130,9 +137,11 @@ public enum PortableGEMM {
 
     /// `C[rows, columns] += alpha * Apanel * Bpanel` for one 4 x 32 tile (edges stored partially).
     @inline(__always)
-    private static func kernel(packA: UnsafePointer<Float>, packB: UnsafePointer<Float>, strideB: Int,
-                               depth: Int, alpha: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
-                               rows: Int, columns: Int) {
+    private static func kernel(
+        packA: UnsafePointer<Float>, packB: UnsafePointer<Float>, strideB: Int,
+        depth: Int, alpha: Float, c: UnsafeMutablePointer<Float>, ldc: Int,
+        rows: Int, columns: Int
+    ) {
         var c00 = SIMD16<Float>(), c01 = SIMD16<Float>()
         var c10 = SIMD16<Float>(), c11 = SIMD16<Float>()
         var c20 = SIMD16<Float>(), c21 = SIMD16<Float>()
@@ -159,8 +168,10 @@ public enum PortableGEMM {
     }
 
     @inline(__always)
-    private static func store(_ low: SIMD16<Float>, _ high: SIMD16<Float>, row: UnsafeMutablePointer<Float>,
-                              alpha: Float, columns: Int) {
+    private static func store(
+        _ low: SIMD16<Float>, _ high: SIMD16<Float>, row: UnsafeMutablePointer<Float>,
+        alpha: Float, columns: Int
+    ) {
         if columns == kernelColumns {
             let raw = UnsafeMutableRawPointer(row)
             let old0 = raw.loadUnaligned(as: SIMD16<Float>.self)

@@ -13,8 +13,10 @@ public struct CSVLoader: Sendable {
     /// The byte between cells.
     public var delimiter: UInt8
 
-    public init(labelColumn: String? = nil, task: TrainingTask = .classification,
-                delimiter: UInt8 = UInt8(ascii: ",")) {
+    public init(
+        labelColumn: String? = nil, task: TrainingTask = .classification,
+        delimiter: UInt8 = UInt8(ascii: ",")
+    ) {
         self.labelColumn = labelColumn
         self.task = task
         self.delimiter = delimiter
@@ -61,7 +63,9 @@ public struct CSVLoader: Sendable {
         let header = hasHeader ? cells.map { reader.text(of: $0) } : nil
         let targetColumns = try resolveTargetColumns(header: header, columnCount: columnCount, path: path)
         let featureColumns = (0..<columnCount).filter { !targetColumns.contains($0) }
-        guard !featureColumns.isEmpty else { throw CairnError.data(path: path, "has no feature columns besides the target") }
+        guard !featureColumns.isEmpty else {
+            throw CairnError.data(path: path, "has no feature columns besides the target")
+        }
 
         // About as many rows as the file has bytes per first record, and never more than it can hold
         // (every cell takes at least one byte and a separator).
@@ -113,12 +117,14 @@ public struct CSVLoader: Sendable {
                 // A blank line.
                 if filled == 1, let bad, !bad.cell.quoted, reader.text(of: bad.cell).isEmpty { continue }
                 guard filled == columnCount else {
-                    throw CairnError.data(path: path, line: line, "has \(filled) cells, expected \(columnCount) (ragged row)")
+                    throw CairnError.data(
+                        path: path, line: line, "has \(filled) cells, expected \(columnCount) (ragged row)")
                 }
                 if let bad {
                     let text = reader.text(of: bad.cell)
-                    throw CairnError.data(path: path, line: line,
-                                    "column \(bad.index + 1): '\(text.prefix(40))' is not a number")
+                    throw CairnError.data(
+                        path: path, line: line,
+                        "column \(bad.index + 1): '\(text.prefix(40))' is not a number")
                 }
                 for c in 0..<columnCount where !row[c].isFinite {
                     throw CairnError.data(path: path, line: line, "column \(c + 1): \(row[c]) is not a finite number")
@@ -130,8 +136,9 @@ public struct CSVLoader: Sendable {
                 case .classification:
                     let label = row[targetColumns[0]]
                     guard label >= 0, label == label.rounded(), label <= Self.maximumClassID else {
-                        throw CairnError.data(path: path, line: line,
-                                        "label \(label) is not a class id (a whole number from 0 to 999999)")
+                        throw CairnError.data(
+                            path: path, line: line,
+                            "label \(label) is not a class id (a whole number from 0 to 999999)")
                     }
                     labels.append(Int32(label))
                 case .regression:
@@ -140,7 +147,8 @@ public struct CSVLoader: Sendable {
             }
         }
         guard !features.isEmpty else { throw CairnError.data(path: path, "has a header but no data rows") }
-        let targets: DatasetTargets = task == .classification
+        let targets: DatasetTargets =
+            task == .classification
             ? .labels(labels) : .values(values, columns: targetColumns.count)
         return Dataset(source: path, features: features, width: featureColumns.count, targets: targets)
     }
@@ -161,7 +169,8 @@ public struct CSVLoader: Sendable {
         }
         if semicolons > 0 || tabs > 0 {
             let (found, flag) = semicolons >= tabs ? ("semicolons", "';'") : ("tabs", "tab")
-            throw CairnError.data(path: path, line: 1, "has no comma but \(found) in its first line; read it with --delimiter \(flag)")
+            throw CairnError.data(
+                path: path, line: 1, "has no comma but \(found) in its first line; read it with --delimiter \(flag)")
         }
     }
 
@@ -178,7 +187,10 @@ public struct CSVLoader: Sendable {
             } else if let index = Int(name), index >= 0, index < columnCount {
                 columns.append(index)
             } else {
-                throw CairnError.data(path: path, "has no column '\(name)' (columns: \(header?.joined(separator: ",").prefix(80) ?? "0..\(columnCount - 1)"))")
+                throw CairnError.data(
+                    path: path,
+                    "has no column '\(name)' (columns: \(header?.joined(separator: ",").prefix(80) ?? "0..\(columnCount - 1)"))"
+                )
             }
         }
         if task == .classification, columns.count != 1 {

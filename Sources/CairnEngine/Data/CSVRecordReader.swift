@@ -87,9 +87,14 @@ struct CSVRecordReader {
     /// Reads the next record as numbers into `row` (at most `capacity` of them) and returns the line it
     /// starts on, the number of cells, and the first cell (index and range) that is not a number; nil at
     /// the end of the input. The fast path of a numeric file: no closure, no cell list.
-    mutating func nextNumbers(into row: UnsafeMutablePointer<Float>, capacity: Int) throws
-        -> (line: Int, cells: Int, bad: (index: Int, cell: Cell)?)? {
-        guard position < bytes.count, let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else { return nil }
+    mutating func nextNumbers(
+        into row: UnsafeMutablePointer<Float>, capacity: Int
+    ) throws
+        -> (line: Int, cells: Int, bad: (index: Int, cell: Cell)?)?
+    {
+        guard position < bytes.count, let base = bytes.baseAddress?.assumingMemoryBound(to: UInt8.self) else {
+            return nil
+        }
         let count = bytes.count
         let startLine = line
         var p = position
@@ -151,7 +156,9 @@ struct CSVRecordReader {
                 }
                 break
             }
-            if byte == Self.lineFeed || (byte == Self.carriageReturn && (p + 1 >= count || base[p + 1] != Self.lineFeed)) {
+            if byte == Self.lineFeed
+                || (byte == Self.carriageReturn && (p + 1 >= count || base[p + 1] != Self.lineFeed))
+            {
                 line += 1
             }
             p += 1

@@ -23,19 +23,24 @@ public enum DataFiles {
     /// Whether `path` is read as CSV (anything not `.npy` or IDX).
     public static func isCSV(_ path: String) -> Bool {
         let lower = path.lowercased()
-        return !(lower.hasSuffix(".npy") || lower.hasSuffix(".idx") || lower.hasSuffix("-ubyte") || lower.contains(".idx"))
+        return
+            !(lower.hasSuffix(".npy") || lower.hasSuffix(".idx") || lower.hasSuffix("-ubyte") || lower.contains(".idx"))
     }
 
     /// Loads a dataset: `.idx`/`-ubyte` and `.npy` need `labels`; anything else is read as CSV with
     /// `delimiter` between cells. `inputShape` (`--input-shape`) reads each sample as that shape.
-    public static func load(_ path: String, labels: String?, labelColumn: String?, task: TrainingTask,
-                            delimiter: UInt8 = UInt8(ascii: ","), inputShape: InputShape? = nil) throws -> Dataset {
+    public static func load(
+        _ path: String, labels: String?, labelColumn: String?, task: TrainingTask,
+        delimiter: UInt8 = UInt8(ascii: ","), inputShape: InputShape? = nil
+    ) throws -> Dataset {
         let loaded = try load(path, labels: labels, labelColumn: labelColumn, task: task, delimiter: delimiter)
         return try inputShape?.applied(to: loaded) ?? loaded
     }
 
-    private static func load(_ path: String, labels: String?, labelColumn: String?, task: TrainingTask,
-                             delimiter: UInt8) throws -> Dataset {
+    private static func load(
+        _ path: String, labels: String?, labelColumn: String?, task: TrainingTask,
+        delimiter: UInt8
+    ) throws -> Dataset {
         let lower = path.lowercased()
         if lower.hasSuffix(".npy") {
             guard let labels else { throw CairnError.data(path: path, "NPY data needs --labels FILE.npy") }

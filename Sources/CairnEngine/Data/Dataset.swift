@@ -33,7 +33,10 @@ public struct Dataset: Sendable {
         var width = 1
         for extent in extents.dropFirst() {
             let (product, overflow) = width.multipliedReportingOverflow(by: extent)
-            guard !overflow, extent >= 0 else { throw CairnError.data(path: path, "declares samples of shape \(Array(extents.dropFirst())), too many values") }
+            guard !overflow, extent >= 0 else {
+                throw CairnError.data(
+                    path: path, "declares samples of shape \(Array(extents.dropFirst())), too many values")
+            }
             width = product
         }
         return width
@@ -58,7 +61,8 @@ public struct Dataset: Sendable {
             for i in indices { out.append(contentsOf: values[(i * columns)..<((i + 1) * columns)]) }
             picked = .values(out, columns: columns)
         }
-        return Dataset(source: source ?? self.source, features: rows, width: width, targets: picked, sampleShape: sampleShape)
+        return Dataset(
+            source: source ?? self.source, features: rows, width: width, targets: picked, sampleShape: sampleShape)
     }
 }
 

@@ -25,7 +25,8 @@ public struct DatasetDefaults: Equatable, Sendable {
         let path = sidecarPath(of: dataPath)
         guard FileManager.default.fileExists(atPath: path) else { return nil }
         guard let data = FileManager.default.contents(atPath: path),
-              let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] else {
+            let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any]
+        else {
             throw CairnError.data(path: path, "is not a JSON object (the preprocessing defaults of \(dataPath))")
         }
         var defaults = DatasetDefaults(path: path, scale: nil, why: object["why"] as? String)

@@ -23,7 +23,8 @@ public enum IDXLoader {
             throw CairnError.data(path: labels, "labels must be a rank-1 IDX array, found rank \(y.dimensions.count)")
         }
         guard let count = x.dimensions.first, count == y.dimensions[0] else {
-            throw CairnError.data(path: labels, "has \(y.dimensions[0]) labels but \(images) has \(x.dimensions.first ?? 0) samples")
+            throw CairnError.data(
+                path: labels, "has \(y.dimensions[0]) labels but \(images) has \(x.dimensions.first ?? 0) samples")
         }
         let ids = try DatasetTargets.classIDs(y.values, path: labels)
         let width = try Dataset.sampleWidth(of: x.dimensions, path: images)
@@ -34,7 +35,8 @@ public enum IDXLoader {
         case 4: sampleShape = Swift.Array(x.dimensions.dropFirst())
         default: sampleShape = [width]
         }
-        return Dataset(source: images, features: x.values, width: width, targets: .labels(ids), sampleShape: sampleShape)
+        return Dataset(
+            source: images, features: x.values, width: width, targets: .labels(ids), sampleShape: sampleShape)
     }
 
     /// Decodes one IDX file.
@@ -45,8 +47,12 @@ public enum IDXLoader {
 
     static func decode(_ data: Data, path: String) throws -> Array {
         let bytes = [UInt8](data)
-        guard bytes.count >= 4 else { throw CairnError.data(path: path, "is \(bytes.count) bytes, too short for an IDX header") }
-        guard bytes[0] == 0, bytes[1] == 0 else { throw CairnError.data(path: path, "is not an IDX file (bad magic number)") }
+        guard bytes.count >= 4 else {
+            throw CairnError.data(path: path, "is \(bytes.count) bytes, too short for an IDX header")
+        }
+        guard bytes[0] == 0, bytes[1] == 0 else {
+            throw CairnError.data(path: path, "is not an IDX file (bad magic number)")
+        }
         let elementSize: Int
         switch bytes[2] {
         case 0x08, 0x09: elementSize = 1
@@ -66,11 +72,15 @@ public enum IDXLoader {
             let dim = Int(bytes[o]) << 24 | Int(bytes[o + 1]) << 16 | Int(bytes[o + 2]) << 8 | Int(bytes[o + 3])
             dimensions.append(dim)
             count = count.multipliedReportingOverflow(by: dim).partialValue
-            guard count <= bytes.count else { throw CairnError.data(path: path, "declares \(dimensions) elements, more than the file holds") }
+            guard count <= bytes.count else {
+                throw CairnError.data(path: path, "declares \(dimensions) elements, more than the file holds")
+            }
         }
         let expected = headerSize + count * elementSize
         guard bytes.count == expected else {
-            throw CairnError.data(path: path, "is \(bytes.count) bytes, but its header \(dimensions) needs \(expected) (truncated or padded)")
+            throw CairnError.data(
+                path: path,
+                "is \(bytes.count) bytes, but its header \(dimensions) needs \(expected) (truncated or padded)")
         }
         var values = [Float](repeating: 0, count: count)
         bytes.withUnsafeBufferPointer { raw in
@@ -82,8 +92,12 @@ public enum IDXLoader {
                 case 0x09: values[i] = Float(Int8(bitPattern: body[o]))
                 case 0x0B: values[i] = Float(Int16(bigEndian: body.loadUnaligned(fromByteOffset: o, as: Int16.self)))
                 case 0x0C: values[i] = Float(Int32(bigEndian: body.loadUnaligned(fromByteOffset: o, as: Int32.self)))
-                case 0x0D: values[i] = Float(bitPattern: UInt32(bigEndian: body.loadUnaligned(fromByteOffset: o, as: UInt32.self)))
-                default: values[i] = Float(Double(bitPattern: UInt64(bigEndian: body.loadUnaligned(fromByteOffset: o, as: UInt64.self))))
+                case 0x0D:
+                    values[i] = Float(
+                        bitPattern: UInt32(bigEndian: body.loadUnaligned(fromByteOffset: o, as: UInt32.self)))
+                default:
+                    values[i] = Float(
+                        Double(bitPattern: UInt64(bigEndian: body.loadUnaligned(fromByteOffset: o, as: UInt64.self))))
                 }
             }
         }

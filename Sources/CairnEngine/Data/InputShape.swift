@@ -50,10 +50,15 @@ public struct InputShape: Sendable, Equatable, CustomStringConvertible {
         var shaped = dataset
         if dataset.hasFlatSamples {
             guard dataset.width == elementCount else {
-                throw CairnError.data(path: dataset.source, "rows have \(dataset.width) features, --input-shape \(self) needs \(elementCount)")
+                throw CairnError.data(
+                    path: dataset.source,
+                    "rows have \(dataset.width) features, --input-shape \(self) needs \(elementCount)")
             }
         } else if dataset.sampleShape != dimensions {
-            throw CairnError.data(path: dataset.source, "holds samples of shape \(ValueShape(dataset.sampleShape)), --input-shape \(self) asks for \(ValueShape(dimensions))")
+            throw CairnError.data(
+                path: dataset.source,
+                "holds samples of shape \(ValueShape(dataset.sampleShape)), --input-shape \(self) asks for \(ValueShape(dimensions))"
+            )
         }
         shaped.sampleShape = dimensions
         return shaped

@@ -19,13 +19,15 @@ public enum NPYLoader {
         let y = try read(path: labels)
         let count = x.shape.first ?? 1
         guard y.shape.count == 1, y.shape[0] == count else {
-            throw CairnError.data(path: labels, "has labels of shape \(y.shape), expected [\(count)] to match \(features)")
+            throw CairnError.data(
+                path: labels, "has labels of shape \(y.shape), expected [\(count)] to match \(features)")
         }
         let ids = try DatasetTargets.classIDs(y.values, path: labels)
         let width = try Dataset.sampleWidth(of: x.shape, path: features)
         // `[N, C, L]` holds sequences and `[N, C, H, W]` images; other ranks are feature vectors.
         let sampleShape = (3...4).contains(x.shape.count) ? Swift.Array(x.shape.dropFirst()) : [width]
-        return Dataset(source: features, features: x.values, width: width, targets: .labels(ids), sampleShape: sampleShape)
+        return Dataset(
+            source: features, features: x.values, width: width, targets: .labels(ids), sampleShape: sampleShape)
     }
 
     /// Reads a `.npy` file chunk by chunk into its Float values, so that loading holds the values and one
@@ -66,7 +68,8 @@ public enum NPYLoader {
                 let chunk: Data
                 do { chunk = try next(elements * header.size) } catch { failure = error; break }
                 guard chunk.count == elements * header.size else {
-                    failure = CairnError.data(path: path, "is truncated: its data ends before the \(header.count) values its header declares")
+                    failure = CairnError.data(
+                        path: path, "is truncated: its data ends before the \(header.count) values its header declares")
                     break
                 }
                 chunk.withUnsafeBytes { raw in
@@ -89,10 +92,13 @@ public enum NPYLoader {
     static func decode(_ data: Data, path: String) throws -> Array {
         let bytes = [UInt8](data)
         let headerEnd = try Header.end(of: bytes, fileSize: bytes.count, path: path)
-        let header = try Header(prefix: Swift.Array(bytes[0..<headerEnd]), dataBytes: bytes.count - headerEnd, path: path)
+        let header = try Header(
+            prefix: Swift.Array(bytes[0..<headerEnd]), dataBytes: bytes.count - headerEnd, path: path)
         var values = [Float](repeating: 0, count: header.count)
         bytes.withUnsafeBytes { raw in
-            values.withUnsafeMutableBufferPointer { header.convert(UnsafeRawBufferPointer(rebasing: raw[headerEnd...]), into: $0) }
+            values.withUnsafeMutableBufferPointer {
+                header.convert(UnsafeRawBufferPointer(rebasing: raw[headerEnd...]), into: $0)
+            }
         }
         if let bad = values.firstIndex(where: { !$0.isFinite }) {
             throw CairnError.data(path: path, "element \(bad) is not a finite number")
@@ -143,16 +149,21 @@ public enum NPYLoader {
             let descr = try NPYLoader.field("descr", in: header, path: path)
             let fortran = try NPYLoader.field("fortran_order", in: header, path: path)
             let shapeText = try NPYLoader.field("shape", in: header, path: path)
-            guard fortran.hasPrefix("False") else { throw CairnError.data(path: path, "is in Fortran order; save it with C order") }
+            guard fortran.hasPrefix("False") else {
+                throw CairnError.data(path: path, "is in Fortran order; save it with C order")
+            }
             let dtype = descr.trimmingCharacters(in: CharacterSet(charactersIn: "'\" "))
             guard dtype.count >= 2, let kind = dtype.dropFirst().first,
-                  let size = Int(dtype.dropFirst(2)) else { throw CairnError.data(path: path, "has unknown dtype '\(dtype)'") }
+                let size = Int(dtype.dropFirst(2))
+            else { throw CairnError.data(path: path, "has unknown dtype '\(dtype)'") }
             let order = dtype.first!
             guard order == "<" || order == ">" || order == "|" || order == "=" else {
                 throw CairnError.data(path: path, "has unknown byte order in dtype '\(dtype)'")
             }
             let supported: Set<String> = ["f4", "f8", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "b1"]
-            guard supported.contains("\(kind)\(size)") else { throw CairnError.data(path: path, "has unsupported dtype '\(dtype)'") }
+            guard supported.contains("\(kind)\(size)") else {
+                throw CairnError.data(path: path, "has unsupported dtype '\(dtype)'")
+            }
             let inner = shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "() "))
             var shape = [Int]()
             for part in inner.split(separator: ",") {
@@ -164,11 +175,14 @@ public enum NPYLoader {
             var count = 1
             for d in shape {
                 let (p, o) = count.multipliedReportingOverflow(by: d)
-                guard !o, p <= dataBytes else { throw CairnError.data(path: path, "declares shape \(shape), more than the file holds") }
+                guard !o, p <= dataBytes else {
+                    throw CairnError.data(path: path, "declares shape \(shape), more than the file holds")
+                }
                 count = p
             }
             guard dataBytes == count * size else {
-                throw CairnError.data(path: path, "holds \(dataBytes) data bytes, but shape \(shape) of \(dtype) needs \(count * size)")
+                throw CairnError.data(
+                    path: path, "holds \(dataBytes) data bytes, but shape \(shape) of \(dtype) needs \(count * size)")
             }
             self.kind = kind
             self.size = size
@@ -181,7 +195,8 @@ public enum NPYLoader {
         func convert(_ body: UnsafeRawBufferPointer, into values: UnsafeMutableBufferPointer<Float>) {
             if kind == "f", size == 4, !bigEndian {
                 // The common case: little-endian float32, copied as is.
-                UnsafeMutableRawBufferPointer(values).copyMemory(from: UnsafeRawBufferPointer(rebasing: body[0..<(values.count * 4)]))
+                UnsafeMutableRawBufferPointer(values).copyMemory(
+                    from: UnsafeRawBufferPointer(rebasing: body[0..<(values.count * 4)]))
                 return
             }
             for i in 0..<values.count {

@@ -25,12 +25,16 @@ struct RowGather: TeamJob {
 extension ThreadTeam {
     /// Copies rows `indices` of a row-major matrix with `width` columns, in that order, into
     /// consecutive rows of `target` (a batch in shuffled order), split across the team by rows.
-    public func gatherRows(_ indices: ArraySlice<Int>, from source: UnsafePointer<Float>, width: Int,
-                           into target: UnsafeMutablePointer<Float>) {
+    public func gatherRows(
+        _ indices: ArraySlice<Int>, from source: UnsafePointer<Float>, width: Int,
+        into target: UnsafeMutablePointer<Float>
+    ) {
         indices.withUnsafeBufferPointer { indices in
             guard let first = indices.baseAddress else { return }
-            run(RowGather(indices: first, source: source, width: width, target: target,
-                          split: split(indices.count, minimumPerPart: max(1, RowGather.floatsPerPart / max(width, 1)))))
+            run(
+                RowGather(
+                    indices: first, source: source, width: width, target: target,
+                    split: split(indices.count, minimumPerPart: max(1, RowGather.floatsPerPart / max(width, 1)))))
         }
     }
 }

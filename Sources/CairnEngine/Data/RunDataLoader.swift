@@ -26,9 +26,11 @@ public struct RunDataRequest: Sendable, Equatable {
 
     public static let comma = UInt8(ascii: ",")
 
-    public init(data: String? = nil, labels: String? = nil, labelColumn: String? = nil, delimiter: UInt8? = nil,
-                classes: Int? = nil, scale: Float? = nil, standardize: Bool = false, validation: String? = nil,
-                validationLabels: String? = nil, validationSplit: Double? = nil, inputShape: InputShape? = nil) {
+    public init(
+        data: String? = nil, labels: String? = nil, labelColumn: String? = nil, delimiter: UInt8? = nil,
+        classes: Int? = nil, scale: Float? = nil, standardize: Bool = false, validation: String? = nil,
+        validationLabels: String? = nil, validationSplit: Double? = nil, inputShape: InputShape? = nil
+    ) {
         self.inputShape = inputShape
         self.data = data
         self.labels = labels
@@ -62,7 +64,9 @@ public struct RunDataRequest: Sendable, Equatable {
     /// a recorded bundled file that no longer exists is looked for where it is now.
     public func filledIn(from record: DataRecord) -> RunDataRequest {
         var request = self
-        if request.delimiter == nil, request.data == nil { request.delimiter = Self.delimiter(recorded: record.delimiter) }
+        if request.delimiter == nil, request.data == nil {
+            request.delimiter = Self.delimiter(recorded: record.delimiter)
+        }
         if request.data == nil {
             request.data = record.train.first
             if record.train.count > 1, request.labels == nil { request.labels = record.train[1] }
@@ -73,10 +77,13 @@ public struct RunDataRequest: Sendable, Equatable {
             if request.labelColumn == nil { request.labelColumn = record.labelColumn }
             if request.inputShape == nil { request.inputShape = record.inputShape.flatMap { try? InputShape($0) } }
         }
-        if request.validation == nil, request.validationSplit == nil { request.validationSplit = record.validationSplit }
+        if request.validation == nil, request.validationSplit == nil {
+            request.validationSplit = record.validationSplit
+        }
         if let data = request.data, !FileManager.default.fileExists(atPath: data), self.data == nil,
-           let bundled = DataFiles.bundledDigits(),
-           URL(fileURLWithPath: bundled).lastPathComponent == URL(fileURLWithPath: data).lastPathComponent {
+            let bundled = DataFiles.bundledDigits(),
+            URL(fileURLWithPath: bundled).lastPathComponent == URL(fileURLWithPath: data).lastPathComponent
+        {
             request.data = bundled
         }
         return request
@@ -97,8 +104,10 @@ public struct RunData {
     /// Where the preprocessing came from when no flag gave it: the data file's sidecar or the --init-from source.
     public var preprocessingSource: String?
 
-    public init(loaded: Dataset, train: Dataset, validation: Dataset?, preprocessing: Preprocessing, record: DataRecord,
-                notices: [String] = [], preprocessingSource: String? = nil) {
+    public init(
+        loaded: Dataset, train: Dataset, validation: Dataset?, preprocessing: Preprocessing, record: DataRecord,
+        notices: [String] = [], preprocessingSource: String? = nil
+    ) {
         self.loaded = loaded
         self.train = train
         self.validation = validation
@@ -121,40 +130,52 @@ public struct RunData {
     /// Loads `request`'s data and splits it with `seed` (stratified for classification). The feature
     /// scale is the request's, else the data file's sidecar (`DatasetDefaults`), else 1. `fixed` and
     /// `fixedClasses` (from a checkpoint) replace the request's and the data's own when given.
-    public static func load(_ request: RunDataRequest, task: TrainingTask, seed: UInt64,
-                            preprocessing fixed: Preprocessing? = nil, classes fixedClasses: Int? = nil) throws -> RunData {
+    public static func load(
+        _ request: RunDataRequest, task: TrainingTask, seed: UInt64,
+        preprocessing fixed: Preprocessing? = nil, classes fixedClasses: Int? = nil
+    ) throws -> RunData {
         var scale = request.scale
         let trainPath: String
         if let data = request.data {
             trainPath = data
         } else {
             guard let bundled = DataFiles.bundledDigits() else {
-                throw CairnError.data(path: "Fixtures/datasets/digits.csv",
-                                "bundled data not found; run from the repository or pass --data FILE")
+                throw CairnError.data(
+                    path: "Fixtures/datasets/digits.csv",
+                    "bundled data not found; run from the repository or pass --data FILE")
             }
             trainPath = bundled
         }
         var preprocessingSource: String?
-        if scale == nil, fixed == nil, let defaults = try DatasetDefaults.read(for: trainPath), let sidecar = defaults.scale {
+        if scale == nil, fixed == nil, let defaults = try DatasetDefaults.read(for: trainPath),
+            let sidecar = defaults.scale
+        {
             scale = sidecar
             preprocessingSource = defaults.path
         }
         let delimiter = request.delimiter ?? RunDataRequest.comma
-        let loaded = try DataFiles.load(trainPath, labels: request.labels, labelColumn: request.labelColumn, task: task,
-                                        delimiter: delimiter, inputShape: request.inputShape)
+        let loaded = try DataFiles.load(
+            trainPath, labels: request.labels, labelColumn: request.labelColumn, task: task,
+            delimiter: delimiter, inputShape: request.inputShape)
         guard loaded.count > 0 else { throw CairnError.data(path: trainPath, "has no samples") }
         var train = loaded
         var validation: Dataset?
         var split = 0.0
         if let valPath = request.validation {
-            let loadedValidation = try DataFiles.load(valPath, labels: request.validationLabels,
-                                                      labelColumn: request.labelColumn, task: task, delimiter: delimiter,
-                                                      inputShape: request.inputShape)
+            let loadedValidation = try DataFiles.load(
+                valPath, labels: request.validationLabels,
+                labelColumn: request.labelColumn, task: task, delimiter: delimiter,
+                inputShape: request.inputShape)
             guard loadedValidation.width == loaded.width else {
-                throw CairnError.data(path: valPath, "has \(loadedValidation.width) features per sample, \(trainPath) has \(loaded.width)")
+                throw CairnError.data(
+                    path: valPath, "has \(loadedValidation.width) features per sample, \(trainPath) has \(loaded.width)"
+                )
             }
             guard loadedValidation.sampleShape == loaded.sampleShape else {
-                throw CairnError.data(path: valPath, "holds samples of shape \(ValueShape(loadedValidation.sampleShape)), \(trainPath) of \(ValueShape(loaded.sampleShape)); give --input-shape")
+                throw CairnError.data(
+                    path: valPath,
+                    "holds samples of shape \(ValueShape(loadedValidation.sampleShape)), \(trainPath) of \(ValueShape(loaded.sampleShape)); give --input-shape"
+                )
             }
             validation = loadedValidation
         } else {
@@ -162,16 +183,20 @@ public struct RunData {
             if split > 0 {
                 let parts = loaded.stratifiedSplit(fraction: split, seed: seed)
                 train = loaded.subset(parts.train)
-                validation = parts.validation.isEmpty
+                validation =
+                    parts.validation.isEmpty
                     ? nil : loaded.subset(parts.validation, source: trainPath + " (validation split)")
             }
         }
-        let classes = try DataPreparation.classes(train: train, validation: validation,
-                                                  asked: fixedClasses ?? request.classes, fromCheckpoint: fixedClasses != nil)
+        let classes = try DataPreparation.classes(
+            train: train, validation: validation,
+            asked: fixedClasses ?? request.classes, fromCheckpoint: fixedClasses != nil)
         let outputs = classes?.census.classes ?? train.targets.outputWidth
-        var preprocessing = fixed ?? (request.standardize
-            ? Preprocessing.fitted(to: train.features, width: train.width, scale: scale ?? 1)
-            : Preprocessing(scale: scale ?? 1))
+        var preprocessing =
+            fixed
+            ?? (request.standardize
+                ? Preprocessing.fitted(to: train.features, width: train.width, scale: scale ?? 1)
+                : Preprocessing(scale: scale ?? 1))
         if fixed == nil, case .values(let values, let columns) = train.targets {
             preprocessing = preprocessing.fittingTargets(values, columns: columns)
         }
@@ -180,14 +205,18 @@ public struct RunData {
         // Absolute paths, so a run resumes from any working directory.
         func absolute(_ path: String) -> String { URL(fileURLWithPath: path).standardizedFileURL.path }
         let labelFiles = ([trainPath] + (request.labels.map { [$0] } ?? [])).map(absolute)
-        let validationFiles = request.validation.map { v in (request.validationLabels.map { [v, $0] } ?? [v]).map(absolute) }
-        let record = DataRecord(train: labelFiles, validation: validationFiles,
-                                validationSplit: split, labelColumn: request.labelColumn, fingerprint: loaded.fingerprint,
-                                features: loaded.width, outputs: outputs, trainCount: train.count,
-                                validationCount: validation?.count ?? 0, delimiter: RunDataRequest.recorded(delimiter),
-                                classesSeen: classes?.census.seen,
-                                inputShape: loaded.hasFlatSamples ? nil : loaded.sampleShape)
-        return RunData(loaded: loaded, train: train, validation: validation, preprocessing: preprocessing, record: record,
-                       notices: classes?.notices ?? [], preprocessingSource: preprocessingSource)
+        let validationFiles = request.validation.map { v in
+            (request.validationLabels.map { [v, $0] } ?? [v]).map(absolute)
+        }
+        let record = DataRecord(
+            train: labelFiles, validation: validationFiles,
+            validationSplit: split, labelColumn: request.labelColumn, fingerprint: loaded.fingerprint,
+            features: loaded.width, outputs: outputs, trainCount: train.count,
+            validationCount: validation?.count ?? 0, delimiter: RunDataRequest.recorded(delimiter),
+            classesSeen: classes?.census.seen,
+            inputShape: loaded.hasFlatSamples ? nil : loaded.sampleShape)
+        return RunData(
+            loaded: loaded, train: train, validation: validation, preprocessing: preprocessing, record: record,
+            notices: classes?.notices ?? [], preprocessingSource: preprocessingSource)
     }
 }

@@ -27,7 +27,9 @@ public struct BatchNormalization: Hashable, Sendable {
     public let epsilon: Float
 
     /// Throws for sizes below 1, a momentum outside `0...1` or a negative or non-finite epsilon.
-    public init(channels: Int, positions: Int = 1, momentum: Float = 0.1, epsilon: Float = 1e-5)
+    public init(
+        channels: Int, positions: Int = 1, momentum: Float = 0.1, epsilon: Float = 1e-5
+    )
         throws(KernelAttributeError)
     {
         try GeometryArithmetic.requirePositive([("channels", channels), ("positions", positions)])

@@ -36,8 +36,10 @@ struct ElementwiseJob: TeamJob {
     var split: Split
 
     /// Splits `count` items (elements; rows for the row operations; columns for `columnSums`) for `team`.
-    init(_ operation: Operation, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>? = nil,
-         into out: UnsafeMutablePointer<Float>, count: Int, team: ThreadTeam) {
+    init(
+        _ operation: Operation, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>? = nil,
+        into out: UnsafeMutablePointer<Float>, count: Int, team: ThreadTeam
+    ) {
         self.operation = operation
         self.a = a
         self.b = b ?? a
@@ -46,7 +48,8 @@ struct ElementwiseJob: TeamJob {
         case .addToEachRow(let width), .softmax(let width):
             split = team.split(count, minimumPerPart: max(1, Self.floatsPerPart / max(width, 1)))
         case .columnSums(let rows, _):
-            split = team.split(count, granule: Lanes.width, minimumPerPart: max(Lanes.width, Self.floatsPerPart / max(rows, 1)))
+            split = team.split(
+                count, granule: Lanes.width, minimumPerPart: max(Lanes.width, Self.floatsPerPart / max(rows, 1)))
         default:
             split = team.split(count, granule: Lanes.width, minimumPerPart: Self.floatsPerPart)
         }
@@ -60,15 +63,17 @@ struct ElementwiseJob: TeamJob {
         case .leakyReLU(let alpha):
             ElementwiseKernels.leakyReLU(a + i, out + i, count: n, alpha: alpha)
         case .leakyReLUBackward(let alpha, let accumulate):
-            ElementwiseKernels.leakyReLUBackward(x: a + i, outputGradient: b + i, inputGradient: out + i, count: n,
-                                                 alpha: alpha, accumulate: accumulate)
+            ElementwiseKernels.leakyReLUBackward(
+                x: a + i, outputGradient: b + i, inputGradient: out + i, count: n,
+                alpha: alpha, accumulate: accumulate)
         case .tanh:
             ElementwiseKernels.tanh(a + i, out + i, count: n)
         case .sigmoid:
             ElementwiseKernels.sigmoid(a + i, out + i, count: n)
         case .smoothBackward(let isTanh, let accumulate):
-            ElementwiseKernels.smoothBackward(tanh: isTanh, y: a + i, outputGradient: b + i, inputGradient: out + i,
-                                              count: n, accumulate: accumulate)
+            ElementwiseKernels.smoothBackward(
+                tanh: isTanh, y: a + i, outputGradient: b + i, inputGradient: out + i,
+                count: n, accumulate: accumulate)
         case .multiply(let accumulate):
             ElementwiseKernels.multiply(a + i, b + i, into: out + i, count: n, accumulate: accumulate)
         case .scaledCopy(let scale, let accumulate):
@@ -90,8 +95,10 @@ struct ElementwiseJob: TeamJob {
 extension Network {
     /// Runs one element-wise pass on the network's team (see `ElementwiseJob` for what `count` counts).
     @inline(__always)
-    func elementwise(_ operation: ElementwiseJob.Operation, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>? = nil,
-                     into out: UnsafeMutablePointer<Float>, count: Int) {
+    func elementwise(
+        _ operation: ElementwiseJob.Operation, _ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>? = nil,
+        into out: UnsafeMutablePointer<Float>, count: Int
+    ) {
         team.run(ElementwiseJob(operation, a, b, into: out, count: count, team: team))
     }
 }

@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// The element-wise forward and backward loops of the activation nodes, on raw buffers of `count`
@@ -20,9 +20,11 @@ enum ElementwiseKernels {
         }
     }
 
-    static func leakyReLUBackward(x: UnsafePointer<Float>, outputGradient g: UnsafePointer<Float>,
-                                  inputGradient d: UnsafeMutablePointer<Float>, count: Int, alpha: Float,
-                                  accumulate: Bool) {
+    static func leakyReLUBackward(
+        x: UnsafePointer<Float>, outputGradient g: UnsafePointer<Float>,
+        inputGradient d: UnsafeMutablePointer<Float>, count: Int, alpha: Float,
+        accumulate: Bool
+    ) {
         for i in stride(from: 0, to: count, by: Lanes.width) {
             let lanes = min(Lanes.width, count - i)
             let gradient = Lanes.load(g + i, lanes)
@@ -50,8 +52,10 @@ enum ElementwiseKernels {
     }
 
     /// `d = g * (1 - y^2)` for tanh, `d = g * y * (1 - y)` for sigmoid, from the outputs `y`.
-    static func smoothBackward(tanh isTanh: Bool, y: UnsafePointer<Float>, outputGradient g: UnsafePointer<Float>,
-                               inputGradient d: UnsafeMutablePointer<Float>, count: Int, accumulate: Bool) {
+    static func smoothBackward(
+        tanh isTanh: Bool, y: UnsafePointer<Float>, outputGradient g: UnsafePointer<Float>,
+        inputGradient d: UnsafeMutablePointer<Float>, count: Int, accumulate: Bool
+    ) {
         for i in 0..<count {
             let v = y[i]
             let derivative = isTanh ? 1 - v * v : v * (1 - v)
@@ -60,8 +64,10 @@ enum ElementwiseKernels {
     }
 
     /// `d (+)= scale * g`.
-    static func scaledCopy(_ g: UnsafePointer<Float>, into d: UnsafeMutablePointer<Float>, count: Int,
-                           scale: Float, accumulate: Bool) {
+    static func scaledCopy(
+        _ g: UnsafePointer<Float>, into d: UnsafeMutablePointer<Float>, count: Int,
+        scale: Float, accumulate: Bool
+    ) {
         if !accumulate && scale == 1 {
             d.update(from: g, count: count)
             return
@@ -75,8 +81,10 @@ enum ElementwiseKernels {
     }
 
     /// `d (+)= g * m`.
-    static func multiply(_ g: UnsafePointer<Float>, _ m: UnsafePointer<Float>, into d: UnsafeMutablePointer<Float>,
-                         count: Int, accumulate: Bool) {
+    static func multiply(
+        _ g: UnsafePointer<Float>, _ m: UnsafePointer<Float>, into d: UnsafeMutablePointer<Float>,
+        count: Int, accumulate: Bool
+    ) {
         for i in stride(from: 0, to: count, by: Lanes.width) {
             let lanes = min(Lanes.width, count - i)
             var value = Lanes.load(g + i, lanes) * Lanes.load(m + i, lanes)
@@ -86,7 +94,9 @@ enum ElementwiseKernels {
     }
 
     /// `rows[r] += vector` for each of `rows` rows of `width` (bias add, bias-gradient sums).
-    static func addToEachRow(_ vector: UnsafePointer<Float>, _ matrix: UnsafeMutablePointer<Float>, rows: Int, width: Int) {
+    static func addToEachRow(
+        _ vector: UnsafePointer<Float>, _ matrix: UnsafeMutablePointer<Float>, rows: Int, width: Int
+    ) {
         for r in 0..<rows {
             let row = matrix + r * width
             for j in stride(from: 0, to: width, by: Lanes.width) {
@@ -98,10 +108,12 @@ enum ElementwiseKernels {
 
     /// `sums = column sums of a rows x width matrix` whose rows start `rowStride` floats apart, rows
     /// added in order.
-    static func columnSums(_ matrix: UnsafePointer<Float>, rows: Int, width: Int, rowStride: Int,
-                           into sums: UnsafeMutablePointer<Float>) {
+    static func columnSums(
+        _ matrix: UnsafePointer<Float>, rows: Int, width: Int, rowStride: Int,
+        into sums: UnsafeMutablePointer<Float>
+    ) {
         sums.update(from: matrix, count: width)
-        for r in 1 ..< max(rows, 1) {
+        for r in 1..<max(rows, 1) {
             let row = matrix + r * rowStride
             for j in stride(from: 0, to: width, by: Lanes.width) {
                 let lanes = min(Lanes.width, width - j)

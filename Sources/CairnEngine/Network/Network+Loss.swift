@@ -1,7 +1,7 @@
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 import CairnModel
 
@@ -19,8 +19,10 @@ extension Network {
     ///
     /// - Returns: the summed loss, and for classification the number of rows whose largest
     ///   probability is at the label (ties go to the lowest index).
-    func lossSum(targets: Targets, batch: Int, gradientScale: Float?,
-                 rowLosses: UnsafeMutablePointer<Double>? = nil) -> (loss: Double, correct: Int) {
+    func lossSum(
+        targets: Targets, batch: Int, gradientScale: Float?,
+        rowLosses: UnsafeMutablePointer<Double>? = nil
+    ) -> (loss: Double, correct: Int) {
         let last = nodes.count - 1
         let width = nodes[last].width
         switch (task, targets) {

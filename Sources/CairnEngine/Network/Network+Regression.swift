@@ -4,8 +4,10 @@ extension Network {
     /// with its defaults: a column whose targets are all equal scores 1 when predicted exactly, else 0).
     /// R^2 does not change when targets and predictions are rescaled alike, so it may be computed on
     /// standardised targets. nil for classifiers or no rows.
-    public func coefficientOfDetermination(inputs: UnsafeBufferPointer<Float>, targets: UnsafeBufferPointer<Float>,
-                                           count: Int) -> Double? {
+    public func coefficientOfDetermination(
+        inputs: UnsafeBufferPointer<Float>, targets: UnsafeBufferPointer<Float>,
+        count: Int
+    ) -> Double? {
         guard task == .regression, count > 0 else { return nil }
         let width = outputWidth
         precondition(targets.count >= count * width, "fewer targets than rows x output width")

@@ -12,8 +12,10 @@ extension Network {
     /// kept (and scaled by `1 / (1 - rate)`) when its draw is `>= rate`. Nodes with rate 0 and every
     /// other node draw nothing, so a graph without dropout leaves `rng` untouched.
     @discardableResult
-    public func trainStep(inputs: UnsafeBufferPointer<Float>, targets: Targets, batch: Int, optimizer: Optimizer,
-                          learningRate: Float, rng: inout RandomGenerator) -> Double {
+    public func trainStep(
+        inputs: UnsafeBufferPointer<Float>, targets: Targets, batch: Int, optimizer: Optimizer,
+        learningRate: Float, rng: inout RandomGenerator
+    ) -> Double {
         let loss = lossAndGradients(inputs: inputs, targets: targets, batch: batch, training: true, rng: &rng)
         if loss.isFinite { optimizer.step(parameters, learningRate: learningRate, team: team) }
         return loss
@@ -22,8 +24,10 @@ extension Network {
     /// Forward and backward on `batch` rows (`1...maxBatch`): leaves the gradient of the mean loss in
     /// every parameter's `gradient` and returns the mean loss. With `training` false dropout is off
     /// and `rng` is not touched.
-    public func lossAndGradients(inputs: UnsafeBufferPointer<Float>, targets: Targets, batch: Int, training: Bool,
-                                 rng: inout RandomGenerator) -> Double {
+    public func lossAndGradients(
+        inputs: UnsafeBufferPointer<Float>, targets: Targets, batch: Int, training: Bool,
+        rng: inout RandomGenerator
+    ) -> Double {
         precondition(inputs.count >= batch * inputWidth, "fewer inputs than batch rows x input width")
         precondition(targets.rowCount(width: outputWidth) >= batch, "fewer targets than batch rows")
         forward(inputs.baseAddress!, batch: batch, training: training, rng: &rng)
@@ -34,7 +38,9 @@ extension Network {
 
     /// The mean loss over `count` rows and, for classifiers, the fraction classified correctly
     /// (argmax of the probabilities equals the label). Runs in chunks of `maxBatch`, dropout off.
-    public func evaluate(inputs: UnsafeBufferPointer<Float>, targets: Targets, count: Int) -> (loss: Double, accuracy: Double?) {
+    public func evaluate(
+        inputs: UnsafeBufferPointer<Float>, targets: Targets, count: Int
+    ) -> (loss: Double, accuracy: Double?) {
         precondition(inputs.count >= count * inputWidth, "fewer inputs than rows x input width")
         precondition(targets.rowCount(width: outputWidth) >= count, "fewer targets than rows")
         guard count > 0 else { return (.nan, task == .classification ? .nan : nil) }
@@ -45,8 +51,9 @@ extension Network {
         while start < count {
             let rows = min(maxBatch, count - start)
             forward(inputs.baseAddress! + start * inputWidth, batch: rows, training: false, rng: &rng)
-            let part = lossSum(targets: targets.rows(from: start, count: rows, width: outputWidth), batch: rows,
-                               gradientScale: nil)
+            let part = lossSum(
+                targets: targets.rows(from: start, count: rows, width: outputWidth), batch: rows,
+                gradientScale: nil)
             total += part.loss
             correct += part.correct
             start += rows

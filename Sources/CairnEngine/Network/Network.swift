@@ -62,7 +62,9 @@ public final class Network {
     /// `threads` threads (default: one per processor).
     public init(graph: GraphSpec, maxBatch: Int, threads: Int = ThreadTeam.defaultThreadCount) throws {
         let shapes = try graph.validate()
-        guard maxBatch >= 1, maxBatch <= Self.maximumBatch else { throw CairnError(.invalidArgument, "maxBatch \(maxBatch) is out of range (1 to \(Self.maximumBatch))") }
+        guard maxBatch >= 1, maxBatch <= Self.maximumBatch else {
+            throw CairnError(.invalidArgument, "maxBatch \(maxBatch) is out of range (1 to \(Self.maximumBatch))")
+        }
         self.graph = graph
         self.maxBatch = maxBatch
         self.task = graph.hasSoftmaxHead ? .classification : .regression
@@ -87,19 +89,22 @@ public final class Network {
             let inputShapes = spec.inputs.map { NodeKindDefinition.Input(name: $0, shape: shapes.shape(of: $0)!) }
             let kernel: any NodeKernel
             do {
-                kernel = try spec.kind.makeKernel(for: spec, inputs: inputShapes, maxBatch: maxBatch,
-                                                  threads: team.threadCount)
+                kernel = try spec.kind.makeKernel(
+                    for: spec, inputs: inputShapes, maxBatch: maxBatch,
+                    threads: team.threadCount)
             } catch let error as CairnError {
                 throw error
             } catch {
                 throw CairnError.graph(node: spec.name, "\(error)")
             }
             let needs = owned >= 0 || spec.inputs.contains { compiled[index[$0]!].needsGradient }
-            compiled.append(CompiledNode(kind: spec.kind, width: width, firstEdge: firstEdge,
-                                         edgeCount: spec.inputs.count, weightIndex: owned,
-                                         alpha: spec.alpha ?? 0.01, rate: spec.rate ?? 0,
-                                         needsGradient: needs, reachesLoss: false,
-                                         hasMask: kernel.usesMask))
+            compiled.append(
+                CompiledNode(
+                    kind: spec.kind, width: width, firstEdge: firstEdge,
+                    edgeCount: spec.inputs.count, weightIndex: owned,
+                    alpha: spec.alpha ?? 0.01, rate: spec.rate ?? 0,
+                    needsGradient: needs, reachesLoss: false,
+                    hasMask: kernel.usesMask))
             kernels.append(kernel)
         }
         let parameters = definitions.map(Parameter.init(definition:))
@@ -109,7 +114,7 @@ public final class Network {
         compiled[compiled.count - 1].reachesLoss = true
         for position in stride(from: compiled.count - 1, through: 0, by: -1) where compiled[position].reachesLoss {
             let node = compiled[position]
-            for edge in node.firstEdge ..< node.firstEdge + node.edgeCount {
+            for edge in node.firstEdge..<node.firstEdge + node.edgeCount {
                 let source = sources[edge]
                 compiled[source].reachesLoss = true
                 guard compiled[source].needsGradient else { continue }
@@ -127,9 +132,13 @@ public final class Network {
         for node in compiled {
             let (rows, overflow) = node.width.multipliedReportingOverflow(by: maxBatch)
             let copies = (node.kind == .input ? 0 : 1) + (node.needsGradient ? 1 : 0) + (node.hasMask ? 1 : 0)
-            guard !overflow, rows <= Self.maximumWorkspace else { throw CairnError(.limitExceeded, "network workspaces would need \(Int.max) floats, more than the limit") }
+            guard !overflow, rows <= Self.maximumWorkspace else {
+                throw CairnError(.limitExceeded, "network workspaces would need \(Int.max) floats, more than the limit")
+            }
             total += rows * copies
-            guard total <= Self.maximumWorkspace else { throw CairnError(.limitExceeded, "network workspaces would need \(total) floats, more than the limit") }
+            guard total <= Self.maximumWorkspace else {
+                throw CairnError(.limitExceeded, "network workspaces would need \(total) floats, more than the limit")
+            }
         }
         let base = UnsafeMutablePointer<Float>.allocate(capacity: max(total, 1))
         base.initialize(repeating: 0, count: max(total, 1))
@@ -168,9 +177,12 @@ public final class Network {
     /// array must have the parameter's element count; nothing changes when one does not.
     public func load(values: [String: [Float]]) throws {
         for (name, array) in values {
-            guard let parameter = parameter(named: name) else { throw CairnError(.incompatible, "the network has no parameter '\(name)'") }
+            guard let parameter = parameter(named: name) else {
+                throw CairnError(.incompatible, "the network has no parameter '\(name)'")
+            }
             guard array.count == parameter.count else {
-                throw CairnError(.incompatible, "parameter '\(name)' has \(array.count) values, expected \(parameter.count)")
+                throw CairnError(
+                    .incompatible, "parameter '\(name)' has \(array.count) values, expected \(parameter.count)")
             }
         }
         for (name, array) in values { parameter(named: name)!.values = array }

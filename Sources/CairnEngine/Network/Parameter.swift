@@ -29,8 +29,10 @@ public final class Parameter {
 
     /// A parameter; fans default to a dense weight's (`shape[1]` in, `shape[0]` out), and a 1-D
     /// parameter starts at zero.
-    public init(name: String, node: String, shape: [Int], isFrozen: Bool = false, fanIn: Int? = nil, fanOut: Int? = nil,
-                initialization: ParameterInitialization? = nil, isBuffer: Bool = false) {
+    public init(
+        name: String, node: String, shape: [Int], isFrozen: Bool = false, fanIn: Int? = nil, fanOut: Int? = nil,
+        initialization: ParameterInitialization? = nil, isBuffer: Bool = false
+    ) {
         self.name = name
         self.node = node
         self.shape = shape
@@ -46,8 +48,9 @@ public final class Parameter {
 
     /// The parameter a node kind defines.
     convenience init(definition: ParameterDefinition) {
-        self.init(name: definition.name, node: definition.node, shape: definition.shape, fanIn: definition.fanIn,
-                  fanOut: definition.fanOut, initialization: definition.initialization,
-                  isBuffer: definition.kind == .buffer)
+        self.init(
+            name: definition.name, node: definition.node, shape: definition.shape, fanIn: definition.fanIn,
+            fanOut: definition.fanOut, initialization: definition.initialization,
+            isBuffer: definition.kind == .buffer)
     }
 }

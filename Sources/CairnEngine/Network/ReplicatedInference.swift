@@ -15,8 +15,10 @@ public final class ReplicatedInference {
 
     /// Copies of a network of `graph` with `values` (parameter name to values, as `Network.load`), for batches
     /// of `maxBatch` rows on `threads` threads.
-    public init(graph: GraphSpec, values: [String: [Float]], maxBatch: Int, threads: Int,
-                reportedLossWeights: [Float]? = nil) throws {
+    public init(
+        graph: GraphSpec, values: [String: [Float]], maxBatch: Int, threads: Int,
+        reportedLossWeights: [Float]? = nil
+    ) throws {
         team = ThreadTeam(threads: threads)
         var replicas: [Network] = []
         for _ in 0..<team.threadCount {
@@ -30,8 +32,10 @@ public final class ReplicatedInference {
 
     /// Runs `count` rows as `Network.infer` does, the rows split into one range of whole batches per thread.
     /// `progress` is called from the calling thread with an estimate of the rows done.
-    public func infer(inputs: UnsafeBufferPointer<Float>, targets: Targets, count: Int,
-                      progress: ((Int) -> Void)? = nil) -> Network.Inference {
+    public func infer(
+        inputs: UnsafeBufferPointer<Float>, targets: Targets, count: Int,
+        progress: ((Int) -> Void)? = nil
+    ) -> Network.Inference {
         let first = replicas[0]
         precondition(inputs.count >= count * first.inputWidth, "fewer inputs than rows x input width")
         precondition(targets.rowCount(width: first.outputWidth) >= count, "fewer targets than rows")
@@ -42,8 +46,9 @@ public final class ReplicatedInference {
             results.deinitialize(count: split.parts)
             results.deallocate()
         }
-        let job = ReplicaJob(replicas: replicas, inputs: inputs, targets: targets, split: split, results: results,
-                             progress: progress.map { report in { done in report(done * split.parts) } })
+        let job = ReplicaJob(
+            replicas: replicas, inputs: inputs, targets: targets, split: split, results: results,
+            progress: progress.map { report in { done in report(done * split.parts) } })
         team.run(job)
         let width = first.outputWidth
         var outputs: [Float] = []
@@ -60,8 +65,9 @@ public final class ReplicatedInference {
             correct += result.correct
         }
         progress?(count)
-        return Network.Inference(outputs: outputs, rowLosses: rowLosses, loss: count > 0 ? total / Double(count) : .nan,
-                                 lossSum: total, correct: correct)
+        return Network.Inference(
+            outputs: outputs, rowLosses: rowLosses, loss: count > 0 ? total / Double(count) : .nan,
+            lossSum: total, correct: correct)
     }
 }
 
@@ -82,8 +88,9 @@ struct ReplicaJob: TeamJob {
         let width = network.inputWidth
         let rows = UnsafeBufferPointer(rebasing: inputs[(range.lowerBound * width)..<(range.upperBound * width)])
         let mine = targets.rows(from: range.lowerBound, count: range.count, width: network.outputWidth)
-        results[part] = network.infer(inputs: rows, targets: mine, count: range.count,
-                                      progress: part == 0 ? progress : nil)
+        results[part] = network.infer(
+            inputs: rows, targets: mine, count: range.count,
+            progress: part == 0 ? progress : nil)
     }
 
     static var entry: cairn_team_task {

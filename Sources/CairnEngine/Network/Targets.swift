@@ -12,9 +12,9 @@ public enum Targets {
     func rows(from start: Int, count: Int, width: Int) -> Targets {
         switch self {
         case .labels(let labels):
-            return .labels(UnsafeBufferPointer(rebasing: labels[start ..< start + count]))
+            return .labels(UnsafeBufferPointer(rebasing: labels[start..<start + count]))
         case .values(let values):
-            return .values(UnsafeBufferPointer(rebasing: values[start * width ..< (start + count) * width]))
+            return .values(UnsafeBufferPointer(rebasing: values[start * width..<(start + count) * width]))
         }
     }
 

@@ -28,16 +28,21 @@ extension Optimizer {
     /// Restores the state saved by `slots()` and `stepCount`. Every slot must be present with the
     /// parameter's element count and no others may be given; on error nothing changes.
     public func restore(slots: [String: [Float]], stepCount: Int) throws {
-        guard stepCount >= 0 else { throw CairnError(.invalidCheckpoint, "optimizer step count \(stepCount) is negative") }
+        guard stepCount >= 0 else {
+            throw CairnError(.invalidCheckpoint, "optimizer step count \(stepCount) is negative")
+        }
         var expected = Set<String>()
         for index in names.indices {
             let count = counts[index]
             for suffix in slotSuffixes {
                 let name = names[index] + "." + suffix
                 expected.insert(name)
-                guard let values = slots[name] else { throw CairnError(.invalidCheckpoint, "optimizer slot '\(name)' is missing") }
+                guard let values = slots[name] else {
+                    throw CairnError(.invalidCheckpoint, "optimizer slot '\(name)' is missing")
+                }
                 guard values.count == count else {
-                    throw CairnError(.invalidCheckpoint, "optimizer slot '\(name)' has \(values.count) values, expected \(count)")
+                    throw CairnError(
+                        .invalidCheckpoint, "optimizer slot '\(name)' has \(values.count) values, expected \(count)")
                 }
             }
         }

@@ -44,22 +44,26 @@ public final class Optimizer {
     /// current gradients. With a `team`, each parameter's elements are split across its threads; every
     /// element gets the same arithmetic whatever the split, so the result does not depend on it.
     public func step(_ parameters: [Parameter], learningRate: Float, team: ThreadTeam? = nil) {
-        precondition(parameters.count == names.count, "optimizer built for \(names.count) parameters, given \(parameters.count)")
+        precondition(
+            parameters.count == names.count, "optimizer built for \(names.count) parameters, given \(parameters.count)")
         stepCount += 1
         let clipScale = clippingScale(parameters)
         let rule = ParameterUpdate.Rule(config, learningRate: learningRate, clipScale: clipScale, stepCount: stepCount)
         for (index, parameter) in parameters.enumerated() where !parameter.isFrozen && !parameter.isBuffer {
-            precondition(parameter.count == counts[index] && parameter.gradient.count == counts[index],
-                         "parameter \(parameter.name) changed size")
+            precondition(
+                parameter.count == counts[index] && parameter.gradient.count == counts[index],
+                "parameter \(parameter.name) changed size")
             let count = parameter.count
-            let split = team?.split(count, granule: Lanes.width, minimumPerPart: ParameterUpdate.elementsPerPart)
+            let split =
+                team?.split(count, granule: Lanes.width, minimumPerPart: ParameterUpdate.elementsPerPart)
                 ?? Split(count: count, parts: 1)
             parameter.gradient.withUnsafeBufferPointer { g in
                 parameter.values.withUnsafeMutableBufferPointer { w in
                     firstMoments[index].withUnsafeMutableBufferPointer { m in
                         secondMoments[index].withUnsafeMutableBufferPointer { v in
-                            let update = ParameterUpdate(rule: rule, w: w.baseAddress!, g: g.baseAddress!,
-                                                         m: m.baseAddress, v: v.baseAddress, split: split)
+                            let update = ParameterUpdate(
+                                rule: rule, w: w.baseAddress!, g: g.baseAddress!,
+                                m: m.baseAddress, v: v.baseAddress, split: split)
                             if let team { team.run(update) } else { update.run(part: 0) }
                         }
                     }

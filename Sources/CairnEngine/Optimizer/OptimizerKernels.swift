@@ -23,8 +23,10 @@ enum OptimizerKernels {
     }
 
     /// SGD: `w -= lr * g'`.
-    static func sgd(w: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, count: Int,
-                    learningRate: Float, clip: Float, decay: Float) {
+    static func sgd(
+        w: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, count: Int,
+        learningRate: Float, clip: Float, decay: Float
+    ) {
         if clip == 1 && decay == 0 {
             sgdLoop(w: w, g: g, count: count, learningRate: learningRate, clip: clip, decay: decay, plain: true)
         } else {
@@ -33,8 +35,10 @@ enum OptimizerKernels {
     }
 
     @inline(__always)
-    private static func sgdLoop(w: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, count: Int,
-                                learningRate: Float, clip: Float, decay: Float, plain: Bool) {
+    private static func sgdLoop(
+        w: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, count: Int,
+        learningRate: Float, clip: Float, decay: Float, plain: Bool
+    ) {
         chunks(count) { i, lanes in
             let wi = Lanes.load(w + i, lanes)
             let gi = adjusted(Lanes.load(g + i, lanes), wi, clip: clip, decay: decay, plain: plain)
@@ -43,29 +47,37 @@ enum OptimizerKernels {
     }
 
     /// Momentum: `v = mu * v + g'`; `w -= lr * v`, or with Nesterov `w -= lr * (g' + mu * v)`.
-    static func momentum(w: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, v: UnsafeMutablePointer<Float>,
-                         count: Int, learningRate: Float, mu: Float, nesterov: Bool, clip: Float, decay: Float) {
+    static func momentum(
+        w: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, v: UnsafeMutablePointer<Float>,
+        count: Int, learningRate: Float, mu: Float, nesterov: Bool, clip: Float, decay: Float
+    ) {
         let plain = clip == 1 && decay == 0
         switch (nesterov, plain) {
         case (false, true):
-            momentumLoop(w: w, g: g, v: v, count: count, learningRate: learningRate, mu: mu, nesterov: false,
-                         clip: clip, decay: decay, plain: true)
+            momentumLoop(
+                w: w, g: g, v: v, count: count, learningRate: learningRate, mu: mu, nesterov: false,
+                clip: clip, decay: decay, plain: true)
         case (false, false):
-            momentumLoop(w: w, g: g, v: v, count: count, learningRate: learningRate, mu: mu, nesterov: false,
-                         clip: clip, decay: decay, plain: false)
+            momentumLoop(
+                w: w, g: g, v: v, count: count, learningRate: learningRate, mu: mu, nesterov: false,
+                clip: clip, decay: decay, plain: false)
         case (true, true):
-            momentumLoop(w: w, g: g, v: v, count: count, learningRate: learningRate, mu: mu, nesterov: true,
-                         clip: clip, decay: decay, plain: true)
+            momentumLoop(
+                w: w, g: g, v: v, count: count, learningRate: learningRate, mu: mu, nesterov: true,
+                clip: clip, decay: decay, plain: true)
         case (true, false):
-            momentumLoop(w: w, g: g, v: v, count: count, learningRate: learningRate, mu: mu, nesterov: true,
-                         clip: clip, decay: decay, plain: false)
+            momentumLoop(
+                w: w, g: g, v: v, count: count, learningRate: learningRate, mu: mu, nesterov: true,
+                clip: clip, decay: decay, plain: false)
         }
     }
 
     @inline(__always)
-    private static func momentumLoop(w: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, v: UnsafeMutablePointer<Float>,
-                                     count: Int, learningRate: Float, mu: Float, nesterov: Bool,
-                                     clip: Float, decay: Float, plain: Bool) {
+    private static func momentumLoop(
+        w: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, v: UnsafeMutablePointer<Float>,
+        count: Int, learningRate: Float, mu: Float, nesterov: Bool,
+        clip: Float, decay: Float, plain: Bool
+    ) {
         chunks(count) { i, lanes in
             let wi = Lanes.load(w + i, lanes)
             let gi = adjusted(Lanes.load(g + i, lanes), wi, clip: clip, decay: decay, plain: plain)
@@ -77,8 +89,10 @@ enum OptimizerKernels {
 
     /// Adam (and AdamW, whose decoupled decay shrinks `w` first): `m = b1 m + (1 - b1) g'`,
     /// `v = b2 v + (1 - b2) g'^2`, `w -= lr (m / c1) / (sqrt(v / c2) + eps)`.
-    static func adam(w: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>,
-                     v: UnsafeMutablePointer<Float>, count: Int, rule: ParameterUpdate.Rule) {
+    static func adam(
+        w: UnsafeMutablePointer<Float>, g: UnsafePointer<Float>, m: UnsafeMutablePointer<Float>,
+        v: UnsafeMutablePointer<Float>, count: Int, rule: ParameterUpdate.Rule
+    ) {
         let b1 = rule.beta1, b2 = rule.beta2, eps = rule.epsilon, l2 = rule.decay, shrink = rule.shrink
         let learningRate = rule.learningRate, clipScale = rule.clipScale
         let correction1 = rule.correction1, correction2 = rule.correction2

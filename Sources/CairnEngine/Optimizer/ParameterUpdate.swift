@@ -55,11 +55,13 @@ struct ParameterUpdate: TeamJob {
         let i = range.lowerBound, n = range.count
         switch rule.kind {
         case .sgd:
-            OptimizerKernels.sgd(w: w + i, g: g + i, count: n, learningRate: rule.learningRate, clip: rule.clipScale,
-                                 decay: rule.decay)
+            OptimizerKernels.sgd(
+                w: w + i, g: g + i, count: n, learningRate: rule.learningRate, clip: rule.clipScale,
+                decay: rule.decay)
         case .momentum:
-            OptimizerKernels.momentum(w: w + i, g: g + i, v: m! + i, count: n, learningRate: rule.learningRate,
-                                      mu: rule.momentum, nesterov: rule.nesterov, clip: rule.clipScale, decay: rule.decay)
+            OptimizerKernels.momentum(
+                w: w + i, g: g + i, v: m! + i, count: n, learningRate: rule.learningRate,
+                mu: rule.momentum, nesterov: rule.nesterov, clip: rule.clipScale, decay: rule.decay)
         case .adam, .adamw:
             OptimizerKernels.adam(w: w + i, g: g + i, m: m! + i, v: v! + i, count: n, rule: rule)
         }

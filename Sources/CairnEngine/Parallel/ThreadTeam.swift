@@ -63,8 +63,9 @@ public final class ThreadTeam {
     /// `count` items split into at most `threadCount` parts of whole `granule`s, with at least
     /// `minimumPerPart` items in each.
     func split(_ count: Int, granule: Int = 1, minimumPerPart: Int) -> Split {
-        Split(count: count, granule: granule,
-              parts: max(1, min(threadCount, count / max(minimumPerPart, 1), (count + granule - 1) / granule)))
+        Split(
+            count: count, granule: granule,
+            parts: max(1, min(threadCount, count / max(minimumPerPart, 1), (count + granule - 1) / granule)))
     }
 }
 
@@ -88,7 +89,7 @@ struct Split: Equatable, Sendable {
         let each = granules / parts, extra = granules % parts
         let start = (part * each + min(part, extra)) * granule
         let end = ((part + 1) * each + min(part + 1, extra)) * granule
-        return min(start, count) ..< min(end, count)
+        return min(start, count)..<min(end, count)
     }
 }
 

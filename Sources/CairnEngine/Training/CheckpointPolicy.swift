@@ -36,7 +36,9 @@ public struct CheckpointPolicy: Sendable {
         let body = name.dropFirst("epoch-".count).dropLast(".cairn".count)
         let parts = body.split(separator: "-", omittingEmptySubsequences: false)
         if parts.count == 1, let epoch = Int(parts[0]) { return (epoch, 0) }
-        if parts.count == 3, parts[1] == "step", let epoch = Int(parts[0]), let step = Int(parts[2]) { return (epoch, step) }
+        if parts.count == 3, parts[1] == "step", let epoch = Int(parts[0]), let step = Int(parts[2]) {
+            return (epoch, step)
+        }
         return nil
     }
 

@@ -4,8 +4,10 @@ import CairnModel
 extension Network {
     /// Builds the network a checkpoint describes, with its weights, on `threads` threads. `path`
     /// names the file in errors.
-    public convenience init(checkpoint: Checkpoint, path: String, maxBatch: Int,
-                            threads: Int = ThreadTeam.defaultThreadCount) throws {
+    public convenience init(
+        checkpoint: Checkpoint, path: String, maxBatch: Int,
+        threads: Int = ThreadTeam.defaultThreadCount
+    ) throws {
         do {
             try self.init(graph: checkpoint.manifest.graph, maxBatch: maxBatch, threads: threads)
         } catch {
@@ -21,7 +23,9 @@ extension Network {
                 throw CairnError.checkpoint(path: path, "tensor \(parameter.name) is missing")
             }
             guard saved.shape == parameter.shape, saved.values.count == parameter.values.count else {
-                throw CairnError.incompatible(path: path, "tensor \(parameter.name): shape \(saved.shape) does not fit the graph's \(parameter.shape)")
+                throw CairnError.incompatible(
+                    path: path,
+                    "tensor \(parameter.name): shape \(saved.shape) does not fit the graph's \(parameter.shape)")
             }
             parameter.values = saved.values
         }

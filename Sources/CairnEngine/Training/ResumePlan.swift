@@ -29,14 +29,19 @@ public struct ResumePlan: Sendable, Equatable {
     }
 
     /// Plans a resume of `path`, a checkpoint at `position` in its run; `out` is `--out`, if given.
-    public static func plan(checkpoint path: String, position: (Int, Int), out: String?,
-                            now: Date = Date()) throws -> ResumePlan {
+    public static func plan(
+        checkpoint path: String, position: (Int, Int), out: String?,
+        now: Date = Date()
+    ) throws -> ResumePlan {
         let resolved = URL(fileURLWithPath: path).resolvingSymlinksInPath()
         let folder = resolved.deletingLastPathComponent().path
         if let out {
             let later = RunFolder(path: out).periodicCheckpoints().filter { isAfter($0, position) }
             if let first = later.first {
-                throw CairnError(.alreadyExists, path: out, "already holds checkpoints after \(path) (\(first)\(later.count > 1 ? " and \(later.count - 1) more" : "")); resuming into it would replace them: choose another --out")
+                throw CairnError(
+                    .alreadyExists, path: out,
+                    "already holds checkpoints after \(path) (\(first)\(later.count > 1 ? " and \(later.count - 1) more" : "")); resuming into it would replace them: choose another --out"
+                )
             }
             return ResumePlan(checkpoint: path, directory: out, notice: nil)
         }
@@ -48,8 +53,9 @@ public struct ResumePlan: Sendable, Equatable {
         let stem = resolved.deletingPathExtension().lastPathComponent
         guard isRunFolder else {
             let directory = freshFolder(in: folder, base: "\(stem)-resumed-\(stamp(now))")
-            return ResumePlan(checkpoint: path, directory: directory,
-                              notice: "\(path) is not in a run folder; the resumed run writes into \(directory)/")
+            return ResumePlan(
+                checkpoint: path, directory: directory,
+                notice: "\(path) is not in a run folder; the resumed run writes into \(directory)/")
         }
         let later = RunFolder(path: folder).periodicCheckpoints().filter { isAfter($0, position) }
         guard let newest = later.last else {
@@ -57,12 +63,18 @@ public struct ResumePlan: Sendable, Equatable {
         }
         if URL(fileURLWithPath: path).lastPathComponent == CheckpointPolicy.latestName {
             let newestPath = (folder as NSString).appendingPathComponent(newest)
-            return ResumePlan(checkpoint: newestPath, directory: folder,
-                              notice: "\(path) names \(resolved.lastPathComponent), but \(newest) is newer (a save was stopped before the link moved); resuming from \(newestPath)")
+            return ResumePlan(
+                checkpoint: newestPath, directory: folder,
+                notice:
+                    "\(path) names \(resolved.lastPathComponent), but \(newest) is newer (a save was stopped before the link moved); resuming from \(newestPath)"
+            )
         }
         let directory = freshFolder(in: folder, base: "branch-\(stem)-\(stamp(now))")
-        return ResumePlan(checkpoint: path, directory: directory,
-                          notice: "\(path) is not the newest checkpoint of \(folder) (\(newest) is); continuing in a new branch \(directory)/, the run's later checkpoints stay as they are")
+        return ResumePlan(
+            checkpoint: path, directory: directory,
+            notice:
+                "\(path) is not the newest checkpoint of \(folder) (\(newest) is); continuing in a new branch \(directory)/, the run's later checkpoints stay as they are"
+        )
     }
 
     static func isAfter(_ name: String, _ position: (Int, Int)) -> Bool {

@@ -13,13 +13,17 @@ public struct RunFolder: Sendable {
     public func create() throws {
         var isDirectory: ObjCBool = false
         if FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) {
-            guard isDirectory.boolValue else { throw CairnError(.alreadyExists, path: path, "exists and is not a folder") }
+            guard isDirectory.boolValue else {
+                throw CairnError(.alreadyExists, path: path, "exists and is not a folder")
+            }
             return
         }
         // URL, not NSString: Foundation's `deletingLastPathComponent` on a one-character NSString path
         // ("r") traps.
         let parent = URL(fileURLWithPath: path).deletingLastPathComponent().path
-        if !parent.isEmpty, parent != path, parent != URL(fileURLWithPath: path).path { try RunFolder(path: parent).create() }
+        if !parent.isEmpty, parent != path, parent != URL(fileURLWithPath: path).path {
+            try RunFolder(path: parent).create()
+        }
         guard mkdir(path, 0o755) == 0 || errno == EEXIST else {
             throw CairnError.io(path: path, "cannot create the run folder", call: "mkdir", errno: errno)
         }

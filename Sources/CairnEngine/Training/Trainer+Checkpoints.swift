@@ -39,15 +39,19 @@ extension Trainer {
     private func checkRunFolderStillThere() throws {
         guard lastCheckpoint != nil else { return }
         var isDirectory: ObjCBool = false
-        if FileManager.default.fileExists(atPath: policy.directory, isDirectory: &isDirectory), isDirectory.boolValue { return }
-        throw CairnError(.notFound, path: policy.directory, "the run folder was removed while the run was going on; stopping")
+        if FileManager.default.fileExists(atPath: policy.directory, isDirectory: &isDirectory), isDirectory.boolValue {
+            return
+        }
+        throw CairnError(
+            .notFound, path: policy.directory, "the run folder was removed while the run was going on; stopping")
     }
 
     /// Saves a periodic checkpoint, points `latest.cairn` (and `best.cairn`) at it, and prunes old ones.
     func savePeriodic(midEpoch: Bool, reason: CheckpointReason, observer: TrainingObserver?) throws {
         guard savesCheckpoints else { return }
         let state = manifest.training
-        let name = CheckpointPolicy.fileName(completedEpochs: state.epoch, globalStep: state.globalStep, midEpoch: midEpoch)
+        let name = CheckpointPolicy.fileName(
+            completedEpochs: state.epoch, globalStep: state.globalStep, midEpoch: midEpoch)
         // A checkpoint at the end of the best epoch so far becomes the best checkpoint.
         if !midEpoch, let bestEpoch = state.bestEpoch, bestEpoch == state.epoch {
             manifest.training.bestCheckpoint = name
@@ -59,7 +63,8 @@ extension Trainer {
             try RunFolder(path: policy.directory).pointLink(CheckpointPolicy.bestName, at: name)
         }
         if policy.keep > 0 {
-            RunFolder(path: policy.directory).prune(keepNewest: policy.keep, alsoKeep: [name, manifest.training.bestCheckpoint].compactMap { $0 })
+            RunFolder(path: policy.directory).prune(
+                keepNewest: policy.keep, alsoKeep: [name, manifest.training.bestCheckpoint].compactMap { $0 })
         }
         observer?.checkpointSaved(path: path, reason: reason)
     }

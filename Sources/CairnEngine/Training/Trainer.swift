@@ -35,9 +35,11 @@ public final class Trainer {
         set { manifest.training.pendingNote = newValue }
     }
 
-    public init(network: Network, optimizer: Optimizer, rng: RandomGenerator, manifest: CheckpointManifest,
-                order: [Int], train: Dataset, validation: Dataset?, policy: CheckpointPolicy,
-                writeOptions: WriteOptions = WriteOptions()) throws {
+    public init(
+        network: Network, optimizer: Optimizer, rng: RandomGenerator, manifest: CheckpointManifest,
+        order: [Int], train: Dataset, validation: Dataset?, policy: CheckpointPolicy,
+        writeOptions: WriteOptions = WriteOptions()
+    ) throws {
         self.network = network
         self.optimizer = optimizer
         self.rng = rng
@@ -51,7 +53,8 @@ public final class Trainer {
         // Standardised regression targets: losses are reported in the targets' own units.
         let preprocessing = manifest.preprocessing
         if manifest.task == .regression, preprocessing.standardizesTargets,
-           let std = preprocessing.targetStandardDeviation, std.count == network.outputWidth {
+            let std = preprocessing.targetStandardDeviation, std.count == network.outputWidth
+        {
             network.reportedLossWeights = std.map { $0 * $0 }
         }
     }
@@ -63,10 +66,14 @@ public final class Trainer {
 
     private func checkConsistency() throws {
         guard train.width == network.inputWidth else {
-            throw CairnError.incompatible(path: train.source, "samples have \(train.width) features, the model's input takes \(network.inputWidth)")
+            throw CairnError.incompatible(
+                path: train.source,
+                "samples have \(train.width) features, the model's input takes \(network.inputWidth)")
         }
         if let validation, validation.width != network.inputWidth {
-            throw CairnError.incompatible(path: validation.source, "samples have \(validation.width) features, the model's input takes \(network.inputWidth)")
+            throw CairnError.incompatible(
+                path: validation.source,
+                "samples have \(validation.width) features, the model's input takes \(network.inputWidth)")
         }
         for set in [train] + (validation.map { [$0] } ?? []) {
             switch set.targets {
@@ -75,18 +82,24 @@ public final class Trainer {
                     throw CairnError.incompatible(path: set.source, "has class labels but the model does regression")
                 }
                 if let bad = labels.first(where: { Int($0) >= network.outputWidth }) {
-                    throw CairnError.incompatible(path: set.source, "label \(bad) is out of range for a model with \(network.outputWidth) classes")
+                    throw CairnError.incompatible(
+                        path: set.source, "label \(bad) is out of range for a model with \(network.outputWidth) classes"
+                    )
                 }
             case .values(_, let columns):
                 guard manifest.task == .regression, columns == network.outputWidth else {
-                    throw CairnError.incompatible(path: set.source, "has \(columns) target columns, the model outputs \(network.outputWidth)")
+                    throw CairnError.incompatible(
+                        path: set.source, "has \(columns) target columns, the model outputs \(network.outputWidth)")
                 }
             }
         }
         let state = manifest.training
         if state.stepInEpoch > 0 {
             guard order.count == train.count, state.stepInEpoch <= stepsPerEpoch else {
-                throw CairnError(.invalidCheckpoint, "the checkpoint is mid-epoch (batch \(state.stepInEpoch)) but its sample order has \(order.count) entries for \(train.count) samples")
+                throw CairnError(
+                    .invalidCheckpoint,
+                    "the checkpoint is mid-epoch (batch \(state.stepInEpoch)) but its sample order has \(order.count) entries for \(train.count) samples"
+                )
             }
         }
     }
@@ -114,8 +127,10 @@ public final class Trainer {
     ///
     /// `stopAtStep`: return `.reachedStep` as soon as the run's global step reaches it (after the
     /// epoch's validation when it falls on an epoch's last batch), without saving.
-    public func run(observer: TrainingObserver? = nil, stopAtStep: Int? = nil,
-                    shouldStop: () -> Bool = { false }) throws -> TrainingOutcome {
+    public func run(
+        observer: TrainingObserver? = nil, stopAtStep: Int? = nil,
+        shouldStop: () -> Bool = { false }
+    ) throws -> TrainingOutcome {
         if let stopAtStep, manifest.training.globalStep >= stopAtStep { return .reachedStep }
         if savesCheckpoints { RunFolder(path: policy.directory).removeStaleTemporaries() }
         let count = train.count
@@ -140,25 +155,34 @@ public final class Trainer {
             for b in manifest.training.stepInEpoch..<steps {
                 let start = b * batch, rows = min(batch, count - start)
                 let began = DispatchTime.now().uptimeNanoseconds
-                gather(rows: order[start..<(start + rows)], features: &batchFeatures, labels: &batchLabels, values: &batchValues)
-                learningRate = hyperparameters.schedule.rate(base: hyperparameters.optimizer.learningRate,
-                                                             step: manifest.training.globalStep, stepsPerEpoch: steps,
-                                                             totalSteps: totalSteps)
-                let loss = step(features: batchFeatures, labels: batchLabels, values: batchValues, rows: rows, learningRate: learningRate)
+                gather(
+                    rows: order[start..<(start + rows)], features: &batchFeatures, labels: &batchLabels,
+                    values: &batchValues)
+                learningRate = hyperparameters.schedule.rate(
+                    base: hyperparameters.optimizer.learningRate,
+                    step: manifest.training.globalStep, stepsPerEpoch: steps,
+                    totalSteps: totalSteps)
+                let loss = step(
+                    features: batchFeatures, labels: batchLabels, values: batchValues, rows: rows,
+                    learningRate: learningRate)
                 let seconds = Double(DispatchTime.now().uptimeNanoseconds - began) / 1e9
                 epochSeconds += seconds
                 trainingSeconds += seconds
                 trainedSamples += rows
                 guard loss.isFinite else {
                     let kept = lastCheckpoint.map { "; the last good checkpoint is \($0)" } ?? ""
-                    throw CairnError(.diverged, path: policy.directory, "loss became \(loss) at epoch \(manifest.training.epoch + 1), batch \(b + 1) (step \(manifest.training.globalStep + 1)); lower the learning rate or clip gradients (--clip-norm)\(kept)")
+                    throw CairnError(
+                        .diverged, path: policy.directory,
+                        "loss became \(loss) at epoch \(manifest.training.epoch + 1), batch \(b + 1) (step \(manifest.training.globalStep + 1)); lower the learning rate or clip gradients (--clip-norm)\(kept)"
+                    )
                 }
                 manifest.training.epochLossSum += loss * Double(rows)
                 manifest.training.epochSampleCount += rows
                 manifest.training.globalStep += 1
                 manifest.training.stepInEpoch = b + 1
-                observer?.batchFinished(epoch: manifest.training.epoch, batch: b + 1, batches: steps, loss: loss,
-                                        samplesPerSecond: samplesPerSecond)
+                observer?.batchFinished(
+                    epoch: manifest.training.epoch, batch: b + 1, batches: steps, loss: loss,
+                    samplesPerSecond: samplesPerSecond)
                 if b + 1 < steps {
                     if let stopAtStep, manifest.training.globalStep >= stopAtStep { return .reachedStep }
                     if policy.everySteps > 0, manifest.training.globalStep % policy.everySteps == 0 {
@@ -175,7 +199,8 @@ public final class Trainer {
             if let stopAtStep, manifest.training.globalStep >= stopAtStep { return .reachedStep }
             let state = manifest.training
             let stopping = outcome != nil || shouldStop()
-            let onSchedule = (policy.everyEpochs > 0 && state.epoch % policy.everyEpochs == 0)
+            let onSchedule =
+                (policy.everyEpochs > 0 && state.epoch % policy.everyEpochs == 0)
                 || (policy.everySteps > 0 && state.globalStep % policy.everySteps == 0)
             if state.epoch == hyperparameters.epochs {
                 manifest.training.stopReason = "completed"
@@ -219,10 +244,11 @@ public final class Trainer {
         state.epoch += 1
         state.stepInEpoch = 0
         order = []
-        let record = EpochRecord(epoch: state.epoch, step: state.globalStep, trainLoss: trainLoss,
-                                 validationLoss: validationLoss, validationAccuracy: validationAccuracy,
-                                 learningRate: Double("\(learningRate)") ?? Double(learningRate), seconds: seconds, note: state.pendingNote,
-                                 validationR2: validationR2)
+        let record = EpochRecord(
+            epoch: state.epoch, step: state.globalStep, trainLoss: trainLoss,
+            validationLoss: validationLoss, validationAccuracy: validationAccuracy,
+            learningRate: Double("\(learningRate)") ?? Double(learningRate), seconds: seconds, note: state.pendingNote,
+            validationR2: validationR2)
         state.pendingNote = nil
         manifest.history.append(record)
         var outcome: TrainingOutcome?
@@ -248,9 +274,13 @@ public final class Trainer {
         data.features.withUnsafeBufferPointer { x in
             switch data.targets {
             case .labels(let labels):
-                return labels.withUnsafeBufferPointer { network.evaluate(inputs: x, targets: .labels($0), count: data.count) }
+                return labels.withUnsafeBufferPointer {
+                    network.evaluate(inputs: x, targets: .labels($0), count: data.count)
+                }
             case .values(let values, _):
-                return values.withUnsafeBufferPointer { network.evaluate(inputs: x, targets: .values($0), count: data.count) }
+                return values.withUnsafeBufferPointer {
+                    network.evaluate(inputs: x, targets: .values($0), count: data.count)
+                }
             }
         }
     }
@@ -260,7 +290,9 @@ public final class Trainer {
     public func coefficientOfDetermination(_ data: Dataset) -> Double? {
         guard case .values(let values, _) = data.targets else { return nil }
         return data.features.withUnsafeBufferPointer { x in
-            values.withUnsafeBufferPointer { network.coefficientOfDetermination(inputs: x, targets: $0, count: data.count) }
+            values.withUnsafeBufferPointer {
+                network.coefficientOfDetermination(inputs: x, targets: $0, count: data.count)
+            }
         }
     }
 
@@ -286,13 +318,15 @@ public final class Trainer {
             switch train.targets {
             case .labels:
                 return labels.withUnsafeBufferPointer { y in
-                    network.trainStep(inputs: x, targets: .labels(y), batch: rows, optimizer: optimizer,
-                                      learningRate: learningRate, rng: &rng)
+                    network.trainStep(
+                        inputs: x, targets: .labels(y), batch: rows, optimizer: optimizer,
+                        learningRate: learningRate, rng: &rng)
                 }
             case .values:
                 return values.withUnsafeBufferPointer { y in
-                    network.trainStep(inputs: x, targets: .values(y), batch: rows, optimizer: optimizer,
-                                      learningRate: learningRate, rng: &rng)
+                    network.trainStep(
+                        inputs: x, targets: .values(y), batch: rows, optimizer: optimizer,
+                        learningRate: learningRate, rng: &rng)
                 }
             }
         }

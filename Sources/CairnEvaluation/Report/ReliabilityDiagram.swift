@@ -27,7 +27,8 @@ public enum ReliabilityDiagram {
         for bin in bins where bin.count > 0 {
             let x0 = x(bin.lower) + 1, w = max((bin.upper - bin.lower) * plotW - 2, 1)
             let tip = String(
-                format: "(%.3f, %.3f]: %d samples, accuracy %.4f, mean confidence %.4f", bin.lower, bin.upper, bin.count,
+                format: "(%.3f, %.3f]: %d samples, accuracy %.4f, mean confidence %.4f", bin.lower, bin.upper,
+                bin.count,
                 bin.accuracy, bin.confidence)
             svg.rect(x0, y(bin.accuracy), w, bin.accuracy * plot, "fill=\"#4c78a8\"", title: tip)
             let low = min(bin.accuracy, bin.confidence), high = max(bin.accuracy, bin.confidence)
@@ -36,7 +37,8 @@ public enum ReliabilityDiagram {
         }
         svg.line(x(0), y(0), x(1), y(1), "stroke=\"#333\" stroke-dasharray=\"5,4\"")
         svg.rect(left, top, plotW, plot, "fill=\"none\" stroke=\"#999\"")
-        svg.text(16, top + plot / 2, "accuracy", "transform=\"rotate(-90 16 \(top + plot / 2))\" text-anchor=\"middle\"")
+        svg.text(
+            16, top + plot / 2, "accuracy", "transform=\"rotate(-90 16 \(top + plot / 2))\" text-anchor=\"middle\"")
         svg.text(left + plotW / 2, top + plot + 32, "top-1 confidence", "text-anchor=\"middle\"")
 
         let histogramTop = top + plot + gapBelow
@@ -45,7 +47,9 @@ public enum ReliabilityDiagram {
             let h = max(Double(bin.count) / largest * histogram, 1)
             let x0 = x(bin.lower) + 1, w = max((bin.upper - bin.lower) * plotW - 2, 1)
             svg.rect(x0, histogramTop + histogram - h, w, h, "fill=\"#9d9d9d\"", title: "\(bin.count) samples")
-            svg.text(x0 + w / 2, histogramTop + histogram - h - 3, String(bin.count), "text-anchor=\"middle\" font-size=\"9\"")
+            svg.text(
+                x0 + w / 2, histogramTop + histogram - h - 3, String(bin.count),
+                "text-anchor=\"middle\" font-size=\"9\"")
         }
         svg.line(left, histogramTop + histogram, left + plotW, histogramTop + histogram, "stroke=\"#999\"")
         svg.text(left - 6, histogramTop + histogram / 2, "samples", "text-anchor=\"end\"")
@@ -75,17 +79,25 @@ public enum ReliabilityDiagram {
 
         static func f(_ v: Double) -> String { String(format: "%.1f", v) }
 
-        mutating func rect(_ x: Double, _ y: Double, _ w: Double, _ h: Double, _ attributes: String, title: String? = nil) {
+        mutating func rect(
+            _ x: Double, _ y: Double, _ w: Double, _ h: Double, _ attributes: String, title: String? = nil
+        ) {
             let position = "x=\"\(Self.f(x))\" y=\"\(Self.f(y))\" width=\"\(Self.f(w))\" height=\"\(Self.f(h))\""
-            add(title.map { "<rect \(position) \(attributes)><title>\($0)</title></rect>" } ?? "<rect \(position) \(attributes)/>")
+            add(
+                title.map { "<rect \(position) \(attributes)><title>\($0)</title></rect>" }
+                    ?? "<rect \(position) \(attributes)/>")
         }
 
         mutating func line(_ x1: Double, _ y1: Double, _ x2: Double, _ y2: Double, _ attributes: String) {
-            add("<line x1=\"\(Self.f(x1))\" y1=\"\(Self.f(y1))\" x2=\"\(Self.f(x2))\" y2=\"\(Self.f(y2))\" \(attributes)/>")
+            add(
+                "<line x1=\"\(Self.f(x1))\" y1=\"\(Self.f(y1))\" x2=\"\(Self.f(x2))\" y2=\"\(Self.f(y2))\" \(attributes)/>"
+            )
         }
 
         mutating func text(_ x: Double, _ y: Double, _ content: String, _ attributes: String = "") {
-            add("<text x=\"\(Self.f(x))\" y=\"\(Self.f(y))\"\(attributes.isEmpty ? "" : " " + attributes)>\(content)</text>")
+            add(
+                "<text x=\"\(Self.f(x))\" y=\"\(Self.f(y))\"\(attributes.isEmpty ? "" : " " + attributes)>\(content)</text>"
+            )
         }
     }
 }

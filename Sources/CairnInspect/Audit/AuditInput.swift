@@ -17,8 +17,10 @@ public struct AuditInput {
     /// Tensor `index` of `entries` as floats.
     public var load: (Int) throws -> [Float]
 
-    public init(path: String, format: String, entries: [TensorEntry], graph: GraphSpec?, graphOrigin: String,
-                beforeTraining: Bool?, load: @escaping (Int) throws -> [Float]) {
+    public init(
+        path: String, format: String, entries: [TensorEntry], graph: GraphSpec?, graphOrigin: String,
+        beforeTraining: Bool?, load: @escaping (Int) throws -> [Float]
+    ) {
         self.path = path
         self.format = format
         self.entries = entries
@@ -29,12 +31,15 @@ public struct AuditInput {
     }
 
     /// Weights held in memory: `tensors` as name, shape and values (parameters).
-    public static func memory(description: String, graph: GraphSpec?, beforeTraining: Bool?,
-                              tensors: [(name: String, shape: [Int], values: [Float])]) -> AuditInput {
+    public static func memory(
+        description: String, graph: GraphSpec?, beforeTraining: Bool?,
+        tensors: [(name: String, shape: [Int], values: [Float])]
+    ) -> AuditInput {
         let entries = tensors.map { TensorEntry(name: $0.name, dtype: .f32, shape: $0.shape, role: .parameter) }
-        return AuditInput(path: description, format: "memory", entries: entries, graph: graph,
-                          graphOrigin: graph == nil ? "none" : "recorded", beforeTraining: beforeTraining,
-                          load: { tensors[$0].values })
+        return AuditInput(
+            path: description, format: "memory", entries: entries, graph: graph,
+            graphOrigin: graph == nil ? "none" : "recorded", beforeTraining: beforeTraining,
+            load: { tensors[$0].values })
     }
 
     public func index(of name: String) -> Int? {

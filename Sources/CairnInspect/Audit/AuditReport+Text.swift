@@ -13,22 +13,29 @@ extension AuditReport {
         if withSignal { header += ["act mean", "act std", "dead", "saturated", "grad norm"] }
         var table = TextTable(header: header, rightAligned: Set(1...7).union(withSignal ? Set(8...12) : []))
         for layer in layers {
-            var row = [layer.name, "\(layer.units)", "\(layer.distinctUnits)", "\(layer.groups.count)",
-                       Self.number(layer.weightStd), Self.number(layer.heStd), Self.number(layer.xavierStd),
-                       layer.scale == "ok" ? "ok"
-                           : layer.weightStd == 0 ? "\(layer.scale) (std 0)"
-                           : "\(layer.scale) (\(Self.number(layer.scaleFactor))x)"]
+            var row = [
+                layer.name, "\(layer.units)", "\(layer.distinctUnits)", "\(layer.groups.count)",
+                Self.number(layer.weightStd), Self.number(layer.heStd), Self.number(layer.xavierStd),
+                layer.scale == "ok"
+                    ? "ok"
+                    : layer.weightStd == 0
+                        ? "\(layer.scale) (std 0)"
+                        : "\(layer.scale) (\(Self.number(layer.scaleFactor))x)",
+            ]
             if withSignal {
-                row += [layer.activationMean.map(Self.number) ?? "-", layer.activationStd.map(Self.number) ?? "-",
-                        layer.deadFraction.map(Self.percent) ?? "-", layer.saturatedFraction.map(Self.percent) ?? "-",
-                        layer.gradientNorm.map(Self.number) ?? "-"]
+                row += [
+                    layer.activationMean.map(Self.number) ?? "-", layer.activationStd.map(Self.number) ?? "-",
+                    layer.deadFraction.map(Self.percent) ?? "-", layer.saturatedFraction.map(Self.percent) ?? "-",
+                    layer.gradientNorm.map(Self.number) ?? "-",
+                ]
             }
             table.add(row)
         }
         lines.append(contentsOf: table.lines())
         lines.append("total: \(totalUnits) units, \(distinctUnits) distinct, \(symmetricUnits) in symmetric groups")
         if let signal {
-            var line = "signal: one forward and backward pass over \(signal.rows) "
+            var line =
+                "signal: one forward and backward pass over \(signal.rows) "
                 + (signal.kind == "data" ? "rows of \(signal.file ?? "the data")" : "standard-normal probe rows")
             if let ratio = signal.gradientRatio {
                 line += "; first layer's gradient norm is \(Self.number(ratio))x the last's"
@@ -40,7 +47,8 @@ extension AuditReport {
             lines.append("groups:")
             for layer in grouped {
                 for group in layer.groups.prefix(8) {
-                    var line = "  \(layer.name): \(group.kind) \(Self.members(group.units))"
+                    var line =
+                        "  \(layer.name): \(group.kind) \(Self.members(group.units))"
                         + " (\(group.units.count) \(layer.kind == nil ? "units" : "filters"))"
                     if let origin = group.origin {
                         line += origin == "initial" ? ", there from the start" : ", collapsed during training"
@@ -79,7 +87,8 @@ extension AuditReport {
             runs.append(j > i ? "\(units[i])-\(units[j])" : "\(units[i])")
             i = j + 1
         }
-        return runs.count > 12 ? runs.prefix(12).joined(separator: ",") + ",... (\(runs.count - 12) more)"
+        return runs.count > 12
+            ? runs.prefix(12).joined(separator: ",") + ",... (\(runs.count - 12) more)"
             : runs.joined(separator: ",")
     }
 

@@ -27,8 +27,10 @@ public struct AuditReport: Codable, Sendable, Equatable {
     /// What `--repair` wrote, when asked.
     public var repair: RepairSummary?
 
-    public init(file: String, format: String, graphOrigin: String, beforeTraining: Bool?, tolerance: Double,
-                layers: [LayerReport], nonFinite: [NonFiniteCount], findings: [String], notes: [String]) {
+    public init(
+        file: String, format: String, graphOrigin: String, beforeTraining: Bool?, tolerance: Double,
+        layers: [LayerReport], nonFinite: [NonFiniteCount], findings: [String], notes: [String]
+    ) {
         self.file = file
         self.format = format
         self.graphOrigin = graphOrigin

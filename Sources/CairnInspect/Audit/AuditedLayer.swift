@@ -36,11 +36,13 @@ public struct AuditedLayer: Sendable, Equatable {
     /// `"input"` for the network's input (or anything that is not a dense or convolution layer).
     public var addPartners: [String]
 
-    public init(name: String, weightName: String, biasName: String?, units: Int, inputs: Int,
-                kind: NodeKind = .dense, fanIn: Int? = nil, fanOut: Int? = nil,
-                activation: NodeKind = .identity, alpha: Float = 0, consumers: [String]? = nil,
-                consumerBlocks: [String: Int] = [:], channelNorms: [String] = [],
-                feedsLoss: Bool = false, addPartners: [String] = []) {
+    public init(
+        name: String, weightName: String, biasName: String?, units: Int, inputs: Int,
+        kind: NodeKind = .dense, fanIn: Int? = nil, fanOut: Int? = nil,
+        activation: NodeKind = .identity, alpha: Float = 0, consumers: [String]? = nil,
+        consumerBlocks: [String: Int] = [:], channelNorms: [String] = [],
+        feedsLoss: Bool = false, addPartners: [String] = []
+    ) {
         self.name = name
         self.weightName = weightName
         self.biasName = biasName

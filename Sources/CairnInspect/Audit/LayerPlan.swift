@@ -1,9 +1,9 @@
 import CairnFormat
 import CairnModel
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #elseif canImport(Darwin)
-import Darwin
+    import Darwin
 #endif
 
 /// Finds the layers an audit groups: from the graph when there is one (dense and convolution nodes, their
@@ -13,9 +13,10 @@ import Darwin
 public enum LayerPlan {
     /// Kinds a unit's signal passes through unchanged in identity (element-wise kinds, combiners,
     /// reshapes), as their definitions' roles say.
-    static let passThrough = Set(NodeKind.allCases.filter {
-        [.activation, .regularizer, .combiner, .reshape].contains($0.definition.role)
-    })
+    static let passThrough = Set(
+        NodeKind.allCases.filter {
+            [.activation, .regularizer, .combiner, .reshape].contains($0.definition.role)
+        })
 
     /// Kinds whose units the audit groups.
     public static let unitLayers: Set<NodeKind> = [.dense, .conv1d, .conv2d]
@@ -40,7 +41,8 @@ public enum LayerPlan {
         for node in graph.nodes where unitLayers.contains(node.kind) {
             let rank = node.kind == .dense ? 2 : node.kind == .conv1d ? 3 : 4
             guard let weight = byName[node.name + ".weight"], weight.shape.count == rank,
-                  weight.shape.allSatisfy({ $0 > 0 }) else { continue }
+                weight.shape.allSatisfy({ $0 > 0 })
+            else { continue }
             let units = weight.shape[0], inputs = weight.shape.dropFirst().reduce(1, *)
             let biasName = byName[node.name + ".bias"].flatMap { $0.shape == [units] ? $0.name : nil }
             let definition = definitions[weight.name].flatMap { $0.shape == weight.shape ? $0 : nil }
@@ -68,7 +70,8 @@ public enum LayerPlan {
                             blocks[reader.name] = kernel.shape.dropFirst(2).reduce(1, *)  // the kernel area
                         }
                     } else if passThrough.contains(reader.kind) || channelPreserving.contains(reader.kind)
-                                || reader.kind == .globalAvgPool {
+                        || reader.kind == .globalAvgPool
+                    {
                         var next = block
                         if reader.kind == .add {
                             for other in reader.inputs where other != current {
@@ -90,13 +93,15 @@ public enum LayerPlan {
             }
             // Without shapes a convolution's consumers cannot be read by channel: leave them unknown.
             let known = !isConvolution || shapes != nil
-            result.append(AuditedLayer(name: node.name, weightName: weight.name, biasName: biasName,
-                                       units: units, inputs: inputs, kind: node.kind,
-                                       fanIn: definition?.fanIn ?? fanIn(weight.shape),
-                                       fanOut: definition?.fanOut ?? fanOut(weight.shape),
-                                       activation: activation, alpha: alpha, consumers: known ? consumers : nil,
-                                       consumerBlocks: blocks, channelNorms: norms, feedsLoss: feedsLoss,
-                                       addPartners: Array(Set(partners)).sorted()))
+            result.append(
+                AuditedLayer(
+                    name: node.name, weightName: weight.name, biasName: biasName,
+                    units: units, inputs: inputs, kind: node.kind,
+                    fanIn: definition?.fanIn ?? fanIn(weight.shape),
+                    fanOut: definition?.fanOut ?? fanOut(weight.shape),
+                    activation: activation, alpha: alpha, consumers: known ? consumers : nil,
+                    consumerBlocks: blocks, channelNorms: norms, feedsLoss: feedsLoss,
+                    addPartners: Array(Set(partners)).sorted()))
         }
         return result
     }
@@ -124,18 +129,22 @@ public enum LayerPlan {
     public static func layers(entries: [TensorEntry]) -> [AuditedLayer] {
         let byName = Dictionary(entries.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var result: [AuditedLayer] = []
-        for entry in entries where entry.role == .parameter
+        for entry in entries
+        where entry.role == .parameter
             && (entry.shape.count == 2 || ((3...4).contains(entry.shape.count) && entry.name.hasSuffix(".weight")))
-            && entry.shape.allSatisfy({ $0 > 0 }) && [.f32, .f64, .f16, .bf16].contains(entry.dtype) {
+            && entry.shape.allSatisfy({ $0 > 0 }) && [.f32, .f64, .f16, .bf16].contains(entry.dtype)
+        {
             let stem = entry.name.hasSuffix(".weight") ? String(entry.name.dropLast(7)) : entry.name
             // `<stem>.bias`, `<name>.bias`, or the name with its last component replaced by `bias`.
             var candidates = [stem + ".bias", entry.name + ".bias"]
             if let dot = entry.name.lastIndex(of: ".") { candidates.append(entry.name[..<dot] + ".bias") }
             let bias = candidates.compactMap { byName[$0] }.first { $0.shape == [entry.shape[0]] }
             let kind: NodeKind = entry.shape.count == 2 ? .dense : entry.shape.count == 3 ? .conv1d : .conv2d
-            result.append(AuditedLayer(name: stem, weightName: entry.name, biasName: bias?.name,
-                                       units: entry.shape[0], inputs: fanIn(entry.shape), kind: kind,
-                                       fanIn: fanIn(entry.shape), fanOut: fanOut(entry.shape)))
+            result.append(
+                AuditedLayer(
+                    name: stem, weightName: entry.name, biasName: bias?.name,
+                    units: entry.shape[0], inputs: fanIn(entry.shape), kind: kind,
+                    fanIn: fanIn(entry.shape), fanOut: fanOut(entry.shape)))
         }
         return result
     }
@@ -144,8 +153,10 @@ public enum LayerPlan {
     /// order and natural name order within each, form a chain: each layer's consumer is the next, which must
     /// take as many inputs as it has units; the last feeds the loss. The user vouches for the chain, so groups
     /// in it can be called locked. Throws when a pattern matches nothing or the shapes do not chain.
-    public static func layers(entries: [TensorEntry], chain patterns: [String], activation: NodeKind,
-                              path: String) throws -> [AuditedLayer] {
+    public static func layers(
+        entries: [TensorEntry], chain patterns: [String], activation: NodeKind,
+        path: String
+    ) throws -> [AuditedLayer] {
         let candidates = layers(entries: entries).filter { !$0.isConvolution }
         var chain: [AuditedLayer] = []
         for pattern in patterns {
@@ -162,9 +173,11 @@ public enum LayerPlan {
             chain[i].alpha = activation == .leakyRelu ? 0.01 : 0
             if i + 1 < chain.count {
                 guard chain[i + 1].inputs == chain[i].units else {
-                    throw CairnError.incompatible(path: path, "--layers: \(chain[i + 1].weightName) takes "
-                                     + "\(chain[i + 1].inputs) inputs, "
-                                     + "\(chain[i].weightName) gives \(chain[i].units)")
+                    throw CairnError.incompatible(
+                        path: path,
+                        "--layers: \(chain[i + 1].weightName) takes "
+                            + "\(chain[i + 1].inputs) inputs, "
+                            + "\(chain[i].weightName) gives \(chain[i].units)")
                 }
                 chain[i].consumers = [chain[i + 1].name]
             } else {

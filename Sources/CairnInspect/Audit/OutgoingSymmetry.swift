@@ -6,8 +6,10 @@
 enum OutgoingSymmetry {
     /// Refines every class of `classes` so that its members have equal column blocks `m * block ..< (m + 1) *
     /// block` of `weights` (`[rows, columns]`) in every row, exactly (canonical bits) or within `tolerance`.
-    static func refine(_ classes: [[Int]], weights: UnsafeBufferPointer<Float>, rows: Int, columns: Int,
-                       block: Int = 1, tolerance: Float) -> [[Int]] {
+    static func refine(
+        _ classes: [[Int]], weights: UnsafeBufferPointer<Float>, rows: Int, columns: Int,
+        block: Int = 1, tolerance: Float
+    ) -> [[Int]] {
         var result: [[Int]] = []
         for members in classes where members.count > 1 {
             var buckets: [UInt64: [Int]] = [:]  // column hash -> indices into `parts`
@@ -15,8 +17,11 @@ enum OutgoingSymmetry {
             for m in members {
                 let key = tolerance == 0 ? hash(column: m, weights, rows: rows, columns: columns, block: block) : 0
                 var placed = false
-                for part in buckets[key] ?? [] where equal(parts[part][0], m, weights, rows: rows, columns: columns,
-                                                           block: block, tolerance: tolerance) {
+                for part in buckets[key] ?? []
+                where equal(
+                    parts[part][0], m, weights, rows: rows, columns: columns,
+                    block: block, tolerance: tolerance)
+                {
                     parts[part].append(m)
                     placed = true
                     break
@@ -40,8 +45,10 @@ enum OutgoingSymmetry {
         return h
     }
 
-    static func equal(_ a: Int, _ b: Int, _ w: UnsafeBufferPointer<Float>, rows: Int, columns: Int, block: Int = 1,
-                      tolerance: Float) -> Bool {
+    static func equal(
+        _ a: Int, _ b: Int, _ w: UnsafeBufferPointer<Float>, rows: Int, columns: Int, block: Int = 1,
+        tolerance: Float
+    ) -> Bool {
         for r in 0..<rows {
             let startA = r * columns + a * block, startB = r * columns + b * block
             for j in 0..<block {

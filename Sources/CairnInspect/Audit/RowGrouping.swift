@@ -15,8 +15,10 @@
 /// within a few cells of each other (but not equal) make this quadratic in their number.
 public enum RowGrouping {
     /// For every row, the smallest index of its group (itself when it is alone).
-    public static func representatives(_ matrix: RowMatrix, tolerance: Float = 0,
-                                       threads: Int = 2) -> [Int32] {
+    public static func representatives(
+        _ matrix: RowMatrix, tolerance: Float = 0,
+        threads: Int = 2
+    ) -> [Int32] {
         let exact = exactRepresentatives(matrix, threads: threads)
         guard tolerance > 0 else { return exact }
         return toleranceRepresentatives(matrix, exact: exact, tolerance: tolerance)
@@ -112,9 +114,10 @@ public enum RowGrouping {
         }
         typealias Cell = GridCellIndex.Cell
         func key(_ row: Int) -> Cell {
-            Cell(a: keys.count > 0 ? cell(matrix.value(row, keys[0]), tolerance) : 0,
-                 b: keys.count > 1 ? cell(matrix.value(row, keys[1]), tolerance) : 0,
-                 c: keys.count > 2 ? cell(matrix.value(row, keys[2]), tolerance) : 0)
+            Cell(
+                a: keys.count > 0 ? cell(matrix.value(row, keys[0]), tolerance) : 0,
+                b: keys.count > 1 ? cell(matrix.value(row, keys[1]), tolerance) : 0,
+                c: keys.count > 2 ? cell(matrix.value(row, keys[2]), tolerance) : 0)
         }
         let rowCells = distinct.map(key)
         let index = GridCellIndex(cells: rowCells)
@@ -152,8 +155,10 @@ public enum RowGrouping {
     /// When a layer's distinct rows (at most 256 of them, more than one) all lie within float rounding of one
     /// another (max-abs difference at most `1e-5` times the largest magnitude), the largest difference; nil
     /// otherwise. Units split only by rounding are worth a note: a tolerance joins them.
-    public static func roundingSpread(_ matrix: RowMatrix,
-                                      representatives: [Int32]) -> (absolute: Float, relative: Float)? {
+    public static func roundingSpread(
+        _ matrix: RowMatrix,
+        representatives: [Int32]
+    ) -> (absolute: Float, relative: Float)? {
         var distinct: [Int] = []
         for (row, r) in representatives.enumerated() where Int(r) == row {
             distinct.append(row)

@@ -29,7 +29,11 @@ public struct TensorSummary: Sendable, Equatable {
                         let d = Double(v)
                         sum += d
                         squares += d * d
-                    } else if v.isNaN { nan += 1 } else { inf += 1 }
+                    } else if v.isNaN {
+                        nan += 1
+                    } else {
+                        inf += 1
+                    }
                     if equal && RowMatrix.canonicalBits(v) != first { equal = false }
                 }
                 slots[part] = (sum, squares, nan, inf, equal)

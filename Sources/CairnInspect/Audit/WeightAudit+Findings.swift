@@ -4,8 +4,10 @@ import CairnModel
 
 extension WeightAudit {
     /// The findings (exit status 1) and notes of an audit, one sentence each.
-    static func describe(_ reports: [LayerReport], layers: [AuditedLayer], input: AuditInput,
-                         nonFinite: [NonFiniteCount], findings: inout [String], notes: inout [String]) {
+    static func describe(
+        _ reports: [LayerReport], layers: [AuditedLayer], input: AuditInput,
+        nonFinite: [NonFiniteCount], findings: inout [String], notes: inout [String]
+    ) {
         let planned = Dictionary(layers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         for report in reports {
             if !report.groups.isEmpty {
@@ -42,7 +44,8 @@ extension WeightAudit {
             findings.append("\(count.tensor): \(count.nan) NaN and \(count.infinite) infinite values")
         }
         if input.graph?.nodes.contains(where: { $0.kind == .dropout && ($0.rate ?? 0) > 0 }) == true,
-           reports.contains(where: { $0.groups.contains { $0.kind == "locked" } }) {
+            reports.contains(where: { $0.groups.contains { $0.kind == "locked" } })
+        {
             notes.append("the graph has dropout: its noise can separate locked units, slowly and by chance")
         }
     }

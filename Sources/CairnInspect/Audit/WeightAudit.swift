@@ -26,12 +26,15 @@ public enum WeightAudit {
 
     /// Audits `input`; with `baseline` (the run's `init.cairn`), each group says whether it was already
     /// there. Throws the input's read errors.
-    public static func run(_ input: AuditInput, options: Options = Options(),
-                           baseline: AuditInput? = nil) throws -> AuditReport {
+    public static func run(
+        _ input: AuditInput, options: Options = Options(),
+        baseline: AuditInput? = nil
+    ) throws -> AuditReport {
         var layers = input.graph.map { LayerPlan.layers(graph: $0, entries: input.entries) } ?? []
         if !options.chain.isEmpty {
-            layers = try LayerPlan.layers(entries: input.entries, chain: options.chain,
-                                          activation: options.chainActivation, path: input.path)
+            layers = try LayerPlan.layers(
+                entries: input.entries, chain: options.chain,
+                activation: options.chainActivation, path: input.path)
         } else if layers.isEmpty {
             layers = LayerPlan.layers(entries: input.entries)
         }
@@ -52,9 +55,10 @@ public enum WeightAudit {
             let weight = try input.load(wi)
             let bias = try layer.biasName.flatMap(input.index(of:)).map(input.load) ?? nil
             guard weight.count == layer.units * layer.inputs, bias.map({ $0.count == layer.units }) ?? true else {
-                throw CairnError.checkpoint(path: input.path,
-                                 "\(layer.weightName) holds \(weight.count) values, "
-                                    + "not \(layer.units) x \(layer.inputs)")
+                throw CairnError.checkpoint(
+                    path: input.path,
+                    "\(layer.weightName) holds \(weight.count) values, "
+                        + "not \(layer.units) x \(layer.inputs)")
             }
             covered.insert(layer.weightName)
             if let name = layer.biasName { covered.insert(name) }
@@ -63,62 +67,77 @@ public enum WeightAudit {
             if let bias, let name = layer.biasName { count(name, bias.withUnsafeBufferPointer { TensorSummary($0) }) }
             let reps: [Int32] = weight.withUnsafeBufferPointer { w in
                 let grouping = { (b: UnsafeBufferPointer<Float>?) in
-                    RowGrouping.representatives(RowMatrix(weights: w, bias: b, rows: layer.units, width: layer.inputs),
-                                                tolerance: options.tolerance, threads: options.threads)
+                    RowGrouping.representatives(
+                        RowMatrix(weights: w, bias: b, rows: layer.units, width: layer.inputs),
+                        tolerance: options.tolerance, threads: options.threads)
                 }
                 return bias.map { $0.withUnsafeBufferPointer { grouping($0) } } ?? grouping(nil)
             }
             representatives[layer.name] = reps
             let biasValues = bias ?? []
-            let spread = options.tolerance > 0 ? nil : weight.withUnsafeBufferPointer { w in
-                biasValues.withUnsafeBufferPointer { b in
-                    RowGrouping.roundingSpread(RowMatrix(weights: w, bias: bias == nil ? nil : b, rows: layer.units,
-                                                         width: layer.inputs), representatives: reps)
+            let spread =
+                options.tolerance > 0
+                ? nil
+                : weight.withUnsafeBufferPointer { w in
+                    biasValues.withUnsafeBufferPointer { b in
+                        RowGrouping.roundingSpread(
+                            RowMatrix(
+                                weights: w, bias: bias == nil ? nil : b, rows: layer.units,
+                                width: layer.inputs), representatives: reps)
+                    }
                 }
-            }
             if let spread {
-                notes.append("\(layer.name): its distinct units differ from one another by at most "
-                             + "\(AuditReport.number(Double(spread.absolute))) (float rounding, e.g. of blocked matrix "
-                             + "products, not a real difference); --tolerance "
-                             + "\(AuditReport.number(Double(spread.absolute) * 10)) makes them one group")
+                notes.append(
+                    "\(layer.name): its distinct units differ from one another by at most "
+                        + "\(AuditReport.number(Double(spread.absolute))) (float rounding, e.g. of blocked matrix "
+                        + "products, not a real difference); --tolerance "
+                        + "\(AuditReport.number(Double(spread.absolute) * 10)) makes them one group")
             }
             let groups = RowGrouping.groups(representatives: reps)
             incomingGroups[layer.name] = groups
-            let scale = InitializationScale(fanIn: layer.fanIn, fanOut: layer.fanOut, activation: layer.activation,
-                                            alpha: layer.alpha)
+            let scale = InitializationScale(
+                fanIn: layer.fanIn, fanOut: layer.fanOut, activation: layer.activation,
+                alpha: layer.alpha)
             let constant = layer.units * layer.inputs > 1 ? summary.constant : nil
-            reports.append(LayerReport(
-                name: layer.name, weight: layer.weightName, units: layer.units, inputs: layer.inputs,
-                distinctUnits: layer.units - groups.reduce(0) { $0 + $1.count - 1 },
-                groups: groups.map { UnitGroup(kind: "duplicate", units: $0) },
-                activation: layer.activation.rawValue, consumers: layer.consumers, constant: constant,
-                weightStd: summary.std, heStd: scale.he, xavierStd: scale.xavier,
-                scale: scale.verdict(std: summary.std, limit: options.scaleLimit),
-                scaleFactor: scale.factor(std: summary.std), kind: layer.isConvolution ? layer.kind.rawValue : nil))
+            reports.append(
+                LayerReport(
+                    name: layer.name, weight: layer.weightName, units: layer.units, inputs: layer.inputs,
+                    distinctUnits: layer.units - groups.reduce(0) { $0 + $1.count - 1 },
+                    groups: groups.map { UnitGroup(kind: "duplicate", units: $0) },
+                    activation: layer.activation.rawValue, consumers: layer.consumers, constant: constant,
+                    weightStd: summary.std, heStd: scale.he, xavierStd: scale.xavier,
+                    scale: scale.verdict(std: summary.std, limit: options.scaleLimit),
+                    scaleFactor: scale.factor(std: summary.std), kind: layer.isConvolution ? layer.kind.rawValue : nil))
         }
         // Every other float tensor: non-finite values only.
-        for (index, entry) in input.entries.enumerated() where !covered.contains(entry.name)
-            && [.f32, .f64, .f16, .bf16].contains(entry.dtype) {
+        for (index, entry) in input.entries.enumerated()
+        where !covered.contains(entry.name)
+            && [.f32, .f64, .f16, .bf16].contains(entry.dtype)
+        {
             let values = try input.load(index)
             count(entry.name, values.withUnsafeBufferPointer { TensorSummary($0, threads: options.threads) })
         }
-        try classify(&reports, layers: layers, groups: incomingGroups, representatives: representatives,
-                     input: input, tolerance: options.tolerance)
+        try classify(
+            &reports, layers: layers, groups: incomingGroups, representatives: representatives,
+            input: input, tolerance: options.tolerance)
         if let baseline {
             try markOrigins(&reports, baseline: baseline, options: options)
         }
         describe(reports, layers: layers, input: input, nonFinite: nonFinite, findings: &findings, notes: &notes)
-        return AuditReport(file: input.path, format: input.format, graphOrigin: input.graphOrigin,
-                           beforeTraining: input.beforeTraining, tolerance: Double("\(options.tolerance)") ?? 0,
-                           layers: reports, nonFinite: nonFinite, findings: findings, notes: notes)
+        return AuditReport(
+            file: input.path, format: input.format, graphOrigin: input.graphOrigin,
+            beforeTraining: input.beforeTraining, tolerance: Double("\(options.tolerance)") ?? 0,
+            layers: reports, nonFinite: nonFinite, findings: findings, notes: notes)
     }
 
     /// Locked or duplicate: the output layer's groups stay duplicates; elsewhere a group is locked when every
     /// consumer's columns (column blocks, for a convolution's channels) of its members are equal, every
     /// batch-norm on the way has equal scale, shift and running statistics for them, and every layer summed
     /// with it by an `add` node has the members in one group too.
-    static func classify(_ reports: inout [LayerReport], layers: [AuditedLayer], groups: [String: [[Int]]],
-                         representatives: [String: [Int32]], input: AuditInput, tolerance: Float) throws {
+    static func classify(
+        _ reports: inout [LayerReport], layers: [AuditedLayer], groups: [String: [[Int]]],
+        representatives: [String: [Int32]], input: AuditInput, tolerance: Float
+    ) throws {
         var classes: [String: [[Int]]] = [:]
         for layer in layers where !(groups[layer.name] ?? []).isEmpty {
             guard layer.consumers != nil, !layer.feedsLoss else { continue }
@@ -154,8 +173,9 @@ public enum WeightAudit {
                     continue
                 }
                 classes[layer.name] = weight.withUnsafeBufferPointer {
-                    OutgoingSymmetry.refine(classes[layer.name]!, weights: $0, rows: consumer.units,
-                                            columns: consumer.inputs, block: block, tolerance: tolerance)
+                    OutgoingSymmetry.refine(
+                        classes[layer.name]!, weights: $0, rows: consumer.units,
+                        columns: consumer.inputs, block: block, tolerance: tolerance)
                 }
             }
         }
@@ -179,8 +199,10 @@ public enum WeightAudit {
     /// Refines `classes` by a batch-norm node's per-channel tensors: members stay together only where their
     /// channels' scale, shift, running mean and running variance are all equal (exactly, or within `tolerance`).
     /// A missing tensor, or one of another length, leaves no class.
-    static func refine(_ classes: [[Int]], channelNorm node: String, units: Int, input: AuditInput,
-                       tolerance: Float) throws -> [[Int]] {
+    static func refine(
+        _ classes: [[Int]], channelNorm node: String, units: Int, input: AuditInput,
+        tolerance: Float
+    ) throws -> [[Int]] {
         var stacked: [Float] = []
         for suffix in ["weight", "bias", "running_mean", "running_var"] {
             guard let index = input.index(of: node + "." + suffix) else { return [] }
@@ -199,8 +221,9 @@ public enum WeightAudit {
         let byName = Dictionary(before.layers.map { ($0.name, $0) }, uniquingKeysWith: { a, _ in a })
         for r in reports.indices {
             guard let old = byName[reports[r].name], old.units == reports[r].units else {
-                throw CairnError.incompatible(path: baseline.path,
-                                 "has no layer \(reports[r].name) of \(reports[r].units) units to compare with")
+                throw CairnError.incompatible(
+                    path: baseline.path,
+                    "has no layer \(reports[r].name) of \(reports[r].units) units to compare with")
             }
             var groupOf = [Int: Int]()
             for (g, group) in old.groups.enumerated() { for u in group.units { groupOf[u] = g } }

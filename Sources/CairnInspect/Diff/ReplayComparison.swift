@@ -50,7 +50,9 @@ public struct ReplayComparison: Sendable {
         // Bit for bit: the comparison above counts 0 and -0, and NaNs of any payload, as equal.
         for expected in target.tensors {
             guard let actual = replay.tensor(named: expected.name), actual.values.count == expected.values.count,
-                let index = actual.values.indices.first(where: { actual.values[$0].bitPattern != expected.values[$0].bitPattern })
+                let index = actual.values.indices.first(where: {
+                    actual.values[$0].bitPattern != expected.values[$0].bitPattern
+                })
             else { continue }
             let bits = { (value: Float) in "0x" + String(value.bitPattern, radix: 16) }
             return result(

@@ -138,7 +138,9 @@ public struct TensorDifferenceAccumulator: Sendable, Equatable {
     /// |v| lane by lane, by clearing the sign bits (one AND, where a compare and blend would take three steps).
     @inline(__always)
     private static func magnitude(_ v: SIMD4<Double>) -> SIMD4<Double> {
-        unsafeBitCast(unsafeBitCast(v, to: SIMD4<UInt64>.self) & SIMD4<UInt64>(repeating: 0x7FFF_FFFF_FFFF_FFFF), to: SIMD4<Double>.self)
+        unsafeBitCast(
+            unsafeBitCast(v, to: SIMD4<UInt64>.self) & SIMD4<UInt64>(repeating: 0x7FFF_FFFF_FFFF_FFFF),
+            to: SIMD4<Double>.self)
     }
 
     /// Adds pairs one at a time (blocks holding a NaN or an infinity).

@@ -8,7 +8,9 @@ public enum TensorFileFormat: String, Sendable, Codable, CaseIterable {
 
     /// The format of a path from its extension (`.cairn`, `.safetensors`, `.npz`), if known.
     public init?(path: String) {
-        guard let dot = path.lastIndex(of: "."), let format = TensorFileFormat(rawValue: path[path.index(after: dot)...].lowercased()) else {
+        guard let dot = path.lastIndex(of: "."),
+            let format = TensorFileFormat(rawValue: path[path.index(after: dot)...].lowercased())
+        else {
             return nil
         }
         self = format

@@ -14,13 +14,17 @@ import Foundation
 /// npz carries tensors only.
 public enum Converter {
     /// Converts `input` to `output` (formats from their extensions).
-    public static func convert(input: String, output: String, options: ConversionOptions = ConversionOptions()) throws -> ConversionReport {
+    public static func convert(
+        input: String, output: String, options: ConversionOptions = ConversionOptions()
+    ) throws -> ConversionReport {
         let start = Date()
         guard let inputFormat = TensorFileFormat(path: input) else {
-            throw CairnError(path: input, kind: .invalidArgument("unknown input format (expected .cairn, .safetensors or .npz)"))
+            throw CairnError(
+                path: input, kind: .invalidArgument("unknown input format (expected .cairn, .safetensors or .npz)"))
         }
         guard let outputFormat = TensorFileFormat(path: output) else {
-            throw CairnError(path: output, kind: .invalidArgument("unknown output format (expected .cairn, .safetensors or .npz)"))
+            throw CairnError(
+                path: output, kind: .invalidArgument("unknown output format (expected .cairn, .safetensors or .npz)"))
         }
         let source: TensorSource
         var sourceMetadata: [String: String] = [:]
@@ -44,8 +48,9 @@ public enum Converter {
         let sink: TensorSink
         switch outputFormat {
         case .cairn:
-            let imported = try ImportManifest.make(entries: entries, sourcePath: input, sourceFormat: inputFormat,
-                                                   sourceMetadata: sourceMetadata, cairnManifest: manifestObject, options: options)
+            let imported = try ImportManifest.make(
+                entries: entries, sourcePath: input, sourceFormat: inputFormat,
+                sourceMetadata: sourceMetadata, cairnManifest: manifestObject, options: options)
             entries = imported.entries
             notices += imported.notices
             graphOrigin = imported.graphOrigin
@@ -56,20 +61,28 @@ public enum Converter {
             if options.parametersOnly { indices = indices.filter { entries[$0].role == .parameter } }
             if outputFormat == .safetensors {
                 var metadata = sourceMetadata
-                if let manifestObject { metadata.merge(try exportedMetadata(manifestObject, entries: entries), uniquingKeysWith: { _, new in new }) }
-                sink = try SafetensorsSink(path: output, entries: indices.map { entries[$0] }, metadata: metadata,
-                                           replacesExisting: options.replacesExisting)
+                if let manifestObject {
+                    metadata.merge(
+                        try exportedMetadata(manifestObject, entries: entries), uniquingKeysWith: { _, new in new })
+                }
+                sink = try SafetensorsSink(
+                    path: output, entries: indices.map { entries[$0] }, metadata: metadata,
+                    replacesExisting: options.replacesExisting)
             } else {
-                sink = try NpzSink(path: output, forceZip64: options.forceZip64, replacesExisting: options.replacesExisting)
+                sink = try NpzSink(
+                    path: output, forceZip64: options.forceZip64, replacesExisting: options.replacesExisting)
                 if entries.contains(where: { $0.dtype == .bf16 }) {
-                    notices.append("bf16 tensors are written as their raw 16-bit patterns with NumPy dtype <u2 (NumPy has no bfloat16); cairn-convert reads <u2 back as bf16")
+                    notices.append(
+                        "bf16 tensors are written as their raw 16-bit patterns with NumPy dtype <u2 (NumPy has no bfloat16); cairn-convert reads <u2 back as bf16"
+                    )
                 }
             }
         }
         var bytes: Int64 = 0
         do {
             if let cairn = sink as? CairnSink, let piecewise = source as? PiecewiseTensorSource,
-               indices.allSatisfy(piecewise.readsPiecewise) {
+                indices.allSatisfy(piecewise.readsPiecewise)
+            {
                 // Chunk by chunk: each chunk is read by the thread that compresses it.
                 for index in indices {
                     do {
@@ -95,9 +108,10 @@ public enum Converter {
             throw error
         }
         let size = ((try? FileManager.default.attributesOfItem(atPath: output))?[.size] as? NSNumber)?.int64Value ?? 0
-        return ConversionReport(input: input, output: output, inputFormat: inputFormat, outputFormat: outputFormat,
-                                tensors: indices.count, skipped: entries.count - indices.count, bytes: bytes, outputBytes: size,
-                                seconds: Date().timeIntervalSince(start), graph: graphOrigin, notices: notices)
+        return ConversionReport(
+            input: input, output: output, inputFormat: inputFormat, outputFormat: outputFormat,
+            tensors: indices.count, skipped: entries.count - indices.count, bytes: bytes, outputBytes: size,
+            seconds: Date().timeIntervalSince(start), graph: graphOrigin, notices: notices)
     }
 
     /// The safetensors `__metadata__` strings for a Cairn manifest.
@@ -108,11 +122,14 @@ public enum Converter {
             metadata[key] = try value as? String ?? jsonText(value)
         }
         metadata["cairn_manifest"] = try jsonText(manifest)
-        metadata["cairn_roles"] = try jsonText(Dictionary(entries.map { ($0.name, $0.role.rawValue) }, uniquingKeysWith: { first, _ in first }))
+        metadata["cairn_roles"] = try jsonText(
+            Dictionary(entries.map { ($0.name, $0.role.rawValue) }, uniquingKeysWith: { first, _ in first }))
         return metadata
     }
 
     static func jsonText(_ value: Any) throws -> String {
-        String(decoding: try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed]), as: UTF8.self)
+        String(
+            decoding: try JSONSerialization.data(withJSONObject: value, options: [.sortedKeys, .fragmentsAllowed]),
+            as: UTF8.self)
     }
 }

@@ -10,9 +10,14 @@ import CairnModel
 /// between dense nodes, and `softmax` at the end for classification.
 public enum GraphInference {
     /// The perceptron the parameter tensors of `entries` form; throws `invalidModel` saying why they do not.
-    public static func perceptron(from entries: [TensorEntry], activation: NodeKind, classification: Bool,
-                                  path: String) throws -> GraphSpec {
-        func fail(_ why: String) -> CairnError { CairnError(.invalidGraph, path: path, "cannot infer an MLP graph: \(why) (give one with --model GRAPH.json)") }
+    public static func perceptron(
+        from entries: [TensorEntry], activation: NodeKind, classification: Bool,
+        path: String
+    ) throws -> GraphSpec {
+        func fail(_ why: String) -> CairnError {
+            CairnError(
+                .invalidGraph, path: path, "cannot infer an MLP graph: \(why) (give one with --model GRAPH.json)")
+        }
         var weights: [String: TensorEntry] = [:], biases: [String: TensorEntry] = [:]
         for entry in entries where entry.role == .parameter {
             if entry.name.hasSuffix(".weight") {
@@ -42,22 +47,29 @@ public enum GraphInference {
                 throw fail("\(weight.name) has shape \(weight.shape), not [out, in]")
             }
             guard let bias = biases[layer] else { throw fail("\(weight.name) has no \(layer).bias") }
-            guard bias.shape == [weight.shape[0]] else { throw fail("\(bias.name) has shape \(bias.shape), expected [\(weight.shape[0])]") }
+            guard bias.shape == [weight.shape[0]] else {
+                throw fail("\(bias.name) has shape \(bias.shape), expected [\(weight.shape[0])]")
+            }
             if index == 0 {
                 nodes.append(NodeSpec(name: inputName, kind: .input, size: weight.shape[1]))
             } else {
                 guard weight.shape[1] == previousWidth else {
-                    throw fail("\(weight.name) takes \(weight.shape[1]) inputs but the layer before gives \(previousWidth)")
+                    throw fail(
+                        "\(weight.name) takes \(weight.shape[1]) inputs but the layer before gives \(previousWidth)")
                 }
                 let act = fresh("act\(index)")
-                nodes.append(NodeSpec(name: act, kind: activation, inputs: [previous], alpha: activation == .leakyRelu ? 0.01 : nil))
+                nodes.append(
+                    NodeSpec(
+                        name: act, kind: activation, inputs: [previous], alpha: activation == .leakyRelu ? 0.01 : nil))
                 previous = act
             }
             nodes.append(NodeSpec(name: layer, kind: .dense, inputs: [previous], units: weight.shape[0]))
             previous = layer
             previousWidth = weight.shape[0]
         }
-        if let orphan = biases.keys.first(where: { weights[$0] == nil }) { throw fail("\(orphan).bias has no \(orphan).weight") }
+        if let orphan = biases.keys.first(where: { weights[$0] == nil }) {
+            throw fail("\(orphan).bias has no \(orphan).weight")
+        }
         if classification { nodes.append(NodeSpec(name: fresh("softmax"), kind: .softmax, inputs: [previous])) }
         let graph = GraphSpec(nodes: nodes)
         do { try graph.validate() } catch { throw fail("\(error)") }
@@ -69,15 +81,21 @@ public enum GraphInference {
     /// is in `entries` with its shape.
     public static func check(_ graph: GraphSpec, against entries: [TensorEntry], path: String) throws {
         let definitions: [ParameterDefinition]
-        do { definitions = try graph.parameterDefinitions() } catch { throw CairnError.naming(path, error, otherwise: .invalidGraph) }
+        do { definitions = try graph.parameterDefinitions() } catch {
+            throw CairnError.naming(path, error, otherwise: .invalidGraph)
+        }
         let byName = Dictionary(entries.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         for parameter in definitions {
             let kind = graph.node(named: parameter.node)?.kind.rawValue ?? "graph"
             guard let entry = byName[parameter.name] else {
-                throw CairnError(.incompatible, path: path, "the graph's \(kind) node '\(parameter.node)' needs tensor \(parameter.name), which the file lacks")
+                throw CairnError(
+                    .incompatible, path: path,
+                    "the graph's \(kind) node '\(parameter.node)' needs tensor \(parameter.name), which the file lacks")
             }
             guard entry.shape == parameter.shape else {
-                throw CairnError(.shapeMismatch, path: path, "tensor \(parameter.name) has shape \(entry.shape), the graph needs \(parameter.shape)")
+                throw CairnError(
+                    .shapeMismatch, path: path,
+                    "tensor \(parameter.name) has shape \(entry.shape), the graph needs \(parameter.shape)")
             }
         }
     }

@@ -26,22 +26,31 @@ public struct ImportManifest {
     public var graphOrigin: String
     public var notices: [String]
 
-    static func make(entries: [TensorEntry], sourcePath: String, sourceFormat: TensorFileFormat, sourceMetadata: [String: String],
-                     cairnManifest: [String: Any]?, options: ConversionOptions) throws -> ImportManifest {
+    static func make(
+        entries: [TensorEntry], sourcePath: String, sourceFormat: TensorFileFormat, sourceMetadata: [String: String],
+        cairnManifest: [String: Any]?, options: ConversionOptions
+    ) throws -> ImportManifest {
         var entries = entries
         if let cairnManifest {
-            return ImportManifest(manifest: try JSONSerialization.data(withJSONObject: cairnManifest, options: [.sortedKeys]),
-                                  entries: entries, graphOrigin: "restored", notices: [])
+            return ImportManifest(
+                manifest: try JSONSerialization.data(withJSONObject: cairnManifest, options: [.sortedKeys]),
+                entries: entries, graphOrigin: "restored", notices: [])
         }
         if let rolesText = sourceMetadata["cairn_roles"],
-           let roles = (try? JSONSerialization.jsonObject(with: Data(rolesText.utf8))) as? [String: String] {
+            let roles = (try? JSONSerialization.jsonObject(with: Data(rolesText.utf8))) as? [String: String]
+        {
             for index in entries.indices {
-                if let role = roles[entries[index].name].flatMap(TensorRole.init(rawValue:)) { entries[index].role = role }
+                if let role = roles[entries[index].name].flatMap(TensorRole.init(rawValue:)) {
+                    entries[index].role = role
+                }
             }
             if let original = sourceMetadata["cairn_manifest"], Set(roles.keys) == Set(entries.map(\.name)),
-               let object = (try? JSONSerialization.jsonObject(with: Data(original.utf8))) as? [String: Any], options.graph == nil {
-                return ImportManifest(manifest: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]),
-                                      entries: entries, graphOrigin: "restored", notices: [])
+                let object = (try? JSONSerialization.jsonObject(with: Data(original.utf8))) as? [String: Any],
+                options.graph == nil
+            {
+                return ImportManifest(
+                    manifest: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]),
+                    entries: entries, graphOrigin: "restored", notices: [])
             }
         }
         var notices: [String] = []
@@ -50,18 +59,22 @@ public struct ImportManifest {
         if let given = options.graph {
             try GraphInference.check(given, against: entries, path: sourcePath)
             if options.task == .classification && !given.hasSoftmaxHead {
-                throw CairnError(.invalidGraph, path: sourcePath, "--task classification needs a graph that ends in softmax")
+                throw CairnError(
+                    .invalidGraph, path: sourcePath, "--task classification needs a graph that ends in softmax")
             }
             graph = given
             origin = "given"
-        } else if let text = sourceMetadata["graph"], let stored = try? JSONDecoder().decode(GraphSpec.self, from: Data(text.utf8)),
-                  (try? GraphInference.check(stored, against: entries, path: sourcePath)) != nil {
+        } else if let text = sourceMetadata["graph"],
+            let stored = try? JSONDecoder().decode(GraphSpec.self, from: Data(text.utf8)),
+            (try? GraphInference.check(stored, against: entries, path: sourcePath)) != nil
+        {
             graph = stored
             origin = "metadata"
         } else {
             do {
-                graph = try GraphInference.perceptron(from: entries, activation: options.activation,
-                                                      classification: options.task != .regression, path: sourcePath)
+                graph = try GraphInference.perceptron(
+                    from: entries, activation: options.activation,
+                    classification: options.task != .regression, path: sourcePath)
                 origin = "inferred"
             } catch let error as CairnError {
                 notices.append("no graph recorded: \(error.description)")
@@ -76,8 +89,9 @@ public struct ImportManifest {
             object["graph"] = try JSONSerialization.jsonObject(with: try encoder.encode(graph))
             object["task"] = (options.task ?? (graph.hasSoftmaxHead ? .classification : .regression)).rawValue
         }
-        return ImportManifest(manifest: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]),
-                              entries: entries, graphOrigin: origin, notices: notices)
+        return ImportManifest(
+            manifest: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]),
+            entries: entries, graphOrigin: origin, notices: notices)
     }
 
     /// The `metadata` strings of an imported file: the input's `__metadata__` without the keys Cairn's

@@ -38,9 +38,13 @@ enum NpyDictionary {
             switch key {
             case "descr": fields.descr = try string()
             case "fortran_order":
-                if scalars.hasPrefix("True") { fields.fortranOrder = true; scalars.removeFirst(4) }
-                else if scalars.hasPrefix("False") { fields.fortranOrder = false; scalars.removeFirst(5) }
-                else { throw fail("fortran_order is not True or False") }
+                if scalars.hasPrefix("True") {
+                    fields.fortranOrder = true; scalars.removeFirst(4)
+                } else if scalars.hasPrefix("False") {
+                    fields.fortranOrder = false; scalars.removeFirst(5)
+                } else {
+                    throw fail("fortran_order is not True or False")
+                }
             case "shape":
                 try expect("(")
                 var dims: [Int] = []
@@ -48,17 +52,27 @@ enum NpyDictionary {
                     skipSpace()
                     if scalars.first == ")" { scalars.removeFirst(); break }
                     let digits = scalars.prefix { $0.isASCII && $0.isNumber }
-                    guard !digits.isEmpty, digits.count <= 18, let value = Int(digits) else { throw fail("shape is not a tuple of integers") }
+                    guard !digits.isEmpty, digits.count <= 18, let value = Int(digits) else {
+                        throw fail("shape is not a tuple of integers")
+                    }
                     dims.append(value)
                     scalars.removeFirst(digits.count)
                     skipSpace()
-                    if scalars.first == "," { scalars.removeFirst() } else if scalars.first != ")" { throw fail("shape is not a tuple of integers") }
+                    if scalars.first == "," {
+                        scalars.removeFirst()
+                    } else if scalars.first != ")" {
+                        throw fail("shape is not a tuple of integers")
+                    }
                 }
                 fields.shape = dims
             default: throw fail("unexpected key '\(key)'")
             }
             skipSpace()
-            if scalars.first == "," { scalars.removeFirst() } else if scalars.first != "}" { throw fail("expected ',' or '}'") }
+            if scalars.first == "," {
+                scalars.removeFirst()
+            } else if scalars.first != "}" {
+                throw fail("expected ',' or '}'")
+            }
         }
         return fields
     }

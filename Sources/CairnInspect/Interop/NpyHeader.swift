@@ -49,8 +49,10 @@ public struct NpyHeader: Sendable, Equatable {
 
     /// The dtype of a `descr` string, if Cairn has one.
     public static func dtype(descr: String) -> DType? {
-        let aliases: [String: DType] = ["<f4": .f32, "<f8": .f64, "<f2": .f16, "<u2": .bf16, "|i1": .i8, "<i1": .i8, "i1": .i8,
-                                        "|u1": .u8, "<u1": .u8, "u1": .u8, "<i4": .i32, "<i8": .i64, "|b1": .bool, "<b1": .bool, "b1": .bool]
+        let aliases: [String: DType] = [
+            "<f4": .f32, "<f8": .f64, "<f2": .f16, "<u2": .bf16, "|i1": .i8, "<i1": .i8, "i1": .i8,
+            "|u1": .u8, "<u1": .u8, "u1": .u8, "<i4": .i32, "<i8": .i64, "|b1": .bool, "<b1": .bool, "b1": .bool,
+        ]
         return aliases[descr]
     }
 
@@ -91,23 +93,36 @@ public struct NpyHeader: Sendable, Equatable {
     public static func decode(_ bytes: [UInt8], path: String, item: String?) throws -> NpyHeader {
         func fail(_ what: String) -> CairnError { CairnError.malformed(path: path, item: item, "npy header: \(what)") }
         guard bytes.count >= 10, Array(bytes[0..<6]) == magic else { throw fail("bad magic (not a .npy file)") }
-        guard (1...3).contains(bytes[6]) else { throw CairnError.unsupported(path: path, item: item, "npy format version \(bytes[6]).\(bytes[7])") }
+        guard (1...3).contains(bytes[6]) else {
+            throw CairnError.unsupported(path: path, item: item, "npy format version \(bytes[6]).\(bytes[7])")
+        }
         guard let total = requiredPrefix(bytes) else { throw fail("cut short") }
         guard total - 10 <= maximumHeaderBytes else {
-            throw CairnError.limitExceeded(path: path, item: item, "npy header of \(total) bytes (limit \(maximumHeaderBytes))")
+            throw CairnError.limitExceeded(
+                path: path, item: item, "npy header of \(total) bytes (limit \(maximumHeaderBytes))")
         }
-        guard bytes.count >= total else { throw CairnError.truncated(path: path, item: item, "npy header needs \(total) bytes, \(bytes.count) present") }
+        guard bytes.count >= total else {
+            throw CairnError.truncated(
+                path: path, item: item, "npy header needs \(total) bytes, \(bytes.count) present")
+        }
         let start = bytes[6] == 1 ? 10 : 12
-        guard let text = String(bytes: bytes[start..<total], encoding: bytes[6] == 3 ? .utf8 : .isoLatin1) else { throw fail("not text") }
+        guard let text = String(bytes: bytes[start..<total], encoding: bytes[6] == 3 ? .utf8 : .isoLatin1) else {
+            throw fail("not text")
+        }
         let fields = try NpyDictionary.parse(text, fail: fail)
         guard let descr = fields.descr else { throw fail("no 'descr'") }
         guard let fortran = fields.fortranOrder else { throw fail("no 'fortran_order'") }
         guard let shape = fields.shape else { throw fail("no 'shape'") }
-        guard !fortran else { throw CairnError.unsupported(path: path, item: item, "Fortran-order array (save it C-ordered: np.ascontiguousarray)") }
+        guard !fortran else {
+            throw CairnError.unsupported(
+                path: path, item: item, "Fortran-order array (save it C-ordered: np.ascontiguousarray)")
+        }
         guard let dtype = dtype(descr: descr) else {
             throw CairnError.unsupported(path: path, item: item, "NumPy dtype '\(descr)' has no Cairn equivalent")
         }
-        guard Tensor.checkedElementCount(shape) != nil else { throw fail("shape \(shape) is negative, above rank 8 or too large") }
+        guard Tensor.checkedElementCount(shape) != nil else {
+            throw fail("shape \(shape) is negative, above rank 8 or too large")
+        }
         var header = NpyHeader(dtype: dtype, shape: shape)
         header.dataOffset = total
         return header

@@ -30,7 +30,8 @@ public struct ShardedSafetensorsSource: PiecewiseTensorSource {
         self.path = path
         let file = try ReadOnlyFile(path: path)
         guard file.size <= Int64(Self.maximumIndexBytes) else {
-            throw CairnError.limitExceeded(path: path, "shard index of \(file.size) bytes (limit \(Self.maximumIndexBytes))")
+            throw CairnError.limitExceeded(
+                path: path, "shard index of \(file.size) bytes (limit \(Self.maximumIndexBytes))")
         }
         let bytes = try file.read(count: Int(file.size), at: 0)
         guard let object = (try? JSONSerialization.jsonObject(with: Data(bytes))) as? [String: Any] else {
@@ -59,14 +60,16 @@ public struct ShardedSafetensorsSource: PiecewiseTensorSource {
         for (shardIndex, shardName) in shardNames.enumerated() {
             let shardPath = folder.appendingPathComponent(shardName).path
             guard FileManager.default.fileExists(atPath: shardPath) else {
-                throw CairnError.malformed(path: path, item: shardName, "shard named by the index is missing (\(shardPath): no such file)")
+                throw CairnError.malformed(
+                    path: path, item: shardName, "shard named by the index is missing (\(shardPath): no such file)")
             }
             let shard = try SafetensorsSource(path: shardPath)
             metadata.merge(shard.header.metadata, uniquingKeysWith: { first, _ in first })
             for (itemIndex, item) in shard.header.items.enumerated() where wanted[item.entry.name] != nil {
                 guard wanted[item.entry.name] == shardName else { continue }
                 guard found.insert(item.entry.name).inserted else {
-                    throw CairnError.malformed(path: path, item: item.entry.name, "tensor appears twice in \(shardName)")
+                    throw CairnError.malformed(
+                        path: path, item: item.entry.name, "tensor appears twice in \(shardName)")
                 }
                 entries.append(item.entry)
                 locations.append((shardIndex, itemIndex))
@@ -78,7 +81,11 @@ public struct ShardedSafetensorsSource: PiecewiseTensorSource {
         }
         if let indexMetadata = object["metadata"] as? [String: Any] {
             for (key, value) in indexMetadata {
-                if let text = value as? String { metadata[key] = text } else if let number = value as? NSNumber { metadata[key] = number.stringValue }
+                if let text = value as? String {
+                    metadata[key] = text
+                } else if let number = value as? NSNumber {
+                    metadata[key] = number.stringValue
+                }
             }
         }
         self.shards = shards

@@ -41,7 +41,9 @@ final class TensorPrefetcher {
             }
             let result = current.contents.withLock { current in
                 let range = current.range
-                return Result { try current.bytes.withUnsafeBytes { try body(index, UnsafeRawBufferPointer(rebasing: $0[range])) } }
+                return Result {
+                    try current.bytes.withUnsafeBytes { try body(index, UnsafeRawBufferPointer(rebasing: $0[range])) }
+                }
             }
             group.wait()
             try result.get()

@@ -46,7 +46,8 @@ public final class SafetensorsSink: TensorSink {
     private let entries: [TensorEntry]
     private var next = 0
 
-    public init(path: String, entries: [TensorEntry], metadata: [String: String], replacesExisting: Bool = true) throws {
+    public init(path: String, entries: [TensorEntry], metadata: [String: String], replacesExisting: Bool = true) throws
+    {
         output = try AtomicOutputFile(path: path, replacesExisting: replacesExisting)
         self.entries = entries
         do {
@@ -59,7 +60,8 @@ public final class SafetensorsSink: TensorSink {
 
     public func write(_ entry: TensorEntry, bytes: UnsafeRawBufferPointer) throws {
         guard next < entries.count, entries[next] == entry, bytes.count == entry.byteCount else {
-            throw CairnError(path: output.path, kind: .invalidArgument("tensor \(entry.name) out of the declared order"))
+            throw CairnError(
+                path: output.path, kind: .invalidArgument("tensor \(entry.name) out of the declared order"))
         }
         try output.write(bytes)
         next += 1
@@ -67,7 +69,8 @@ public final class SafetensorsSink: TensorSink {
 
     public func commit() throws {
         guard next == entries.count else {
-            throw CairnError(path: output.path, kind: .invalidArgument("\(entries.count - next) declared tensors not written"))
+            throw CairnError(
+                path: output.path, kind: .invalidArgument("\(entries.count - next) declared tensors not written"))
         }
         try output.commit()
     }

@@ -101,7 +101,9 @@ public struct SafetensorsSource: PiecewiseTensorSource {
         let item = header.items[index]
         let count = item.entry.byteCount
         reserve(&scratch, count)
-        try scratch.withUnsafeMutableBytes { try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<count]), at: item.offset) }
+        try scratch.withUnsafeMutableBytes {
+            try file.read(into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<count]), at: item.offset)
+        }
         return 0..<count
     }
 
@@ -131,18 +133,24 @@ public struct NpzSource: PiecewiseTensorSource {
     public init(path: String) throws {
         file = try ReadOnlyFile(path: path)
         archive = try ZipArchive.read(file)
-        var headers: [NpyHeader] = [], members: [ZipArchive.Member] = [], entries: [TensorEntry] = [], starts: [Int64] = []
+        var headers: [NpyHeader] = [], members: [ZipArchive.Member] = [], entries: [TensorEntry] = [],
+            starts: [Int64] = []
         for member in archive.members where !member.name.hasSuffix("/") {
             var prefix = try archive.prefix(of: member, limit: 4096, in: file)
-            if let needed = NpyHeader.requiredPrefix(prefix), needed > prefix.count, needed <= NpyHeader.maximumHeaderBytes + 12 {
+            if let needed = NpyHeader.requiredPrefix(prefix), needed > prefix.count,
+                needed <= NpyHeader.maximumHeaderBytes + 12
+            {
                 prefix = try archive.prefix(of: member, limit: needed, in: file)
             }
             let header = try NpyHeader.decode(prefix, path: path, item: member.name)
             let name = member.name.hasSuffix(".npy") ? String(member.name.dropLast(4)) : member.name
-            let entry = TensorEntry(name: name, dtype: header.dtype, shape: header.shape, role: TensorEntry.importedRole(forName: name))
+            let entry = TensorEntry(
+                name: name, dtype: header.dtype, shape: header.shape, role: TensorEntry.importedRole(forName: name))
             guard member.uncompressedSize == Int64(header.dataOffset) + Int64(entry.byteCount) else {
-                throw CairnError.malformed(path: path, item: member.name,
-                    "npy member holds \(member.uncompressedSize) bytes, header \(header.dataOffset) + shape \(header.shape) of \(NpyHeader.descr(header.dtype)) needs \(header.dataOffset + entry.byteCount)")
+                throw CairnError.malformed(
+                    path: path, item: member.name,
+                    "npy member holds \(member.uncompressedSize) bytes, header \(header.dataOffset) + shape \(header.shape) of \(NpyHeader.descr(header.dtype)) needs \(header.dataOffset + entry.byteCount)"
+                )
             }
             headers.append(header)
             members.append(member)
@@ -159,8 +167,11 @@ public struct NpzSource: PiecewiseTensorSource {
         let member = members[index], header = headers[index]
         let count = Int(member.uncompressedSize)
         reserve(&scratch, count)
-        try scratch.withUnsafeMutableBytes { try archive.extract(member, into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<count]), in: file) }
-        guard try NpyHeader.decode(Array(scratch[0..<header.dataOffset]), path: path, item: member.name) == header else {
+        try scratch.withUnsafeMutableBytes {
+            try archive.extract(member, into: UnsafeMutableRawBufferPointer(rebasing: $0[0..<count]), in: file)
+        }
+        guard try NpyHeader.decode(Array(scratch[0..<header.dataOffset]), path: path, item: member.name) == header
+        else {
             throw CairnError.malformed(path: path, item: member.name, "npy header changed between reads")
         }
         return header.dataOffset..<count

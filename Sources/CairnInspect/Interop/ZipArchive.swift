@@ -35,12 +35,16 @@ public struct ZipArchive: Sendable {
     public static func read(_ file: ReadOnlyFile) throws -> ZipArchive {
         let path = file.path
         func malformed(_ what: String) -> CairnError { CairnError.malformed(path: path, "ZIP archive: \(what)") }
-        guard file.size >= 22 else { throw CairnError.truncated(path: path, "\(file.size) bytes, too short for a ZIP archive") }
+        guard file.size >= 22 else {
+            throw CairnError.truncated(path: path, "\(file.size) bytes, too short for a ZIP archive")
+        }
         let tailLength = Int(min(file.size, 22 + 65535 + 20))
         let tail = try file.read(count: tailLength, at: file.size - Int64(tailLength))
-        guard let end = stride(from: tailLength - 22, through: 0, by: -1).first(where: { at in
-            tail[at] == 0x50 && tail[at + 1] == 0x4B && tail[at + 2] == 0x05 && tail[at + 3] == 0x06
-        }) else { throw malformed("no end-of-central-directory record (not a ZIP file, or truncated)") }
+        guard
+            let end = stride(from: tailLength - 22, through: 0, by: -1).first(where: { at in
+                tail[at] == 0x50 && tail[at + 1] == 0x4B && tail[at + 2] == 0x05 && tail[at + 3] == 0x06
+            })
+        else { throw malformed("no end-of-central-directory record (not a ZIP file, or truncated)") }
         var record = LittleEndianReader(tail, at: end + 4) { malformed("end record cut short") }
         let disk: UInt16 = try record.read(), directoryDisk: UInt16 = try record.read()
         _ = try record.read(UInt16.self)
@@ -52,18 +56,27 @@ public struct ZipArchive: Sendable {
             var locator = LittleEndianReader(tail, at: end - 16) { malformed("ZIP64 locator cut short") }
             _ = try locator.read(UInt32.self)
             let recordOffset = try locator.read(UInt64.self)
-            guard recordOffset <= UInt64(file.size - 56) else { throw malformed("ZIP64 end record offset \(recordOffset) outside the file") }
-            var zip64 = LittleEndianReader(try file.read(count: 56, at: Int64(recordOffset))) { malformed("ZIP64 end record cut short") }
-            guard try zip64.read(UInt32.self) == zip64EndSignature else { throw malformed("bad ZIP64 end record signature") }
+            guard recordOffset <= UInt64(file.size - 56) else {
+                throw malformed("ZIP64 end record offset \(recordOffset) outside the file")
+            }
+            var zip64 = LittleEndianReader(try file.read(count: 56, at: Int64(recordOffset))) {
+                malformed("ZIP64 end record cut short")
+            }
+            guard try zip64.read(UInt32.self) == zip64EndSignature else {
+                throw malformed("bad ZIP64 end record signature")
+            }
             try zip64.skip(8 + 2 + 2 + 4 + 4 + 8)
             count = try checkedInt64(zip64.read(UInt64.self), malformed)
             directorySize = try checkedInt64(zip64.read(UInt64.self), malformed)
             directoryOffset = try checkedInt64(zip64.read(UInt64.self), malformed)
         }
         guard directoryOffset <= file.size, directorySize <= file.size - directoryOffset else {
-            throw CairnError.truncated(path: path, "central directory [\(directoryOffset), +\(directorySize)) runs past the end of the file")
+            throw CairnError.truncated(
+                path: path, "central directory [\(directoryOffset), +\(directorySize)) runs past the end of the file")
         }
-        guard count <= directorySize / 46 else { throw malformed("\(count) members cannot fit in a \(directorySize)-byte central directory") }
+        guard count <= directorySize / 46 else {
+            throw malformed("\(count) members cannot fit in a \(directorySize)-byte central directory")
+        }
         let directory = try file.read(count: Int(directorySize), at: directoryOffset)
         var reader = LittleEndianReader(directory) { malformed("central directory cut short") }
         var members: [Member] = []
@@ -71,8 +84,10 @@ public struct ZipArchive: Sendable {
         for _ in 0..<count {
             let member = try readCentralHeader(&reader, path: path, malformed)
             guard names.insert(member.name).inserted else { throw malformed("member '\(member.name)' appears twice") }
-            guard member.headerOffset < directoryOffset, member.compressedSize <= directoryOffset - member.headerOffset else {
-                throw CairnError.malformed(path: path, item: member.name, "member data outside the archive's data region")
+            guard member.headerOffset < directoryOffset, member.compressedSize <= directoryOffset - member.headerOffset
+            else {
+                throw CairnError.malformed(
+                    path: path, item: member.name, "member data outside the archive's data region")
             }
             members.append(member)
         }
@@ -84,8 +99,12 @@ public struct ZipArchive: Sendable {
         return Int64(value)
     }
 
-    private static func readCentralHeader(_ reader: inout LittleEndianReader, path: String, _ malformed: @escaping (String) -> CairnError) throws -> Member {
-        guard try reader.read(UInt32.self) == centralSignature else { throw malformed("bad central directory header signature") }
+    private static func readCentralHeader(
+        _ reader: inout LittleEndianReader, path: String, _ malformed: @escaping (String) -> CairnError
+    ) throws -> Member {
+        guard try reader.read(UInt32.self) == centralSignature else {
+            throw malformed("bad central directory header signature")
+        }
         try reader.skip(4)
         let flags: UInt16 = try reader.read(), method: UInt16 = try reader.read()
         try reader.skip(4)
@@ -108,9 +127,14 @@ public struct ZipArchive: Sendable {
             break
         }
         guard flags & 1 == 0 else { throw CairnError.unsupported(path: path, item: name, "encrypted ZIP member") }
-        guard method == 0 || method == 8 else { throw CairnError.unsupported(path: path, item: name, "ZIP compression method \(method) (only stored and deflated)") }
-        return Member(name: name, method: method, crc32: crc, compressedSize: try checkedInt64(compressed, malformed),
-                      uncompressedSize: try checkedInt64(uncompressed, malformed), headerOffset: try checkedInt64(offset, malformed))
+        guard method == 0 || method == 8 else {
+            throw CairnError.unsupported(
+                path: path, item: name, "ZIP compression method \(method) (only stored and deflated)")
+        }
+        return Member(
+            name: name, method: method, crc32: crc, compressedSize: try checkedInt64(compressed, malformed),
+            uncompressedSize: try checkedInt64(uncompressed, malformed),
+            headerOffset: try checkedInt64(offset, malformed))
     }
 
     /// Where a member's data starts (after its local header), checked against the archive.
@@ -123,7 +147,8 @@ public struct ZipArchive: Sendable {
         let skip = Int64(try local.read(UInt16.self)) + Int64(try local.read(UInt16.self))
         let start = member.headerOffset + 30 + skip
         guard start <= directoryOffset, member.compressedSize <= directoryOffset - start else {
-            throw CairnError.truncated(path: file.path, item: member.name, "member data runs past the archive's data region")
+            throw CairnError.truncated(
+                path: file.path, item: member.name, "member data runs past the archive's data region")
         }
         return start
     }
@@ -142,20 +167,30 @@ public struct ZipArchive: Sendable {
     }
 
     /// Decodes a member's whole contents into `destination` (exactly `uncompressedSize` bytes) and checks its CRC-32.
-    public func extract(_ member: Member, into destination: UnsafeMutableRawBufferPointer, in file: ReadOnlyFile) throws {
+    public func extract(_ member: Member, into destination: UnsafeMutableRawBufferPointer, in file: ReadOnlyFile) throws
+    {
         let start = try dataOffset(of: member, in: file)
         func fail(_ what: String) -> CairnError { CairnError.malformed(path: file.path, item: member.name, what) }
         guard Int64(destination.count) == member.uncompressedSize else { throw fail("size differs from the directory") }
         if member.method == 0 {
-            guard member.compressedSize == member.uncompressedSize else { throw fail("stored member with different sizes") }
+            guard member.compressedSize == member.uncompressedSize else {
+                throw fail("stored member with different sizes")
+            }
             try file.read(into: destination, at: start)
         } else {
             guard member.uncompressedSize <= 1032 * member.compressedSize + 1024 else {
-                throw CairnError.limitExceeded(path: file.path, item: member.name, "declares \(member.uncompressedSize) bytes from \(member.compressedSize) deflated bytes (more than deflate can expand)")
+                throw CairnError.limitExceeded(
+                    path: file.path, item: member.name,
+                    "declares \(member.uncompressedSize) bytes from \(member.compressedSize) deflated bytes (more than deflate can expand)"
+                )
             }
             let compressed = try file.read(count: Int(member.compressedSize), at: start)
-            if let failure = compressed.withUnsafeBytes({ Zlib.inflateRaw($0, into: destination) }) { throw fail(failure) }
+            if let failure = compressed.withUnsafeBytes({ Zlib.inflateRaw($0, into: destination) }) {
+                throw fail(failure)
+            }
         }
-        guard Zlib.crc32(UnsafeRawBufferPointer(destination)) == member.crc32 else { throw fail("CRC-32 mismatch (file damaged)") }
+        guard Zlib.crc32(UnsafeRawBufferPointer(destination)) == member.crc32 else {
+            throw fail("CRC-32 mismatch (file damaged)")
+        }
     }
 }

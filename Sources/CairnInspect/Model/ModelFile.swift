@@ -50,8 +50,10 @@ public struct ModelFile {
     /// Opens `path` by its name (`.cairn`, `.safetensors`, `*.index.json`, `.npz`). Errors name the file.
     public static func open(_ path: String, options: Options = Options()) throws -> ModelFile {
         guard let format = ModelFileFormat(path: path) else {
-            throw CairnError(path: path, kind: .invalidArgument(
-                "unknown model format (expected .cairn, .safetensors, model.safetensors.index.json or .npz)"))
+            throw CairnError(
+                path: path,
+                kind: .invalidArgument(
+                    "unknown model format (expected .cairn, .safetensors, model.safetensors.index.json or .npz)"))
         }
         switch format {
         case .cairn:
@@ -69,10 +71,12 @@ public struct ModelFile {
             } else if graph == nil {
                 notices.append("\(path): the file records no graph")
             }
-            let task = checkpoint?.task ?? (object?["task"] as? String).flatMap(TrainingTask.init(rawValue:))
+            let task =
+                checkpoint?.task ?? (object?["task"] as? String).flatMap(TrainingTask.init(rawValue:))
                 ?? options.task ?? graph.map { $0.hasSoftmaxHead ? .classification : .regression }
-            return ModelFile(path: path, format: format, source: cairn, graph: graph, graphOrigin: origin, task: task,
-                             checkpointManifest: checkpoint, manifestData: data, notices: notices)
+            return ModelFile(
+                path: path, format: format, source: cairn, graph: graph, graphOrigin: origin, task: task,
+                checkpointManifest: checkpoint, manifestData: data, notices: notices)
         case .safetensors, .shardedSafetensors, .npz:
             let source: TensorSource
             var metadata: [String: String] = [:]
@@ -93,15 +97,17 @@ public struct ModelFile {
             conversion.graph = options.graph
             conversion.task = options.task
             let sourceFormat: TensorFileFormat = format == .npz ? .npz : .safetensors
-            let imported = try ImportManifest.make(entries: source.entries, sourcePath: path, sourceFormat: sourceFormat,
-                                                   sourceMetadata: metadata, cairnManifest: nil, options: conversion)
+            let imported = try ImportManifest.make(
+                entries: source.entries, sourcePath: path, sourceFormat: sourceFormat,
+                sourceMetadata: metadata, cairnManifest: nil, options: conversion)
             let checkpoint = try? CheckpointManifest.decode(imported.manifest)
             let object = (try? JSONSerialization.jsonObject(with: imported.manifest)) as? [String: Any]
             let graph = checkpoint?.graph ?? decodeGraph(object?["graph"])
             let task = checkpoint?.task ?? (object?["task"] as? String).flatMap(TrainingTask.init(rawValue:))
-            return ModelFile(path: path, format: format, source: RenamedRoles(base: source, entries: imported.entries),
-                             graph: graph, graphOrigin: graph == nil ? "none" : imported.graphOrigin, task: task,
-                             checkpointManifest: checkpoint, manifestData: imported.manifest, notices: imported.notices)
+            return ModelFile(
+                path: path, format: format, source: RenamedRoles(base: source, entries: imported.entries),
+                graph: graph, graphOrigin: graph == nil ? "none" : imported.graphOrigin, task: task,
+                checkpointManifest: checkpoint, manifestData: imported.manifest, notices: imported.notices)
         }
     }
 
@@ -119,7 +125,9 @@ public struct ModelFile {
         do {
             return try Tensor(dtype: entry.dtype, shape: entry.shape, bytes: bytes)
         } catch {
-            throw CairnError.malformed(path: path, item: entry.name, "\(bytes.count) bytes do not fit shape \(entry.shape) of \(entry.dtype.name)")
+            throw CairnError.malformed(
+                path: path, item: entry.name,
+                "\(bytes.count) bytes do not fit shape \(entry.shape) of \(entry.dtype.name)")
         }
     }
 
@@ -138,7 +146,8 @@ public struct ModelFile {
 
     private static func decodeGraph(_ value: Any?) -> GraphSpec? {
         guard let value, JSONSerialization.isValidJSONObject(value),
-              let data = try? JSONSerialization.data(withJSONObject: value) else { return nil }
+            let data = try? JSONSerialization.data(withJSONObject: value)
+        else { return nil }
         return try? JSONDecoder().decode(GraphSpec.self, from: data)
     }
 }

@@ -6,7 +6,10 @@ import Foundation
 public enum GraphDrawing {
     /// Graphviz DOT text.
     public static func dot(_ nodes: [InspectionReport.Node], title: String) -> String {
-        var lines = ["digraph \"\(escapeDOT(title))\" {", "  rankdir=TB;", "  node [shape=box, style=rounded, fontname=\"Helvetica\"];"]
+        var lines = [
+            "digraph \"\(escapeDOT(title))\" {", "  rankdir=TB;",
+            "  node [shape=box, style=rounded, fontname=\"Helvetica\"];",
+        ]
         for node in nodes {
             var label = "\(node.name)\\n\(node.kind) \(node.outputText)"
             if !node.attributes.isEmpty { label += "\\n\(node.attributes)" }
@@ -35,13 +38,19 @@ public enum GraphDrawing {
         let layerOf = layers(nodes)
         let boxHeight = 46.0, rowGap = 44.0, columnGap = 24.0, margin = 20.0
         let labels = nodes.map { node -> (String, String) in
-            (node.name, "\(node.kind) \(node.outputText)" + (node.attributes.isEmpty ? "" : " · \(node.attributes)") + (node.parameters > 0 ? " · \(ReportFormatting.grouped(node.parameters)) p" : ""))
+            (
+                node.name,
+                "\(node.kind) \(node.outputText)" + (node.attributes.isEmpty ? "" : " · \(node.attributes)")
+                    + (node.parameters > 0 ? " · \(ReportFormatting.grouped(node.parameters)) p" : "")
+            )
         }
         let widths = labels.map { max(Double(max($0.0.count, $0.1.count)) * 7.2 + 24, 90) }
         let layerCount = (layerOf.max() ?? 0) + 1
         var rows = [[Int]](repeating: [], count: layerCount)
         for (index, layer) in layerOf.enumerated() { rows[layer].append(index) }
-        let rowWidths = rows.map { row in row.reduce(0.0) { $0 + widths[$1] } + columnGap * Double(max(row.count - 1, 0)) }
+        let rowWidths = rows.map { row in
+            row.reduce(0.0) { $0 + widths[$1] } + columnGap * Double(max(row.count - 1, 0))
+        }
         let canvasWidth = (rowWidths.max() ?? 0) + 2 * margin + 120
         let canvasHeight = Double(layerCount) * (boxHeight + rowGap) - rowGap + 2 * margin + 24
         var x = [Double](repeating: 0, count: nodes.count), y = x
@@ -72,21 +81,34 @@ public enum GraphDrawing {
                     let tx = x[index] + widths[index] / 2, ty = y[index] + boxHeight / 2
                     let rightEdge = (skipped.map { x[$0] + widths[$0] / 2 } + [sx, tx]).max()!
                     let cx = (rightEdge + 18 - (sx + tx) / 8) / 0.75
-                    svg.append(String(format: "<path d=\"M%.1f,%.1f C%.1f,%.1f %.1f,%.1f %.1f,%.1f\" fill=\"none\" stroke=\"#555\" stroke-width=\"1.4\" marker-end=\"url(#arrow)\"/>",
-                                      sx, sy, cx, sy, cx, ty, tx, ty))
+                    svg.append(
+                        String(
+                            format:
+                                "<path d=\"M%.1f,%.1f C%.1f,%.1f %.1f,%.1f %.1f,%.1f\" fill=\"none\" stroke=\"#555\" stroke-width=\"1.4\" marker-end=\"url(#arrow)\"/>",
+                            sx, sy, cx, sy, cx, ty, tx, ty))
                 } else {
-                    svg.append(String(format: "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\" stroke-width=\"1.4\" marker-end=\"url(#arrow)\"/>", x1, y1, x2, y2))
+                    svg.append(
+                        String(
+                            format:
+                                "<line x1=\"%.1f\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\" stroke=\"#555\" stroke-width=\"1.4\" marker-end=\"url(#arrow)\"/>",
+                            x1, y1, x2, y2))
                 }
             }
         }
         for (index, node) in nodes.enumerated() {
             let fill = node.kind == "dense" ? "#dbe9f6" : node.kind == "input" ? "#e3f1e0" : "#f4f4f4"
-            svg.append(String(format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"6\" ",
-                              x[index] - widths[index] / 2, y[index], widths[index], boxHeight) + "fill=\"\(fill)\" stroke=\"#333\"/>")
-            svg.append(String(format: "<text x=\"%.1f\" y=\"%.1f\" ", x[index], y[index] + 19)
-                       + "text-anchor=\"middle\" font-size=\"13\" font-weight=\"bold\">\(escapeXML(labels[index].0))</text>")
-            svg.append(String(format: "<text x=\"%.1f\" y=\"%.1f\" ", x[index], y[index] + 36)
-                       + "text-anchor=\"middle\" font-size=\"11\" fill=\"#444\">\(escapeXML(labels[index].1))</text>")
+            svg.append(
+                String(
+                    format: "<rect x=\"%.1f\" y=\"%.1f\" width=\"%.1f\" height=\"%.1f\" rx=\"6\" ",
+                    x[index] - widths[index] / 2, y[index], widths[index], boxHeight)
+                    + "fill=\"\(fill)\" stroke=\"#333\"/>")
+            svg.append(
+                String(format: "<text x=\"%.1f\" y=\"%.1f\" ", x[index], y[index] + 19)
+                    + "text-anchor=\"middle\" font-size=\"13\" font-weight=\"bold\">\(escapeXML(labels[index].0))</text>"
+            )
+            svg.append(
+                String(format: "<text x=\"%.1f\" y=\"%.1f\" ", x[index], y[index] + 36)
+                    + "text-anchor=\"middle\" font-size=\"11\" fill=\"#444\">\(escapeXML(labels[index].1))</text>")
         }
         svg.append("</svg>")
         return svg.joined(separator: "\n") + "\n"

@@ -19,8 +19,10 @@ extension InspectionReport {
             lines.append("graph (\(graph.count) nodes, \(F.grouped(parameterCount)) parameters)")
             var table = TextTable(header: ["node", "kind", "inputs", "output", "parameters"], rightAligned: [4])
             for node in graph {
-                table.add([node.name, node.kind, node.inputs.isEmpty ? "-" : node.inputs.joined(separator: ", "),
-                           node.outputText, F.grouped(node.parameters)])
+                table.add([
+                    node.name, node.kind, node.inputs.isEmpty ? "-" : node.inputs.joined(separator: ", "),
+                    node.outputText, F.grouped(node.parameters),
+                ])
             }
             lines += table.lines()
         } else {
@@ -28,11 +30,16 @@ extension InspectionReport {
         }
         lines.append("")
         let totalRatio = storedBytes > 0 ? Double(rawBytes) / Double(storedBytes) : 1
-        lines.append("tensors (\(tensors.count), \(F.bytes(rawBytes)) raw, \(F.bytes(storedBytes)) stored, ratio \(String(format: "%.3f", totalRatio)))")
-        var table = TextTable(header: ["name", "dtype", "shape", "role", "raw", "stored", "ratio"], rightAligned: [4, 5, 6])
+        lines.append(
+            "tensors (\(tensors.count), \(F.bytes(rawBytes)) raw, \(F.bytes(storedBytes)) stored, ratio \(String(format: "%.3f", totalRatio)))"
+        )
+        var table = TextTable(
+            header: ["name", "dtype", "shape", "role", "raw", "stored", "ratio"], rightAligned: [4, 5, 6])
         for tensor in tensors {
-            table.add([tensor.name, tensor.dtype, F.shape(tensor.shape), tensor.role, F.bytes(tensor.rawBytes),
-                       F.bytes(tensor.storedBytes), String(format: "%.3f", tensor.ratio)])
+            table.add([
+                tensor.name, tensor.dtype, F.shape(tensor.shape), tensor.role, F.bytes(tensor.rawBytes),
+                F.bytes(tensor.storedBytes), String(format: "%.3f", tensor.ratio),
+            ])
         }
         lines += table.lines()
         if let metadata, !metadata.isEmpty {
@@ -45,18 +52,24 @@ extension InspectionReport {
         if let training {
             lines.append("")
             lines.append("training")
-            lines.append("  epoch \(training.epoch), global step \(F.grouped(training.globalStep))"
-                         + (training.stepInEpoch > 0 ? ", next batch \(training.stepInEpoch) of epoch \(training.epoch + 1)" : "")
-                         + (training.stopReason.map { ", stopped: \($0)" } ?? ""))
-            lines.append("  optimizer \(training.optimizer), learning rate \(F.number(training.learningRate)) (schedule \(training.schedule)), "
-                         + "batch size \(training.batchSize == 0 ? "full" : String(training.batchSize)), seed \(training.seed)")
-            lines.append("  data \(training.data.joined(separator: ", ")): \(F.grouped(training.trainCount)) training, "
-                         + "\(F.grouped(training.validationCount)) validation samples")
+            lines.append(
+                "  epoch \(training.epoch), global step \(F.grouped(training.globalStep))"
+                    + (training.stepInEpoch > 0
+                        ? ", next batch \(training.stepInEpoch) of epoch \(training.epoch + 1)" : "")
+                    + (training.stopReason.map { ", stopped: \($0)" } ?? ""))
+            lines.append(
+                "  optimizer \(training.optimizer), learning rate \(F.number(training.learningRate)) (schedule \(training.schedule)), "
+                    + "batch size \(training.batchSize == 0 ? "full" : String(training.batchSize)), seed \(training.seed)"
+            )
+            lines.append(
+                "  data \(training.data.joined(separator: ", ")): \(F.grouped(training.trainCount)) training, "
+                    + "\(F.grouped(training.validationCount)) validation samples")
             if let classes = training.classes {
                 var line = "  classes \(classes)"
                 if let seen = training.classesSeen, seen.count < classes {
                     let missing = Set(0..<classes).subtracting(seen).sorted()
-                    line += " (no training samples: \(missing.prefix(20).map(String.init).joined(separator: ", "))\(missing.count > 20 ? ", ..." : ""))"
+                    line +=
+                        " (no training samples: \(missing.prefix(20).map(String.init).joined(separator: ", "))\(missing.count > 20 ? ", ..." : ""))"
                 }
                 lines.append(line)
             }
@@ -83,8 +96,10 @@ extension InspectionReport {
                 let last = present.last.map { F.number($0, digits: 4) } ?? "-"
                 let low = present.min().map { F.number($0, digits: 4) } ?? "-"
                 let high = present.max().map { F.number($0, digits: 4) } ?? "-"
-                lines.append("  " + label.padding(toLength: 13, withPad: " ", startingAt: 0)
-                             + Sparkline.render(values, width: chartWidth) + "  \(first) -> \(last) (min \(low), max \(high))")
+                lines.append(
+                    "  " + label.padding(toLength: 13, withPad: " ", startingAt: 0)
+                        + Sparkline.render(values, width: chartWidth)
+                        + "  \(first) -> \(last) (min \(low), max \(high))")
             }
         }
         return lines.joined(separator: "\n") + "\n"
@@ -94,7 +109,8 @@ extension InspectionReport {
     static func preprocessingLines(_ p: Preprocessing) -> [String] {
         typealias F = ReportFormatting
         func list(_ values: [Float]) -> String {
-            values.prefix(6).map { F.number(Double($0), digits: 5) }.joined(separator: ", ") + (values.count > 6 ? ", ... (\(values.count))" : "")
+            values.prefix(6).map { F.number(Double($0), digits: 5) }.joined(separator: ", ")
+                + (values.count > 6 ? ", ... (\(values.count))" : "")
         }
         var lines = ["preprocessing (x' = (x * scale - mean) / std, before the first layer)"]
         lines.append("  scale \(F.number(Double(p.scale), digits: 6))")
@@ -105,7 +121,9 @@ extension InspectionReport {
             lines.append("  features not standardised")
         }
         if p.standardizesTargets, let m = p.targetMean, let sd = p.targetStandardDeviation {
-            lines.append("  targets standardised: mean [\(list(m))], std [\(list(sd))] (undone in predictions and reported losses)")
+            lines.append(
+                "  targets standardised: mean [\(list(m))], std [\(list(sd))] (undone in predictions and reported losses)"
+            )
         }
         return lines
     }

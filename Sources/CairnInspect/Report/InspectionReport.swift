@@ -26,8 +26,10 @@ public struct InspectionReport: Codable, Sendable {
         public var attributes: String
         public var parameters: Int
 
-        public init(name: String, kind: String, inputs: [String], width: Int, shape: [Int]? = nil,
-                    attributes: String = "", parameters: Int) {
+        public init(
+            name: String, kind: String, inputs: [String], width: Int, shape: [Int]? = nil,
+            attributes: String = "", parameters: Int
+        ) {
             self.name = name
             self.kind = kind
             self.inputs = inputs
@@ -79,9 +81,11 @@ public struct InspectionReport: Codable, Sendable {
         public var classesSeen: [Int]?
 
         private enum CodingKeys: String, CodingKey {
-            case epoch, globalStep = "global_step", stepInEpoch = "step_in_epoch", optimizer, learningRate = "learning_rate"
+            case epoch, globalStep = "global_step", stepInEpoch = "step_in_epoch", optimizer, learningRate =
+                "learning_rate"
             case schedule, batchSize = "batch_size", seed, stopReason = "stop_reason", bestEpoch = "best_epoch"
-            case bestValidationLoss = "best_validation_loss", data, trainCount = "train_count", validationCount = "validation_count"
+            case bestValidationLoss = "best_validation_loss", data, trainCount = "train_count", validationCount =
+                "validation_count"
             case classes, classesSeen = "classes_seen"
         }
     }
@@ -95,7 +99,8 @@ public struct InspectionReport: Codable, Sendable {
         public var learningRate: Double
 
         private enum CodingKeys: String, CodingKey {
-            case epoch, trainLoss = "train_loss", validationLoss = "val_loss", validationAccuracy = "val_accuracy", learningRate = "learning_rate"
+            case epoch, trainLoss = "train_loss", validationLoss = "val_loss", validationAccuracy = "val_accuracy",
+                learningRate = "learning_rate"
             case validationR2 = "val_r2"
         }
     }
@@ -158,9 +163,12 @@ public struct InspectionReport: Codable, Sendable {
         fileBytes = reader.fileSize
         formatVersion = "\(reader.version.major).\(reader.version.minor)"
         tensors = reader.tensors.map { info in
-            TensorRow(name: info.name, dtype: info.dtype.name, shape: info.shape, role: info.role.rawValue, elements: info.elementCount,
-                      rawBytes: info.rawByteCount, storedBytes: info.storedByteCount,
-                      ratio: info.storedByteCount > 0 ? Double(info.rawByteCount) / Double(info.storedByteCount) : 1, chunks: info.chunks.count)
+            TensorRow(
+                name: info.name, dtype: info.dtype.name, shape: info.shape, role: info.role.rawValue,
+                elements: info.elementCount,
+                rawBytes: info.rawByteCount, storedBytes: info.storedByteCount,
+                ratio: info.storedByteCount > 0 ? Double(info.rawByteCount) / Double(info.storedByteCount) : 1,
+                chunks: info.chunks.count)
         }
         rawBytes = tensors.reduce(0) { $0 + $1.rawBytes }
         storedBytes = tensors.reduce(0) { $0 + $1.storedBytes }
@@ -175,25 +183,34 @@ public struct InspectionReport: Codable, Sendable {
             training = Training(manifest)
             preprocessing = manifest.preprocessing
             history = manifest.history.map {
-                Epoch(epoch: $0.epoch, trainLoss: $0.trainLoss, validationLoss: $0.validationLoss,
-                      validationAccuracy: $0.validationAccuracy, validationR2: $0.validationR2, learningRate: $0.learningRate)
+                Epoch(
+                    epoch: $0.epoch, trainLoss: $0.trainLoss, validationLoss: $0.validationLoss,
+                    validationAccuracy: $0.validationAccuracy, validationR2: $0.validationR2,
+                    learningRate: $0.learningRate)
             }
         } catch {
             manifestKind = part?.graph != nil ? .model : .other
-            manifestNote = "not a training checkpoint (\(error)); showing the container" + (part?.graph != nil ? " and the model" : "")
+            manifestNote =
+                "not a training checkpoint (\(error)); showing the container"
+                + (part?.graph != nil ? " and the model" : "")
         }
         if let spec = part?.graph, let shapes = try? spec.validate() {
             let owned = Dictionary(grouping: spec.parameterDefinitions(shapes: shapes), by: \.node)
             graph = spec.nodes.map { node in
                 // Trainable tensors only, as PyTorch counts parameters (batch-norm running statistics are buffers).
-                let parameters = owned[node.name, default: []].filter { $0.kind == .trainable }.reduce(0) { $0 + $1.elementCount }
+                let parameters = owned[node.name, default: []].filter { $0.kind == .trainable }.reduce(0) {
+                    $0 + $1.elementCount
+                }
                 let shape = shapes.shape(of: node.name)?.dimensions ?? [0]
-                return Node(name: node.name, kind: node.kind.rawValue, inputs: node.inputs, width: shapes[node.name] ?? 0,
-                            shape: shape, attributes: node.kind.definition.attributeSummary(of: node), parameters: parameters)
+                return Node(
+                    name: node.name, kind: node.kind.rawValue, inputs: node.inputs, width: shapes[node.name] ?? 0,
+                    shape: shape, attributes: node.kind.definition.attributeSummary(of: node), parameters: parameters)
             }
             parameterCount = graph!.reduce(0) { $0 + $1.parameters }
         } else {
-            if part?.graph != nil { manifestNote = (manifestNote.map { $0 + "; " } ?? "") + "the manifest's graph is invalid" }
+            if part?.graph != nil {
+                manifestNote = (manifestNote.map { $0 + "; " } ?? "") + "the manifest's graph is invalid"
+            }
             parameterCount = tensors.filter { $0.role == TensorRole.parameter.rawValue }.reduce(0) { $0 + $1.elements }
         }
     }

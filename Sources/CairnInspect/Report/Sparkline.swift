@@ -7,13 +7,16 @@ public enum Sparkline {
     public static func render(_ values: [Double?], width: Int = 60) -> String {
         let series = bucket(values, width: max(1, width))
         let finite = series.compactMap { $0 }.filter(\.isFinite)
-        guard let low = finite.min(), let high = finite.max() else { return String(repeating: " ", count: series.count) }
-        return String(series.map { value -> Character in
-            guard let value, value.isFinite else { return " " }
-            guard high > low else { return levels[levels.count / 2] }
-            let level = Int(((value - low) / (high - low) * Double(levels.count - 1)).rounded())
-            return levels[min(max(level, 0), levels.count - 1)]
-        })
+        guard let low = finite.min(), let high = finite.max() else {
+            return String(repeating: " ", count: series.count)
+        }
+        return String(
+            series.map { value -> Character in
+                guard let value, value.isFinite else { return " " }
+                guard high > low else { return levels[levels.count / 2] }
+                let level = Int(((value - low) / (high - low) * Double(levels.count - 1)).rounded())
+                return levels[min(max(level, 0), levels.count - 1)]
+            })
     }
 
     /// Averages consecutive values so that at most `width` remain.

@@ -29,7 +29,9 @@ public struct TensorReport: Codable, Sendable {
         }
 
         func agrees(with other: Statistics) -> Bool {
-            func close(_ a: Double, _ b: Double) -> Bool { a == b || abs(a - b) <= 1e-9 * Swift.max(abs(a), abs(b), 1e-300) }
+            func close(_ a: Double, _ b: Double) -> Bool {
+                a == b || abs(a - b) <= 1e-9 * Swift.max(abs(a), abs(b), 1e-300)
+            }
             return zeros == other.zeros && nan == other.nan && inf == other.inf && allEqual == other.allEqual
                 && min == other.min && max == other.max && close(mean, other.mean) && close(std, other.std)
         }
@@ -54,7 +56,11 @@ public struct TensorReport: Codable, Sendable {
 
         public init(from decoder: Decoder) throws {
             let container = try decoder.singleValueContainer()
-            if let value = try? container.decode(Int64.self) { self = .integer(value) } else { self = .float(try container.decode(Double.self)) }
+            if let value = try? container.decode(Int64.self) {
+                self = .integer(value)
+            } else {
+                self = .float(try container.decode(Double.self))
+            }
         }
 
         var text: String {
@@ -100,7 +106,9 @@ public struct TensorReport: Codable, Sendable {
     static func values(of tensor: Tensor, in range: Range<Int>) -> [Value] {
         guard !range.isEmpty else { return [] }
         let size = tensor.dtype.byteSize
-        let part = try? Tensor(dtype: tensor.dtype, shape: [range.count], bytes: Array(tensor.bytes[(range.lowerBound * size)..<(range.upperBound * size)]))
+        let part = try? Tensor(
+            dtype: tensor.dtype, shape: [range.count],
+            bytes: Array(tensor.bytes[(range.lowerBound * size)..<(range.upperBound * size)]))
         guard let part else { return [] }
         if tensor.dtype.isFloatingPoint { return part.doubles().map { .float($0) } }
         return part.int64s().map { .integer($0) }
@@ -110,8 +118,12 @@ public struct TensorReport: Codable, Sendable {
     public func text() -> String {
         typealias F = ReportFormatting
         var lines = ["tensor    \(name) (\(dtype) \(F.shape(shape)), role \(role), \(F.grouped(elements)) elements)"]
-        lines.append("min \(F.number(statistics.min))  max \(F.number(statistics.max))  mean \(F.number(statistics.mean))  std \(F.number(statistics.std))")
-        lines.append("zeros \(statistics.zeros)  NaN \(statistics.nan)  infinity \(statistics.inf)" + (statistics.allEqual ? "  (all elements equal)" : ""))
+        lines.append(
+            "min \(F.number(statistics.min))  max \(F.number(statistics.max))  mean \(F.number(statistics.mean))  std \(F.number(statistics.std))"
+        )
+        lines.append(
+            "zeros \(statistics.zeros)  NaN \(statistics.nan)  infinity \(statistics.inf)"
+                + (statistics.allEqual ? "  (all elements equal)" : ""))
         if !statisticsMatch { lines.append("warning: the statistics stored in the file differ from the data's") }
         lines.append("values [\(sliceStart)..<\(sliceEnd)] (row-major):")
         var row: [String] = []

@@ -59,22 +59,26 @@ public struct VerificationReport: Encodable, Sendable {
         do {
             reader = try CairnReader(path: path)
         } catch {
-            return VerificationReport(file: path, opened: false, tensorsChecked: 0, chunksChecked: 0, damagedTensors: [],
-                                      problems: [problem(error, path: path)])
+            return VerificationReport(
+                file: path, opened: false, tensorsChecked: 0, chunksChecked: 0, damagedTensors: [],
+                problems: [problem(error, path: path)])
         }
         let errors = reader.verify()
         var damaged: [String] = []
         for error in errors {
             if let tensor = error.tensor, !damaged.contains(tensor) { damaged.append(tensor) }
         }
-        return VerificationReport(file: path, opened: true, tensorsChecked: reader.tensors.count,
-                                  chunksChecked: reader.tensors.reduce(0) { $0 + $1.chunks.count }, damagedTensors: damaged,
-                                  problems: errors.map { problem($0, path: path) })
+        return VerificationReport(
+            file: path, opened: true, tensorsChecked: reader.tensors.count,
+            chunksChecked: reader.tensors.reduce(0) { $0 + $1.chunks.count }, damagedTensors: damaged,
+            problems: errors.map { problem($0, path: path) })
     }
 
     static func problem(_ error: Error, path: String) -> Problem {
         if let error = error as? CairnError {
-            return Problem(code: error.code.name, tensor: error.tensor, chunk: error.chunk, offset: error.offset, message: error.description)
+            return Problem(
+                code: error.code.name, tensor: error.tensor, chunk: error.chunk, offset: error.offset,
+                message: error.description)
         }
         return Problem(code: CairnError.Code.io.name, message: CairnError.naming(path, error).description)
     }
@@ -87,8 +91,9 @@ public struct VerificationReport: Encodable, Sendable {
         } else if !opened {
             lines.append("\(file): DAMAGED (cannot be opened)")
         } else {
-            lines.append("\(file): DAMAGED: \(problems.count) problem(s)"
-                         + (damagedTensors.isEmpty ? "" : " in tensor(s) \(damagedTensors.joined(separator: ", "))"))
+            lines.append(
+                "\(file): DAMAGED: \(problems.count) problem(s)"
+                    + (damagedTensors.isEmpty ? "" : " in tensor(s) \(damagedTensors.joined(separator: ", "))"))
         }
         return lines.joined(separator: "\n") + "\n"
     }

@@ -20,13 +20,18 @@ extension NodeSpec {
             let axes = kind == .conv1d ? 1 : 2
             guard rank == axes + 1 else {
                 let wanted = axes == 1 ? "[channels, length]" : "[channels, height, width]"
-                throw CairnError.graph(node: name, "\(kind.rawValue) takes \(wanted); '\(input.name)' gives \(input.shape)"
-                                       + (rank == 1 ? " (give the input a shape, e.g. --input-shape 1x8x8)" : ""))
+                throw CairnError.graph(
+                    node: name,
+                    "\(kind.rawValue) takes \(wanted); '\(input.name)' gives \(input.shape)"
+                        + (rank == 1 ? " (give the input a shape, e.g. --input-shape 1x8x8)" : ""))
             }
             return axes
         default:
             guard rank == 2 || rank == 3 else {
-                throw CairnError.graph(node: name, "\(kind.rawValue) takes [channels, length] or [channels, height, width]; '\(input.name)' gives \(input.shape)")
+                throw CairnError.graph(
+                    node: name,
+                    "\(kind.rawValue) takes [channels, length] or [channels, height, width]; '\(input.name)' gives \(input.shape)"
+                )
             }
             return rank - 1
         }
@@ -51,15 +56,17 @@ extension NodeSpec {
         let same = padding == .same
         do {
             if axes == 1 {
-                return try .oneDimensional(inputChannels: dims[0], outputChannels: channels, length: dims[1],
-                                           kernel: kernel[0], stride: stride[0], padding: same ? .same : .zeros(pads[0]),
-                                           dilation: dilation[0])
+                return try .oneDimensional(
+                    inputChannels: dims[0], outputChannels: channels, length: dims[1],
+                    kernel: kernel[0], stride: stride[0], padding: same ? .same : .zeros(pads[0]),
+                    dilation: dilation[0])
             }
-            return try ConvolutionGeometry(inputChannels: dims[0], outputChannels: channels, inputHeight: dims[1],
-                                           inputWidth: dims[2], kernelHeight: kernel[0], kernelWidth: kernel[1],
-                                           strideHeight: stride[0], strideWidth: stride[1],
-                                           padding: same ? .same : .zerosPerAxis(height: pads[0], width: pads[1]),
-                                           dilationHeight: dilation[0], dilationWidth: dilation[1])
+            return try ConvolutionGeometry(
+                inputChannels: dims[0], outputChannels: channels, inputHeight: dims[1],
+                inputWidth: dims[2], kernelHeight: kernel[0], kernelWidth: kernel[1],
+                strideHeight: stride[0], strideWidth: stride[1],
+                padding: same ? .same : .zerosPerAxis(height: pads[0], width: pads[1]),
+                dilationHeight: dilation[0], dilationWidth: dilation[1])
         } catch {
             throw CairnError.graph(node: name, "\(error) (input '\(input.name)' gives \(input.shape))")
         }
@@ -82,12 +89,14 @@ extension NodeSpec {
         let dims = input.shape.dimensions
         do {
             if axes == 1 {
-                return try .oneDimensional(channels: dims[0], length: dims[1], kernel: kernel[0], stride: stride[0],
-                                           padding: pads[0])
+                return try .oneDimensional(
+                    channels: dims[0], length: dims[1], kernel: kernel[0], stride: stride[0],
+                    padding: pads[0])
             }
-            return try PoolingGeometry(channels: dims[0], inputHeight: dims[1], inputWidth: dims[2],
-                                       kernelHeight: kernel[0], kernelWidth: kernel[1], strideHeight: stride[0],
-                                       strideWidth: stride[1], padHeight: pads[0], padWidth: pads[1])
+            return try PoolingGeometry(
+                channels: dims[0], inputHeight: dims[1], inputWidth: dims[2],
+                kernelHeight: kernel[0], kernelWidth: kernel[1], strideHeight: stride[0],
+                strideWidth: stride[1], padHeight: pads[0], padWidth: pads[1])
         } catch {
             throw CairnError.graph(node: name, "\(error) (input '\(input.name)' gives \(input.shape))")
         }

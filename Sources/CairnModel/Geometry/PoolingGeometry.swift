@@ -30,7 +30,9 @@ public struct PoolingGeometry: Hashable, Sendable {
     }
 
     /// A 1-D pooling over `[N, channels, length]`; `stride` defaults to the window.
-    public static func oneDimensional(channels: Int, length: Int, kernel: Int, stride: Int? = nil, padding: Int = 0)
+    public static func oneDimensional(
+        channels: Int, length: Int, kernel: Int, stride: Int? = nil, padding: Int = 0
+    )
         throws(KernelAttributeError) -> PoolingGeometry
     {
         try PoolingGeometry(

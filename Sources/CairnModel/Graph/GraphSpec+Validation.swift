@@ -14,7 +14,8 @@ extension GraphSpec {
     public func validate() throws -> GraphShapes {
         guard !nodes.isEmpty else { throw CairnError.graph(node: nil, "has no nodes") }
         guard nodes.count <= Self.maximumNodeCount else {
-            throw CairnError.graph(node: nil, "has \(nodes.count) nodes, more than the limit of \(Self.maximumNodeCount)")
+            throw CairnError.graph(
+                node: nil, "has \(nodes.count) nodes, more than the limit of \(Self.maximumNodeCount)")
         }
         var shapes: [String: ValueShape] = [:]
         var inputCount = 0
@@ -35,11 +36,14 @@ extension GraphSpec {
             let inputs = node.inputs.map { NodeKindDefinition.Input(name: $0, shape: shapes[$0]!) }
             let shape = try definition.outputShape(of: node, inputs: inputs)
             guard shape.elementCount(atMost: Self.maximumWidth) != nil else {
-                throw CairnError.graph(node: node.name, "output \(shape) has more than \(Self.maximumWidth) values per sample")
+                throw CairnError.graph(
+                    node: node.name, "output \(shape) has more than \(Self.maximumWidth) values per sample")
             }
             shapes[node.name] = shape
         }
-        guard inputCount == 1 else { throw CairnError.graph(node: nil, "needs exactly one input node, has \(inputCount)") }
+        guard inputCount == 1 else {
+            throw CairnError.graph(node: nil, "needs exactly one input node, has \(inputCount)")
+        }
         return GraphShapes(shapes: shapes)
     }
 
@@ -60,7 +64,9 @@ extension GraphSpec {
     public func parameterDefinitions(shapes: GraphShapes) -> [ParameterDefinition] {
         nodes.flatMap { node -> [ParameterDefinition] in
             guard let output = shapes.shape(of: node.name) else { return [] }
-            let inputs = node.inputs.compactMap { name in shapes.shape(of: name).map { NodeKindDefinition.Input(name: name, shape: $0) } }
+            let inputs = node.inputs.compactMap { name in
+                shapes.shape(of: name).map { NodeKindDefinition.Input(name: name, shape: $0) }
+            }
             return node.kind.definition.parameters(of: node, inputs: inputs, output: output)
         }
     }

@@ -70,10 +70,12 @@ public struct NodeSpec: Codable, Equatable, Sendable {
     /// `batch-norm`: added to the variance before its square root (default 1e-5).
     public var epsilon: Float?
 
-    public init(name: String, kind: NodeKind, inputs: [String] = [], size: Int? = nil, shape: [Int]? = nil,
-                units: Int? = nil, alpha: Float? = nil, rate: Float? = nil, scales: [Float]? = nil,
-                channels: Int? = nil, kernel: [Int]? = nil, stride: [Int]? = nil, padding: PaddingAttribute? = nil,
-                dilation: [Int]? = nil, bias: Bool? = nil, momentum: Float? = nil, epsilon: Float? = nil) {
+    public init(
+        name: String, kind: NodeKind, inputs: [String] = [], size: Int? = nil, shape: [Int]? = nil,
+        units: Int? = nil, alpha: Float? = nil, rate: Float? = nil, scales: [Float]? = nil,
+        channels: Int? = nil, kernel: [Int]? = nil, stride: [Int]? = nil, padding: PaddingAttribute? = nil,
+        dilation: [Int]? = nil, bias: Bool? = nil, momentum: Float? = nil, epsilon: Float? = nil
+    ) {
         self.name = name
         self.kind = kind
         self.inputs = inputs

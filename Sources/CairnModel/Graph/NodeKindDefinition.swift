@@ -59,11 +59,13 @@ public struct NodeKindDefinition: Sendable {
         }
     }
 
-    public init(kind: NodeKind, summary: String, role: Role, inputCount: ClosedRange<Int>,
-                requiredAttributes: [NodeAttribute] = [], optionalAttributes: [NodeAttribute] = [],
-                mustBeLast: Bool = false, headWidthAttribute: NodeAttribute? = nil,
-                shape: @escaping @Sendable (NodeSpec, [Input]) throws -> ValueShape,
-                parameters: @escaping @Sendable (NodeSpec, [Input], ValueShape) -> [ParameterDefinition] = { _, _, _ in [] }) {
+    public init(
+        kind: NodeKind, summary: String, role: Role, inputCount: ClosedRange<Int>,
+        requiredAttributes: [NodeAttribute] = [], optionalAttributes: [NodeAttribute] = [],
+        mustBeLast: Bool = false, headWidthAttribute: NodeAttribute? = nil,
+        shape: @escaping @Sendable (NodeSpec, [Input]) throws -> ValueShape,
+        parameters: @escaping @Sendable (NodeSpec, [Input], ValueShape) -> [ParameterDefinition] = { _, _, _ in [] }
+    ) {
         self.kind = kind
         self.summary = summary
         self.role = role
@@ -139,8 +141,10 @@ public struct ParameterDefinition: Sendable, Equatable {
     /// Trainable, or a buffer the forward pass updates.
     public var kind: ParameterKind
 
-    public init(node: String, suffix: String, shape: [Int], fanIn: Int, fanOut: Int,
-                initialization: ParameterInitialization, kind: ParameterKind = .trainable) {
+    public init(
+        node: String, suffix: String, shape: [Int], fanIn: Int, fanOut: Int,
+        initialization: ParameterInitialization, kind: ParameterKind = .trainable
+    ) {
         self.name = node + "." + suffix
         self.node = node
         self.suffix = suffix

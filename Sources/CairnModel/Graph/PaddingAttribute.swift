@@ -9,7 +9,8 @@ public enum PaddingAttribute: Codable, Equatable, Sendable, CustomStringConverti
         let c = try decoder.singleValueContainer()
         if let text = try? c.decode(String.self) {
             guard text == "same" else {
-                throw DecodingError.dataCorruptedError(in: c, debugDescription: "padding must be a number, a list or \"same\"")
+                throw DecodingError.dataCorruptedError(
+                    in: c, debugDescription: "padding must be a number, a list or \"same\"")
             }
             self = .same
         } else if let one = try? c.decode(Int.self) {

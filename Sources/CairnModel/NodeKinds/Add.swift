@@ -6,13 +6,18 @@ extension NodeKindDefinition {
         shape: { node, inputs in
             let first = inputs[0]
             if let other = inputs.first(where: { $0.shape != first.shape }) {
-                throw CairnError.graph(node: node.name, "inputs have different shapes: '\(first.name)' gives \(first.shape), '\(other.name)' gives \(other.shape)")
+                throw CairnError.graph(
+                    node: node.name,
+                    "inputs have different shapes: '\(first.name)' gives \(first.shape), '\(other.name)' gives \(other.shape)"
+                )
             }
             if let scales = node.scales {
                 guard scales.count == inputs.count else {
                     throw CairnError.graph(node: node.name, "has \(scales.count) scales for \(inputs.count) inputs")
                 }
-                guard scales.allSatisfy({ $0.isFinite }) else { throw CairnError.graph(node: node.name, "scales must be finite") }
+                guard scales.allSatisfy({ $0.isFinite }) else {
+                    throw CairnError.graph(node: node.name, "scales must be finite")
+                }
             }
             return first.shape
         })

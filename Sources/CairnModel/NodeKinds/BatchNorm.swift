@@ -8,7 +8,8 @@ extension NodeKindDefinition {
         shape: { node, inputs in
             let input = inputs[0]
             guard (1...3).contains(input.shape.rank) else {
-                throw CairnError.graph(node: node.name, "batch-norm takes [C], [C, L] or [C, H, W]; '\(input.name)' gives \(input.shape)")
+                throw CairnError.graph(
+                    node: node.name, "batch-norm takes [C], [C, L] or [C, H, W]; '\(input.name)' gives \(input.shape)")
             }
             if let momentum = node.momentum, !(momentum.isFinite && momentum >= 0 && momentum <= 1) {
                 throw CairnError.graph(node: node.name, "momentum must be from 0 to 1, got \(momentum)")
@@ -20,11 +21,16 @@ extension NodeKindDefinition {
         },
         parameters: { node, inputs, _ in
             let channels = inputs[0].shape.dimensions[0]
-            func tensor(_ suffix: String, _ start: ParameterInitialization, _ kind: ParameterKind) -> ParameterDefinition {
-                ParameterDefinition(node: node.name, suffix: suffix, shape: [channels], fanIn: 1, fanOut: 1,
-                                    initialization: start, kind: kind)
+            func tensor(
+                _ suffix: String, _ start: ParameterInitialization, _ kind: ParameterKind
+            ) -> ParameterDefinition {
+                ParameterDefinition(
+                    node: node.name, suffix: suffix, shape: [channels], fanIn: 1, fanOut: 1,
+                    initialization: start, kind: kind)
             }
-            return [tensor("weight", .ones, .trainable), tensor("bias", .zeros, .trainable),
-                    tensor("running_mean", .zeros, .buffer), tensor("running_var", .ones, .buffer)]
+            return [
+                tensor("weight", .ones, .trainable), tensor("bias", .zeros, .trainable),
+                tensor("running_mean", .zeros, .buffer), tensor("running_var", .ones, .buffer),
+            ]
         })
 }

@@ -8,11 +8,16 @@ extension NodeKindDefinition {
             shape: { node, inputs in ValueShape(try node.convolutionGeometry(input: inputs[0]).outputShape) },
             parameters: { node, inputs, _ in
                 guard let g = try? node.convolutionGeometry(input: inputs[0]) else { return [] }
-                var owned = [ParameterDefinition(node: node.name, suffix: "weight", shape: g.weightShape, fanIn: g.fanIn,
-                                                 fanOut: g.fanOut, initialization: .scheme)]
+                var owned = [
+                    ParameterDefinition(
+                        node: node.name, suffix: "weight", shape: g.weightShape, fanIn: g.fanIn,
+                        fanOut: g.fanOut, initialization: .scheme)
+                ]
                 if node.bias ?? true {
-                    owned.append(ParameterDefinition(node: node.name, suffix: "bias", shape: [g.outputChannels],
-                                                     fanIn: g.fanIn, fanOut: g.fanOut, initialization: .zeros))
+                    owned.append(
+                        ParameterDefinition(
+                            node: node.name, suffix: "bias", shape: [g.outputChannels],
+                            fanIn: g.fanIn, fanOut: g.fanOut, initialization: .zeros))
                 }
                 return owned
             })
@@ -23,5 +28,6 @@ extension NodeKindDefinition {
         .conv1d, "1-D convolution over [C, L]: channels, kernel, stride, padding (number or \"same\"), dilation, bias")
     /// `conv2d`: over `[channels, height, width]`.
     public static let conv2d = convolution(
-        .conv2d, "2-D convolution over [C, H, W]: channels, kernel, stride, padding (number or \"same\"), dilation, bias")
+        .conv2d,
+        "2-D convolution over [C, H, W]: channels, kernel, stride, padding (number or \"same\"), dilation, bias")
 }

@@ -10,7 +10,10 @@ extension NodeKindDefinition {
             }
             let source = inputs[0]
             guard source.shape.isFeatures else {
-                throw CairnError.graph(node: node.name, "a dense node takes a feature vector [features]; '\(source.name)' gives \(source.shape) (add a flatten node between them)")
+                throw CairnError.graph(
+                    node: node.name,
+                    "a dense node takes a feature vector [features]; '\(source.name)' gives \(source.shape) (add a flatten node between them)"
+                )
             }
             let width = source.shape.elementCount
             let (weights, overflow) = width.multipliedReportingOverflow(by: units)
@@ -22,10 +25,12 @@ extension NodeKindDefinition {
         parameters: { node, inputs, output in
             let fanIn = inputs[0].shape.elementCount, units = output.elementCount
             return [
-                ParameterDefinition(node: node.name, suffix: "weight", shape: [units, fanIn], fanIn: fanIn, fanOut: units,
-                                    initialization: .scheme),
-                ParameterDefinition(node: node.name, suffix: "bias", shape: [units], fanIn: fanIn, fanOut: units,
-                                    initialization: .zeros),
+                ParameterDefinition(
+                    node: node.name, suffix: "weight", shape: [units, fanIn], fanIn: fanIn, fanOut: units,
+                    initialization: .scheme),
+                ParameterDefinition(
+                    node: node.name, suffix: "bias", shape: [units], fanIn: fanIn, fanOut: units,
+                    initialization: .zeros),
             ]
         })
 }

@@ -8,10 +8,14 @@ extension NodeKindDefinition {
             if let dimensions = node.shape {
                 let shape = ValueShape(dimensions)
                 guard (1...3).contains(shape.rank), let count = shape.elementCount(atMost: limit) else {
-                    throw CairnError.graph(node: node.name, "an input shape needs 1 to 3 extents, each at least 1, at most \(limit) values in all; got \(shape)")
+                    throw CairnError.graph(
+                        node: node.name,
+                        "an input shape needs 1 to 3 extents, each at least 1, at most \(limit) values in all; got \(shape)"
+                    )
                 }
                 if let size = node.size, size != count {
-                    throw CairnError.graph(node: node.name, "size \(size) does not match shape \(shape) (\(count) values)")
+                    throw CairnError.graph(
+                        node: node.name, "size \(size) does not match shape \(shape) (\(count) values)")
                 }
                 return shape
             }

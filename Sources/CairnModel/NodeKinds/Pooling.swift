@@ -8,7 +8,8 @@ extension NodeKindDefinition {
     }
 
     /// `max-pool`: the largest value in each window (padding never wins).
-    public static let maxPool = pooling(.maxPool, "largest value per window over [C, L] or [C, H, W]; kernel, stride, padding")
+    public static let maxPool = pooling(
+        .maxPool, "largest value per window over [C, L] or [C, H, W]; kernel, stride, padding")
     /// `avg-pool`: the mean of each window, padding counted (PyTorch's `count_include_pad=True`).
     public static let avgPool = pooling(
         .avgPool, "mean per window over [C, L] or [C, H, W], padding counted; kernel, stride, padding")
@@ -20,7 +21,8 @@ extension NodeKindDefinition {
         shape: { node, inputs in
             let input = inputs[0]
             guard input.shape.rank >= 2 else {
-                throw CairnError.graph(node: node.name, "global-avg-pool takes [channels, ...]; '\(input.name)' gives \(input.shape)")
+                throw CairnError.graph(
+                    node: node.name, "global-avg-pool takes [channels, ...]; '\(input.name)' gives \(input.shape)")
             }
             return .features(input.shape.dimensions[0])
         })

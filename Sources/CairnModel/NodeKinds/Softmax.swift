@@ -6,7 +6,8 @@ extension NodeKindDefinition {
         shape: { node, inputs in
             let source = inputs[0]
             guard source.shape.isFeatures else {
-                throw CairnError.graph(node: node.name, "softmax takes a feature vector [classes]; '\(source.name)' gives \(source.shape)")
+                throw CairnError.graph(
+                    node: node.name, "softmax takes a feature vector [classes]; '\(source.name)' gives \(source.shape)")
             }
             return source.shape
         })

@@ -5,16 +5,18 @@ struct LeakyReLUKernel: NodeKernel {
 
     func forward(_ network: Network, at position: Int, batch: Int, training: Bool, rng: inout RandomGenerator) {
         let node = network.nodes[position]
-        network.elementwise(.leakyReLU(alpha: fixedAlpha ?? node.alpha), network.firstInput(of: position),
-                            into: network.outputs[position], count: batch * node.width)
+        network.elementwise(
+            .leakyReLU(alpha: fixedAlpha ?? node.alpha), network.firstInput(of: position),
+            into: network.outputs[position], count: batch * node.width)
     }
 
     func backward(_ network: Network, at position: Int, batch: Int, training: Bool) {
         let node = network.nodes[position]
         let g = UnsafePointer(network.gradients[position]), alpha = fixedAlpha ?? node.alpha
         network.forEachGradientEdge(of: position) { source, d, accumulate, _ in
-            network.elementwise(.leakyReLUBackward(alpha: alpha, accumulate: accumulate), network.values(of: source), g,
-                                into: d, count: batch * node.width)
+            network.elementwise(
+                .leakyReLUBackward(alpha: alpha, accumulate: accumulate), network.values(of: source), g,
+                into: d, count: batch * node.width)
         }
     }
 }
@@ -24,8 +26,9 @@ struct SmoothActivationKernel: NodeKernel {
     var tanh: Bool
 
     func forward(_ network: Network, at position: Int, batch: Int, training: Bool, rng: inout RandomGenerator) {
-        network.elementwise(tanh ? .tanh : .sigmoid, network.firstInput(of: position), into: network.outputs[position],
-                            count: batch * network.nodes[position].width)
+        network.elementwise(
+            tanh ? .tanh : .sigmoid, network.firstInput(of: position), into: network.outputs[position],
+            count: batch * network.nodes[position].width)
     }
 
     func backward(_ network: Network, at position: Int, batch: Int, training: Bool) {
@@ -40,8 +43,9 @@ struct SmoothActivationKernel: NodeKernel {
 /// `identity` and `flatten`: a copy of the input (a flatten changes the shape, not the row-major values).
 struct CopyKernel: NodeKernel {
     func forward(_ network: Network, at position: Int, batch: Int, training: Bool, rng: inout RandomGenerator) {
-        network.elementwise(.scaledCopy(scale: 1, accumulate: false), network.firstInput(of: position),
-                            into: network.outputs[position], count: batch * network.nodes[position].width)
+        network.elementwise(
+            .scaledCopy(scale: 1, accumulate: false), network.firstInput(of: position),
+            into: network.outputs[position], count: batch * network.nodes[position].width)
     }
 
     func backward(_ network: Network, at position: Int, batch: Int, training: Bool) {

@@ -3,9 +3,10 @@ struct AddKernel: NodeKernel {
     func forward(_ network: Network, at position: Int, batch: Int, training: Bool, rng: inout RandomGenerator) {
         let node = network.nodes[position]
         let count = batch * node.width, output = network.outputs[position]
-        for edge in node.firstEdge ..< node.firstEdge + node.edgeCount {
-            let operation = ElementwiseJob.Operation.scaledCopy(scale: network.edgeScales[edge],
-                                                                accumulate: edge != node.firstEdge)
+        for edge in node.firstEdge..<node.firstEdge + node.edgeCount {
+            let operation = ElementwiseJob.Operation.scaledCopy(
+                scale: network.edgeScales[edge],
+                accumulate: edge != node.firstEdge)
             network.elementwise(operation, network.values(of: network.edgeSources[edge]), into: output, count: count)
         }
     }

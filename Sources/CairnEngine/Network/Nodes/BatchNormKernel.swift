@@ -39,9 +39,11 @@ final class BatchNormKernel: NodeKernel {
                         if usedBatchStatistics {
                             // Cannot throw: batch * positions > 1 was checked above.
                             try? normalization.forwardTraining(
-                                input: input, scale: s.baseAddress!, shift: b.baseAddress!, output: output, batch: batch,
+                                input: input, scale: s.baseAddress!, shift: b.baseAddress!, output: output,
+                                batch: batch,
                                 runningMean: m.baseAddress!, runningVariance: v.baseAddress!,
-                                savedMean: savedMean.baseAddress!, savedInverseDeviation: savedInverseDeviation.baseAddress!,
+                                savedMean: savedMean.baseAddress!,
+                                savedInverseDeviation: savedInverseDeviation.baseAddress!,
                                 team: network.team)
                         } else {
                             normalization.forwardInference(
@@ -78,7 +80,8 @@ final class BatchNormKernel: NodeKernel {
                                 normalization.backwardInference(
                                     input: input, outputGradient: g, scale: s.baseAddress!, runningMean: m.baseAddress!,
                                     runningVariance: v.baseAddress!, scaleGradient: ds.baseAddress!,
-                                    shiftGradient: db.baseAddress!, inputGradient: inputGradient, accumulate: accumulate,
+                                    shiftGradient: db.baseAddress!, inputGradient: inputGradient,
+                                    accumulate: accumulate,
                                     batch: batch, team: network.team)
                             }
                         }

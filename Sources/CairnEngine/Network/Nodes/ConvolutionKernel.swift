@@ -22,11 +22,13 @@ final class ConvolutionKernel: NodeKernel {
         let weight = network.parameters[node.weightIndex]
         let bias = hasBias ? network.parameters[node.weightIndex + 1] : nil
         weight.values.withUnsafeBufferPointer { w in
-            precondition(w.count == convolution.geometry.weightCount, "\(weight.name) was given the wrong number of values")
+            precondition(
+                w.count == convolution.geometry.weightCount, "\(weight.name) was given the wrong number of values")
             let run = { (b: UnsafePointer<Float>?) in
-                self.convolution.forward(input: network.firstInput(of: position), weight: w.baseAddress!, bias: b,
-                                         output: network.outputs[position], batch: batch, workspace: self.workspace,
-                                         team: network.team)
+                self.convolution.forward(
+                    input: network.firstInput(of: position), weight: w.baseAddress!, bias: b,
+                    output: network.outputs[position], batch: batch, workspace: self.workspace,
+                    team: network.team)
             }
             if let bias { bias.values.withUnsafeBufferPointer { run($0.baseAddress!) } } else { run(nil) }
         }
@@ -43,11 +45,12 @@ final class ConvolutionKernel: NodeKernel {
             weight.gradient.withUnsafeMutableBufferPointer { dw in
                 let weightGradient = dw.baseAddress!
                 func run(_ db: UnsafeMutablePointer<Float>?) {
-                    convolution.backward(input: network.values(of: source), weight: w.baseAddress!,
-                                         outputGradient: network.gradients[position], weightGradient: weightGradient,
-                                         biasGradient: db, inputGradient: inputGradient,
-                                         accumulateInputGradient: accumulate, batch: batch, workspace: workspace,
-                                         team: network.team)
+                    convolution.backward(
+                        input: network.values(of: source), weight: w.baseAddress!,
+                        outputGradient: network.gradients[position], weightGradient: weightGradient,
+                        biasGradient: db, inputGradient: inputGradient,
+                        accumulateInputGradient: accumulate, batch: batch, workspace: workspace,
+                        team: network.team)
                 }
                 if let bias { bias.gradient.withUnsafeMutableBufferPointer { run($0.baseAddress!) } } else { run(nil) }
             }

@@ -7,9 +7,10 @@ struct DenseKernel: NodeKernel {
         let fanIn = network.nodes[network.edgeSources[node.firstEdge]].width, units = node.width
         weight.values.withUnsafeBufferPointer { w in
             precondition(w.count == units * fanIn, "\(weight.name) was given the wrong number of values")
-            GEMM.multiply(transposeA: false, transposeB: true, m: batch, n: units, k: fanIn,
-                          alpha: 1, a: input, lda: fanIn, b: w.baseAddress!, ldb: fanIn,
-                          beta: 0, c: output, ldc: units, team: network.team)
+            GEMM.multiply(
+                transposeA: false, transposeB: true, m: batch, n: units, k: fanIn,
+                alpha: 1, a: input, lda: fanIn, b: w.baseAddress!, ldb: fanIn,
+                beta: 0, c: output, ldc: units, team: network.team)
         }
         bias.values.withUnsafeBufferPointer { b in
             precondition(b.count == units, "\(bias.name) was given the wrong number of values")
@@ -27,9 +28,10 @@ struct DenseKernel: NodeKernel {
         let team = network.team
         weight.gradient.withUnsafeMutableBufferPointer { dw in
             precondition(dw.count == units * fanIn, "\(weight.name) gradient has the wrong size")
-            GEMM.multiply(transposeA: true, transposeB: false, m: units, n: fanIn, k: batch,
-                          alpha: 1, a: g, lda: units, b: x, ldb: fanIn, beta: 0, c: dw.baseAddress!, ldc: fanIn,
-                          team: team)
+            GEMM.multiply(
+                transposeA: true, transposeB: false, m: units, n: fanIn, k: batch,
+                alpha: 1, a: g, lda: units, b: x, ldb: fanIn, beta: 0, c: dw.baseAddress!, ldc: fanIn,
+                team: team)
         }
         bias.gradient.withUnsafeMutableBufferPointer { db in
             precondition(db.count == units, "\(bias.name) gradient has the wrong size")
@@ -38,9 +40,10 @@ struct DenseKernel: NodeKernel {
         guard network.nodes[source].needsGradient else { return }
         let accumulate = network.edgeAccumulates[node.firstEdge]
         weight.values.withUnsafeBufferPointer { w in
-            GEMM.multiply(transposeA: false, transposeB: false, m: batch, n: fanIn, k: units,
-                          alpha: 1, a: g, lda: units, b: w.baseAddress!, ldb: fanIn,
-                          beta: accumulate ? 1 : 0, c: network.gradients[source], ldc: fanIn, team: team)
+            GEMM.multiply(
+                transposeA: false, transposeB: false, m: batch, n: fanIn, k: units,
+                alpha: 1, a: g, lda: units, b: w.baseAddress!, ldb: fanIn,
+                beta: accumulate ? 1 : 0, c: network.gradients[source], ldc: fanIn, team: team)
         }
     }
 }

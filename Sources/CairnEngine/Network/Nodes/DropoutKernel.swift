@@ -27,8 +27,9 @@ struct DropoutKernel: NodeKernel {
         let g = UnsafePointer(network.gradients[position])
         network.forEachGradientEdge(of: position) { _, d, accumulate, scale in
             if training && node.rate > 0 {
-                network.elementwise(.multiply(accumulate: accumulate), g, UnsafePointer(network.masks[position]),
-                                    into: d, count: count)
+                network.elementwise(
+                    .multiply(accumulate: accumulate), g, UnsafePointer(network.masks[position]),
+                    into: d, count: count)
             } else {
                 network.elementwise(.scaledCopy(scale: scale, accumulate: accumulate), g, into: d, count: count)
             }

@@ -23,8 +23,10 @@ extension NodeKernel {
 extension NodeKind {
     /// The engine kernel that runs `node` (of this kind) on inputs of `inputs`' shapes, for batches of up to
     /// `maxBatch` rows split across `threads` threads.
-    func makeKernel(for node: NodeSpec, inputs: [NodeKindDefinition.Input], maxBatch: Int,
-                    threads: Int) throws -> any NodeKernel {
+    func makeKernel(
+        for node: NodeSpec, inputs: [NodeKindDefinition.Input], maxBatch: Int,
+        threads: Int
+    ) throws -> any NodeKernel {
         switch self {
         case .input: return InputKernel()
         case .dense: return DenseKernel()
@@ -37,19 +39,24 @@ extension NodeKind {
         case .dropout: return DropoutKernel()
         case .add: return AddKernel()
         case .conv1d, .conv2d:
-            return try ConvolutionKernel(geometry: node.convolutionGeometry(input: inputs[0]), hasBias: node.bias ?? true,
-                                         maxBatch: maxBatch, threads: threads)
+            return try ConvolutionKernel(
+                geometry: node.convolutionGeometry(input: inputs[0]), hasBias: node.bias ?? true,
+                maxBatch: maxBatch, threads: threads)
         case .maxPool: return MaxPoolKernel(geometry: try node.poolingGeometry(input: inputs[0]), maxBatch: maxBatch)
-        case .avgPool: return AveragingPoolKernel(pooling: AveragePooling(geometry: try node.poolingGeometry(input: inputs[0])))
+        case .avgPool:
+            return AveragingPoolKernel(pooling: AveragePooling(geometry: try node.poolingGeometry(input: inputs[0])))
         case .globalAvgPool:
             let dims = inputs[0].shape.dimensions
-            return AveragingPoolKernel(pooling: try GlobalAveragePooling(channels: dims[0],
-                                                                             positions: dims.dropFirst().reduce(1, *)))
+            return AveragingPoolKernel(
+                pooling: try GlobalAveragePooling(
+                    channels: dims[0],
+                    positions: dims.dropFirst().reduce(1, *)))
         case .batchNorm:
             let dims = inputs[0].shape.dimensions
-            return BatchNormKernel(normalization: try BatchNormalization(
-                channels: dims[0], positions: dims.dropFirst().reduce(1, *), momentum: node.momentum ?? 0.1,
-                epsilon: node.epsilon ?? 1e-5))
+            return BatchNormKernel(
+                normalization: try BatchNormalization(
+                    channels: dims[0], positions: dims.dropFirst().reduce(1, *), momentum: node.momentum ?? 0.1,
+                    epsilon: node.epsilon ?? 1e-5))
         case .softmax: return SoftmaxKernel()
         }
     }
@@ -59,11 +66,15 @@ extension Network {
     /// Calls `body(source, gradient, accumulate, scale)` for each input edge of node `position` whose
     /// source needs a gradient, in edge order.
     @inline(__always)
-    func forEachGradientEdge(of position: Int,
-                             _ body: (_ source: Int, _ gradient: UnsafeMutablePointer<Float>, _ accumulate: Bool,
-                                      _ scale: Float) -> Void) {
+    func forEachGradientEdge(
+        of position: Int,
+        _ body: (
+            _ source: Int, _ gradient: UnsafeMutablePointer<Float>, _ accumulate: Bool,
+            _ scale: Float
+        ) -> Void
+    ) {
         let node = nodes[position]
-        for edge in node.firstEdge ..< node.firstEdge + node.edgeCount {
+        for edge in node.firstEdge..<node.firstEdge + node.edgeCount {
             let source = edgeSources[edge]
             guard nodes[source].needsGradient else { continue }
             body(source, gradients[source], edgeAccumulates[edge], edgeScales[edge])

@@ -14,15 +14,17 @@ final class MaxPoolKernel: NodeKernel {
     deinit { indices.deallocate() }
 
     func forward(_ network: Network, at position: Int, batch: Int, training: Bool, rng: inout RandomGenerator) {
-        pooling.forward(input: network.firstInput(of: position), output: network.outputs[position],
-                        indices: indices.baseAddress!, batch: batch, team: network.team)
+        pooling.forward(
+            input: network.firstInput(of: position), output: network.outputs[position],
+            indices: indices.baseAddress!, batch: batch, team: network.team)
     }
 
     func backward(_ network: Network, at position: Int, batch: Int, training: Bool) {
         let g = UnsafePointer(network.gradients[position])
         network.forEachGradientEdge(of: position) { _, d, accumulate, _ in
-            pooling.backward(outputGradient: g, indices: indices.baseAddress!, inputGradient: d, accumulate: accumulate,
-                             batch: batch, team: network.team)
+            pooling.backward(
+                outputGradient: g, indices: indices.baseAddress!, inputGradient: d, accumulate: accumulate,
+                batch: batch, team: network.team)
         }
     }
 }
@@ -30,8 +32,9 @@ final class MaxPoolKernel: NodeKernel {
 /// A pool whose backward pass needs nothing but the output gradient (the averaging pools).
 protocol AveragingPool {
     func forward(input: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, batch: Int, team: ThreadTeam?)
-    func backward(outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>, accumulate: Bool,
-                  batch: Int, team: ThreadTeam?)
+    func backward(
+        outputGradient: UnsafePointer<Float>, inputGradient: UnsafeMutablePointer<Float>, accumulate: Bool,
+        batch: Int, team: ThreadTeam?)
 }
 
 extension AveragePooling: AveragingPool {}
@@ -42,14 +45,16 @@ struct AveragingPoolKernel<Pool: AveragingPool>: NodeKernel {
     let pooling: Pool
 
     func forward(_ network: Network, at position: Int, batch: Int, training: Bool, rng: inout RandomGenerator) {
-        pooling.forward(input: network.firstInput(of: position), output: network.outputs[position], batch: batch,
-                        team: network.team)
+        pooling.forward(
+            input: network.firstInput(of: position), output: network.outputs[position], batch: batch,
+            team: network.team)
     }
 
     func backward(_ network: Network, at position: Int, batch: Int, training: Bool) {
         let g = UnsafePointer(network.gradients[position])
         network.forEachGradientEdge(of: position) { _, d, accumulate, _ in
-            pooling.backward(outputGradient: g, inputGradient: d, accumulate: accumulate, batch: batch, team: network.team)
+            pooling.backward(
+                outputGradient: g, inputGradient: d, accumulate: accumulate, batch: batch, team: network.team)
         }
     }
 }

@@ -3,8 +3,9 @@
 struct SoftmaxKernel: NodeKernel {
     func forward(_ network: Network, at position: Int, batch: Int, training: Bool, rng: inout RandomGenerator) {
         let node = network.nodes[position]
-        network.elementwise(.softmax(width: node.width), network.firstInput(of: position), into: network.outputs[position],
-                            count: batch)
+        network.elementwise(
+            .softmax(width: node.width), network.firstInput(of: position), into: network.outputs[position],
+            count: batch)
     }
 
     func backward(_ network: Network, at position: Int, batch: Int, training: Bool) {}
