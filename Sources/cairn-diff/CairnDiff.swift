@@ -41,12 +41,12 @@ struct CairnDiff: ParsableCommand {
     @Flag(help: "Metadata, timestamps and history count towards the exit status too.")
     var strict = false
 
-    @Flag(help: "Per dense weight, the output units whose incoming weights moved most.")
+    @Flag(help: "Per dense or convolution weight, the units (rows, filters) whose incoming weights moved most.")
     var neurons = false
 
     @Flag(
         name: .customLong("match-neurons"),
-        help: "Align B's hidden units to A's (weight matching) and report the residual.")
+        help: "Align B's hidden units (or filters) to A's (weight matching) and report the residual.")
     var matchNeurons = false
 
     @Option(help: "Rows of the tensor table, and units per weight with --neurons.")

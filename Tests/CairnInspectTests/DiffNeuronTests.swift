@@ -134,4 +134,40 @@ struct DiffNeuronTests {
         #expect(layer.changedUnits == 1 && layer.top.map(\.index) == [11])
         #expect(abs(layer.top[0].relativeChange - 1) < 1e-6)
     }
+
+    @Test func matchingAlignsConvolutionFiltersThroughKernelAndFlattenBlocks() throws {
+        let folder = TestFiles.folder("diff-match-filters")
+        // conv1 [4, 1, 3, 3] -> conv2 [6, 4, 3, 3] -> (flatten of [6, 2, 2]) -> fc [10, 24].
+        let conv1 = DiffTestModels.values(36, seed: 1), bias1 = DiffTestModels.values(4, seed: 2)
+        let conv2 = DiffTestModels.values(216, seed: 3), bias2 = DiffTestModels.values(6, seed: 4)
+        let fc = DiffTestModels.values(240, seed: 5), biasFC = DiffTestModels.values(10, seed: 6)
+        func items(_ c1: [Float], _ b1: [Float], _ c2: [Float], _ b2: [Float], _ f: [Float]) -> [DiffTestModels.Item] {
+            [
+                .f32("conv1.weight", [4, 1, 3, 3], c1), .f32("conv1.bias", [4], b1),
+                .f32("conv2.weight", [6, 4, 3, 3], c2),
+                .f32("conv2.bias", [6], b2), .f32("fc.weight", [10, 24], f), .f32("fc.bias", [10], biasFC),
+            ]
+        }
+        try DiffTestModels.writeSafetensors(items(conv1, bias1, conv2, bias2, fc), to: "\(folder)/a.safetensors")
+        // The same function with conv1's filters and conv2's filters shuffled.
+        let p1 = [2, 0, 3, 1], p2 = [5, 3, 0, 1, 4, 2]
+        var c1 = conv1, b1 = bias1, c2 = conv2, b2 = bias2, f = fc
+        for i in 0..<4 {
+            for k in 0..<9 { c1[i * 9 + k] = conv1[p1[i] * 9 + k] }
+            b1[i] = bias1[p1[i]]
+        }
+        for o in 0..<6 {
+            for c in 0..<4 { for k in 0..<9 { c2[o * 36 + c * 9 + k] = conv2[p2[o] * 36 + p1[c] * 9 + k] } }
+            b2[o] = bias2[p2[o]]
+        }
+        for r in 0..<10 { for c in 0..<6 { for k in 0..<4 { f[r * 24 + c * 4 + k] = fc[r * 24 + p2[c] * 4 + k] } } }
+        try DiffTestModels.writeSafetensors(items(c1, b1, c2, b2, f), to: "\(folder)/b.safetensors")
+        let report = try DiffTestModels.compare(
+            "\(folder)/a.safetensors", "\(folder)/b.safetensors", DiffOptions(matchNeurons: true))
+        let matching = try #require(report.matching)
+        #expect(matching.layers.map(\.weight) == ["conv1.weight", "conv2.weight", "fc.weight"])
+        #expect(matching.residual == 0)
+        #expect(matching.layers[0].residualBefore > 0.5)
+        #expect(matching.layers[0].permutation.map { p1[$0] } == [0, 1, 2, 3])
+    }
 }

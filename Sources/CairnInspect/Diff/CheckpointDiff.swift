@@ -133,12 +133,12 @@ public enum CheckpointDiff {
                     path: input.path, "--match-neurons aligns chains of dense layers; node \(join.name) joins two paths"
                 )
             }
-            return graph.denseNodes.map { node in
+            return graph.nodes.filter { [.dense, .conv1d, .conv2d].contains($0.kind) }.map { node in
                 (node.name + ".weight", entries[node.name + ".bias"] != nil ? node.name + ".bias" : nil)
             }
         }
         return input.source.entries.filter {
-            $0.shape.count == 2 && $0.name.hasSuffix(".weight") && $0.role == .parameter
+            $0.shape.count >= 2 && $0.name.hasSuffix(".weight") && $0.role == .parameter
         }.map { entry in
             let bias = String(entry.name.dropLast(".weight".count)) + ".bias"
             return (entry.name, entries[bias] != nil ? bias : nil)
@@ -149,29 +149,36 @@ public enum CheckpointDiff {
     static func match(_ a: DiffInput, _ b: DiffInput) throws -> NeuronMatching {
         let names = try denseLayerNames(a)
         guard !names.isEmpty else {
-            throw CairnError.incompatible(path: a.path, "--match-neurons found no dense layers (2-D .weight tensors)")
+            throw CairnError.incompatible(
+                path: a.path, "--match-neurons found no dense or convolution layers (.weight tensors of rank 2 or more)"
+            )
         }
         func load(_ input: DiffInput) throws -> [NeuronMatching.DenseLayer] {
             var layers: [NeuronMatching.DenseLayer] = []
             for (weightName, biasName) in names {
                 guard let weight = try values(input, weightName),
                     let shape = input.source.entries.first(where: { $0.name == weightName })?.shape,
-                    shape.count == 2
+                    shape.count >= 2
                 else {
-                    throw CairnError.incompatible(path: input.path, "--match-neurons: no 2-D tensor \(weightName)")
+                    throw CairnError.incompatible(
+                        path: input.path, "--match-neurons: no tensor \(weightName) of rank 2 or more")
                 }
+                // A unit's incoming weights: everything after the first axis (a filter's `in x k...`).
+                let inputs = shape.dropFirst().reduce(1, *)
                 let bias = try biasName.flatMap { try values(input, $0) } ?? []
                 guard bias.isEmpty || bias.count == shape[0] else {
                     throw CairnError.incompatible(
                         path: input.path, "--match-neurons: \(biasName ?? "bias") does not have \(shape[0]) values")
                 }
-                if let previous = layers.last, previous.units != shape[1] {
+                // Each unit of the layer before feeds a block of inputs: 1 column (dense), a filter's kernel
+                // taps (convolution), or its flattened positions (dense after a flatten).
+                if let previous = layers.last, previous.units == 0 || shape[1] % previous.units != 0 {
                     throw CairnError.incompatible(
                         path: input.path,
                         "--match-neurons: \(weightName) takes \(shape[1]) inputs, the layer before has \(previous.units) units"
                     )
                 }
-                layers.append(.init(name: weightName, units: shape[0], inputs: shape[1], weight: weight, bias: bias))
+                layers.append(.init(name: weightName, units: shape[0], inputs: inputs, weight: weight, bias: bias))
             }
             return layers
         }

@@ -2,7 +2,9 @@ import CairnFormat
 import CairnModel
 
 /// `--match-neurons`: the hidden units of two independently trained networks aligned layer by layer
-/// (weight matching, as in Git Re-Basin, Ainsworth et al. 2022). For each hidden dense layer, B's
+/// (weight matching, as in Git Re-Basin, Ainsworth et al. 2022). A convolution's units are its filters, whose
+/// incoming weights are `in x k...` and whose outputs reach the next layer as blocks of columns; batch-norm
+/// parameters between layers are not part of the alignment. For each hidden layer, B's
 /// units are assigned to A's by the optimal assignment (`HungarianAssignment`) maximising the sum of
 /// the dot products of their incoming weights and bias (with the columns already permuted by the
 /// previous layer's assignment); the permutation is then carried into the next layer's columns.
@@ -62,7 +64,7 @@ public struct NeuronMatching: Sendable, Codable, Equatable {
         var carried: [Int]? = nil
         var totalDifference = 0.0, totalNorm = 0.0
         for (index, (x, y)) in zip(a, b).enumerated() {
-            let columnsAligned = y.reordered(units: nil, columns: carried)
+            let columnsAligned = y.reordered(units: nil, columns: carried.map { Self.columns($0, inputs: y.inputs) })
             let isOutput = index == a.count - 1
             var permutation = Array(0..<x.units)
             if !isOutput {
@@ -94,6 +96,14 @@ public struct NeuronMatching: Sendable, Codable, Equatable {
         let residual =
             totalDifference == 0 ? 0 : (totalNorm > 0 ? (totalDifference / totalNorm).squareRoot() : .infinity)
         return NeuronMatching(layers: layers, residual: residual)
+    }
+
+    /// The column order that moves whole blocks of inputs by a unit permutation of the layer before: each of
+    /// its units feeds `inputs / units` contiguous columns (1 for dense layers, a filter's kernel taps for a
+    /// convolution, the flattened positions for a dense layer after a flatten).
+    static func columns(_ permutation: [Int], inputs: Int) -> [Int] {
+        let block = inputs / max(permutation.count, 1)
+        return (0..<inputs).map { permutation[$0 / block] * block + $0 % block }
     }
 
     /// Squared difference, squared norm of `x`, and their relative L2 ratio, over weight and bias.
