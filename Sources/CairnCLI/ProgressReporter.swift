@@ -64,11 +64,6 @@ public final class ProgressReporter: TrainingObserver {
     }
 }
 
-/// `value` with `digits` decimals.
-public func format(_ value: Double, _ digits: Int) -> String {
-    String(format: "%.\(digits)f", value)
-}
-
 /// `1m05s`-style durations.
 func duration(_ seconds: Double) -> String {
     let s = Int(seconds.rounded())

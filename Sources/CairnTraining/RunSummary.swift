@@ -66,7 +66,7 @@ public struct RunSummary: Codable, Sendable {
     }
 }
 
-/// `value` with `digits` decimals.
-private func format(_ value: Double, _ digits: Int) -> String {
+/// `value` with `digits` decimals, as the tools print losses and rates.
+public func format(_ value: Double, _ digits: Int) -> String {
     String(format: "%.\(digits)f", value)
 }

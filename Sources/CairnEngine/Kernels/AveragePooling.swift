@@ -26,11 +26,9 @@ public struct AveragePooling: Hashable, Sendable {
                 let x = input + plane * inputPlane
                 let y = output + plane * outputPlane
                 for oh in 0..<g.outputHeight {
-                    let top = oh * g.strideHeight - g.padHeight
-                    let rows = max(top, 0)..<min(top + g.kernelHeight, g.inputHeight)
+                    let rows = g.inputRows(ofOutputRow: oh)
                     for ow in 0..<g.outputWidth {
-                        let left = ow * g.strideWidth - g.padWidth
-                        let columns = max(left, 0)..<min(left + g.kernelWidth, g.inputWidth)
+                        let columns = g.inputColumns(ofOutputColumn: ow)
                         var sum: Float = 0
                         for h in rows {
                             for w in columns { sum += x[h * g.inputWidth + w] }
@@ -61,11 +59,9 @@ public struct AveragePooling: Hashable, Sendable {
                 let dy = outputGradient + plane * outputPlane
                 if !accumulate { dx.update(repeating: 0, count: inputPlane) }
                 for oh in 0..<g.outputHeight {
-                    let top = oh * g.strideHeight - g.padHeight
-                    let rows = max(top, 0)..<min(top + g.kernelHeight, g.inputHeight)
+                    let rows = g.inputRows(ofOutputRow: oh)
                     for ow in 0..<g.outputWidth {
-                        let left = ow * g.strideWidth - g.padWidth
-                        let columns = max(left, 0)..<min(left + g.kernelWidth, g.inputWidth)
+                        let columns = g.inputColumns(ofOutputColumn: ow)
                         let share = dy[oh * g.outputWidth + ow] / divisor
                         for h in rows {
                             for w in columns { dx[h * g.inputWidth + w] += share }

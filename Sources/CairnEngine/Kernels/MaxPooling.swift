@@ -30,11 +30,9 @@ public struct MaxPooling: Hashable, Sendable {
                 let y = output + plane * outputPlane
                 let chosen = indices + plane * outputPlane
                 for oh in 0..<g.outputHeight {
-                    let top = oh * g.strideHeight - g.padHeight
-                    let rows = max(top, 0)..<min(top + g.kernelHeight, g.inputHeight)
+                    let rows = g.inputRows(ofOutputRow: oh)
                     for ow in 0..<g.outputWidth {
-                        let left = ow * g.strideWidth - g.padWidth
-                        let columns = max(left, 0)..<min(left + g.kernelWidth, g.inputWidth)
+                        let columns = g.inputColumns(ofOutputColumn: ow)
                         var best = -Float.infinity
                         var where_ = rows.lowerBound * g.inputWidth + columns.lowerBound
                         for h in rows {

@@ -88,4 +88,18 @@ public struct PoolingGeometry: Hashable, Sendable {
     public var outputShape: [Int] {
         isOneDimensional ? [channels, outputWidth] : [channels, outputHeight, outputWidth]
     }
+
+    /// The input rows the window of output row `oh` covers, padding left out.
+    @inlinable
+    public func inputRows(ofOutputRow oh: Int) -> Range<Int> {
+        let top = oh * strideHeight - padHeight
+        return max(top, 0)..<min(top + kernelHeight, inputHeight)
+    }
+
+    /// The input columns the window of output column `ow` covers, padding left out.
+    @inlinable
+    public func inputColumns(ofOutputColumn ow: Int) -> Range<Int> {
+        let left = ow * strideWidth - padWidth
+        return max(left, 0)..<min(left + kernelWidth, inputWidth)
+    }
 }
