@@ -30,8 +30,28 @@ extension TrainingRun {
         var planned = configuration
         planned.checkpoint = plan.checkpoint
         let run = try prepare(planned, directory: plan.directory, observer: observer)
+        try repairLinks(plan: plan, best: run.trainer.manifest.training.bestCheckpoint)
         observer?.prepared(run)
         return run
+    }
+
+    /// A save stopped between renaming its file into place and moving the links leaves `latest.cairn` (or
+    /// `best.cairn`) naming an older checkpoint. Once the newer checkpoint has loaded (so it is complete), the
+    /// links move to it before any step, so they are right even when the run has nothing left to train.
+    static func repairLinks(plan: ResumePlan, best: String?) throws {
+        let checkpoint = URL(fileURLWithPath: plan.checkpoint).resolvingSymlinksInPath()
+        let folder = checkpoint.deletingLastPathComponent().path
+        guard URL(fileURLWithPath: plan.directory).resolvingSymlinksInPath().path == folder else { return }
+        let run = RunFolder(path: folder)
+        if plan.relinksLatest {
+            try run.pointLink(CheckpointPolicy.latestName, at: checkpoint.lastPathComponent)
+        }
+        let bestLink = (folder as NSString).appendingPathComponent(CheckpointPolicy.bestName)
+        if let best, FileManager.default.fileExists(atPath: (folder as NSString).appendingPathComponent(best)),
+            (try? FileManager.default.destinationOfSymbolicLink(atPath: bestLink)) != best
+        {
+            try run.pointLink(CheckpointPolicy.bestName, at: best)
+        }
     }
 
     /// Loads `configuration.checkpoint` and returns the run ready to continue it in `directory` (nil: the

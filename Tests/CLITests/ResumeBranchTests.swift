@@ -124,6 +124,30 @@ import Testing
             #expect(a.values.map(\.bitPattern) == b.values.map(\.bitPattern))
         }
     }
+
+    /// The last save of a run killed after its file was renamed into place but before the links moved: the
+    /// run has nothing left to train, and resuming `latest.cairn` moves `latest.cairn` and `best.cairn` to
+    /// the newest complete checkpoint, so the folder reads as finished.
+    @Test func aLaggingLinkOfAFinishedRunIsRepaired() throws {
+        let run = ToolRunner.temporaryFolder("lagging-finished") + "/r"
+        #expect(
+            try ToolRunner.run("cairn-train", ["--epochs", "3", "--keep", "0", "--out", run, "--quiet"]).status == 0)
+        let best = try FileManager.default.destinationOfSymbolicLink(atPath: "\(run)/best.cairn")
+        for link in ["latest.cairn", "best.cairn"] {
+            try FileManager.default.removeItem(atPath: "\(run)/\(link)")
+            try FileManager.default.createSymbolicLink(atPath: "\(run)/\(link)", withDestinationPath: "init.cairn")
+        }
+        let before = try snapshot(run)
+        let resumed = try ToolRunner.run("cairn-resume", ["\(run)/latest.cairn", "--quiet"])
+        #expect(resumed.status == 0, "\(resumed.stderr)")
+        #expect(resumed.stderr.contains("epoch-0003.cairn is newer"), "\(resumed.stderr)")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: "\(run)/latest.cairn") == "epoch-0003.cairn")
+        #expect(try FileManager.default.destinationOfSymbolicLink(atPath: "\(run)/best.cairn") == best)
+        let after = try snapshot(run)
+        for name in ["init.cairn", "epoch-0001.cairn", "epoch-0002.cairn", "epoch-0003.cairn"] {
+            #expect(after[name] == before[name])
+        }
+    }
 }
 
 extension ResumeBranchTests {

@@ -41,13 +41,15 @@ for trial in $(seq 1 "$kills"); do
             rm -rf "$run"
             "$bin/cairn-train" "${flags[@]}" --out "$run" >/dev/null & pid=$!
         else
-            "$bin/cairn-resume" "$run/latest.cairn" --quiet >/dev/null 2>&1 & pid=$!
+            "$bin/cairn-resume" "$run/latest.cairn" --quiet >/dev/null 2>>"$run.log" & pid=$!
         fi
         if [ "$landed" -lt 3 ]; then
             sleep "$(python3 -c "import random; print(round(random.uniform(0.01, $elapsed / 2), 3))")"
             if kill -9 "$pid" 2>/dev/null; then landed=$((landed + 1)); wait "$pid" 2>/dev/null || true; continue; fi
         fi
-        if wait "$pid"; then break; else echo "trial $trial: a resume failed"; failures=$((failures + 1)); break; fi
+        if wait "$pid"; then break; else
+            echo "trial $trial: a resume failed"; tail -n 3 "$run.log" | sed 's/^/    /'; failures=$((failures + 1)); break
+        fi
     done
     leftovers=$(find "$run" -name '.*tmp*' | wc -l)
     if python3 Tests/EndToEnd/same_state.py "$work/straight/latest.cairn" "$run/latest.cairn" >/dev/null; then
@@ -55,6 +57,8 @@ for trial in $(seq 1 "$kills"); do
     else
         echo "trial $trial: DIFFERS after $landed kill(s)"
         python3 Tests/EndToEnd/same_state.py "$work/straight/latest.cairn" "$run/latest.cairn" || true
+        # What the folder and the resumes said, for the log.
+        ls -l "$run" | sed 's/^/    /'; sed 's/^/    resume: /' "$run.log" 2>/dev/null || true
         failures=$((failures + 1))
     fi
 done

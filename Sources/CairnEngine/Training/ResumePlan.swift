@@ -21,6 +21,18 @@ public struct ResumePlan: Sendable, Equatable {
     public var directory: String
     /// One line for the user when the plan is not simply "continue in the checkpoint's folder".
     public var notice: String?
+    /// True when `latest.cairn` names an older checkpoint than `checkpoint` (a save stopped before the link
+    /// moved): once `checkpoint` has loaded, the run points `latest.cairn` (and `best.cairn`, when it is the
+    /// best) at it, so the folder's links name its newest complete checkpoint even if nothing is left to train.
+    public var relinksLatest: Bool
+
+    /// A plan to load `checkpoint` and write into `directory`.
+    public init(checkpoint: String, directory: String, notice: String?, relinksLatest: Bool = false) {
+        self.checkpoint = checkpoint
+        self.directory = directory
+        self.notice = notice
+        self.relinksLatest = relinksLatest
+    }
 
     /// The position of a checkpoint in its run, ordered like `CheckpointPolicy.order(ofFileName:)`:
     /// `(epochs completed, 0)` at an epoch boundary, `(epochs completed, global step)` mid-epoch.
@@ -66,8 +78,8 @@ public struct ResumePlan: Sendable, Equatable {
             return ResumePlan(
                 checkpoint: newestPath, directory: folder,
                 notice:
-                    "\(path) names \(resolved.lastPathComponent), but \(newest) is newer (a save was stopped before the link moved); resuming from \(newestPath)"
-            )
+                    "\(path) names \(resolved.lastPathComponent), but \(newest) is newer (a save was stopped before the link moved); resuming from \(newestPath)",
+                relinksLatest: true)
         }
         let directory = freshFolder(in: folder, base: "branch-\(stem)-\(stamp(now))")
         return ResumePlan(
