@@ -2,15 +2,16 @@ import CairnFormat
 import CairnEngine
 
 /// How a model's inference runs: on recorded data, the network exactly as its training run built it
-/// (the same batch chunks and thread split, so the loss is the history's bit for bit); on other data with
-/// several threads, one single-threaded copy per thread over its own range of batches
-/// (`ReplicatedInference`), which small batches need to gain from a second thread.
+/// (the same batch chunks and thread split, so the loss is the history's bit for bit); on other data, one
+/// single-threaded copy per thread over its own range of batches (`ReplicatedInference`), which small batches
+/// need to gain from a second thread, with weights packed once for small batches. There a row's outputs do not
+/// depend on the thread count.
 enum Inferer {
     case network(Network)
     case replicated(ReplicatedInference)
 
     init(model: EvaluatedModel, maxBatch: Int, threads: Int, lossWeights: [Float]?, replicated: Bool) throws {
-        if replicated, threads > 1 {
+        if replicated {
             do {
                 self = .replicated(
                     try ReplicatedInference(

@@ -41,11 +41,17 @@ struct InferenceTests {
         #expect(abs(inferred.rowLosses.reduce(0, +) - inferred.lossSum) <= 1e-12 * inferred.lossSum)
     }
 
+    /// Replicas pack their weights, so every row's output is the one-thread replica's bit for bit at any
+    /// thread count, and the BLAS network's within float rounding.
     @Test(arguments: [1, 2, 3])
     func replicasGiveEveryRowTheSingleThreadedResult(threads: Int) throws {
         let (network, values, x, labels) = try Self.fixture(rows: 61)
-        let single = x.withUnsafeBufferPointer { x in
+        let blas = x.withUnsafeBufferPointer { x in
             labels.withUnsafeBufferPointer { network.infer(inputs: x, targets: .labels($0), count: 61) }
+        }
+        let one = try ReplicatedInference(graph: network.graph, values: values, maxBatch: 8, threads: 1)
+        let single = x.withUnsafeBufferPointer { x in
+            labels.withUnsafeBufferPointer { one.infer(inputs: x, targets: .labels($0), count: 61) }
         }
         let pool = try ReplicatedInference(graph: network.graph, values: values, maxBatch: 8, threads: threads)
         #expect(pool.replicas.count == pool.team.threadCount && pool.replicas.allSatisfy { $0.team.threadCount == 1 })
@@ -55,5 +61,24 @@ struct InferenceTests {
         #expect(
             split.outputs == single.outputs && split.rowLosses == single.rowLosses && split.correct == single.correct)
         #expect(abs(split.loss - single.loss) <= 1e-12 * abs(single.loss))
+        for (a, b) in zip(split.outputs, blas.outputs) { #expect(abs(a - b) <= 1e-5 * max(1, abs(b))) }
+        for (a, b) in zip(split.rowLosses, blas.rowLosses) { #expect(abs(a - b) <= 1e-5 * max(1, abs(b))) }
+    }
+
+    /// Packed weights are a copy: once the parameter's values change, inference runs on the BLAS again with
+    /// the new values, bit for bit as a network that never packed.
+    @Test func changedWeightsAreNotReadFromAStalePack() throws {
+        let (network, values, x, _) = try Self.fixture(rows: 16)
+        let packed = try Network(graph: network.graph, maxBatch: 8, threads: 1)
+        try packed.load(values: values)
+        packed.packWeightsForInference()
+        let before = x.withUnsafeBufferPointer { packed.predict($0, batch: 16) }
+        let weight = packed.parameters[0]
+        weight.values.withUnsafeMutableBufferPointer { $0[0] += 0.5 }
+        network.parameters[0].values[0] += 0.5
+        let after = x.withUnsafeBufferPointer { packed.predict($0, batch: 16) }
+        let reference = x.withUnsafeBufferPointer { network.predict($0, batch: 16) }
+        #expect(after == reference)
+        #expect(after != before)
     }
 }

@@ -39,6 +39,24 @@ void cairn_shuffle4(const unsigned char *bytes, size_t count, unsigned char *pla
 void cairn_unshuffle4(const unsigned char *p0, const unsigned char *p1, const unsigned char *p2, const unsigned char *p3,
                       size_t count, unsigned char *bytes);
 
+/// The panel width of `cairn_packed_dense_forward` on this CPU: 16 (AVX-512), 8 (AVX2 with FMA), or 0 when
+/// it has neither (the caller then uses its BLAS).
+int cairn_packed_dense_width(void);
+
+/// Floats needed to pack an `n x k` weight matrix in panels of `width` units (0 when `width` is 0).
+size_t cairn_packed_dense_count(int width, long n, long k);
+
+/// Packs `w` (`n x k`, row stride `ldw`) into panels of `width` output units: panel `p`, input `kk`, lane
+/// `t` holds `w[(p * width + t) * ldw + kk]`, or 0 past `n`. `packed` must hold `cairn_packed_dense_count`
+/// floats and be aligned to 64 bytes.
+void cairn_packed_dense_pack(int width, long n, long k, const float *w, long ldw, float *packed);
+
+/// `y[m x n] = x[m x k] * w^T` over weights packed by `cairn_packed_dense_pack` with the same `width`
+/// (from `cairn_packed_dense_width`). Each output is the sum over inputs in order, one fused
+/// multiply-add per term: a row's result does not depend on `m` or on the rows around it.
+void cairn_packed_dense_forward(int width, long m, long n, long k, const float *x, long ldx, const float *packed,
+                                float *y, long ldy);
+
 /// A fixed team of threads (the caller plus `threads - 1` workers) that runs one task in parts at
 /// once. Used by one caller thread at a time.
 typedef struct cairn_thread_team cairn_thread_team;

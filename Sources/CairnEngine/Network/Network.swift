@@ -46,6 +46,8 @@ public final class Network {
     private let workspace: UnsafeMutablePointer<Float>
     /// The caller's input rows during a pass.
     var currentInput: UnsafePointer<Float>
+    /// Per node: its weights packed for small-batch inference (`packWeightsForInference`), or nil.
+    var packedWeights: [PackedDenseWeights?] = []
 
     /// Regression: a weight per output column applied to the loss a pass reports, never to its
     /// gradient. With standardised targets these are the targets' variances, so reported losses are in
@@ -186,6 +188,18 @@ public final class Network {
             }
         }
         for (name, array) in values { parameter(named: name)!.values = array }
+    }
+
+    /// Packs every dense node's weights, as they are now, for inference passes of up to
+    /// `PackedDenseWeights.maximumRows` rows on a one-thread network (`ReplicatedInference`'s replicas):
+    /// a BLAS repacks the weights in every product, which dominates small batches. A packed copy is used
+    /// only while its parameter's values are unchanged (`Parameter.revision`); outputs then differ from the
+    /// BLAS path's in rounding only. Does nothing on a CPU without AVX2 + FMA.
+    public func packWeightsForInference() {
+        packedWeights = nodes.map { node in
+            node.kind == .dense && node.weightIndex >= 0
+                ? PackedDenseWeights(weight: parameters[node.weightIndex]) : nil
+        }
     }
 
     /// The output for `batch` rows (row-major `[batch, inputWidth]`), row-major `[batch, outputWidth]`:

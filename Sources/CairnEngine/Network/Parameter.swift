@@ -17,7 +17,12 @@ public final class Parameter {
     /// optimiser never changes and checkpoints store with the role `buffer`.
     public let isBuffer: Bool
     /// The values, row-major; always `shape`'s element count long.
-    public var values: [Float]
+    public var values: [Float] {
+        didSet { revision &+= 1 }
+    }
+    /// Counts changes to `values` (every assignment or in-place mutation), so a copy made from them (packed
+    /// inference weights) can tell that it is out of date.
+    public private(set) var revision = 0
     /// The gradient of the mean batch loss from the last backward pass (overwritten by each pass).
     public var gradient: [Float]
     /// Frozen parameters still get gradients, but the optimizer leaves them unchanged and leaves them

@@ -5,8 +5,10 @@ import CairnModel
 /// network on a contiguous range of whole batches, so threads meet once per call instead of at every
 /// product of every batch (which small batches cannot amortise).
 ///
-/// Every row's output and loss are those of a single-threaded network; the summed loss adds the parts'
-/// sums in part order, so results depend only on the row count, the batch size and the thread count.
+/// Each replica packs its dense weights once (`Network.packWeightsForInference`): a BLAS would repack them
+/// in every product, which dominates batches of a few dozen rows. Every row's output and loss are those of a
+/// single-threaded network; the summed loss adds the parts' sums in part order, so results depend only on
+/// the row count, the batch size and the thread count.
 public final class ReplicatedInference {
     /// One network per thread, each on a team of one.
     public let replicas: [Network]
@@ -24,6 +26,7 @@ public final class ReplicatedInference {
         for _ in 0..<team.threadCount {
             let network = try Network(graph: graph, maxBatch: maxBatch, threads: 1)
             try network.load(values: values)
+            network.packWeightsForInference()
             network.reportedLossWeights = reportedLossWeights
             replicas.append(network)
         }

@@ -5,12 +5,18 @@ struct DenseKernel: NodeKernel {
         let input = network.firstInput(of: position), output = network.outputs[position]
         let weight = network.parameters[node.weightIndex], bias = network.parameters[node.weightIndex + 1]
         let fanIn = network.nodes[network.edgeSources[node.firstEdge]].width, units = node.width
-        weight.values.withUnsafeBufferPointer { w in
-            precondition(w.count == units * fanIn, "\(weight.name) was given the wrong number of values")
-            GEMM.multiply(
-                transposeA: false, transposeB: true, m: batch, n: units, k: fanIn,
-                alpha: 1, a: input, lda: fanIn, b: w.baseAddress!, ldb: fanIn,
-                beta: 0, c: output, ldc: units, team: network.team)
+        if !training, batch <= PackedDenseWeights.maximumRows, position < network.packedWeights.count,
+            let packed = network.packedWeights[position], packed.revision == weight.revision
+        {
+            packed.multiply(rows: batch, x: input, ldx: fanIn, y: output, ldy: units)
+        } else {
+            weight.values.withUnsafeBufferPointer { w in
+                precondition(w.count == units * fanIn, "\(weight.name) was given the wrong number of values")
+                GEMM.multiply(
+                    transposeA: false, transposeB: true, m: batch, n: units, k: fanIn,
+                    alpha: 1, a: input, lda: fanIn, b: w.baseAddress!, ldb: fanIn,
+                    beta: 0, c: output, ldc: units, team: network.team)
+            }
         }
         bias.values.withUnsafeBufferPointer { b in
             precondition(b.count == units, "\(bias.name) was given the wrong number of values")
