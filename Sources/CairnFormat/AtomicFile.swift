@@ -28,6 +28,8 @@ final class AtomicFile {
         self.replacesExisting = replacesExisting
         let url = URL(fileURLWithPath: targetPath)
         let directory = url.deletingLastPathComponent().path
+        // A writer of this file that was killed left its temporary file; it can never complete.
+        StaleTemporaries.remove(in: directory, target: url.lastPathComponent)
         let random = String(UInt64.random(in: 0...UInt64.max), radix: 16)
         temporaryPath = directory + "/." + url.lastPathComponent + ".tmp-\(getpid())-" + random
         descriptor = open(temporaryPath, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)

@@ -33,6 +33,38 @@ import Testing
         #expect(try Self.entries(directory) == ["model.cairn"])
     }
 
+    /// A writer killed mid-save leaves `.NAME.tmp-PID-...`; the next save of the same file removes it once that
+    /// process is gone, and leaves a live writer's temporary file and other files' alone.
+    @Test func aKilledWritersTemporaryFileIsRemovedByTheNextSave() throws {
+        let directory = try TestSupport.scratchDirectory()
+        defer { try? FileManager.default.removeItem(at: directory) }
+        let gone = Process()
+        gone.executableURL = URL(fileURLWithPath: "/bin/true")
+        try gone.run()
+        gone.waitUntilExit()
+        let dead = gone.processIdentifier, alive = getppid()
+        let names = [
+            ".model.cairn.tmp-\(dead)-1f", ".model.cairn.tmp-\(alive)-2e", ".other.cairn.tmp-\(dead)-3d",
+            ".latest.cairn.\(dead).tmp",
+        ]
+        for name in names {
+            #expect(FileManager.default.createFile(atPath: directory.appendingPathComponent(name).path, contents: nil))
+        }
+        _ = try TestSupport.write([("new", Self.tensor)], to: directory.appendingPathComponent("model.cairn"))
+        #expect(
+            try Self.entries(directory)
+                == [
+                    ".latest.cairn.\(dead).tmp", ".model.cairn.tmp-\(alive)-2e", ".other.cairn.tmp-\(dead)-3d",
+                    "model.cairn",
+                ]
+                .sorted())
+        #expect(
+            StaleTemporaries.remove(in: directory.path).sorted() == [
+                ".latest.cairn.\(dead).tmp", ".other.cairn.tmp-\(dead)-3d",
+            ])
+        #expect(try Self.entries(directory) == [".model.cairn.tmp-\(alive)-2e", "model.cairn"])
+    }
+
     @Test func abortAndDeinitRemoveTheTemporaryFile() throws {
         let directory = try TestSupport.scratchDirectory()
         defer { try? FileManager.default.removeItem(at: directory) }

@@ -71,27 +71,6 @@ public struct RunFolder: Sendable {
     /// save, `.NAME.PID.tmp` from a link update) when that process no longer runs. Returns their names.
     @discardableResult
     public func removeStaleTemporaries() -> [String] {
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: path)) ?? []
-        var removed = [String]()
-        for name in names where name.hasPrefix(".") && name.contains(".tmp") {
-            guard let pid = Self.writerProcess(ofTemporary: name), pid != getpid() else { continue }
-            if kill(pid, 0) != 0 && errno == ESRCH {
-                unlink((path as NSString).appendingPathComponent(name))
-                removed.append(name)
-            }
-        }
-        return removed
-    }
-
-    /// The process id embedded in a temporary file's name, if it has one.
-    static func writerProcess(ofTemporary name: String) -> pid_t? {
-        if let range = name.range(of: ".tmp-") {
-            return pid_t(name[range.upperBound...].prefix { $0.isNumber })
-        }
-        if name.hasSuffix(".tmp") {
-            let parts = name.dropLast(4).split(separator: ".")
-            return parts.last.flatMap { pid_t($0) }
-        }
-        return nil
+        StaleTemporaries.remove(in: path)
     }
 }
