@@ -1,6 +1,7 @@
 import ArgumentParser
 import CairnEngine
 import CairnModel
+import CairnTraining
 import Foundation
 
 /// The data flags shared by `cairn-train`, `cairn-resume` and `cairn-eval`.
@@ -70,22 +71,10 @@ public struct DataOptions: ParsableArguments {
 
     public init() {}
 
+    /// Ranges and how the values fit together are `RunDataRequest.validate`'s; the checks here are about the
+    /// files' kinds and the flags' texts.
     public mutating func validate() throws {
-        if let valSplit, !(valSplit >= 0 && valSplit < 1) {
-            throw ValidationError("--val-split \(valSplit): must be from 0 up to (not including) 1")
-        }
-        if val != nil, let valSplit, valSplit > 0 {
-            throw ValidationError("give either --val or --val-split, not both")
-        }
-        if let scale, !scale.isFinite || scale == 0 {
-            throw ValidationError("--scale \(scale): must be a finite non-zero number")
-        }
-        if let classes, !(1...CSVLoader.maximumClasses).contains(classes) {
-            throw ValidationError("--classes \(classes): must be from 1 to \(CSVLoader.maximumClasses)")
-        }
-        if classes != nil, task == .regression {
-            throw ValidationError("--classes applies to classification, not --task regression")
-        }
+        try reportingConfigurationErrorsAsUsage { try request.validate(task: task) }
         if let labels, let data, DataFiles.isCSV(data) {
             throw ValidationError(
                 "--labels \(labels): a CSV file (\(data)) holds its own labels; name the column with --label-column")
@@ -95,7 +84,6 @@ public struct DataOptions: ParsableArguments {
                 "--val-labels \(valLabels): a CSV file (\(val)) holds its own labels; name the column with --label-column"
             )
         }
-        if valLabels != nil, val == nil { throw ValidationError("--val-labels needs --val FILE") }
         _ = try parsedInputShape()
         if let delimiter, delimiter != .comma, let data, !DataFiles.isCSV(data) {
             throw ValidationError("--delimiter applies to CSV data, not \(data)")

@@ -42,6 +42,7 @@ public struct ModelOptions: ParsableArguments {
 
     public init() {}
 
+    /// Parses the flags' texts here; their ranges and how they fit together are `ModelConfiguration.validate`'s.
     public mutating func validate() throws {
         _ = try hiddenWidths()
         if let activation {
@@ -49,28 +50,10 @@ public struct ModelOptions: ParsableArguments {
                 throw ValidationError("--activation '\(activation)': must be \(NodeKind.activationChoices)")
             }
         }
-        if let alpha, !alpha.isFinite { throw ValidationError("--alpha \(alpha): must be a finite number") }
-        if let alpha, activationKind != .leakyRelu {
-            throw ValidationError(
-                "--alpha \(alpha): applies to --activation leaky-relu, not \(activationKind.rawValue)")
-        }
-        if let dropout, !(dropout >= 0 && dropout < 1) {
-            throw ValidationError("--dropout \(dropout): must be from 0 up to (not including) 1")
-        }
         if let initialization, InitScheme(parsing: initialization) == nil {
             throw ValidationError("--init '\(initialization)': \(Self.initProblem(initialization))")
         }
-        if let model {
-            let given = [
-                ("--hidden", hidden != nil), ("--activation", activation != nil), ("--alpha", alpha != nil),
-                ("--dropout", dropout != nil),
-            ].filter(\.1).map(\.0)
-            if !given.isEmpty {
-                throw ValidationError(
-                    "\(given.joined(separator: ", ")) \(given.count == 1 ? "shapes" : "shape") the perceptron; \(model) (--model) defines the whole graph, so \(given.count == 1 ? "it does" : "they do") not apply"
-                )
-            }
-        }
+        try reportingConfigurationErrorsAsUsage { try configuration.validate() }
     }
 
     /// What is wrong with an `--init` text.
@@ -96,9 +79,6 @@ public struct ModelOptions: ParsableArguments {
             }
             guard let w = Int(cell) else {
                 throw ValidationError("--hidden '\(text)': '\(cell)' is not a whole number")
-            }
-            guard w >= 1, w <= Self.maximumHiddenWidth else {
-                throw ValidationError("--hidden '\(text)': width \(w) must be from 1 to \(Self.maximumHiddenWidth)")
             }
             widths.append(w)
         }
@@ -165,40 +145,19 @@ public struct OptimizationOptions: ParsableArguments {
 
     public init() {}
 
+    /// Parses the flags' texts here; their ranges and how they fit together are
+    /// `OptimizationConfiguration.validate`'s.
     public mutating func validate() throws {
-        if let lr, !(lr.isFinite && lr > 0) { throw ValidationError("--lr \(lr): must be a positive number") }
-        if let momentum, !(momentum >= 0 && momentum < 1) {
-            throw ValidationError("--momentum \(momentum): must be from 0 up to (not including) 1")
-        }
-        if let optimizer, optimizer != .momentum {
-            if let momentum {
-                throw ValidationError(
-                    "--momentum \(momentum): applies to --optimizer momentum, not \(optimizer.rawValue)")
-            }
-            if nesterov {
-                throw ValidationError("--nesterov applies to --optimizer momentum, not \(optimizer.rawValue)")
-            }
-        }
-        if nesterov, momentum == 0 { throw ValidationError("--nesterov needs a --momentum above 0, got 0") }
         if let schedule, ScheduleConfig(parsing: schedule) == nil {
             throw ValidationError(
                 "--schedule '\(schedule)': cannot be read (constant, step:EPOCHS:GAMMA, exponential:GAMMA, cosine[:MIN], warmup:STEPS,...)"
             )
         }
-        if let weightDecay, !(weightDecay.isFinite && weightDecay >= 0) {
-            throw ValidationError("--weight-decay \(weightDecay): must be 0 or more")
-        }
-        if let clipNorm, !(clipNorm.isFinite && clipNorm > 0) {
-            throw ValidationError("--clip-norm \(clipNorm): must be a positive number")
-        }
-        if let batchSize, batchSize.value < 0 || batchSize.value > BatchSize.maximum || batchSize.text != nil {
+        if let batchSize, let text = batchSize.text {
             throw ValidationError(
-                "--batch-size \(batchSize.text ?? String(batchSize.value)): must be a whole number from 1 to \(BatchSize.maximum), or 'full'"
-            )
+                "--batch-size \(text): must be a whole number from 1 to \(BatchSize.maximum), or 'full'")
         }
-        if let epochs, epochs < 1 || epochs > 1_000_000 {
-            throw ValidationError("--epochs \(epochs): must be from 1 to 1000000")
-        }
+        try reportingConfigurationErrorsAsUsage { try configuration.validate() }
     }
 
     /// The optimisation these flags ask for (after `validate`); nil where a flag was not given.
@@ -291,13 +250,8 @@ public struct OutputOptions: ParsableArguments {
             threads: threads)
     }
 
+    /// The ranges are `OutputConfiguration.validate`'s.
     public mutating func validate() throws {
-        for (flag, value) in [("--save-every", saveEvery), ("--save-every-steps", saveEverySteps), ("--keep", keep)] {
-            if let value, value < 0 { throw ValidationError("\(flag) \(value): must be 0 or more") }
-        }
-        if let level, !(0...9).contains(level) { throw ValidationError("--level \(level): must be from 0 to 9") }
-        if let threads, threads < 1 || threads > 1024 {
-            throw ValidationError("--threads \(threads): must be from 1 to 1024")
-        }
+        try reportingConfigurationErrorsAsUsage { try configuration.validate() }
     }
 }

@@ -21,13 +21,9 @@ public struct TransferOptions: ParsableArguments {
 
     public init() {}
 
+    /// The checks are `TransferConfiguration.validate`'s.
     public mutating func validate() throws {
-        if initFrom == nil, freeze != nil || newHead != nil {
-            throw ValidationError("--freeze and --new-head need --init-from CHECKPOINT")
-        }
-        if let newHead, !(1...1_000_000).contains(newHead) {
-            throw ValidationError("--new-head \(newHead): must be from 1 to 1000000")
-        }
+        try reportingConfigurationErrorsAsUsage { try configuration.validate() }
     }
 
     /// The frozen node names.
