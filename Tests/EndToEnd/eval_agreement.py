@@ -27,21 +27,14 @@ from sklearn.metrics import (classification_report, confusion_matrix, mean_absol
 from statsmodels.stats.contingency_tables import mcnemar
 from statsmodels.stats.proportion import proportion_confint
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-BIN = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.join(ROOT, ".build", "release")
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checklist import ROOT, Checklist, tools_folder  # noqa: E402
+
+BIN = tools_folder()
 WORK = tempfile.mkdtemp(prefix="cairn-eval-agreement-")
 DIGITS = os.path.join(ROOT, "Fixtures", "datasets", "digits.csv")
-passed = 0
-failed = 0
-
-
-def check(name, condition, detail=""):
-    global passed, failed
-    if condition:
-        passed += 1
-    else:
-        failed += 1
-        print(f"FAILED: {name} {detail}")
+checks = Checklist("eval-agreement", verbose=False)
+check = checks.check
 
 
 def close(a, b, rel=1e-12, abs_=1e-15):
@@ -195,8 +188,7 @@ def main():
     half_squared = float(np.mean(np.sum((predicted - truth) ** 2, axis=1) / 2))
     check("regression: mean |e|^2/2", close(report["loss"], half_squared, 1e-6), f"{report['loss']} vs {half_squared}")
 
-    print(f"eval-agreement: {passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+    checks.finish()
 
 
 if __name__ == "__main__":

@@ -19,24 +19,16 @@ import tempfile
 
 import numpy as np
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checklist import ROOT, Checklist, tools_folder  # noqa: E402
+
 sys.path.insert(0, os.path.join(ROOT, "Formats"))
 from reference_reader import read_file  # noqa: E402
 
-BIN = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.join(ROOT, ".build", "release")
+BIN = tools_folder()
 WORK = tempfile.mkdtemp(prefix="cairn-image-data-")
-passed = 0
-failed = 0
-
-
-def check(name, condition, detail=""):
-    global passed, failed
-    if condition:
-        passed += 1
-        print(f"ok: {name}")
-    else:
-        failed += 1
-        print(f"FAILED: {name} {detail}")
+checks = Checklist("image-data")
+check = checks.check
 
 
 def run(tool, *args):
@@ -113,5 +105,4 @@ difference = np.abs(cairn - probabilities[order]).max() if len(rows) == len(X) e
 check("cairn-eval's probabilities match NumPy's forward pass on X.reshape(N, -1)", difference < 1e-5,
       f"max difference {difference}")
 
-print(f"image-data: {passed} passed, {failed} failed")
-sys.exit(1 if failed else 0)
+checks.finish()

@@ -21,24 +21,16 @@ import safetensors
 from safetensors import safe_open
 from safetensors.numpy import load_file, save_file
 
-ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from checklist import ROOT, Checklist, tools_folder  # noqa: E402
+
 sys.path.insert(0, os.path.join(ROOT, "Formats"))
 from reference_reader import CairnFile, read_file  # noqa: E402
 
-BIN = os.path.abspath(sys.argv[1]) if len(sys.argv) > 1 else os.path.join(ROOT, ".build", "release")
+BIN = tools_folder()
 WORK = tempfile.mkdtemp(prefix="cairn-interop-")
-passed = 0
-failed = 0
-
-
-def check(name, condition, detail=""):
-    global passed, failed
-    if condition:
-        passed += 1
-        print(f"ok: {name}")
-    else:
-        failed += 1
-        print(f"FAILED: {name} {detail}")
+checks = Checklist("interop")
+check = checks.check
 
 
 def tool(*args, expect=0):
@@ -208,7 +200,5 @@ if __name__ == "__main__":
     try:
         main()
     except Exception as error:  # a tool failed where it should not: count it and report
-        failed += 1
-        print(f"FAILED: {error}")
-    print(f"interop: {passed} passed, {failed} failed")
-    sys.exit(1 if failed else 0)
+        check("every tool ran", False, str(error))
+    checks.finish()
