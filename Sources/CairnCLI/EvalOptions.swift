@@ -45,7 +45,7 @@ public struct EvalOptions: ParsableArguments {
 
     @Option(
         name: .customLong("batch-size"),
-        help: "Rows per inference batch (default: the run's own for its recorded data, else 1024).")
+        help: "Rows per inference batch (default: the run's own for its recorded data, else 256).")
     public var batchSize: Int?
 
     @Option(help: "Threads for inference (default: the run's own for its recorded data, else one per processor).")

@@ -26,7 +26,7 @@ public struct EvaluationConfiguration: Sendable {
     /// The significance level of a comparison's verdict.
     public var alpha: Double = 0.05
     /// Rows per inference batch (nil: the training run's own for recorded data, so the loss is
-    /// bit-identical to its history; 1024 otherwise).
+    /// bit-identical to its history; `ReplicatedInference.preferredBatch` otherwise).
     public var batchSize: Int?
     /// Threads (nil: the run's own count for recorded data, else one per processor).
     public var threads: Int?

@@ -222,7 +222,7 @@ public enum Evaluator {
     }
 
     /// Rows per batch: the flag, else for recorded data the training run's own (`max(batch, 256)`, so
-    /// the loss is the history's bit for bit), else 1024.
+    /// the loss is the history's bit for bit), else `ReplicatedInference.preferredBatch` (256).
     static func batchSize(
         _ configuration: EvaluationConfiguration, model: EvaluatedModel, samples: EvaluationSamples
     ) -> Int {
@@ -230,7 +230,7 @@ public enum Evaluator {
         if configuration.data == nil, let manifest = model.manifest {
             return max(manifest.hyperparameters.effectiveBatchSize(trainingCount: manifest.data.trainCount), 256)
         }
-        return 1024
+        return ReplicatedInference.preferredBatch
     }
 
     /// Threads: the flag, else for recorded data the run's own count when this machine has that many

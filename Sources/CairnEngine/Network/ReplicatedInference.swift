@@ -10,6 +10,11 @@ import CairnModel
 /// single-threaded network; the summed loss adds the parts' sums in part order, so results depend only on
 /// the row count, the batch size and the thread count.
 public final class ReplicatedInference {
+    /// The batch to run when the caller has no reason to choose: the largest that takes the packed
+    /// small-batch product (`PackedDenseWeights.maximumRows`); on CPUs with that kernel it beats the BLAS at
+    /// every batch size up to there.
+    public static let preferredBatch = PackedDenseWeights.maximumRows
+
     /// One network per thread, each on a team of one.
     public let replicas: [Network]
     /// The team whose threads run the replicas.
