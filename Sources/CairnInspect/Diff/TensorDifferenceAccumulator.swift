@@ -127,7 +127,7 @@ public struct TensorDifferenceAccumulator: Sendable, Equatable {
         }
     }
 
-    /// Four lanes of a `cairn_difference_lanes` field as a vector (whose `sum()` adds them in lane order).
+    /// Four lanes of a `cairn_difference_lanes` field as a vector, combined with its `sum()` or `max()`.
     @inline(__always)
     private static func vector(_ lanes: (Double, Double, Double, Double)) -> SIMD4<Double> {
         SIMD4(lanes.0, lanes.1, lanes.2, lanes.3)
