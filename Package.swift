@@ -41,7 +41,7 @@ let package = Package(
         // MARK: - System libraries
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["libz-dev"])]),
         /// C kernels that need CPU intrinsics or atomics Swift cannot reach portably (CRC-32 by carry-less
-        /// multiplication, the engine's thread team).
+        /// multiplication, the engine's thread team, cairn-diff's AVX2 difference sums).
         .target(name: "CCairnKernels"),
 
         // MARK: - Library layers (each imports only the layers below it)
@@ -52,7 +52,7 @@ let package = Package(
         /// Math and training: BLAS, layers, losses, optimisers, data, trainer.
         .target(name: "CairnEngine", dependencies: ["CairnModel", "CairnFormat", "CCairnKernels"]),
         /// Looking inside and converting checkpoints: reports, verification, graph drawings, safetensors/npz/npy.
-        .target(name: "CairnInspect", dependencies: ["CairnModel", "CairnFormat"]),
+        .target(name: "CairnInspect", dependencies: ["CairnModel", "CairnFormat", "CCairnKernels"]),
         /// Scoring checkpoints on held-out data: metrics, calibration, paired comparisons (`cairn-eval`).
         .target(name: "CairnEvaluation", dependencies: ["CairnEngine", "CairnInspect", "CairnModel", "CairnFormat"]),
         // MARK: - Audit (above both Engine and Inspect)

@@ -90,4 +90,55 @@ import Testing
             }
         }
     }
+
+    @Test func differenceLanesMatchThePortablePathAndAFourLaneReferenceBitForBit() {
+        var a = (0..<4_099).map { Float(sin(Double($0) * 0.37)) * 0.02 }
+        let b = a.enumerated().map { $1 * (1 + Float(cos(Double($0) * 1.3)) * 1e-4) }
+        a[5] = -0.0
+        a[6] = .leastNonzeroMagnitude
+        func bits(_ lanes: cairn_difference_lanes) -> [UInt64] {
+            withUnsafeBytes(of: lanes) { Array($0.bindMemory(to: UInt64.self)) }
+        }
+        for (atol, rtol) in [(0.0, 0.0), (1e-6, 0.0), (1e-6, 1e-4), (0.0, 1e-3)] {
+            for count in [0, 3, 4, 5, 8, 64, 1_023, 4_099] {
+                let doublesA = a[0..<count].map(Double.init), doublesB = b[0..<count].map(Double.init)
+                // Lane k adds pairs k, k + 4, ... in order, in double precision: the same sums as a
+                // SIMD4<Double> loop.
+                var sums = [[Double]](repeating: [0, 0, 0, 0], count: 6)
+                var mismatched: Int64 = 0
+                for i in 0..<(count / 4 * 4) {
+                    let x = doublesA[i], y = doublesB[i], d = abs(x - y), lane = i % 4
+                    sums[0][lane] += d
+                    sums[1][lane] += (x - y) * (x - y)
+                    sums[2][lane] += x * x
+                    sums[3][lane] += y * y
+                    sums[4][lane] += x * y
+                    if d > sums[5][lane] { sums[5][lane] = d }
+                    if d > atol + rtol * abs(y) { mismatched += 1 }
+                }
+                let reference = sums.flatMap { $0.map(\.bitPattern) } + [UInt64(bitPattern: mismatched)]
+                var vector = cairn_difference_lanes(), portable = cairn_difference_lanes()
+                a.withUnsafeBytes { x in
+                    b.withUnsafeBytes { y in
+                        let x = x.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                        let y = y.baseAddress!.assumingMemoryBound(to: UInt8.self)
+                        cairn_f32_difference_lanes(x, y, count, atol, rtol, &vector)
+                        cairn_f32_difference_lanes_portable(x, y, count, atol, rtol, &portable)
+                    }
+                }
+                #expect(bits(vector) == reference, "f32, \(count) pairs, atol \(atol), rtol \(rtol)")
+                #expect(bits(portable) == reference, "f32 portable, \(count) pairs, atol \(atol), rtol \(rtol)")
+                doublesA.withUnsafeBytes { x in
+                    doublesB.withUnsafeBytes { y in
+                        let x = x.baseAddress?.assumingMemoryBound(to: UInt8.self)
+                        let y = y.baseAddress?.assumingMemoryBound(to: UInt8.self)
+                        cairn_f64_difference_lanes(x, y, count, atol, rtol, &vector)
+                        cairn_f64_difference_lanes_portable(x, y, count, atol, rtol, &portable)
+                    }
+                }
+                #expect(bits(vector) == reference, "f64, \(count) pairs, atol \(atol), rtol \(rtol)")
+                #expect(bits(portable) == reference, "f64 portable, \(count) pairs, atol \(atol), rtol \(rtol)")
+            }
+        }
+    }
 }

@@ -170,4 +170,47 @@ struct DiffStreamingTests {
                 && error.code == .checksumMismatch
         }
     }
+
+    /// `.cairn` pairs are compared in batches (one parallel loop over the chunks of many tensors): the same
+    /// entries as tensor by tensor (`--neurons` compares one tensor at a time), and with damage in two
+    /// tensors, the error names the first in file order.
+    @Test func batchedComparisonsAgreeWithOneByOneAndReportTheFirstDamage() throws {
+        let folder = TestFiles.folder("diff-batch")
+        var itemsA: [Item] = [], itemsB: [Item] = []
+        for layer in 0..<6 {
+            let values = DiffTestModels.values(50 * 60, seed: UInt64(40 + layer))
+            // Layer 2 is equal in both files; layer 4 differs in one element; the others everywhere.
+            let moved = values.enumerated().map { index, value in
+                layer == 2 || (layer == 4 && index != 1234) ? value : value * (1 + 1e-4 * Float(index % 7))
+            }
+            itemsA.append(.f32("dense\(layer).weight", [50, 60], values))
+            itemsB.append(.f32("dense\(layer).weight", [50, 60], moved))
+            itemsA.append(.f32("dense\(layer).bias", [50], DiffTestModels.values(50, seed: UInt64(60 + layer))))
+            itemsB.append(itemsA[itemsA.count - 1])
+        }
+        let options = WriteOptions(chunkSize: 2048)
+        try DiffTestModels.writeCairn(itemsA, to: "\(folder)/a.cairn", options: options)
+        try DiffTestModels.writeCairn(itemsB, to: "\(folder)/b.cairn", options: options)
+        let tolerance = DiffTolerance(absolute: 1e-7, relative: 1e-5)
+        let batched = try DiffTestModels.compare(
+            "\(folder)/a.cairn", "\(folder)/b.cairn", DiffOptions(tolerance: tolerance))
+        let oneByOne = try DiffTestModels.compare(
+            "\(folder)/a.cairn", "\(folder)/b.cairn", DiffOptions(tolerance: tolerance, neurons: true))
+        #expect(batched.tensors == oneByOne.tensors)
+        #expect(batched.tensors.filter { $0.status == .changed }.count == 5)
+        #expect(batched.tensors.first { $0.name == "dense2.weight" }?.chunksKnownEqual == 6)  // 12000 bytes
+
+        var bytes = try [UInt8](Data(contentsOf: URL(fileURLWithPath: "\(folder)/b.cairn")))
+        let reader = try CairnReader(path: "\(folder)/b.cairn")
+        for name in ["dense4.weight", "dense1.weight"] {
+            let chunk = try #require(reader.info(named: name)?.chunks[1])
+            bytes[Int(chunk.offset) + 9] ^= 0x04
+        }
+        try Data(bytes).write(to: URL(fileURLWithPath: "\(folder)/b.cairn"))
+        #expect {
+            _ = try DiffTestModels.compare("\(folder)/a.cairn", "\(folder)/b.cairn")
+        } throws: { error in
+            (error as? CairnError)?.tensor == "dense1.weight" && (error as? CairnError)?.chunk == 1
+        }
+    }
 }

@@ -77,4 +77,55 @@ struct DiffToleranceTests {
         #expect(plain.firstMismatchIndex == 1)
         #expect(nanEqual.firstMismatchIndex == 3)
     }
+
+    /// The sums of a block-wise four-lane pass in double precision (blocks of 1024 pairs, lanes combined by
+    /// `SIMD4.sum()`, the tail pair by pair), written with Swift SIMD types, for finite values.
+    static func fourLaneSums(_ a: [Float], _ b: [Float]) -> [Double] {
+        var totals = [Double](repeating: 0, count: 5)
+        for start in stride(from: 0, to: a.count, by: 1024) {
+            let end = min(start + 1024, a.count), vectorEnd = start + (end - start) / 4 * 4
+            var lanes = [SIMD4<Double>](repeating: .zero, count: 5)
+            for i in stride(from: start, to: vectorEnd, by: 4) {
+                let x = SIMD4<Double>(SIMD4<Float>(a[i], a[i + 1], a[i + 2], a[i + 3]))
+                let y = SIMD4<Double>(SIMD4<Float>(b[i], b[i + 1], b[i + 2], b[i + 3]))
+                let difference = x - y
+                lanes[0] += difference.replacing(with: -difference, where: difference .< 0)
+                lanes[1] += difference * difference
+                lanes[2] += x * x
+                lanes[3] += y * y
+                lanes[4] += x * y
+            }
+            var block = lanes.map { $0.sum() }
+            var tail = [Double](repeating: 0, count: 4)
+            for j in vectorEnd..<end {
+                let x = Double(a[j]), y = Double(b[j])
+                block[0] += abs(x - y)
+                tail[0] += (x - y) * (x - y)
+                tail[1] += x * x
+                tail[2] += y * y
+                tail[3] += x * y
+            }
+            totals[0] += block[0]
+            for k in 1..<5 { totals[k] += block[k] + tail[k - 1] }
+        }
+        return totals
+    }
+
+    @Test func sumsEqualAFourLaneDoublePassBitForBit() {
+        for count in [3, 4, 1_000, 1_024, 1_027, 5_000] {
+            let a = DiffTestModels.values(count, seed: 3)
+            let b = a.enumerated().map { $1 * (1 + Float($0 % 13) * 1e-5) }
+            var accumulator = TensorDifferenceAccumulator()
+            a.withUnsafeBufferPointer { x in
+                b.withUnsafeBufferPointer { y in
+                    accumulator.add(x, y, base: 0, tolerance: DiffTolerance(absolute: 1e-6, relative: 1e-5))
+                }
+            }
+            let sums = [
+                accumulator.sumAbsDifference, accumulator.sumSquaredDifference, accumulator.sumSquaresA,
+                accumulator.sumSquaresB, accumulator.sumProducts,
+            ]
+            #expect(sums.map(\.bitPattern) == Self.fourLaneSums(a, b).map(\.bitPattern), "\(count) pairs")
+        }
+    }
 }

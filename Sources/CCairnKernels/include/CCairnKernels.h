@@ -32,6 +32,37 @@ void cairn_f32_summarize(const unsigned char *bytes, size_t count, uint32_t firs
 /// `cairn_f32_summarize` without SIMD (the reference the vector path is tested against).
 void cairn_f32_summarize_portable(const unsigned char *bytes, size_t count, uint32_t first, double shift, cairn_f32_summary *out);
 
+/// Per-lane sums of the element-wise difference of two runs of values, for cairn-diff's statistics: element
+/// `i` goes to lane `i % 4`, every value is taken as a double, and each lane adds in element order without
+/// fusing a multiply with an add, so the AVX2 and portable paths give bit-identical lanes.
+typedef struct {
+    double sum_abs[4];        ///< per lane: sum of |a - b|
+    double sum_squared[4];    ///< per lane: sum of (a - b)^2
+    double sum_squares_a[4];  ///< per lane: sum of a^2
+    double sum_squares_b[4];  ///< per lane: sum of b^2
+    double sum_products[4];   ///< per lane: sum of a * b
+    double largest[4];        ///< per lane: the largest |a - b| (0 when none is larger)
+    int64_t mismatched;       ///< all lanes: pairs with |a - b| > atol + rtol * |b|
+} cairn_difference_lanes;
+
+/// The lanes of the first `count - count % 4` pairs of little-endian float32 values at `a` and `b` (any
+/// alignment), with the tolerance `atol`, `rtol`; AVX2 when the CPU has it. Sums are meaningful only when
+/// every pair is finite (the caller redoes a run holding a NaN or an infinity pair by pair).
+void cairn_f32_difference_lanes(const unsigned char *a, const unsigned char *b, size_t count, double atol, double rtol,
+                                cairn_difference_lanes *out);
+
+/// `cairn_f32_difference_lanes` for float64 values.
+void cairn_f64_difference_lanes(const unsigned char *a, const unsigned char *b, size_t count, double atol, double rtol,
+                                cairn_difference_lanes *out);
+
+/// `cairn_f32_difference_lanes` without AVX2 (the reference the vector path is tested against).
+void cairn_f32_difference_lanes_portable(const unsigned char *a, const unsigned char *b, size_t count, double atol,
+                                         double rtol, cairn_difference_lanes *out);
+
+/// `cairn_f64_difference_lanes` without AVX2.
+void cairn_f64_difference_lanes_portable(const unsigned char *a, const unsigned char *b, size_t count, double atol,
+                                         double rtol, cairn_difference_lanes *out);
+
 /// Byte shuffle of 4-byte elements: `planes[p * count + i] = bytes[4 * i + p]`.
 void cairn_shuffle4(const unsigned char *bytes, size_t count, unsigned char *planes);
 

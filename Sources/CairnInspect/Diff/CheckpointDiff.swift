@@ -18,9 +18,25 @@ public enum CheckpointDiff {
         var tensors: [TensorDifference] = []
         var neurons: [NeuronChanges] = []
         var outOfScope = 0
+        // Comparisons of `.cairn` tensors waiting to run together (see `StreamingTensorComparison.run(_:)`),
+        // at most `batchPieces` pieces: run, and their errors thrown in file order, before any other step.
+        var batch: [(entry: TensorDifference, shape: [Int], comparison: StreamingTensorComparison)] = []
+        var batchedPieces = 0
+        func runBatch() throws {
+            let outcomes = StreamingTensorComparison.run(batch.map(\.comparison))
+            for ((entry, shape, _), outcome) in zip(batch, outcomes) {
+                let outcome = try outcome.get()
+                var entry = entry
+                entry.record(outcome.accumulator, shape: shape, chunksKnownEqual: outcome.chunksKnownEqual)
+                tensors.append(entry)
+            }
+            batch = []
+            batchedPieces = 0
+        }
         for (i, x) in entriesA.enumerated() {
             guard let j = indexB[x.name] else {
                 if inScope(x.role) {
+                    try runBatch()
                     try TensorRangeReader(source: a.source, index: i).check(pool: pool)
                     tensors.append(
                         TensorDifference(
@@ -39,18 +55,33 @@ public enum CheckpointDiff {
             var entry = TensorDifference(
                 name: x.name, status: .same, role: x.role.rawValue, dtypeA: x.dtype.name, dtypeB: y.dtype.name,
                 shapeA: x.shape, shapeB: y.shape)
+            // Comparisons of two `.cairn` files run in batches (not with --neurons, which reads each pair again).
+            let batched = !options.neurons && a.source is CairnTensorSource && b.source is CairnTensorSource
+            if x.shape != y.shape || !batched { try runBatch() }
             if x.shape != y.shape {
                 entry.status = .reshaped
                 try TensorRangeReader(source: a.source, index: i).check(pool: pool)
                 try TensorRangeReader(source: b.source, index: j).check(pool: pool)
             } else {
                 if x.dtype != y.dtype { entry.status = .dtypeChanged }
-                let readerA = try TensorRangeReader(source: a.source, index: i)
-                let readerB = try TensorRangeReader(source: b.source, index: j)
-                let outcome = try StreamingTensorComparison(
-                    a: readerA, b: readerB, tolerance: options.tolerance, pool: pool,
-                    threads: options.threads
-                ).run()
+                let readerA: TensorRangeReader, readerB: TensorRangeReader
+                do {
+                    readerA = try TensorRangeReader(source: a.source, index: i)
+                    readerB = try TensorRangeReader(source: b.source, index: j)
+                } catch {
+                    try runBatch()
+                    throw error
+                }
+                let comparison = StreamingTensorComparison(
+                    a: readerA, b: readerB, tolerance: options.tolerance, pool: pool, threads: options.threads)
+                if batched, let chunksA = readerA.cairnChunks, let chunksB = readerB.cairnChunks {
+                    batch.append((entry, x.shape, comparison))
+                    batchedPieces += max(chunksA.count, chunksB.count, 1)
+                    if batchedPieces >= Self.batchPieces { try runBatch() }
+                    continue
+                }
+                try runBatch()
+                let outcome = try comparison.run()
                 entry.record(outcome.accumulator, shape: x.shape, chunksKnownEqual: outcome.chunksKnownEqual)
                 if options.neurons && x.shape.count >= 2 && x.name.hasSuffix(".weight") && entry.status != .same {
                     neurons.append(try NeuronChanges.measure(readerA, readerB, top: options.top, pool: pool))
@@ -58,6 +89,7 @@ public enum CheckpointDiff {
             }
             tensors.append(entry)
         }
+        try runBatch()
         for (j, y) in entriesB.enumerated() where indexA[y.name] == nil {
             if inScope(y.role) {
                 try TensorRangeReader(source: b.source, index: j).check(pool: pool)
@@ -97,6 +129,10 @@ public enum CheckpointDiff {
             metadata: fields.metadata, tensors: ordered(tensors), neurons: options.neurons ? neurons : nil,
             matching: matching, notes: notes)
     }
+
+    /// The most pieces (chunks) compared in one parallel loop: bounds the memory of their results whatever
+    /// the model size.
+    static let batchPieces = 1024
 
     /// Largest changes first: reshaped, removed, added, then changed and dtype-changed tensors by the
     /// fraction of elements outside tolerance and relative change, then the same tensors in file order.

@@ -75,34 +75,78 @@ struct StreamingTensorComparison {
     }
 
     /// Compares the two tensors. Throws the first read error (damage or I/O), naming file, tensor, chunk.
-    func run() throws -> Outcome {
-        var pieces = pieces()
-        let nanFree = tolerance.equalNaN || (a.cairnStatistics?.nanCount ?? 1) == 0
-        if !pieces.isEmpty && nanFree && pieces.allSatisfy({ $0.candidateChunk != nil }) {
-            let equal = try parallel(pieces.count) { index, scratch in
-                try storedEqual(pieces[index].candidateChunk ?? 0, scratch: scratch)
+    func run() throws -> Outcome { try Self.run([self])[0].get() }
+
+    /// Compares several pairs of tensors with one parallel loop per step over the pieces of all of them, so
+    /// no core waits at the end of each tensor for the other to finish its last piece. Each outcome, or
+    /// error, is the one `run()` gives for that pair alone (the first read error in piece order); the
+    /// comparisons must share `threads` and `pool`. The caller throws the first error in pair order.
+    static func run(_ comparisons: [StreamingTensorComparison]) -> [Result<Outcome, Error>] {
+        guard let first = comparisons.first else { return [] }
+        var pieces = comparisons.map { $0.pieces() }
+        var outcomes = [Result<Outcome, Error>?](repeating: nil, count: comparisons.count)
+        // Pairs made only of chunks with equal directory records: are their stored bytes equal?
+        let candidates = comparisons.indices.filter { pair in
+            let nanFree =
+                comparisons[pair].tolerance.equalNaN || (comparisons[pair].a.cairnStatistics?.nanCount ?? 1) == 0
+            return !pieces[pair].isEmpty && nanFree && pieces[pair].allSatisfy { $0.candidateChunk != nil }
+        }
+        let storedWork = candidates.flatMap { pair in pieces[pair].indices.map { (pair, $0) } }
+        let stored = first.parallel(storedWork.count) { index, scratch in
+            let (pair, piece) = storedWork[index]
+            return try comparisons[pair].storedEqual(pieces[pair][piece].candidateChunk ?? 0, scratch: scratch)
+        }
+        var position = 0
+        for pair in candidates {
+            let results = stored[position..<(position + pieces[pair].count)]
+            position += pieces[pair].count
+            var failure: Error? = nil, equal: [Bool] = []
+            for result in results {
+                switch result {
+                case .success(let same): equal.append(same)
+                case .failure(let error): failure = failure ?? error
+                }
             }
-            if equal.allSatisfy({ $0 }) {
+            if let failure {
+                outcomes[pair] = .failure(failure)
+            } else if equal.allSatisfy({ $0 }) {
                 var accumulator = TensorDifferenceAccumulator()
-                accumulator.addIdentical(count: a.entry.elementCount, sumSquares: 0)
-                return Outcome(accumulator: accumulator, chunksKnownEqual: pieces.count, skipped: true)
+                accumulator.addIdentical(count: comparisons[pair].a.entry.elementCount, sumSquares: 0)
+                outcomes[pair] = .success(
+                    Outcome(accumulator: accumulator, chunksKnownEqual: pieces[pair].count, skipped: true))
+            } else {
+                for piece in pieces[pair].indices where !equal[piece] { pieces[pair][piece].candidateChunk = nil }
             }
-            for index in pieces.indices where !equal[index] { pieces[index].candidateChunk = nil }
         }
-        let results = try parallel(pieces.count) { index, scratch in try compare(pieces[index], scratch: scratch) }
-        var total = TensorDifferenceAccumulator(), knownEqual = 0
-        for (accumulator, equal) in results {
-            total.append(accumulator)
-            if equal { knownEqual += 1 }
+        // Every other pair, piece by piece.
+        let remaining = comparisons.indices.filter { outcomes[$0] == nil }
+        let work = remaining.flatMap { pair in pieces[pair].indices.map { (pair, $0) } }
+        let compared = first.parallel(work.count) { index, scratch in
+            let (pair, piece) = work[index]
+            return try comparisons[pair].compare(pieces[pair][piece], scratch: scratch)
         }
-        try a.finish()
-        try b.finish()
-        return Outcome(accumulator: total, chunksKnownEqual: knownEqual, skipped: false)
+        position = 0
+        for pair in remaining {
+            let results = compared[position..<(position + pieces[pair].count)]
+            position += pieces[pair].count
+            outcomes[pair] = Result {
+                var total = TensorDifferenceAccumulator(), knownEqual = 0
+                for result in results {
+                    let (accumulator, equal) = try result.get()
+                    total.append(accumulator)
+                    if equal { knownEqual += 1 }
+                }
+                try comparisons[pair].a.finish()
+                try comparisons[pair].b.finish()
+                return Outcome(accumulator: total, chunksKnownEqual: knownEqual, skipped: false)
+            }
+        }
+        return outcomes.compactMap { $0 }  // every pair has its outcome by now
     }
 
     /// Runs `body` for `0..<count` on all cores (serially with one thread), each call with a worker's
-    /// scratch; results in index order; the first error in index order is thrown.
-    private func parallel<T>(_ count: Int, _ body: (Int, DiffScratch) throws -> T) throws -> [T] {
+    /// scratch; results in index order.
+    private func parallel<T>(_ count: Int, _ body: (Int, DiffScratch) throws -> T) -> [Result<T, Error>] {
         var results = [Result<T, Error>?](repeating: nil, count: count)
         results.withUnsafeMutableBufferPointer { slots in
             func run(_ index: Int) {
@@ -121,7 +165,7 @@ struct StreamingTensorComparison {
                 }
             }
         }
-        return try results.map { try $0!.get() }
+        return results.map { $0! }  // every call has filled its slot
     }
 
     /// Whether chunk `index` holds the same stored bytes in both files (each checked against its CRC-32).

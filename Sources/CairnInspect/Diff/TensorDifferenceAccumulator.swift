@@ -1,3 +1,5 @@
+import CCairnKernels
+
 /// Running statistics of the element-wise difference of two equally long runs of values, in double
 /// precision: accumulated piece by piece (any piece size) and merged in element order, so a tensor
 /// is compared without ever being whole in memory and the result does not depend on how it was split.
@@ -31,10 +33,9 @@ public struct TensorDifferenceAccumulator: Sendable, Equatable {
     ) {
         addBlocks(
             count: min(a.count, b.count), base: base, tolerance: tolerance,
-            load: { i in
-                let x = UnsafeRawPointer(a.baseAddress! + i).loadUnaligned(as: SIMD4<Float>.self)
-                let y = UnsafeRawPointer(b.baseAddress! + i).loadUnaligned(as: SIMD4<Float>.self)
-                return (SIMD4<Double>(x), SIMD4<Double>(y))
+            lanes: { start, count, lanes in
+                cairn_f32_difference_lanes(
+                    Self.bytes(a, start), Self.bytes(b, start), count, tolerance.absolute, tolerance.relative, &lanes)
             }, scalar: { i in (Double(a[i]), Double(b[i])) })
     }
 
@@ -44,48 +45,39 @@ public struct TensorDifferenceAccumulator: Sendable, Equatable {
     ) {
         addBlocks(
             count: min(a.count, b.count), base: base, tolerance: tolerance,
-            load: { i in
-                (
-                    UnsafeRawPointer(a.baseAddress! + i).loadUnaligned(as: SIMD4<Double>.self),
-                    UnsafeRawPointer(b.baseAddress! + i).loadUnaligned(as: SIMD4<Double>.self)
-                )
+            lanes: { start, count, lanes in
+                cairn_f64_difference_lanes(
+                    Self.bytes(a, start), Self.bytes(b, start), count, tolerance.absolute, tolerance.relative, &lanes)
             }, scalar: { i in (a[i], b[i]) })
+    }
+
+    /// The bytes of `values` from element `start` on, for the C kernels.
+    @inline(__always)
+    private static func bytes<T>(_ values: UnsafeBufferPointer<T>, _ start: Int) -> UnsafePointer<UInt8>? {
+        values.baseAddress.map { UnsafeRawPointer($0 + start).assumingMemoryBound(to: UInt8.self) }
     }
 
     /// Elements per block of the vector pass.
     private static let blockSize = 1024
 
-    /// The vector pass: each block of `blockSize` pairs is summed four lanes at a time without branches;
-    /// a block with a NaN or an infinity (its sum of |a - b| is not finite) is redone pair by pair, and
-    /// the position of a new maximum or of the first mismatch is found by a scan of its block.
+    /// The vector pass: each block of `blockSize` pairs is summed four lanes at a time without branches
+    /// (`cairn_difference_lanes`: lane `k` adds pairs `k`, `k + 4`, ... of the block, in double precision),
+    /// the lanes combined in a fixed order; a block with a NaN or an infinity (its sum of |a - b| is not
+    /// finite) is redone pair by pair, and the position of a new maximum or of the first mismatch is found
+    /// by a scan of its block.
     @inline(__always)
     private mutating func addBlocks(
         count n: Int, base: Int, tolerance: DiffTolerance,
-        load: (Int) -> (SIMD4<Double>, SIMD4<Double>), scalar: (Int) -> (Double, Double)
+        lanes vectorPass: (_ start: Int, _ count: Int, _ lanes: inout cairn_difference_lanes) -> Void,
+        scalar: (Int) -> (Double, Double)
     ) {
-        let atol = SIMD4<Double>(repeating: tolerance.absolute), rtol = SIMD4<Double>(repeating: tolerance.relative)
         var start = 0
         while start < n {
             let end = min(start + Self.blockSize, n)
             let vectorEnd = start + (end - start) / 4 * 4
-            var sumAbs = SIMD4<Double>(), sumSquared = SIMD4<Double>(), sumA = SIMD4<Double>(), sumB = SIMD4<Double>()
-            var sumAB = SIMD4<Double>(), largest = SIMD4<Double>(), misses = SIMD4<Int64>()
-            var i = start
-            while i < vectorEnd {
-                let (x, y) = load(i)
-                let difference = x - y
-                let d = Self.magnitude(difference)
-                sumAbs += d
-                sumSquared += difference * difference
-                sumA += x * x
-                sumB += y * y
-                sumAB += x * y
-                largest = largest.replacing(with: d, where: d .> largest)
-                let magnitudeY = Self.magnitude(y)
-                misses &+= SIMD4<Int64>(repeating: 0).replacing(with: 1, where: d .> atol + rtol * magnitudeY)
-                i += 4
-            }
-            var blockSumAbs = sumAbs.sum()
+            var lanes = cairn_difference_lanes()
+            if vectorEnd > start { vectorPass(start, vectorEnd - start, &lanes) }
+            var blockSumAbs = Self.vector(lanes.sum_abs).sum()
             var tailSquared = 0.0, tailA = 0.0, tailB = 0.0, tailAB = 0.0, tailLargest = 0.0, tailMisses = 0
             for j in vectorEnd..<end {
                 let (x, y) = scalar(j)
@@ -104,12 +96,12 @@ public struct TensorDifferenceAccumulator: Sendable, Equatable {
                 continue
             }
             sumAbsDifference += blockSumAbs
-            sumSquaredDifference += sumSquared.sum() + tailSquared
-            sumSquaresA += sumA.sum() + tailA
-            sumSquaresB += sumB.sum() + tailB
-            sumProducts += sumAB.sum() + tailAB
-            let blockMisses = Int(misses.wrappedSum()) + tailMisses
-            let blockLargest = Swift.max(largest.max(), tailLargest)
+            sumSquaredDifference += Self.vector(lanes.sum_squared).sum() + tailSquared
+            sumSquaresA += Self.vector(lanes.sum_squares_a).sum() + tailA
+            sumSquaresB += Self.vector(lanes.sum_squares_b).sum() + tailB
+            sumProducts += Self.vector(lanes.sum_products).sum() + tailAB
+            let blockMisses = Int(lanes.mismatched) + tailMisses
+            let blockLargest = Swift.max(Self.vector(lanes.largest).max(), tailLargest)
             if blockLargest > maxAbsDifference || maxAbsDifferenceIndex < 0 {
                 for j in start..<end {
                     let (x, y) = scalar(j)
@@ -135,12 +127,10 @@ public struct TensorDifferenceAccumulator: Sendable, Equatable {
         }
     }
 
-    /// |v| lane by lane, by clearing the sign bits (one AND, where a compare and blend would take three steps).
+    /// Four lanes of a `cairn_difference_lanes` field as a vector, combined with its `sum()` or `max()`.
     @inline(__always)
-    private static func magnitude(_ v: SIMD4<Double>) -> SIMD4<Double> {
-        unsafeBitCast(
-            unsafeBitCast(v, to: SIMD4<UInt64>.self) & SIMD4<UInt64>(repeating: 0x7FFF_FFFF_FFFF_FFFF),
-            to: SIMD4<Double>.self)
+    private static func vector(_ lanes: (Double, Double, Double, Double)) -> SIMD4<Double> {
+        SIMD4(lanes.0, lanes.1, lanes.2, lanes.3)
     }
 
     /// Adds pairs one at a time (blocks holding a NaN or an infinity).
