@@ -101,21 +101,25 @@ let package = Package(
             name: "cairn-fuzz", dependencies: ["CairnEngine", "CairnInspect", "CairnModel", "CairnFormat"]),
 
         // MARK: - Benchmarks
+        /// What the benchmark executables share: printing to standard error, clocks.
+        .target(name: "CairnBenchmarkSupport", path: "Benchmarks/Support"),
         /// Times CairnFormat save/load on a checkpoint prepared by `Benchmarks/format/run.py`.
         .executableTarget(name: "cairn-bench-format", dependencies: ["CairnFormat"], path: "Benchmarks/format/Sources"),
         /// Training throughput and GEMM speed on the MNIST-scale workload (`Benchmarks/train/run.py`).
         .executableTarget(
-            name: "cairn-bench-train", dependencies: ["CairnEngine", "CairnModel"],
+            name: "cairn-bench-train", dependencies: ["CairnEngine", "CairnModel", "CairnBenchmarkSupport"],
             path: "Benchmarks/train", exclude: ["run.py", "RESULTS.md"],
             sources: ["TrainBenchmark.swift"]),
         /// CSV loading speed against pandas and numpy (`Benchmarks/csv/run.py`).
         .executableTarget(name: "cairn-bench-csv", dependencies: ["CairnEngine"], path: "Benchmarks/csv/Sources"),
         /// Convolution kernel speed on LeNet-5 and 1-D CNN layers against PyTorch (`Benchmarks/conv/run.py`).
         .executableTarget(
-            name: "cairn-bench-conv", dependencies: ["CairnEngine", "CairnModel"], path: "Benchmarks/conv/Sources"),
+            name: "cairn-bench-conv", dependencies: ["CairnEngine", "CairnModel", "CairnBenchmarkSupport"],
+            path: "Benchmarks/conv/Sources"),
         /// Whole-network CNN training throughput against PyTorch (`Benchmarks/cnn/run.py`).
         .executableTarget(
-            name: "cairn-bench-cnn", dependencies: ["CairnEngine", "CairnModel"], path: "Benchmarks/cnn/Sources"),
+            name: "cairn-bench-cnn", dependencies: ["CairnEngine", "CairnModel", "CairnBenchmarkSupport"],
+            path: "Benchmarks/cnn/Sources"),
 
         // MARK: - Fixture scripts (not tests, not shipped)
         /// The golden checkpoint files' formulas, shared by CairnFormatTests and `cairn-fixtures`.

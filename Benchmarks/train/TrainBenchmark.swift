@@ -1,3 +1,4 @@
+import CairnBenchmarkSupport
 import CairnEngine
 import CairnModel
 #if canImport(Glibc)
@@ -18,17 +19,6 @@ import CairnModel
 @main
 struct TrainBenchmark {
     static let samples = 60000, features = 784, classes = 10
-
-    /// Writes `text` to standard error (the C `stderr` is a global variable, not safe to reach in Swift 6).
-    static func printError(_ text: String) {
-        _ = text.withCString { write(STDERR_FILENO, $0, strlen($0)) }
-    }
-
-    static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
-    }
 
     static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
@@ -104,12 +94,12 @@ struct TrainBenchmark {
                     }
                     once()
                     var iterations = 0
-                    let start = now()
-                    while now() - start < 0.2 { once(); iterations += 1 }
+                    let start = clockSeconds()
+                    while clockSeconds() - start < 0.2 { once(); iterations += 1 }
                     return (0..<reps).map { _ in
-                        let t0 = now()
+                        let t0 = clockSeconds()
                         for _ in 0..<iterations { once() }
-                        return 2 * Double(m * k * n * iterations) / (now() - t0) / 1e9
+                        return 2 * Double(m * k * n * iterations) / (clockSeconds() - t0) / 1e9
                     }
                 }
             }
@@ -151,9 +141,9 @@ struct TrainBenchmark {
         for _ in 0..<20 { step() }
         let iterations = max(10, 20000 / batch)
         let times = (0..<reps).map { _ in
-            let t0 = now()
+            let t0 = clockSeconds()
             for _ in 0..<iterations { step() }
-            return (now() - t0) / Double(iterations)
+            return (clockSeconds() - t0) / Double(iterations)
         }
         return median(times)
     }
@@ -201,9 +191,9 @@ struct TrainBenchmark {
         }
         _ = epoch(maxSteps: 200)
         return (0..<reps).map { _ in
-            let t0 = now()
+            let t0 = clockSeconds()
             let loss = epoch()
-            let seconds = now() - t0
+            let seconds = clockSeconds() - t0
             precondition(loss.isFinite, "loss diverged")
             return Double(samples) / seconds
         }

@@ -1,3 +1,4 @@
+import CairnBenchmarkSupport
 import CairnEngine
 import CairnModel
 #if canImport(Glibc)
@@ -15,19 +16,9 @@ import CairnModel
 ///
 /// Usage: `cairn-bench-cnn [--net lenet|conv1d] [--batches 128,32] [--reps 5] [--seconds 1] [--threads N]`.
 /// Prints one `RESULT {json}` line per measurement.
-/// Writes `text` to standard error (the C `stderr` is a global variable, not safe to reach in Swift 6).
-private func printError(_ text: String) {
-    _ = text.withCString { write(STDERR_FILENO, $0, strlen($0)) }
-}
 
 @main
 struct CNNBenchmark {
-    static func now() -> Double {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
-    }
-
     static func lenet() -> GraphSpec {
         GraphSpec(nodes: [
             NodeSpec(name: "input", kind: .input, shape: [1, 28, 28]),
@@ -88,13 +79,13 @@ struct CNNBenchmark {
         for _ in 0..<10 { step() }
         var rates: [Double] = []
         for _ in 0..<reps {
-            let start = now()
+            let start = clockSeconds()
             var steps = 0
-            while now() - start < seconds {
+            while clockSeconds() - start < seconds {
                 step()
                 steps += 1
             }
-            rates.append(Double(steps * batch) / (now() - start))
+            rates.append(Double(steps * batch) / (clockSeconds() - start))
         }
         return (rates, network.team.threadCount)
     }

@@ -1,4 +1,5 @@
 import CairnModel
+import CairnBenchmarkSupport
 import CairnEngine
 
 #if canImport(Glibc)
@@ -14,10 +15,6 @@ import CairnEngine
 ///
 /// Usage: `cairn-bench-conv [--threads N] [--reps 5] [--workspace-floats F] [--only TEXT] [--cpu-time]`.
 /// Prints one `RESULT {json}` line per layer on stdout and readable lines on stderr.
-/// Writes `text` to standard error (the C `stderr` is a global variable, not safe to reach in Swift 6).
-private func printError(_ text: String) {
-    _ = text.withCString { write(STDERR_FILENO, $0, strlen($0)) }
-}
 
 @main
 struct ConvBenchmark {
@@ -27,14 +24,6 @@ struct ConvBenchmark {
         var geometry: ConvolutionGeometry
         var batch: Int
         var inputGradient: Bool
-    }
-
-    /// Seconds on `clock`: wall-clock time, or with `--cpu-time` the process's processor time (steadier
-    /// than wall time on a shared machine, and the same thing for a single thread that never waits).
-    static func now(_ clock: clockid_t) -> Double {
-        var time = timespec()
-        clock_gettime(clock, &time)
-        return Double(time.tv_sec) + Double(time.tv_nsec) * 1e-9
     }
 
     static func layers() throws -> [Layer] {
@@ -121,18 +110,18 @@ struct ConvBenchmark {
                     batch: batch, workspace: workspace, team: team)
             }
             for _ in 0..<20 { pass() }
-            let start = now(clock)
+            let start = clockSeconds(on: clock)
             var calibration = 0
-            while now(clock) - start < 0.05 {
+            while clockSeconds(on: clock) - start < 0.05 {
                 pass()
                 calibration += 1
             }
-            let iterations = max(1, Int(0.2 / ((now(clock) - start) / Double(calibration))))
+            let iterations = max(1, Int(0.2 / ((clockSeconds(on: clock) - start) / Double(calibration))))
             var times: [Double] = []
             for _ in 0..<reps {
-                let begin = now(clock)
+                let begin = clockSeconds(on: clock)
                 for _ in 0..<iterations { pass() }
-                times.append((now(clock) - begin) / Double(iterations))
+                times.append((clockSeconds(on: clock) - begin) / Double(iterations))
             }
             let median = times.sorted()[times.count / 2]
             let tile = convolution.tileSamples(batch: batch, threads: team.threadCount)
