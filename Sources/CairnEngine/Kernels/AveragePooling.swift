@@ -15,27 +15,16 @@ public struct AveragePooling: Hashable, Sendable {
         team: ThreadTeam?
     ) {
         let g = geometry
-        let inputPlane = g.inputHeight * g.inputWidth
-        let outputPlane = g.outputHeight * g.outputWidth
         let divisor = Float(g.kernelHeight * g.kernelWidth)
-        ThreadTeam.forEachRange(
-            team, count: batch * g.channels,
-            minimumPerPart: max(1, (1 << 14) / max(1, inputPlane))
-        ) { planes in
-            for plane in planes {
-                let x = input + plane * inputPlane
-                let y = output + plane * outputPlane
-                for oh in 0..<g.outputHeight {
-                    let rows = g.inputRows(ofOutputRow: oh)
-                    for ow in 0..<g.outputWidth {
-                        let columns = g.inputColumns(ofOutputColumn: ow)
-                        var sum: Float = 0
-                        for h in rows {
-                            for w in columns { sum += x[h * g.inputWidth + w] }
-                        }
-                        y[oh * g.outputWidth + ow] = sum / divisor
-                    }
+        g.forEachPlane(batch: batch, team: team) { plane in
+            let x = input + plane * g.inputPlane
+            let y = output + plane * g.outputPlane
+            g.forEachWindow { position, rows, columns in
+                var sum: Float = 0
+                for h in rows {
+                    for w in columns { sum += x[h * g.inputWidth + w] }
                 }
+                y[position] = sum / divisor
             }
         }
     }
@@ -47,26 +36,15 @@ public struct AveragePooling: Hashable, Sendable {
         accumulate: Bool, batch: Int, team: ThreadTeam?
     ) {
         let g = geometry
-        let inputPlane = g.inputHeight * g.inputWidth
-        let outputPlane = g.outputHeight * g.outputWidth
         let divisor = Float(g.kernelHeight * g.kernelWidth)
-        ThreadTeam.forEachRange(
-            team, count: batch * g.channels,
-            minimumPerPart: max(1, (1 << 14) / max(1, inputPlane))
-        ) { planes in
-            for plane in planes {
-                let dx = inputGradient + plane * inputPlane
-                let dy = outputGradient + plane * outputPlane
-                if !accumulate { dx.update(repeating: 0, count: inputPlane) }
-                for oh in 0..<g.outputHeight {
-                    let rows = g.inputRows(ofOutputRow: oh)
-                    for ow in 0..<g.outputWidth {
-                        let columns = g.inputColumns(ofOutputColumn: ow)
-                        let share = dy[oh * g.outputWidth + ow] / divisor
-                        for h in rows {
-                            for w in columns { dx[h * g.inputWidth + w] += share }
-                        }
-                    }
+        g.forEachPlane(batch: batch, team: team) { plane in
+            let dx = inputGradient + plane * g.inputPlane
+            let dy = outputGradient + plane * g.outputPlane
+            if !accumulate { dx.update(repeating: 0, count: g.inputPlane) }
+            g.forEachWindow { position, rows, columns in
+                let share = dy[position] / divisor
+                for h in rows {
+                    for w in columns { dx[h * g.inputWidth + w] += share }
                 }
             }
         }

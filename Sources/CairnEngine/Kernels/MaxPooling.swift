@@ -19,35 +19,24 @@ public struct MaxPooling: Hashable, Sendable {
         indices: UnsafeMutablePointer<Int32>, batch: Int, team: ThreadTeam?
     ) {
         let g = geometry
-        let inputPlane = g.inputHeight * g.inputWidth
-        let outputPlane = g.outputHeight * g.outputWidth
-        ThreadTeam.forEachRange(
-            team, count: batch * g.channels,
-            minimumPerPart: max(1, (1 << 14) / max(1, inputPlane))
-        ) { planes in
-            for plane in planes {
-                let x = input + plane * inputPlane
-                let y = output + plane * outputPlane
-                let chosen = indices + plane * outputPlane
-                for oh in 0..<g.outputHeight {
-                    let rows = g.inputRows(ofOutputRow: oh)
-                    for ow in 0..<g.outputWidth {
-                        let columns = g.inputColumns(ofOutputColumn: ow)
-                        var best = -Float.infinity
-                        var where_ = rows.lowerBound * g.inputWidth + columns.lowerBound
-                        for h in rows {
-                            for w in columns {
-                                let value = x[h * g.inputWidth + w]
-                                if value > best || value.isNaN {
-                                    best = value
-                                    where_ = h * g.inputWidth + w
-                                }
-                            }
+        g.forEachPlane(batch: batch, team: team) { plane in
+            let x = input + plane * g.inputPlane
+            let y = output + plane * g.outputPlane
+            let chosen = indices + plane * g.outputPlane
+            g.forEachWindow { position, rows, columns in
+                var best = -Float.infinity
+                var where_ = rows.lowerBound * g.inputWidth + columns.lowerBound
+                for h in rows {
+                    for w in columns {
+                        let value = x[h * g.inputWidth + w]
+                        if value > best || value.isNaN {
+                            best = value
+                            where_ = h * g.inputWidth + w
                         }
-                        y[oh * g.outputWidth + ow] = best
-                        chosen[oh * g.outputWidth + ow] = Int32(where_)
                     }
                 }
+                y[position] = best
+                chosen[position] = Int32(where_)
             }
         }
     }
@@ -59,19 +48,12 @@ public struct MaxPooling: Hashable, Sendable {
         inputGradient: UnsafeMutablePointer<Float>, accumulate: Bool, batch: Int, team: ThreadTeam?
     ) {
         let g = geometry
-        let inputPlane = g.inputHeight * g.inputWidth
-        let outputPlane = g.outputHeight * g.outputWidth
-        ThreadTeam.forEachRange(
-            team, count: batch * g.channels,
-            minimumPerPart: max(1, (1 << 14) / max(1, inputPlane))
-        ) { planes in
-            for plane in planes {
-                let dx = inputGradient + plane * inputPlane
-                let dy = outputGradient + plane * outputPlane
-                let chosen = indices + plane * outputPlane
-                if !accumulate { dx.update(repeating: 0, count: inputPlane) }
-                for k in 0..<outputPlane { dx[Int(chosen[k])] += dy[k] }
-            }
+        g.forEachPlane(batch: batch, team: team) { plane in
+            let dx = inputGradient + plane * g.inputPlane
+            let dy = outputGradient + plane * g.outputPlane
+            let chosen = indices + plane * g.outputPlane
+            if !accumulate { dx.update(repeating: 0, count: g.inputPlane) }
+            for k in 0..<g.outputPlane { dx[Int(chosen[k])] += dy[k] }
         }
     }
 }
